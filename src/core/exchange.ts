@@ -1,0 +1,161 @@
+/**
+ * The one result model every protocol fills in: what was sent, what came back,
+ * how long each phase took, the TLS session, the connection that carried it,
+ * and (if it failed) which phase failed and why.
+ *
+ * Plain data (Buffers aside), so the CLI, the webview and tests read the same thing.
+ */
+
+/** Phases of a network operation, in order. An error names the phase it hit. */
+export type Phase =
+  | 'resolve' // variables, files: before anything touches the network
+  | 'dns'
+  | 'connect'
+  | 'proxy'
+  | 'tls'
+  | 'send'
+  | 'wait' // request sent, waiting for the first byte
+  | 'receive'
+  | 'parse' // the peer's bytes are not a valid response
+  | 'decode' // content-encoding could not be decoded (the raw bytes are still kept)
+  | 'cancelled';
+
+export interface NetError {
+  phase: Phase;
+  /** Node's error code when there is one (ECONNREFUSED, CERT_HAS_EXPIRED, ETIMEDOUT...). */
+  code?: string;
+  /** A sentence a person can act on, e.g. "TLS handshake failed: certificate has expired". */
+  message: string;
+}
+
+/** Header lines in wire order, repeats kept, names as the peer spelled them. */
+export type HeaderList = Array<[name: string, value: string]>;
+
+/** Durations in milliseconds, named like curl/Postman phases. Absent when the phase did not happen (a reused connection has no DNS/connect/TLS). */
+export interface Timings {
+  dnsLookup?: number;
+  tcpConnect?: number;
+  tlsHandshake?: number;
+  /** Writing the request bytes until the socket accepted the last one. */
+  requestSent?: number;
+  /** From request sent to the first response byte (server think time). */
+  firstByte?: number;
+  /** From the first response byte to the last. */
+  download?: number;
+  total: number;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  validFrom: string; // ISO 8601
+  validTo: string; // ISO 8601
+  serialNumber: string;
+  fingerprint256: string;
+  selfSigned: boolean;
+}
+
+export interface TlsInfo {
+  protocol: string | null;
+  cipher: string | null;
+  alpn: string | null;
+  servername?: string;
+  /** Whether certificate verification was asked for (false with @insecure). */
+  verify: boolean;
+  /** Whether the peer's chain verified against the trust store and the hostname. */
+  authorized: boolean;
+  /** Why it did not verify, in words (e.g. "self-signed certificate"). */
+  authorizationError?: string;
+  /** Leaf first. */
+  chain: CertificateInfo[];
+}
+
+export interface ConnectionInfo {
+  /** Process-wide connection number, 1, 2, 3... */
+  id: number;
+  reused: boolean;
+  /** Requests served on this connection including this one. */
+  requestsServed: number;
+  /** How long the connection sat idle in the pool before this request (reused only). */
+  idleMs?: number;
+  /** Whether the connection came from / went back to the pool (false with @no-pool or pooling off). */
+  pooled: boolean;
+  /** What happened to it after this exchange. */
+  afterwards?: 'kept-alive' | 'closed';
+  /** Why it was closed, when it was. */
+  closeReason?: string;
+  localAddress?: string;
+  localPort?: number;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+
+export interface HttpRequestRecord {
+  method: string;
+  /** The URL as a person reads it. */
+  url: string;
+  /** The request-target on the wire (origin-form, or whatever @raw sent). */
+  target: string;
+  version: string;
+  host: string;
+  port: number;
+  tls: boolean;
+  headers: HeaderList;
+  bodyBytes: number;
+}
+
+export interface InterimResponse {
+  status: number;
+  reason: string;
+  headers: HeaderList;
+}
+
+export type BodyFraming = 'content-length' | 'chunked' | 'close' | 'none';
+
+export interface HttpResponseRecord {
+  version: string;
+  status: number;
+  reason: string;
+  headers: HeaderList;
+  /** 1xx responses received before the final one. */
+  interim: InterimResponse[];
+  /** Chunked trailers. */
+  trailers: HeaderList;
+  framing: BodyFraming;
+  /** The body as received, content-encoding intact, transfer-encoding removed. */
+  rawBody: Buffer;
+  /** The body decoded for display (gzip/deflate/br); same bytes as rawBody when not encoded. */
+  body: Buffer;
+  contentEncoding?: string;
+  /** Why the body could not be decoded, when it could not. */
+  decodeError?: string;
+  /** The body went past maxResponseBytes and was cut; the rest was discarded. */
+  truncated: boolean;
+  /** Total body bytes the peer sent (even when truncated). */
+  bodyBytesOnWire: number;
+}
+
+export interface HttpExchange {
+  kind: 'http';
+  id: string;
+  /** Epoch ms when the request started. */
+  startedAt: number;
+  request: HttpRequestRecord;
+  response?: HttpResponseRecord;
+  /** Exact bytes written to the socket. */
+  sent: Buffer;
+  /** Exact bytes read from the socket for this exchange (cut at maxResponseBytes + head). */
+  received: Buffer;
+  timings: Timings;
+  tls?: TlsInfo;
+  connection?: ConnectionInfo;
+  error?: NetError;
+}
+
+export type Exchange = HttpExchange;
+
+let nextExchange = 1;
+export function newExchangeId(): string {
+  return `x${nextExchange++}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * The parsed shape of a `.netreq` file. All positions are 0-based (line, column in UTF-16 code units),
+ * as VS Code's Position is; the CLI adds 1 when it prints file:line:col.
+ */
+import type { RequestSpec, RequestOptions } from '../request';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface Span {
+  start: Position;
+  end: Position; // exclusive
+}
+
+export interface Diagnostic {
+  span: Span;
+  severity: Severity;
+  message: string;
+  /** Stable machine code, e.g. 'unknown-protocol', 'bad-port', 'undefined-variable'. */
+  code: string;
+}
+
+export type Protocol = 'http' | 'tcp' | 'tls' | 'qotd' | 'daytime' | 'echo' | 'udp' | 'multicast' | 'ws';
+
+export interface Directive {
+  key: string;
+  /** Raw text after the key, trimmed; '' when absent. */
+  value: string;
+  line: number;
+  span: Span;
+}
+
+export interface VariableDef {
+  name: string;
+  /** Raw (unresolved) value text. */
+  value: string;
+  line: number;
+  span: Span;
+}
+
+export interface HeaderLine {
+  /** Raw text with {{vars}} unresolved. */
+  name: string;
+  value: string;
+  line: number;
+}
+
+export interface RequestLine {
+  line: number;
+  /** Full raw text of the line. */
+  text: string;
+  protocol: Protocol;
+  /** HTTP method or the protocol word as written (GET, TCP, QOTD...). */
+  method: string;
+  /** Raw target text (URL, host:port, path...) with {{vars}} unresolved. */
+  target: string;
+  targetSpan: Span;
+  /** HTTP version when written, e.g. "HTTP/1.0". */
+  version?: string;
+}
+
+export interface BodySource {
+  /** Inline body lines, raw (variables unresolved), joined with '\n'. */
+  text: string;
+  startLine: number;
+  endLine: number;
+  /** `< ./file` (substitute=false) or `<@ ./file` (substitute=true) as the whole body. */
+  file?: { path: string; substitute: boolean; line: number };
+}
+
+export interface Block {
+  index: number;
+  /** Text after `###` on the separator line, trimmed ('' if none). */
+  title: string;
+  /** `# @name id` */
+  name?: string;
+  /** First and last line of the block (the `###` line included when there is one). */
+  startLine: number;
+  endLine: number;
+  requestLine?: RequestLine;
+  directives: Directive[];
+  /** `@x = y` lines inside this block before the request line (request-scoped variables). */
+  variables: VariableDef[];
+  headers: HeaderLine[];
+  body?: BodySource;
+}
+
+export interface NetreqDocument {
+  blocks: Block[];
+  /** File variables (`@x = y` outside any request), in order. Valid for the whole file. */
+  variables: VariableDef[];
+  diagnostics: Diagnostic[];
+}
+
+/** Named sets of variables; `$shared` applies to every environment. */
+export type Environments = Record<string, Record<string, string>>;
+
+/** What the resolver needs from the outside world: passed in, never global. */
+export interface ResolveContext {
+  /** Name of the active environment, or undefined for none ($shared still applies). */
+  environmentName?: string;
+  environments?: Environments;
+  /** CLI --var k=v: highest precedence. */
+  overrides?: Record<string, string>;
+  /** Directory of the .netreq file, for `< ./file`, `<@ ./file` and `.env`. */
+  baseDir?: string;
+  /** process.env, or a stand-in for tests. */
+  processEnv: Record<string, string | undefined>;
+  readFile: (absolutePath: string) => Promise<Buffer>;
+  /** Defaults from settings / CLI flags; directives override them. */
+  defaults: RequestOptions;
+  /** Clock for $timestamp / $datetime. */
+  now?: () => Date;
+}
+
+export type ResolveResult =
+  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
