@@ -85,6 +85,8 @@ export interface ConnectionInfo {
   afterwards?: 'kept-alive' | 'closed';
   /** Why it was closed, when it was. */
   closeReason?: string;
+  /** Set when a reused connection was found closed by the server and the request was sent again on another. */
+  retried?: string;
   localAddress?: string;
   localPort?: number;
   remoteAddress?: string;

@@ -1,0 +1,83 @@
+/** The exact request bytes: what the user wrote, CRLF line endings, Host / Content-Length added only when missing. */
+import * as net from 'node:net';
+import type { HeaderList, HttpRequestRecord } from '../exchange';
+import type { HttpRequestSpec } from '../request';
+
+export function hasHeader(headers: HeaderList, name: string): boolean {
+  const n = name.toLowerCase();
+  return headers.some(([k]) => k.toLowerCase() === n);
+}
+
+export function headerValues(headers: HeaderList, name: string): string[] {
+  const n = name.toLowerCase();
+  return headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
+}
+
+/** Host header value: host[:port], port omitted when it is the scheme's default; IPv6 in brackets. */
+export function hostHeader(host: string, port: number, tls: boolean): string {
+  const h = net.isIPv6(host) ? `[${host}]` : host;
+  return port === (tls ? 443 : 80) ? h : `${h}:${port}`;
+}
+
+/** The headers that go on the wire (spec headers plus Host / Content-Length when missing). */
+export function wireHeaders(spec: HttpRequestSpec): HeaderList {
+  const headers: HeaderList = [...spec.headers];
+  if (!hasHeader(headers, 'host') && !spec.version.startsWith('HTTP/0.9')) {
+    headers.unshift(['Host', hostHeader(spec.host, spec.port, spec.tls)]);
+  }
+  const bodyLen = spec.body?.length ?? 0;
+  if (bodyLen > 0 && !hasHeader(headers, 'content-length') && !hasHeader(headers, 'transfer-encoding')) {
+    headers.push(['Content-Length', String(bodyLen)]);
+  }
+  return headers;
+}
+
+export function buildRequest(spec: HttpRequestSpec): { bytes: Buffer; record: HttpRequestRecord } {
+  if (spec.raw) return { bytes: spec.raw, record: recordFromRaw(spec) };
+  const headers = wireHeaders(spec);
+  let head = `${spec.method} ${spec.target} ${spec.version}\r\n`;
+  for (const [k, v] of headers) head += `${k}: ${v}\r\n`;
+  head += '\r\n';
+  const headBuf = Buffer.from(head, 'latin1');
+  const bytes = spec.body && spec.body.length > 0 ? Buffer.concat([headBuf, spec.body]) : headBuf;
+  return {
+    bytes,
+    record: {
+      method: spec.method,
+      url: spec.url,
+      target: spec.target,
+      version: spec.version,
+      host: spec.host,
+      port: spec.port,
+      tls: spec.tls,
+      headers,
+      bodyBytes: spec.body?.length ?? 0,
+    },
+  };
+}
+
+/** Best-effort description of a `# @raw` request, read back from its bytes. */
+function recordFromRaw(spec: HttpRequestSpec): HttpRequestRecord {
+  const raw = spec.raw!;
+  const text = raw.toString('latin1');
+  let end = text.indexOf('\r\n\r\n');
+  if (end < 0) end = text.length;
+  const lines = text.slice(0, end).split('\r\n');
+  const [method = spec.method, target = spec.target, version = ''] = (lines[0] ?? '').split(' ');
+  const headers: HeaderList = [];
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers.push([line.slice(0, i), line.slice(i + 1).trim()]);
+  }
+  return {
+    method,
+    url: spec.url,
+    target,
+    version,
+    host: spec.host,
+    port: spec.port,
+    tls: spec.tls,
+    headers,
+    bodyBytes: Math.max(0, raw.length - end - 4),
+  };
+}

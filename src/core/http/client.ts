@@ -1,0 +1,259 @@
+/**
+ * The raw HTTP/1.x client: writes the request bytes on a (pooled) connection, parses the response,
+ * measures every phase, and returns one Exchange. `send` never rejects: failures are in `exchange.error`.
+ */
+import type { ConnectionInfo, HttpExchange, HttpResponseRecord, Phase, Timings } from '../exchange';
+import { newExchangeId } from '../exchange';
+import type { HttpRequestSpec } from '../request';
+import { hostPort, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
+import { PHASE_WORDS, PhaseError, describeError, formatMs } from '../transport/errors';
+import type { ConnectionPool, Lease } from '../transport/pool';
+import { buildRequest } from './build';
+import { decodeBody } from './decode';
+import { ResponseParser, tokens } from './response-parser';
+
+/** How many received bytes the Raw view keeps (head + start of body); the decoded body is kept separately. */
+export const RAW_CAPTURE_BYTES = 1024 * 1024;
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
+export interface HttpClientDeps {
+  pool: ConnectionPool;
+}
+
+class Cancelled extends Error {}
+class TimedOut extends Error {}
+
+export class HttpClient {
+  constructor(private readonly deps: HttpClientDeps) {}
+
+  async send(spec: HttpRequestSpec, opts: SendOptions = {}): Promise<HttpExchange> {
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    const { bytes, record } = buildRequest(spec);
+    const exchange: HttpExchange = {
+      kind: 'http',
+      id: newExchangeId(),
+      startedAt,
+      request: record,
+      sent: bytes,
+      received: Buffer.alloc(0),
+      timings: { total: 0 },
+    };
+    const abort = new AbortController();
+    const ctl: OperationControl = { phase: 'connect', signal: abort.signal };
+    const timer = setTimeout(() => abort.abort(new TimedOut()), spec.options.timeoutMs);
+    const onUserAbort = () => abort.abort(new Cancelled());
+    if (opts.signal?.aborted) onUserAbort();
+    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const target: ConnectTarget = {
+      host: spec.host,
+      port: spec.port,
+      tls: spec.tls,
+      servername: spec.servername ?? spec.host,
+      insecure: spec.options.insecure,
+    };
+    const where = hostPort(spec.host, spec.port);
+    try {
+      let attempt = 0;
+      for (;;) {
+        attempt++;
+        const result = await this.attempt(spec, bytes, target, ctl, exchange, t0);
+        if (result === 'retry' && attempt < 3) continue;
+        break;
+      }
+    } catch (err) {
+      exchange.error = this.failure(err, ctl, spec, where, exchange);
+      if (err instanceof TlsVerifyError) exchange.tls = err.tls;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onUserAbort);
+      exchange.timings.total = performance.now() - t0;
+    }
+    return exchange;
+  }
+
+  /** One try on one connection. 'retry' when a reused connection turned out to be closed before any byte came back. */
+  private async attempt(
+    spec: HttpRequestSpec,
+    bytes: Buffer,
+    target: ConnectTarget,
+    ctl: OperationControl,
+    exchange: HttpExchange,
+    t0: number,
+  ): Promise<'ok' | 'retry'> {
+    ctl.phase = 'connect';
+    const lease = await this.deps.pool.acquire(target, ctl, spec.options.noPool);
+    const { conn } = lease;
+    conn.requestsServed++;
+    const timings: Timings = { total: 0 };
+    if (!lease.reused) Object.assign(timings, conn.connectTimings);
+    exchange.timings = timings;
+    exchange.tls = conn.tls;
+    exchange.connection = connectionInfo(lease);
+    const parser = new ResponseParser(exchange.request.method, spec.options.maxResponseBytes);
+    const received: Buffer[] = [];
+    let receivedBytes = 0;
+    let tFirstByte = 0;
+
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = conn.socket;
+        let settled = false;
+        const finish = (err?: unknown) => {
+          if (settled) return;
+          settled = true;
+          socket.off('data', onData);
+          socket.off('end', onEnd);
+          socket.off('close', onClose);
+          socket.off('error', onError);
+          ctl.signal.removeEventListener('abort', onAbort);
+          if (err) reject(err);
+          else resolve();
+        };
+        const onData = (chunk: Buffer) => {
+          if (receivedBytes === 0) {
+            tFirstByte = performance.now();
+            ctl.phase = 'receive';
+          }
+          if (receivedBytes < RAW_CAPTURE_BYTES) received.push(chunk.subarray(0, RAW_CAPTURE_BYTES - receivedBytes));
+          receivedBytes += chunk.length;
+          try {
+            parser.push(chunk);
+          } catch (err) {
+            return finish(err);
+          }
+          if (parser.done) finish();
+        };
+        const onEnd = () => {
+          try {
+            parser.end();
+            finish();
+          } catch (err) {
+            finish(err);
+          }
+        };
+        const onClose = () => (parser.done ? finish() : onEnd());
+        const onError = (err: Error) => finish(err);
+        const onAbort = () => finish(ctl.signal.reason);
+        socket.on('data', onData);
+        socket.on('end', onEnd);
+        socket.on('close', onClose);
+        socket.on('error', onError);
+        ctl.signal.addEventListener('abort', onAbort, { once: true });
+        if (ctl.signal.aborted) return onAbort();
+        ctl.phase = 'send';
+        const tSend = performance.now();
+        socket.write(bytes, (err) => {
+          if (err) return finish(err);
+          timings.requestSent = performance.now() - tSend;
+          if (ctl.phase === 'send') ctl.phase = 'wait';
+        });
+      });
+    } catch (err) {
+      exchange.received = Buffer.concat(received);
+      this.deps.pool.destroy(conn, describeError(err, ctl.phase, hostPort(spec.host, spec.port)).message);
+      exchange.connection = { ...exchange.connection!, afterwards: 'closed', closeReason: conn.closeReason };
+      const staleReuse = lease.reused && receivedBytes === 0 && !(err instanceof Cancelled) && !(err instanceof TimedOut);
+      if (staleReuse && IDEMPOTENT.has(exchange.request.method.toUpperCase())) {
+        exchange.connection.retried = `connection ${conn.id} was closed by the server before it answered; retried on another connection`;
+        return 'retry';
+      }
+      if (parser.head) exchange.response = responseRecord(parser, spec.options.maxResponseBytes);
+      throw err;
+    }
+
+    const tDone = performance.now();
+    if (tFirstByte) {
+      timings.firstByte = tFirstByte - t0 - sumConnect(timings) - (timings.requestSent ?? 0);
+      timings.download = tDone - tFirstByte;
+    }
+    exchange.received = received.length === 1 ? received[0] : Buffer.concat(received);
+    exchange.response = responseRecord(parser, spec.options.maxResponseBytes);
+    const keep = parser.keepAlive(exchange.request.headers) && !conn.closeReason;
+    const reason = parser.truncated
+      ? 'response cut at maxResponseBytes; the rest was not read'
+      : parser.framing === 'close'
+        ? 'body ends when the connection closes'
+        : parser.extraBytes > 0
+          ? `server sent ${parser.extraBytes} bytes after the response`
+          : tokens(exchange.response.headers, 'connection').includes('close') || tokens(exchange.request.headers, 'connection').includes('close')
+            ? 'Connection: close'
+            : exchange.response.version === 'HTTP/1.0'
+              ? 'HTTP/1.0 without keep-alive'
+              : parser.head?.status === 101
+                ? 'switched protocols'
+                : 'not pooled';
+    this.deps.pool.release(conn, keep, reason);
+    exchange.connection = {
+      ...exchange.connection!,
+      afterwards: conn.closed ? 'closed' : 'kept-alive',
+      closeReason: conn.closed ? conn.closeReason : undefined,
+    };
+    return 'ok';
+  }
+
+  private failure(err: unknown, ctl: OperationControl, spec: HttpRequestSpec, where: string, exchange: HttpExchange) {
+    const phase: Phase = ctl.phase;
+    if (err instanceof TimedOut) {
+      const got = exchange.received.length;
+      const detail =
+        phase === 'wait'
+          ? `: the request was sent but ${where} sent nothing back`
+          : phase === 'receive'
+            ? ` (got ${got} bytes so far)`
+            : phase === 'connect' || phase === 'tls'
+              ? ` (no answer from ${where})`
+              : '';
+      return { phase, code: 'ETIMEDOUT', message: `Timed out after ${formatMs(spec.options.timeoutMs)} during ${PHASE_WORDS[phase]}${detail}` };
+    }
+    if (err instanceof Cancelled) return { phase: 'cancelled' as const, message: `Cancelled during ${PHASE_WORDS[phase]}` };
+    if (err instanceof PhaseError) return err.toNetError();
+    return describeError(err, phase, where);
+  }
+}
+
+function sumConnect(t: Timings): number {
+  return (t.dnsLookup ?? 0) + (t.tcpConnect ?? 0) + (t.tlsHandshake ?? 0);
+}
+
+function connectionInfo(lease: Lease): ConnectionInfo {
+  const { conn } = lease;
+  return {
+    id: conn.id,
+    reused: lease.reused,
+    requestsServed: conn.requestsServed,
+    idleMs: lease.idleMs,
+    pooled: conn.pooled,
+    localAddress: conn.socket.localAddress,
+    localPort: conn.socket.localPort,
+    remoteAddress: conn.socket.remoteAddress,
+    remotePort: conn.socket.remotePort,
+  };
+}
+
+function responseRecord(parser: ResponseParser, maxBytes: number): HttpResponseRecord {
+  const head = parser.head!;
+  const rawBody = parser.rawBody;
+  const enc = head.headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1];
+  const decoded = decodeBody(rawBody, parser.truncated ? undefined : enc, maxBytes);
+  return {
+    version: head.version,
+    status: head.status,
+    reason: head.reason,
+    headers: head.headers,
+    interim: parser.interim,
+    trailers: parser.trailers,
+    framing: parser.framing,
+    rawBody,
+    body: decoded.body,
+    contentEncoding: enc,
+    decodeError: parser.truncated && enc ? 'body was cut at maxResponseBytes, so it cannot be decoded; showing the raw bytes' : decoded.error,
+    truncated: parser.truncated,
+    bodyBytesOnWire: parser.bodyBytesOnWire,
+  };
+}

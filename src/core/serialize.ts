@@ -1,0 +1,46 @@
+/**
+ * A JSON-safe view of an Exchange, shared by the CLI's --json output and the webview messages.
+ * Buffers become base64 (with a byte count), so nothing from the network is ever interpreted as markup.
+ */
+import type { HttpExchange, HttpRequestRecord, HttpResponseRecord } from './exchange';
+
+export interface BytesJson {
+  base64: string;
+  length: number;
+  /** The total when `base64` holds only the first part. */
+  totalLength?: number;
+}
+
+export type HttpResponseJson = Omit<HttpResponseRecord, 'rawBody' | 'body'> & {
+  rawBody: BytesJson;
+  body: BytesJson;
+};
+
+export type HttpExchangeJson = Omit<HttpExchange, 'sent' | 'received' | 'response' | 'request'> & {
+  request: HttpRequestRecord;
+  sent: BytesJson;
+  received: BytesJson;
+  response?: HttpResponseJson;
+};
+
+export type ExchangeJson = HttpExchangeJson;
+
+export function bytesJson(b: Buffer, limit = Infinity): BytesJson {
+  if (b.length <= limit) return { base64: b.toString('base64'), length: b.length };
+  return { base64: b.subarray(0, limit).toString('base64'), length: limit, totalLength: b.length };
+}
+
+/** `bodyLimit` caps the body bytes carried (the webview shows the first part of a huge body). */
+export function exchangeToJson(x: HttpExchange, bodyLimit = Infinity): ExchangeJson {
+  const { sent, received, response, ...rest } = x;
+  return {
+    ...rest,
+    sent: bytesJson(sent, Math.max(bodyLimit, 64 * 1024)),
+    received: bytesJson(received, Math.max(bodyLimit, 64 * 1024)),
+    response: response && {
+      ...response,
+      rawBody: bytesJson(response.rawBody, bodyLimit),
+      body: bytesJson(response.body, bodyLimit),
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Opens a TCP or TLS connection and measures each phase: DNS lookup, TCP connect, TLS handshake.
+ * Certificates are verified unless `insecure`; a failed verification still reports the chain
+ * so the user can see which certificate was refused and why.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { promises as dnsPromises } from 'node:dns';
+import type { Phase, TlsInfo } from '../exchange';
+import { PhaseError, describeError } from './errors';
+import { tlsInfo } from './tlsinfo';
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+export type LookupFn = (host: string) => Promise<ResolvedAddress[]>;
+
+export const systemLookup: LookupFn = (host) => dnsPromises.lookup(host, { all: true, verbatim: true });
+
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  servername?: string;
+  insecure: boolean;
+  alpn?: string[];
+}
+
+export interface ConnectTimings {
+  dnsLookup?: number;
+  tcpConnect?: number;
+  tlsHandshake?: number;
+}
+
+export interface Connected {
+  socket: net.Socket;
+  tls?: TlsInfo;
+  timings: ConnectTimings;
+}
+
+/** What a running operation shares with its steps: the phase it is in, and a signal that aborts it. */
+export interface OperationControl {
+  phase: Phase;
+  readonly signal: AbortSignal;
+}
+
+export class TlsVerifyError extends PhaseError {
+  constructor(message: string, readonly tls: TlsInfo, code?: string) {
+    super('tls', message, code);
+  }
+}
+
+export function hostPort(host: string, port: number): string {
+  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Resolves, connects (trying each address in turn), and optionally wraps in TLS. */
+export async function openConnection(target: ConnectTarget, lookup: LookupFn, ctl: OperationControl): Promise<Connected> {
+  const timings: ConnectTimings = {};
+  const where = hostPort(target.host, target.port);
+  let addresses: ResolvedAddress[];
+  if (net.isIP(target.host)) {
+    addresses = [{ address: target.host, family: net.isIP(target.host) }];
+  } else {
+    ctl.phase = 'dns';
+    const t0 = performance.now();
+    try {
+      addresses = await abortable(lookup(target.host), ctl.signal);
+    } catch (err) {
+      throw asPhaseError(err, 'dns', where);
+    }
+    timings.dnsLookup = performance.now() - t0;
+    if (addresses.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${target.host}' has no addresses`, 'ENOTFOUND');
+  }
+
+  ctl.phase = 'connect';
+  const t1 = performance.now();
+  let socket: net.Socket | undefined;
+  let lastErr: unknown;
+  for (const a of addresses) {
+    try {
+      socket = await tcpConnect(a.address, target.port, ctl.signal);
+      break;
+    } catch (err) {
+      lastErr = err;
+      if (ctl.signal.aborted) break;
+    }
+  }
+  if (!socket) throw asPhaseError(lastErr, 'connect', where);
+  timings.tcpConnect = performance.now() - t1;
+  socket.setNoDelay(true);
+
+  if (!target.tls) return { socket, timings };
+
+  ctl.phase = 'tls';
+  const t2 = performance.now();
+  const servername = target.servername && !net.isIP(target.servername) ? target.servername : undefined;
+  let secure: tls.TLSSocket;
+  let verifyError: Error | undefined;
+  try {
+    ({ secure, verifyError } = await tlsHandshake(socket, target, servername, ctl.signal));
+  } catch (err) {
+    socket.destroy();
+    throw asPhaseError(err, 'tls', where);
+  }
+  timings.tlsHandshake = performance.now() - t2;
+  const info = tlsInfo(secure, !target.insecure, servername, secure.authorized ? undefined : verifyError);
+  if (!target.insecure && !secure.authorized) {
+    secure.destroy();
+    throw new TlsVerifyError(`TLS handshake failed: ${info.authorizationError ?? 'certificate not trusted'}`, info, String(secure.authorizationError ?? ''));
+  }
+  return { socket: secure, tls: info, timings };
+}
+
+function asPhaseError(err: unknown, phase: Phase, where: string): PhaseError {
+  if (err instanceof PhaseError) return err;
+  const ne = describeError(err, phase, where);
+  return new PhaseError(ne.phase, ne.message, ne.code);
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function tcpConnect(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const s = net.connect({ host: address, port, autoSelectFamily: false });
+    const onAbort = () => {
+      s.destroy();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    s.once('connect', () => {
+      signal.removeEventListener('abort', onAbort);
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      signal.removeEventListener('abort', onAbort);
+      s.destroy();
+      reject(e);
+    });
+  });
+}
+
+function tlsHandshake(
+  socket: net.Socket,
+  target: ConnectTarget,
+  servername: string | undefined,
+  signal: AbortSignal,
+): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    let verifyError: Error | undefined;
+    const s = tls.connect({
+      socket,
+      host: target.servername ?? target.host,
+      servername,
+      rejectUnauthorized: false,
+      ALPNProtocols: target.alpn ?? ['http/1.1'],
+      checkServerIdentity: (host, cert) => {
+        const e = tls.checkServerIdentity(host, cert);
+        if (e) verifyError = e;
+        return e;
+      },
+    });
+    const onAbort = () => {
+      s.destroy();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    s.once('secureConnect', () => {
+      signal.removeEventListener('abort', onAbort);
+      s.removeAllListeners('error');
+      resolve({ secure: s, verifyError });
+    });
+    s.once('error', (e) => {
+      signal.removeEventListener('abort', onAbort);
+      s.destroy();
+      reject(e);
+    });
+  });
+}

@@ -1,0 +1,368 @@
+/**
+ * HTTP/1.1 keep-alive connection pool, keyed by (scheme, host, port, TLS options).
+ * - at most `maxSocketsPerHost` connections per key; further requests wait their turn;
+ * - idle connections close after `idleTimeoutMs`, any connection after `maxAgeMs`;
+ * - an idle connection the server closed (FIN, RST, or stray bytes) is dropped at once and never used to send.
+ */
+import { EventEmitter } from 'node:events';
+import type * as net from 'node:net';
+import type { TlsInfo } from '../exchange';
+import { openConnection, hostPort, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
+
+export interface PoolOptions {
+  enabled: boolean;
+  maxSocketsPerHost: number;
+  idleTimeoutMs: number;
+  maxAgeMs: number;
+}
+
+export const DEFAULT_POOL_OPTIONS: PoolOptions = {
+  enabled: true,
+  maxSocketsPerHost: 6,
+  idleTimeoutMs: 30_000,
+  maxAgeMs: 300_000,
+};
+
+export interface PooledConnection {
+  readonly id: number;
+  readonly key: string;
+  readonly target: ConnectTarget;
+  readonly socket: net.Socket;
+  readonly tls?: TlsInfo;
+  readonly connectTimings: ConnectTimings;
+  readonly createdAt: number;
+  readonly pooled: boolean;
+  requestsServed: number;
+  busy: boolean;
+  idleSince?: number;
+  closed: boolean;
+  closeReason?: string;
+}
+
+export interface Lease {
+  conn: PooledConnection;
+  reused: boolean;
+  idleMs?: number;
+}
+
+export interface PoolConnectionSnapshot {
+  id: number;
+  state: 'busy' | 'idle';
+  ageMs: number;
+  idleMs?: number;
+  requestsServed: number;
+  localPort?: number;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+
+export interface PoolHostSnapshot {
+  key: string;
+  origin: string;
+  tls: boolean;
+  insecure: boolean;
+  connections: PoolConnectionSnapshot[];
+  waiting: number;
+}
+
+export interface PoolSnapshot {
+  options: PoolOptions;
+  hosts: PoolHostSnapshot[];
+  totalOpen: number;
+  totalCreated: number;
+}
+
+interface Waiter {
+  wake: () => void;
+}
+
+interface HostEntry {
+  target: ConnectTarget;
+  conns: Set<PooledConnection>;
+  /** Idle connections, most recently released last (LIFO reuse keeps the warmest socket busy). */
+  idle: PooledConnection[];
+  waiters: Waiter[];
+  /** Connections being opened right now (they count against the limit). */
+  connecting: number;
+}
+
+let nextConnectionId = 1;
+
+export function poolKey(t: ConnectTarget): string {
+  return `${t.tls ? 'tls' : 'tcp'}://${hostPort(t.host, t.port)}|sni=${t.servername ?? ''}|insecure=${t.insecure ? 1 : 0}`;
+}
+
+export interface PoolDeps {
+  lookup?: LookupFn;
+  now?: () => number;
+}
+
+export class ConnectionPool extends EventEmitter {
+  private options: PoolOptions;
+  private readonly hosts = new Map<string, HostEntry>();
+  private readonly lookup: LookupFn;
+  private readonly now: () => number;
+  private created = 0;
+  private disposed = false;
+
+  constructor(options: Partial<PoolOptions> = {}, deps: PoolDeps = {}) {
+    super();
+    this.options = { ...DEFAULT_POOL_OPTIONS, ...options };
+    this.lookup = deps.lookup ?? systemLookup;
+    this.now = deps.now ?? Date.now;
+  }
+
+  get settings(): Readonly<PoolOptions> {
+    return this.options;
+  }
+
+  setOptions(options: Partial<PoolOptions>): void {
+    this.options = { ...this.options, ...options };
+    if (!this.options.enabled) this.closeIdle('pooling turned off');
+  }
+
+  /**
+   * A connection for `target`: a live idle one when there is one, else a new one (waiting for a free
+   * slot when the host is at its limit). With `noPool` (or pooling off) a fresh, unpooled connection.
+   */
+  async acquire(target: ConnectTarget, ctl: OperationControl, noPool = false): Promise<Lease> {
+    if (this.disposed) throw new Error('connection pool is disposed');
+    if (noPool || !this.options.enabled) {
+      const conn = await this.connect(target, ctl, false, undefined);
+      return { conn, reused: false };
+    }
+    const key = poolKey(target);
+    let entry = this.hosts.get(key);
+    if (!entry) {
+      entry = { target, conns: new Set(), idle: [], waiters: [], connecting: 0 };
+      this.hosts.set(key, entry);
+    }
+    for (;;) {
+      const idle = this.takeIdle(entry);
+      if (idle) {
+        const idleMs = this.now() - (idle.idleSince ?? this.now());
+        idle.idleSince = undefined;
+        this.emit('change');
+        return { conn: idle, reused: true, idleMs };
+      }
+      if (entry.conns.size + entry.connecting < this.options.maxSocketsPerHost) {
+        const conn = await this.connect(target, ctl, true, entry);
+        return { conn, reused: false };
+      }
+      await this.waitForSlot(entry, ctl);
+    }
+  }
+
+  /** Gives a connection back after an exchange. Not reusable (or pooling off) → closed. */
+  release(conn: PooledConnection, reusable: boolean, reason = 'not reusable'): void {
+    conn.busy = false;
+    const entry = this.hosts.get(conn.key);
+    const tooOld = this.now() - conn.createdAt >= this.options.maxAgeMs;
+    if (!conn.pooled || !reusable || !this.options.enabled || tooOld || this.disposed || conn.closed || !isAlive(conn.socket) || !entry) {
+      this.destroy(conn, !conn.pooled ? 'not pooled (@no-pool or pooling off)' : tooOld ? `reached max age ${this.options.maxAgeMs} ms` : reason);
+      return;
+    }
+    conn.idleSince = this.now();
+    entry.idle.push(conn);
+    this.watchIdle(conn);
+    this.wakeOne(entry);
+    this.emit('change');
+  }
+
+  destroy(conn: PooledConnection, reason: string): void {
+    if (!conn.closed) {
+      conn.closed = true;
+      conn.closeReason = reason;
+    }
+    conn.busy = false;
+    conn.socket.destroy();
+    this.forget(conn);
+  }
+
+  /** Closes every pooled connection (idle at once; busy ones when their exchange ends). Returns how many were open. */
+  closeAll(): number {
+    let n = 0;
+    for (const entry of this.hosts.values()) {
+      for (const conn of [...entry.conns]) {
+        n++;
+        if (conn.busy) conn.closeReason = 'closed by user';
+        else this.destroy(conn, 'closed by user');
+      }
+    }
+    return n;
+  }
+
+  closeIdle(reason: string): void {
+    for (const entry of this.hosts.values()) for (const conn of [...entry.idle]) this.destroy(conn, reason);
+  }
+
+  snapshot(): PoolSnapshot {
+    const now = this.now();
+    const hosts: PoolHostSnapshot[] = [];
+    let totalOpen = 0;
+    for (const [key, entry] of this.hosts) {
+      if (entry.conns.size === 0 && entry.waiters.length === 0) continue;
+      const connections = [...entry.conns].map<PoolConnectionSnapshot>((c) => ({
+        id: c.id,
+        state: c.busy ? 'busy' : 'idle',
+        ageMs: now - c.createdAt,
+        idleMs: c.idleSince !== undefined ? now - c.idleSince : undefined,
+        requestsServed: c.requestsServed,
+        localPort: c.socket.localPort,
+        remoteAddress: c.socket.remoteAddress,
+        remotePort: c.socket.remotePort,
+      }));
+      totalOpen += connections.length;
+      hosts.push({
+        key,
+        origin: `${entry.target.tls ? 'https' : 'http'}://${hostPort(entry.target.host, entry.target.port)}`,
+        tls: entry.target.tls,
+        insecure: entry.target.insecure,
+        connections,
+        waiting: entry.waiters.length,
+      });
+    }
+    return { options: { ...this.options }, hosts, totalOpen, totalCreated: this.created };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const entry of this.hosts.values()) {
+      for (const conn of [...entry.conns]) this.destroy(conn, 'pool disposed');
+      for (const w of entry.waiters.splice(0)) w.wake();
+    }
+    this.hosts.clear();
+    this.removeAllListeners();
+  }
+
+  private async connect(target: ConnectTarget, ctl: OperationControl, pooled: boolean, entry: HostEntry | undefined): Promise<PooledConnection> {
+    // Reserve the slot before the first await so concurrent acquires respect the limit.
+    if (entry) entry.connecting++;
+    try {
+      const c = await openConnection(target, this.lookup, ctl);
+      const conn: PooledConnection = {
+        id: nextConnectionId++,
+        key: poolKey(target),
+        target,
+        socket: c.socket,
+        tls: c.tls,
+        connectTimings: c.timings,
+        createdAt: this.now(),
+        pooled,
+        requestsServed: 0,
+        busy: true,
+        closed: false,
+      };
+      this.created++;
+      c.socket.on('error', () => {
+        /* reported by the exchange that owns the socket; an idle socket's error closes it below */
+      });
+      c.socket.once('close', () => {
+        if (!conn.closed) {
+          conn.closed = true;
+          conn.closeReason ??= 'closed by the server';
+        }
+        this.forget(conn);
+      });
+      if (entry) {
+        entry.connecting--;
+        entry.conns.add(conn);
+      }
+      this.emit('change');
+      return conn;
+    } catch (err) {
+      if (entry) {
+        entry.connecting--;
+        this.wakeOne(entry);
+      }
+      throw err;
+    }
+  }
+
+  private takeIdle(entry: HostEntry): PooledConnection | undefined {
+    while (entry.idle.length > 0) {
+      const conn = entry.idle.pop()!;
+      this.unwatchIdle(conn);
+      const age = this.now() - conn.createdAt;
+      if (!isAlive(conn.socket) || conn.closed) {
+        this.destroy(conn, 'closed by the server while idle');
+        continue;
+      }
+      if (age >= this.options.maxAgeMs) {
+        this.destroy(conn, `reached max age ${this.options.maxAgeMs} ms`);
+        continue;
+      }
+      conn.busy = true;
+      return conn;
+    }
+    return undefined;
+  }
+
+  private watchIdle(conn: PooledConnection): void {
+    const s = conn.socket as net.Socket & { _netreqIdle?: IdleWatch };
+    const onData = () => this.destroy(conn, 'server sent unexpected bytes while idle');
+    const onEnd = () => this.destroy(conn, 'closed by the server while idle');
+    const timer = setTimeout(() => this.destroy(conn, `idle for ${this.options.idleTimeoutMs} ms`), this.options.idleTimeoutMs);
+    timer.unref();
+    s.on('data', onData);
+    s.on('end', onEnd);
+    s._netreqIdle = { onData, onEnd, timer };
+    if (s.isPaused()) s.resume();
+  }
+
+  private unwatchIdle(conn: PooledConnection): void {
+    const s = conn.socket as net.Socket & { _netreqIdle?: IdleWatch };
+    const w = s._netreqIdle;
+    if (!w) return;
+    s.off('data', w.onData);
+    s.off('end', w.onEnd);
+    clearTimeout(w.timer);
+    s._netreqIdle = undefined;
+  }
+
+  private forget(conn: PooledConnection): void {
+    this.unwatchIdle(conn);
+    const entry = this.hosts.get(conn.key);
+    if (!entry || !entry.conns.has(conn)) return;
+    entry.conns.delete(conn);
+    const i = entry.idle.indexOf(conn);
+    if (i >= 0) entry.idle.splice(i, 1);
+    this.wakeOne(entry);
+    if (entry.conns.size === 0 && entry.waiters.length === 0 && entry.connecting === 0) this.hosts.delete(conn.key);
+    this.emit('change');
+  }
+
+  private wakeOne(entry: HostEntry): void {
+    entry.waiters.shift()?.wake();
+  }
+
+  private waitForSlot(entry: HostEntry, ctl: OperationControl): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (ctl.signal.aborted) return reject(ctl.signal.reason);
+      const waiter: Waiter = {
+        wake: () => {
+          ctl.signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const i = entry.waiters.indexOf(waiter);
+        if (i >= 0) entry.waiters.splice(i, 1);
+        reject(ctl.signal.reason);
+      };
+      ctl.signal.addEventListener('abort', onAbort, { once: true });
+      entry.waiters.push(waiter);
+      this.emit('change');
+    });
+  }
+}
+
+interface IdleWatch {
+  onData: () => void;
+  onEnd: () => void;
+  timer: NodeJS.Timeout;
+}
+
+function isAlive(s: net.Socket): boolean {
+  return !s.destroyed && s.writable && !s.readableEnded;
+}
