@@ -59,13 +59,15 @@ export class HttpClient {
     };
     const where = hostPort(spec.host, spec.port);
     try {
-      let attempt = 0;
-      for (;;) {
-        attempt++;
+      let retried: string | undefined;
+      for (let attempt = 1; ; attempt++) {
         const result = await this.attempt(spec, bytes, target, ctl, exchange, t0);
-        if (result === 'retry' && attempt < 3) continue;
-        break;
+        if (result === 'ok') break;
+        retried = result.retried;
+        if (attempt >= 3) throw new PhaseError('send', `${retried}; gave up after ${attempt} tries`);
+        if (exchange.connection) exchange.connection.retried = retried;
       }
+      if (retried && exchange.connection) exchange.connection.retried = retried;
     } catch (err) {
       exchange.error = this.failure(err, ctl, spec, where, exchange);
       if (err instanceof TlsVerifyError) exchange.tls = err.tls;
@@ -77,7 +79,7 @@ export class HttpClient {
     return exchange;
   }
 
-  /** One try on one connection. 'retry' when a reused connection turned out to be closed before any byte came back. */
+  /** One try on one connection. `{ retried }` when a reused connection turned out to be closed before any byte came back. */
   private async attempt(
     spec: HttpRequestSpec,
     bytes: Buffer,
@@ -85,7 +87,7 @@ export class HttpClient {
     ctl: OperationControl,
     exchange: HttpExchange,
     t0: number,
-  ): Promise<'ok' | 'retry'> {
+  ): Promise<'ok' | { retried: string }> {
     ctl.phase = 'connect';
     const lease = await this.deps.pool.acquire(target, ctl, spec.options.noPool);
     const { conn } = lease;
@@ -160,8 +162,7 @@ export class HttpClient {
       exchange.connection = { ...exchange.connection!, afterwards: 'closed', closeReason: conn.closeReason };
       const staleReuse = lease.reused && receivedBytes === 0 && !(err instanceof Cancelled) && !(err instanceof TimedOut);
       if (staleReuse && IDEMPOTENT.has(exchange.request.method.toUpperCase())) {
-        exchange.connection.retried = `connection ${conn.id} was closed by the server before it answered; retried on another connection`;
-        return 'retry';
+        return { retried: `connection ${conn.id} was closed by the server before it answered; retried on another connection` };
       }
       if (parser.head) exchange.response = responseRecord(parser, spec.options.maxResponseBytes);
       throw err;

@@ -196,7 +196,15 @@ export class ResponseParser {
       return -1;
     }
     const text = buf.subarray(0, end).toString('latin1');
-    const lines = text.split(/\r?\n/);
+    const lines: string[] = [];
+    const starts: number[] = [];
+    for (let pos = 0; pos <= text.length; ) {
+      const nl = text.indexOf('\n', pos);
+      const stop = nl < 0 ? text.length : nl;
+      starts.push(pos);
+      lines.push(text.slice(pos, stop > pos && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop));
+      pos = stop + 1;
+    }
     const statusLine = lines[0];
     const m = STATUS_LINE.exec(statusLine);
     if (!m) throw this.badStatusLine(buf);
@@ -206,7 +214,6 @@ export class ResponseParser {
       reason: m[4] ?? '',
       headers: [],
     };
-    let lineOffset = statusLine.length + 1;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i];
       if ((line.startsWith(' ') || line.startsWith('\t')) && head.headers.length > 0) {
@@ -216,11 +223,10 @@ export class ResponseParser {
         const c = line.indexOf(':');
         const name = c > 0 ? line.slice(0, c) : '';
         if (!name || !TOKEN.test(name)) {
-          throw this.error(`invalid header line ${i + 1} ${JSON.stringify(line)} (${c < 0 ? 'no colon' : 'invalid header name'})`, lineOffset);
+          throw this.error(`invalid header line ${i + 1} ${JSON.stringify(line)} (${c < 0 ? 'no colon' : 'invalid header name'})`, starts[i]);
         }
         head.headers.push([name, line.slice(c + 1).trim()]);
       }
-      lineOffset += line.length + 1;
     }
     const used = end + sepLen;
     if (head.status >= 100 && head.status < 200 && head.status !== 101) {

@@ -47,6 +47,8 @@ export interface HeaderLine {
   name: string;
   value: string;
   line: number;
+  /** Full raw text of the line as written (what `# @raw` sends). The parser always sets it. */
+  text?: string;
 }
 
 export interface RequestLine {

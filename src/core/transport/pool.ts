@@ -132,25 +132,31 @@ export class ConnectionPool extends EventEmitter {
       return { conn, reused: false };
     }
     const key = poolKey(target);
-    let entry = this.hosts.get(key);
-    if (!entry) {
-      entry = { target, conns: new Set(), idle: [], waiters: [], connecting: 0 };
-      this.hosts.set(key, entry);
-    }
     for (;;) {
-      const idle = this.takeIdle(entry);
+      const idle = this.takeIdle(this.entryFor(key, target));
       if (idle) {
         const idleMs = this.now() - (idle.idleSince ?? this.now());
         idle.idleSince = undefined;
         this.emit('change');
         return { conn: idle, reused: true, idleMs };
       }
+      // Looked up again: dropping a dead idle connection may have removed the entry.
+      const entry = this.entryFor(key, target);
       if (entry.conns.size + entry.connecting < this.options.maxSocketsPerHost) {
         const conn = await this.connect(target, ctl, true, entry);
         return { conn, reused: false };
       }
       await this.waitForSlot(entry, ctl);
     }
+  }
+
+  private entryFor(key: string, target: ConnectTarget): HostEntry {
+    let entry = this.hosts.get(key);
+    if (!entry) {
+      entry = { target, conns: new Set(), idle: [], waiters: [], connecting: 0 };
+      this.hosts.set(key, entry);
+    }
+    return entry;
   }
 
   /** Gives a connection back after an exchange. Not reusable (or pooling off) → closed. */

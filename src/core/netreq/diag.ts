@@ -1,0 +1,137 @@
+/**
+ * Diagnostic codes and small helpers shared by the parser and the resolver.
+ * Codes are stable: the CLI, the editor and tests match on them.
+ */
+import type { Diagnostic, Severity, Span } from './types';
+
+export const Codes = {
+  /** Parsing itself failed (a bug); the document is returned empty. */
+  internalError: 'internal-error',
+  unknownProtocol: 'unknown-protocol',
+  missingTarget: 'missing-target',
+  badHost: 'bad-host',
+  badPort: 'bad-port',
+  portOutOfRange: 'port-out-of-range',
+  missingPort: 'missing-port',
+  badUrl: 'bad-url',
+  unexpectedText: 'unexpected-text',
+  badHttpVersion: 'bad-http-version',
+  badHeader: 'bad-header',
+  missingHostHeader: 'missing-host-header',
+  badHex: 'bad-hex',
+  notMulticast: 'not-multicast',
+  unknownDirective: 'unknown-directive',
+  badDirectiveValue: 'bad-directive-value',
+  duplicateDirective: 'duplicate-directive',
+  directiveNotApplicable: 'directive-not-applicable',
+  ignoredDirective: 'ignored-directive',
+  missingRequestLine: 'missing-request-line',
+  duplicateName: 'duplicate-name',
+  badVariable: 'bad-variable',
+  duplicateVariable: 'duplicate-variable',
+  undefinedVariable: 'undefined-variable',
+  unterminatedVariable: 'unterminated-variable',
+  emptyVariable: 'empty-variable',
+  unknownSystemVariable: 'unknown-system-variable',
+  badSystemVariable: 'bad-system-variable',
+  variableCycle: 'variable-cycle',
+  requestVariableUnsupported: 'request-variable-unsupported',
+  envVarNotSet: 'env-var-not-set',
+  dotenvError: 'dotenv-error',
+  unknownEnvironment: 'unknown-environment',
+  badBodyFile: 'bad-body-file',
+  bodyFileUnreadable: 'body-file-unreadable',
+  wsStrayText: 'ws-stray-text',
+} as const;
+
+export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];
+
+export function span(line: number, startCol: number, endCol: number): Span {
+  return { start: { line, col: startCol }, end: { line, col: Math.max(startCol, endCol) } };
+}
+
+export function diag(
+  line: number,
+  startCol: number,
+  endCol: number,
+  severity: Severity,
+  code: DiagnosticCode,
+  message: string,
+): Diagnostic {
+  return { span: span(line, startCol, endCol), severity, code, message };
+}
+
+export function diagAt(s: Span, severity: Severity, code: DiagnosticCode, message: string): Diagnostic {
+  return { span: s, severity, code, message };
+}
+
+/** Index of the first non-space, non-tab character (text.length when blank). */
+export function indentOf(text: string): number {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** Column just past the last non-space, non-tab character. */
+export function trimEndCol(text: string): number {
+  let i = text.length;
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  return i;
+}
+
+export function isBlank(text: string): boolean {
+  return indentOf(text) === text.length;
+}
+
+/**
+ * Splits into lines on CRLF, LF and lone CR (as VS Code does), without the terminators.
+ * Linear; no regular expressions.
+ */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lines.push(text.slice(start, i));
+      start = i + 1;
+    } else if (c === 13) {
+      lines.push(text.slice(start, i));
+      if (i + 1 < n && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+  }
+  lines.push(text.slice(start));
+  return lines;
+}
+
+/** A quoted, human-readable rendering of user text for messages (shortened when long). */
+export function q(text: string, max = 60): string {
+  const t = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return `'${t}'`;
+}
+
+/** Levenshtein distance, bounded use only (short directive names). */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    const cur = new Array<number>(n + 1);
+    cur[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+    }
+    prev = cur;
+  }
+  return prev[n];
+}
+
+/** Message text of an unknown thrown value. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
