@@ -16,6 +16,8 @@ export interface RequestOptions {
   maxResponseBytes: number;
   /** `# @proxy http://host:port` (CONNECT tunnel). */
   proxy?: string;
+  /** Extra trusted CA certificates (PEM), on top of Node's bundled roots (setting netreq.tls.caFiles, CLI --cacert). */
+  ca?: Array<string | Buffer>;
 }
 
 export const DEFAULT_OPTIONS: RequestOptions = {

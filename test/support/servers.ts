@@ -8,6 +8,8 @@ export interface RawServer {
   received: Buffer[];
   connections: number;
   sockets: Set<net.Socket>;
+  /** Called for each new connection before any byte is read (e.g. to answer a TLS hello with garbage). */
+  onConnect?: (socket: net.Socket) => void;
   close(): Promise<void>;
 }
 
@@ -19,7 +21,9 @@ export async function rawServer(onRequest: (socket: net.Socket, request: Buffer,
   const received: Buffer[] = [];
   const sockets = new Set<net.Socket>();
   let count = 0;
+  const api = {} as RawServer;
   const server = net.createServer((socket) => {
+    api.onConnect?.(socket);
     const idx = received.length;
     received.push(Buffer.alloc(0));
     sockets.add(socket);
@@ -44,19 +48,17 @@ export async function rawServer(onRequest: (socket: net.Socket, request: Buffer,
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
-  return {
+  Object.defineProperty(api, 'connections', { get: () => received.length });
+  return Object.assign(api, {
     port,
     received,
     sockets,
-    get connections() {
-      return received.length;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
-  };
+  });
 }
 
 export function httpSpec(port: number, over: Partial<HttpRequestSpec> = {}, options: Partial<RequestOptions> = {}): HttpRequestSpec {

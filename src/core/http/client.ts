@@ -56,6 +56,7 @@ export class HttpClient {
       tls: spec.tls,
       servername: spec.servername ?? spec.host,
       insecure: spec.options.insecure,
+      ca: spec.options.ca,
     };
     const where = hostPort(spec.host, spec.port);
     try {

@@ -25,6 +25,8 @@ export interface ConnectTarget {
   servername?: string;
   insecure: boolean;
   alpn?: string[];
+  /** Extra trusted CAs (PEM) added to Node's bundled roots. */
+  ca?: Array<string | Buffer>;
 }
 
 export interface ConnectTimings {
@@ -68,7 +70,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
     try {
       addresses = await abortable(lookup(target.host), ctl.signal);
     } catch (err) {
-      throw asPhaseError(err, 'dns', where);
+      throw asPhaseError(err, 'dns', where, ctl);
     }
     timings.dnsLookup = performance.now() - t0;
     if (addresses.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${target.host}' has no addresses`, 'ENOTFOUND');
@@ -87,7 +89,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
       if (ctl.signal.aborted) break;
     }
   }
-  if (!socket) throw asPhaseError(lastErr, 'connect', where);
+  if (!socket) throw asPhaseError(lastErr, 'connect', where, ctl);
   timings.tcpConnect = performance.now() - t1;
   socket.setNoDelay(true);
 
@@ -102,7 +104,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
     ({ secure, verifyError } = await tlsHandshake(socket, target, servername, ctl.signal));
   } catch (err) {
     socket.destroy();
-    throw asPhaseError(err, 'tls', where);
+    throw asPhaseError(err, 'tls', where, ctl);
   }
   timings.tlsHandshake = performance.now() - t2;
   const info = tlsInfo(secure, !target.insecure, servername, secure.authorized ? undefined : verifyError);
@@ -113,7 +115,9 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
   return { socket: secure, tls: info, timings };
 }
 
-function asPhaseError(err: unknown, phase: Phase, where: string): PhaseError {
+/** A step's failure as a PhaseError; an abort (timeout, cancel) passes through untouched for the caller to word. */
+function asPhaseError(err: unknown, phase: Phase, where: string, ctl: OperationControl): unknown {
+  if (ctl.signal.aborted) return ctl.signal.reason;
   if (err instanceof PhaseError) return err;
   const ne = describeError(err, phase, where);
   return new PhaseError(ne.phase, ne.message, ne.code);
@@ -173,6 +177,7 @@ function tlsHandshake(
       host: target.servername ?? target.host,
       servername,
       rejectUnauthorized: false,
+      ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
       ALPNProtocols: target.alpn ?? ['http/1.1'],
       checkServerIdentity: (host, cert) => {
         const e = tls.checkServerIdentity(host, cert);

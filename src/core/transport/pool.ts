@@ -4,6 +4,7 @@
  * - idle connections close after `idleTimeoutMs`, any connection after `maxAgeMs`;
  * - an idle connection the server closed (FIN, RST, or stray bytes) is dropped at once and never used to send.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import type { TlsInfo } from '../exchange';
@@ -89,7 +90,13 @@ interface HostEntry {
 let nextConnectionId = 1;
 
 export function poolKey(t: ConnectTarget): string {
-  return `${t.tls ? 'tls' : 'tcp'}://${hostPort(t.host, t.port)}|sni=${t.servername ?? ''}|insecure=${t.insecure ? 1 : 0}`;
+  return `${t.tls ? 'tls' : 'tcp'}://${hostPort(t.host, t.port)}|sni=${t.servername ?? ''}|insecure=${t.insecure ? 1 : 0}|ca=${t.ca?.length ? caDigest(t.ca) : ''}`;
+}
+
+function caDigest(ca: Array<string | Buffer>): string {
+  const h = createHash('sha256');
+  for (const c of ca) h.update(c);
+  return h.digest('hex').slice(0, 16);
 }
 
 export interface PoolDeps {
