@@ -2,10 +2,11 @@
 // the `netreq` CLI, and the webview scripts (browser, iife).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = {
   bundle: true,
@@ -35,6 +36,7 @@ const builds = [
     format: 'cjs',
     external: ['bufferutil', 'utf-8-validate'],
     banner: { js: '#!/usr/bin/env node' },
+    define: { NETREQ_VERSION: JSON.stringify(pkg.version) },
   },
   {
     ...common,

@@ -1,0 +1,115 @@
+/** Command-line parsing for `netreq`: small, strict, and with messages that say what to type instead. */
+
+export interface RunArgs {
+  command: 'run';
+  file: string;
+  name?: string;
+  line?: number;
+  env?: string;
+  envFile?: string;
+  vars: Record<string, string>;
+  json: boolean;
+  insecure: boolean;
+  timeoutMs?: number;
+  noPool: boolean;
+  verbose: boolean;
+  cacert: string[];
+}
+
+export type CliArgs = RunArgs | { command: 'help' } | { command: 'version' };
+
+export class UsageError extends Error {}
+
+export const USAGE = `netreq — send the requests in a .netreq file (the same engine as the NetReq VS Code extension)
+
+Usage:
+  netreq run FILE [options]     send the file's requests in order (or the one chosen)
+  netreq --help | --version
+
+Options for run:
+  --name N          only the block named N (# @name N)
+  --line L          only the block that contains line L (1-based)
+  --env E           use environment E from netreq.environments
+  --env-file F      read environments from JSON file F ({"dev": {"host": "..."}, "$shared": {...}});
+                    default: the nearest .vscode/settings.json above FILE ("netreq.environments")
+  --var k=v         set variable k (highest precedence); repeatable
+  --json            one JSON object per request (request bytes, status, headers, body, timings, TLS, connection)
+  --insecure        accept any TLS certificate
+  --cacert F        also trust the CA certificate(s) in PEM file F; repeatable
+  --timeout MS      per-request timeout in milliseconds (default 30000)
+  --no-pool         a fresh connection for every request
+  -v, --verbose     also print the exact request bytes and the TLS certificate chain
+
+Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).`;
+
+export function parseArgs(argv: string[]): CliArgs {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return { command: 'help' };
+  if (argv.includes('--version') || argv.includes('-V')) return { command: 'version' };
+  const [command, ...rest] = argv;
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE' or 'netreq --help'`);
+  const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--name':
+        out.name = value();
+        break;
+      case '--line': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--line takes a line number from 1 up, not '${v}'`);
+        out.line = n;
+        break;
+      }
+      case '--env':
+        out.env = value();
+        break;
+      case '--env-file':
+        out.envFile = value();
+        break;
+      case '--var': {
+        const v = value();
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--var takes name=value, not '${v}'`);
+        out.vars[v.slice(0, eq)] = v.slice(eq + 1);
+        break;
+      }
+      case '--json':
+        out.json = true;
+        break;
+      case '--insecure':
+      case '-k':
+        out.insecure = true;
+        break;
+      case '--cacert':
+        out.cacert.push(value());
+        break;
+      case '--timeout': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not '${v}'`);
+        out.timeoutMs = n;
+        break;
+      }
+      case '--no-pool':
+        out.noPool = true;
+        break;
+      case '-v':
+      case '--verbose':
+        out.verbose = true;
+        break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see 'netreq --help')`);
+        if (out.file) throw new UsageError(`one file at a time: got '${out.file}' and '${a}'`);
+        out.file = a;
+    }
+  }
+  if (!out.file) throw new UsageError('which file? usage: netreq run FILE [options]');
+  if (out.name !== undefined && out.line !== undefined) throw new UsageError('use --name or --line, not both');
+  return out;
+}

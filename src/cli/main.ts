@@ -1,0 +1,176 @@
+/**
+ * `netreq` — the headless face of NetReq: the same parser, resolver and engine as the extension,
+ * so the same .netreq files run in a terminal or in CI.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HttpClient } from '../core/http/client';
+import { parseNetreq, resolveBlock, blockAtLine, findBlockByName } from '../core/netreq';
+import type { Block, Diagnostic } from '../core/netreq/types';
+import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
+import { exchangeToJson } from '../core/serialize';
+import { ConnectionPool } from '../core/transport/pool';
+import { USAGE, UsageError, parseArgs, type RunArgs } from './args';
+import { COLOR, PLAIN, asText, formatExchange } from './format';
+import { loadEnvironments } from './settings';
+
+declare const NETREQ_VERSION: string | undefined;
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  color: boolean;
+  env: Record<string, string | undefined>;
+}
+
+export function version(): string {
+  if (typeof NETREQ_VERSION === 'string') return NETREQ_VERSION;
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.severity}: ${d.message}`;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`netreq: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (args.command === 'version') {
+    io.out(version());
+    return 0;
+  }
+  return run(args, io);
+}
+
+async function run(args: RunArgs, io: Io): Promise<number> {
+  const file = args.file;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    io.err(`netreq: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return 2;
+  }
+  let envs;
+  let caCerts: Buffer[];
+  try {
+    envs = loadEnvironments(file, args.envFile);
+    caCerts = args.cacert.map((p) => fs.readFileSync(p));
+  } catch (e) {
+    io.err(`netreq: ${(e as Error).message}`);
+    return 2;
+  }
+  if (args.env && !envs.environments[args.env]) {
+    const names = Object.keys(envs.environments).filter((n) => n !== '$shared');
+    io.err(`netreq: no environment '${args.env}'${envs.source ? ` in ${envs.source}` : ''}; ${names.length ? `known: ${names.join(', ')}` : 'none is defined (netreq.environments in .vscode/settings.json, or --env-file)'}`);
+    return 2;
+  }
+
+  const doc = parseNetreq(text);
+  const errors = doc.diagnostics.filter((d) => d.severity === 'error');
+  for (const d of doc.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, d));
+  if (errors.length > 0) return 2;
+
+  let blocks: Block[] = doc.blocks.filter((b) => b.requestLine);
+  if (args.name !== undefined) {
+    const b = findBlockByName(doc, args.name);
+    if (!b) {
+      const names = doc.blocks.map((x) => x.name).filter(Boolean);
+      io.err(`netreq: no block named '${args.name}' in ${file}${names.length ? `; named blocks: ${names.join(', ')}` : ' (name one with # @name)'}`);
+      return 2;
+    }
+    blocks = [b];
+  } else if (args.line !== undefined) {
+    const b = blockAtLine(doc, args.line - 1);
+    if (!b || !b.requestLine) {
+      io.err(`netreq: line ${args.line} of ${file} is not inside a request block`);
+      return 2;
+    }
+    blocks = [b];
+  }
+  if (blocks.length === 0) {
+    io.err(`netreq: ${file} has no requests`);
+    return 2;
+  }
+
+  const defaults: RequestOptions = {
+    ...DEFAULT_OPTIONS,
+    insecure: args.insecure,
+    noPool: args.noPool,
+    timeoutMs: args.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs,
+    ca: caCerts.length ? caCerts : undefined,
+  };
+  const pool = new ConnectionPool();
+  const client = new HttpClient({ pool });
+  const style = io.color ? COLOR : PLAIN;
+  let failures = 0;
+  try {
+    for (const block of blocks) {
+      const where = `${file}:${(block.requestLine?.line ?? block.startLine) + 1}`;
+      const resolved = await resolveBlock(doc, block, {
+        environmentName: args.env,
+        environments: envs.environments,
+        overrides: args.vars,
+        baseDir: path.dirname(path.resolve(file)),
+        processEnv: io.env,
+        readFile: (p) => fs.promises.readFile(p),
+        defaults,
+      });
+      for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));
+      if (!resolved.ok) return 2;
+      const spec = resolved.request;
+      if (spec.kind !== 'http') {
+        io.err(`${where}: ${spec.kind.toUpperCase()} requests are not supported by this version of netreq yet (HTTP and HTTPS are)`);
+        failures++;
+        continue;
+      }
+      const x = await client.send(spec);
+      if (x.error) failures++;
+      if (args.json) {
+        const json = exchangeToJson(x);
+        const bodyText = x.response ? asText(x.response.body) : undefined;
+        io.out(JSON.stringify({ file, line: (block.requestLine?.line ?? block.startLine) + 1, title: block.title || undefined, name: block.name, bodyText, exchange: json }));
+      } else {
+        const title = block.title || block.name || '';
+        io.out(formatExchange(x, `### ${title ? `${title}  ` : ''}${style.dim(where)}`, style, args.verbose) + '\n');
+      }
+    }
+  } finally {
+    pool.dispose();
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  const io: Io = {
+    out: (s) => process.stdout.write(s + '\n'),
+    err: (s) => process.stderr.write(s + '\n'),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`netreq: internal error: ${(e as Error).message}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
