@@ -6,6 +6,7 @@ import type { ConnectionInfo, HttpExchange, HttpResponseRecord, Phase, Timings }
 import { newExchangeId } from '../exchange';
 import type { HttpRequestSpec } from '../request';
 import { hostPort, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
+import { Operation } from '../transport/operation';
 import { PHASE_WORDS, PhaseError, describeError, formatMs } from '../transport/errors';
 import type { ConnectionPool, Lease } from '../transport/pool';
 import { buildRequest } from './build';
@@ -44,10 +45,9 @@ export class HttpClient {
       received: Buffer.alloc(0),
       timings: { total: 0 },
     };
-    const abort = new AbortController();
-    const ctl: OperationControl = { phase: 'connect', signal: abort.signal };
-    const timer = setTimeout(() => abort.abort(new TimedOut()), spec.options.timeoutMs);
-    const onUserAbort = () => abort.abort(new Cancelled());
+    const ctl = new Operation();
+    const timer = setTimeout(() => ctl.abort(new TimedOut()), spec.options.timeoutMs);
+    const onUserAbort = () => ctl.abort(new Cancelled());
     if (opts.signal?.aborted) onUserAbort();
     opts.signal?.addEventListener('abort', onUserAbort, { once: true });
     const target: ConnectTarget = {
@@ -110,27 +110,10 @@ export class HttpClient {
         const finish = (err?: unknown) => {
           if (settled) return;
           settled = true;
-          socket.off('data', onData);
-          socket.off('end', onEnd);
-          socket.off('close', onClose);
-          socket.off('error', onError);
-          ctl.signal.removeEventListener('abort', onAbort);
+          conn.owner = undefined;
+          offAbort();
           if (err) reject(err);
           else resolve();
-        };
-        const onData = (chunk: Buffer) => {
-          if (receivedBytes === 0) {
-            tFirstByte = performance.now();
-            ctl.phase = 'receive';
-          }
-          if (receivedBytes < RAW_CAPTURE_BYTES) received.push(chunk.subarray(0, RAW_CAPTURE_BYTES - receivedBytes));
-          receivedBytes += chunk.length;
-          try {
-            parser.push(chunk);
-          } catch (err) {
-            return finish(err);
-          }
-          if (parser.done) finish();
         };
         const onEnd = () => {
           try {
@@ -140,15 +123,27 @@ export class HttpClient {
             finish(err);
           }
         };
-        const onClose = () => (parser.done ? finish() : onEnd());
-        const onError = (err: Error) => finish(err);
-        const onAbort = () => finish(ctl.signal.reason);
-        socket.on('data', onData);
-        socket.on('end', onEnd);
-        socket.on('close', onClose);
-        socket.on('error', onError);
-        ctl.signal.addEventListener('abort', onAbort, { once: true });
-        if (ctl.signal.aborted) return onAbort();
+        conn.owner = {
+          onData: (chunk: Buffer) => {
+            if (receivedBytes === 0) {
+              tFirstByte = performance.now();
+              ctl.phase = 'receive';
+            }
+            if (receivedBytes < RAW_CAPTURE_BYTES) received.push(chunk.length <= RAW_CAPTURE_BYTES - receivedBytes ? chunk : chunk.subarray(0, RAW_CAPTURE_BYTES - receivedBytes));
+            receivedBytes += chunk.length;
+            try {
+              parser.push(chunk);
+            } catch (err) {
+              return finish(err);
+            }
+            if (parser.done) finish();
+          },
+          onEnd,
+          onClose: () => (parser.done ? finish() : onEnd()),
+          onError: (err: Error) => finish(err),
+        };
+        const offAbort = ctl.onAbort(() => finish(ctl.reason));
+        if (settled) return;
         ctl.phase = 'send';
         const tSend = performance.now();
         socket.write(bytes, (err) => {
@@ -177,20 +172,8 @@ export class HttpClient {
     exchange.received = received.length === 1 ? received[0] : Buffer.concat(received);
     exchange.response = responseRecord(parser, spec.options.maxResponseBytes);
     const keep = parser.keepAlive(exchange.request.headers) && !conn.closeReason;
-    const reason = parser.truncated
-      ? 'response cut at maxResponseBytes; the rest was not read'
-      : parser.framing === 'close'
-        ? 'body ends when the connection closes'
-        : parser.extraBytes > 0
-          ? `server sent ${parser.extraBytes} bytes after the response`
-          : tokens(exchange.response.headers, 'connection').includes('close') || tokens(exchange.request.headers, 'connection').includes('close')
-            ? 'Connection: close'
-            : exchange.response.version === 'HTTP/1.0'
-              ? 'HTTP/1.0 without keep-alive'
-              : parser.head?.status === 101
-                ? 'switched protocols'
-                : 'not pooled';
-    this.deps.pool.release(conn, keep, reason);
+    const reason = keep ? undefined : whyNotKept(parser, exchange);
+    this.deps.pool.release(conn, keep, reason ?? 'not reusable');
     exchange.connection = {
       ...exchange.connection!,
       afterwards: conn.closed ? 'closed' : 'kept-alive',
@@ -217,6 +200,18 @@ export class HttpClient {
     if (err instanceof PhaseError) return err.toNetError();
     return describeError(err, phase, where);
   }
+}
+
+/** Why a connection cannot carry another request, in words for the Connection view. */
+function whyNotKept(parser: ResponseParser, exchange: HttpExchange): string {
+  const res = exchange.response!;
+  if (parser.truncated) return 'response cut at maxResponseBytes; the rest was not read';
+  if (parser.framing === 'close') return 'body ends when the connection closes';
+  if (parser.extraBytes > 0) return `server sent ${parser.extraBytes} bytes after the response`;
+  if (tokens(res.headers, 'connection').includes('close') || tokens(exchange.request.headers, 'connection').includes('close')) return 'Connection: close';
+  if (res.version === 'HTTP/1.0') return 'HTTP/1.0 without keep-alive';
+  if (res.status === 101) return 'switched protocols';
+  return 'not pooled';
 }
 
 function sumConnect(t: Timings): number {

@@ -9,6 +9,7 @@ import { promises as dnsPromises } from 'node:dns';
 import type { Phase, TlsInfo } from '../exchange';
 import { PhaseError, describeError } from './errors';
 import { tlsInfo } from './tlsinfo';
+import type { Operation } from './operation';
 
 export interface ResolvedAddress {
   address: string;
@@ -41,11 +42,8 @@ export interface Connected {
   timings: ConnectTimings;
 }
 
-/** What a running operation shares with its steps: the phase it is in, and a signal that aborts it. */
-export interface OperationControl {
-  phase: Phase;
-  readonly signal: AbortSignal;
-}
+/** What a running operation shares with its steps: the phase it is in, and its abort signal. */
+export type OperationControl = Operation;
 
 export class TlsVerifyError extends PhaseError {
   constructor(message: string, readonly tls: TlsInfo, code?: string) {
@@ -68,7 +66,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
     ctl.phase = 'dns';
     const t0 = performance.now();
     try {
-      addresses = await abortable(lookup(target.host), ctl.signal);
+      addresses = await ctl.race(lookup(target.host));
     } catch (err) {
       throw asPhaseError(err, 'dns', where, ctl);
     }
@@ -82,11 +80,11 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
   let lastErr: unknown;
   for (const a of addresses) {
     try {
-      socket = await tcpConnect(a.address, target.port, ctl.signal);
+      socket = await tcpConnect(a.address, target.port, ctl);
       break;
     } catch (err) {
       lastErr = err;
-      if (ctl.signal.aborted) break;
+      if (ctl.aborted) break;
     }
   }
   if (!socket) throw asPhaseError(lastErr, 'connect', where, ctl);
@@ -101,7 +99,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
   let secure: tls.TLSSocket;
   let verifyError: Error | undefined;
   try {
-    ({ secure, verifyError } = await tlsHandshake(socket, target, servername, ctl.signal));
+    ({ secure, verifyError } = await tlsHandshake(socket, target, servername, ctl));
   } catch (err) {
     socket.destroy();
     throw asPhaseError(err, 'tls', where, ctl);
@@ -117,46 +115,27 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
 
 /** A step's failure as a PhaseError; an abort (timeout, cancel) passes through untouched for the caller to word. */
 function asPhaseError(err: unknown, phase: Phase, where: string, ctl: OperationControl): unknown {
-  if (ctl.signal.aborted) return ctl.signal.reason;
+  if (ctl.aborted) return ctl.reason;
   if (err instanceof PhaseError) return err;
   const ne = describeError(err, phase, where);
   return new PhaseError(ne.phase, ne.message, ne.code);
 }
 
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-function tcpConnect(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+function tcpConnect(address: string, port: number, op: Operation): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (op.aborted) return reject(op.reason);
     const s = net.connect({ host: address, port, autoSelectFamily: false });
-    const onAbort = () => {
+    const off = op.onAbort(() => {
       s.destroy();
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+      reject(op.reason);
+    });
     s.once('connect', () => {
-      signal.removeEventListener('abort', onAbort);
+      off();
       s.removeAllListeners('error');
       resolve(s);
     });
     s.once('error', (e) => {
-      signal.removeEventListener('abort', onAbort);
+      off();
       s.destroy();
       reject(e);
     });
@@ -167,10 +146,10 @@ function tlsHandshake(
   socket: net.Socket,
   target: ConnectTarget,
   servername: string | undefined,
-  signal: AbortSignal,
+  op: Operation,
 ): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (op.aborted) return reject(op.reason);
     let verifyError: Error | undefined;
     const s = tls.connect({
       socket,
@@ -185,18 +164,17 @@ function tlsHandshake(
         return e;
       },
     });
-    const onAbort = () => {
+    const off = op.onAbort(() => {
       s.destroy();
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+      reject(op.reason);
+    });
     s.once('secureConnect', () => {
-      signal.removeEventListener('abort', onAbort);
+      off();
       s.removeAllListeners('error');
       resolve({ secure: s, verifyError });
     });
     s.once('error', (e) => {
-      signal.removeEventListener('abort', onAbort);
+      off();
       s.destroy();
       reject(e);
     });

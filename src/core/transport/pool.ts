@@ -24,6 +24,14 @@ export const DEFAULT_POOL_OPTIONS: PoolOptions = {
   maxAgeMs: 300_000,
 };
 
+/** Whoever is using a connection right now receives its socket events; an idle connection has no owner. */
+export interface ConnectionOwner {
+  onData(chunk: Buffer): void;
+  onEnd(): void;
+  onError(err: Error): void;
+  onClose(): void;
+}
+
 export interface PooledConnection {
   readonly id: number;
   readonly key: string;
@@ -36,6 +44,7 @@ export interface PooledConnection {
   requestsServed: number;
   busy: boolean;
   idleSince?: number;
+  owner?: ConnectionOwner;
   closed: boolean;
   closeReason?: string;
 }
@@ -111,6 +120,7 @@ export class ConnectionPool extends EventEmitter {
   private readonly now: () => number;
   private created = 0;
   private disposed = false;
+  private sweepTimer?: NodeJS.Timeout;
 
   constructor(options: Partial<PoolOptions> = {}, deps: PoolDeps = {}) {
     super();
@@ -167,7 +177,7 @@ export class ConnectionPool extends EventEmitter {
   }
 
   /** Gives a connection back after an exchange. Not reusable (or pooling off) → closed. */
-  release(conn: PooledConnection, reusable: boolean, reason = 'not reusable'): void {
+  release(conn: PooledConnection, reusable: boolean, reason: string = 'not reusable'): void {
     conn.busy = false;
     const entry = this.hosts.get(conn.key);
     const tooOld = this.now() - conn.createdAt >= this.options.maxAgeMs;
@@ -176,8 +186,9 @@ export class ConnectionPool extends EventEmitter {
       return;
     }
     conn.idleSince = this.now();
+    conn.owner = undefined;
     entry.idle.push(conn);
-    this.watchIdle(conn);
+    this.scheduleSweep();
     this.wakeOne(entry);
     this.emit('change');
   }
@@ -190,6 +201,26 @@ export class ConnectionPool extends EventEmitter {
     conn.busy = false;
     conn.socket.destroy();
     this.forget(conn);
+  }
+
+  /** One timer for the whole pool, due when the oldest idle connection reaches the idle timeout. */
+  private scheduleSweep(): void {
+    if (this.sweepTimer) return;
+    let oldest = Infinity;
+    for (const entry of this.hosts.values()) for (const c of entry.idle) oldest = Math.min(oldest, c.idleSince ?? Infinity);
+    if (oldest === Infinity) return;
+    const due = Math.max(0, oldest + this.options.idleTimeoutMs - this.now());
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      const now = this.now();
+      for (const entry of this.hosts.values()) {
+        for (const c of [...entry.idle]) {
+          if (now - (c.idleSince ?? now) >= this.options.idleTimeoutMs) this.destroy(c, `idle for ${this.options.idleTimeoutMs} ms`);
+        }
+      }
+      this.scheduleSweep();
+    }, due + 5);
+    this.sweepTimer.unref();
   }
 
   /** Closes every pooled connection (idle at once; busy ones when their exchange ends). Returns how many were open. */
@@ -240,6 +271,7 @@ export class ConnectionPool extends EventEmitter {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.sweepTimer);
     for (const entry of this.hosts.values()) {
       for (const conn of [...entry.conns]) this.destroy(conn, 'pool disposed');
       for (const w of entry.waiters.splice(0)) w.wake();
@@ -267,14 +299,17 @@ export class ConnectionPool extends EventEmitter {
         closed: false,
       };
       this.created++;
-      c.socket.on('error', () => {
-        /* reported by the exchange that owns the socket; an idle socket's error closes it below */
-      });
+      // One set of listeners for the connection's whole life: events go to the current owner;
+      // on an idle connection, any byte or FIN means the server is done with it.
+      c.socket.on('data', (chunk: Buffer) => (conn.owner ? conn.owner.onData(chunk) : this.destroy(conn, 'server sent unexpected bytes while idle')));
+      c.socket.on('end', () => (conn.owner ? conn.owner.onEnd() : this.destroy(conn, 'closed by the server while idle')));
+      c.socket.on('error', (err: Error) => conn.owner?.onError(err));
       c.socket.once('close', () => {
         if (!conn.closed) {
           conn.closed = true;
           conn.closeReason ??= 'closed by the server';
         }
+        conn.owner?.onClose();
         this.forget(conn);
       });
       if (entry) {
@@ -295,7 +330,6 @@ export class ConnectionPool extends EventEmitter {
   private takeIdle(entry: HostEntry): PooledConnection | undefined {
     while (entry.idle.length > 0) {
       const conn = entry.idle.pop()!;
-      this.unwatchIdle(conn);
       const age = this.now() - conn.createdAt;
       if (!isAlive(conn.socket) || conn.closed) {
         this.destroy(conn, 'closed by the server while idle');
@@ -311,30 +345,7 @@ export class ConnectionPool extends EventEmitter {
     return undefined;
   }
 
-  private watchIdle(conn: PooledConnection): void {
-    const s = conn.socket as net.Socket & { _netreqIdle?: IdleWatch };
-    const onData = () => this.destroy(conn, 'server sent unexpected bytes while idle');
-    const onEnd = () => this.destroy(conn, 'closed by the server while idle');
-    const timer = setTimeout(() => this.destroy(conn, `idle for ${this.options.idleTimeoutMs} ms`), this.options.idleTimeoutMs);
-    timer.unref();
-    s.on('data', onData);
-    s.on('end', onEnd);
-    s._netreqIdle = { onData, onEnd, timer };
-    if (s.isPaused()) s.resume();
-  }
-
-  private unwatchIdle(conn: PooledConnection): void {
-    const s = conn.socket as net.Socket & { _netreqIdle?: IdleWatch };
-    const w = s._netreqIdle;
-    if (!w) return;
-    s.off('data', w.onData);
-    s.off('end', w.onEnd);
-    clearTimeout(w.timer);
-    s._netreqIdle = undefined;
-  }
-
   private forget(conn: PooledConnection): void {
-    this.unwatchIdle(conn);
     const entry = this.hosts.get(conn.key);
     if (!entry || !entry.conns.has(conn)) return;
     entry.conns.delete(conn);
@@ -351,29 +362,22 @@ export class ConnectionPool extends EventEmitter {
 
   private waitForSlot(entry: HostEntry, ctl: OperationControl): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (ctl.signal.aborted) return reject(ctl.signal.reason);
+      if (ctl.aborted) return reject(ctl.reason);
       const waiter: Waiter = {
         wake: () => {
-          ctl.signal.removeEventListener('abort', onAbort);
+          off();
           resolve();
         },
       };
-      const onAbort = () => {
+      const off = ctl.onAbort(() => {
         const i = entry.waiters.indexOf(waiter);
         if (i >= 0) entry.waiters.splice(i, 1);
-        reject(ctl.signal.reason);
-      };
-      ctl.signal.addEventListener('abort', onAbort, { once: true });
+        reject(ctl.reason);
+      });
       entry.waiters.push(waiter);
       this.emit('change');
     });
   }
-}
-
-interface IdleWatch {
-  onData: () => void;
-  onEnd: () => void;
-  timer: NodeJS.Timeout;
 }
 
 function isAlive(s: net.Socket): boolean {
