@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const undici = mode === 'undici' ? await import('undici') : undefined; // loaded before the baseline
   global.gc?.();
   const base = process.memoryUsage.rss();
-  let bodyBytes = 0;
+  let bodyBytes: number;
   if (mode === 'netreq') {
     const pool = new ConnectionPool();
     const x = await new HttpClient({ pool }).send(httpSpec(port, { target: '/big.bin' }));

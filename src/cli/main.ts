@@ -25,10 +25,11 @@ export interface Io {
 
 export function version(): string {
   if (typeof NETREQ_VERSION === 'string') return NETREQ_VERSION;
-  try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
+  // Unbundled (tests): the nearest package.json above this file.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const p = path.join(dir, 'package.json');
+    if (fs.existsSync(p)) return JSON.parse(fs.readFileSync(p, 'utf8')).version ?? 'unknown';
+    if (path.dirname(dir) === dir) return 'unknown';
   }
 }
 

@@ -57,7 +57,7 @@ function readOrThrow(p: string, what: string): string {
   try {
     return fs.readFileSync(p, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${what} ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new Error(`cannot read ${what} ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
   }
 }
 
@@ -66,7 +66,7 @@ function parseJson(text: string, p: string): Record<string, unknown> {
     const v = JSON.parse(stripJsonc(text));
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${p} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${p} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   throw new Error(`${p} must hold a JSON object`);
 }

@@ -130,6 +130,8 @@ export interface WsMessage {
   data: Buffer;
   /** 0-based line of the message in the .netreq file. */
   line?: number;
+  /** Pause before sending this message (a `# @wait` line before it in the body), ms. */
+  pauseMs?: number;
 }
 
 /** `WS ws://host/path`, `WS wss://…`: handshake, then the messages. */

@@ -114,7 +114,7 @@ http {
     await waitForPort(port);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`nginx did not start: ${(e as Error).message}\n${stderr}`);
+    throw new Error(`nginx did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
   }
   return { port, dir, stop: stopper(child, dir) };
 }
@@ -184,7 +184,7 @@ export async function startOpensslServer(cert: Cert, extraArgs: string[] = []): 
     await waitForPort(port);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`openssl s_server did not start: ${(e as Error).message}\n${stderr}`);
+    throw new Error(`openssl s_server did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
   }
   return { port, dir, stop: stopper(child, dir) };
 }

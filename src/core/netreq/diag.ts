@@ -88,6 +88,16 @@ export function isBlank(text: string): boolean {
  * Linear; no regular expressions.
  */
 export function splitLines(text: string): string[] {
+  const cr = text.indexOf('\r');
+  if (cr < 0) return text.split('\n'); // the common case, and the fastest
+  if (!hasLoneCr(text, cr)) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+    }
+    return lines;
+  }
   const lines: string[] = [];
   let start = 0;
   const n = text.length;
@@ -104,6 +114,13 @@ export function splitLines(text: string): string[] {
   }
   lines.push(text.slice(start));
   return lines;
+}
+
+function hasLoneCr(text: string, from: number): boolean {
+  for (let i = from; i >= 0 && i < text.length; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return true;
+  }
+  return false;
 }
 
 /** A quoted, human-readable rendering of user text for messages (shortened when long). */

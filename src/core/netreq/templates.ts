@@ -11,7 +11,7 @@ export interface VarRef {
   /** Variable name without `%` / `$` prefix (for system: 'guid', 'datetime'…). */
   name: string;
   /** Arguments of a system variable (quotes removed), [] otherwise. */
-  args: string[];
+  args: readonly string[];
   /** Text between the braces, trimmed. */
   inner: string;
   /** Offset of the first `{` and just past the last `}` in the scanned text. */
@@ -49,6 +49,8 @@ export function scanRefs(text: string): ScanResult {
   return { refs, unterminated };
 }
 
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
 function makeRef(inner: string, start: number, end: number): VarRef {
   if (inner.startsWith('$')) {
     const parts = splitArgs(inner.slice(1));
@@ -56,9 +58,9 @@ function makeRef(inner: string, start: number, end: number): VarRef {
     return { kind: 'system', name, args: parts.slice(1), inner, start, end };
   }
   if (inner.startsWith('%')) {
-    return { kind: 'percent', name: inner.slice(1).trim(), args: [], inner, start, end };
+    return { kind: 'percent', name: inner.slice(1).trim(), args: NO_ARGS, inner, start, end };
   }
-  return { kind: 'plain', name: inner, args: [], inner, start, end };
+  return { kind: 'plain', name: inner, args: NO_ARGS, inner, start, end };
 }
 
 /** Splits on whitespace; "double" or 'single' quotes group words (quotes removed). */

@@ -72,6 +72,11 @@ export interface BodySource {
   endLine: number;
   /** `< ./file` (substitute=false) or `<@ ./file` (substitute=true) as the whole body. */
   file?: { path: string; substitute: boolean; line: number };
+  /**
+   * Socket bodies only: blank lines written after the last body line, up to the end of the block
+   * (the empty line after the file's final newline does not count). `# @eol crlf|lf` sends them.
+   */
+  trailingBlankLines?: number;
 }
 
 export interface Block {

@@ -1,0 +1,132 @@
+/**
+ * Checks the parser runs once all blocks and file variables are known: directive
+ * applicability, duplicate request names, and every `{{…}}` reference.
+ */
+import { DIRECTIVES, appliesTo } from './directives';
+import { Codes, diag, trimEndCol } from './diag';
+import { checkSystemRef, requestVariablePrefix, scanRefs } from './templates';
+import type { Block, Diagnostic, Protocol } from './types';
+
+const PROTOCOL_LABEL: Record<Protocol, string> = {
+  http: 'HTTP',
+  tcp: 'TCP',
+  tls: 'TLS',
+  qotd: 'QOTD',
+  daytime: 'DAYTIME',
+  echo: 'ECHO',
+  udp: 'UDP',
+  multicast: 'MULTICAST',
+  ws: 'WS',
+};
+
+export function checkApplicability(block: Block, protocol: Protocol, diags: Diagnostic[]): void {
+  for (const d of block.directives) {
+    const spec = DIRECTIVES[d.key];
+    if (!spec || spec.ignored || appliesTo(d.key, protocol) || spec.applies === 'all') continue;
+    const where = spec.applies.map((p) => PROTOCOL_LABEL[p]).join(', ');
+    diags.push({
+      span: d.span,
+      severity: 'warning',
+      code: Codes.directiveNotApplicable,
+      message: `# @${d.key} has no effect on ${PROTOCOL_LABEL[protocol]} requests (it applies to ${where})`,
+    });
+  }
+}
+
+export function checkNames(blocks: readonly Block[], diags: Diagnostic[]): void {
+  const seen = new Map<string, number>();
+  for (const b of blocks) {
+    if (b.name === undefined) continue;
+    const first = seen.get(b.name);
+    if (first === undefined) {
+      seen.set(b.name, b.startLine);
+      continue;
+    }
+    const d = [...b.directives].reverse().find((x) => x.key === 'name')!;
+    diags.push({
+      span: d.span,
+      severity: 'warning',
+      code: Codes.duplicateName,
+      message: `Request name '${b.name}' is already used by the block on line ${first + 1}; names must be unique (the first block is the one found by name)`,
+    });
+  }
+}
+
+/** A `{{name}}` not (yet) known as a file variable where it was seen. */
+export interface PendingRef {
+  line: number;
+  start: number;
+  end: number;
+  name: string;
+}
+
+/**
+ * Checks the `{{…}}` references in one piece of text at (line, col): syntax problems are
+ * reported at once; names not yet defined are kept in `pending` for `checkPending`.
+ */
+export function checkRefs(
+  text: string,
+  line: number,
+  col: number,
+  varLines: ReadonlyMap<string, number>,
+  pending: PendingRef[],
+  diags: Diagnostic[],
+): void {
+  // Allocation-light on purpose: this runs for every line that holds `{{`.
+  let from = text.indexOf('{{');
+  while (from >= 0) {
+    const close = text.indexOf('}}', from + 2);
+    if (close < 0) {
+      diags.push(diag(line, col + from, col + trimEndCol(text), 'error', Codes.unterminatedVariable, `'{{' is not closed on this line: write {{name}}`));
+      return;
+    }
+    const a = col + from;
+    const b = col + close + 2;
+    let s = from + 2;
+    let e = close;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    const c = text.charCodeAt(s);
+    if (c === 36 /* $ */) {
+      const r = scanRefs(text.slice(from, close + 2)).refs[0];
+      const p = checkSystemRef(r);
+      if (p) diags.push(diag(line, a, b, 'error', p.unknown ? Codes.unknownSystemVariable : Codes.badSystemVariable, p.message));
+    } else {
+      if (c === 37 /* % */) {
+        s++;
+        while (s < e && isSpace(text.charCodeAt(s))) s++;
+      }
+      if (s >= e) {
+        diags.push(diag(line, a, b, 'error', Codes.emptyVariable, `Empty variable reference: write {{name}}`));
+      } else {
+        const name = text.slice(s, e);
+        if (!varLines.has(name)) pending.push({ line, start: a, end: b, name });
+      }
+    }
+    from = text.indexOf('{{', close + 2);
+  }
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9;
+
+/** Warns about references to names that no file variable defines (once every file variable is known). */
+export function checkPending(pending: readonly PendingRef[], blocks: readonly Block[], varLines: ReadonlyMap<string, number>, diags: Diagnostic[]): void {
+  if (pending.length === 0) return;
+  const names = new Set<string>();
+  for (const b of blocks) if (b.name !== undefined) names.add(b.name);
+  for (const p of pending) {
+    if (varLines.has(p.name)) continue;
+    const prefix = requestVariablePrefix(p.name);
+    if (prefix !== undefined && names.has(prefix)) continue; // request variables: the resolver explains
+    diags.push(
+      diag(
+        p.line,
+        p.start,
+        p.end,
+        'warning',
+        Codes.undefinedVariable,
+        `Variable '${p.name}' is not defined in this file: it must come from the active environment or --var, or sending will fail`,
+      ),
+    );
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * `.netreq` text → blocks + file variables + diagnostics. Never throws; one pass over the lines
+ * plus a pass over the places that may hold `{{variables}}`.
+ *
+ * Variable scope (REST Client semantics): every `@name = value` line that stands outside a
+ * request's header/body section — before the first `###`, or in a block before its request
+ * line — is a *file* variable, valid in the whole file wherever it stands, and goes to
+ * `document.variables`. When a name is defined twice the first definition is used (as REST
+ * Client does) and the later one gets a warning. The parser therefore leaves
+ * `block.variables` empty; the resolver still honours it (request-scoped, above file
+ * variables) for callers that build blocks themselves or a future request-scoped syntax.
+ */
+import { checkApplicability, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
+import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
+import { Codes, diag, editDistance, errorText, indentOf, isBlank, q, splitLines, trimEndCol } from './diag';
+import { parseHexLines } from './hex';
+import { maskTemplates, parseHostPort } from './hostport';
+import { parseRequestLine } from './requestLine';
+import type { Block, BodySource, Diagnostic, Directive, NetreqDocument, Protocol, VariableDef } from './types';
+import { parseWsBody } from './ws';
+
+export function parseNetreq(text: string): NetreqDocument {
+  try {
+    return new Parser(typeof text === 'string' ? text : String(text ?? '')).run();
+  } catch (e) {
+    return {
+      blocks: [],
+      variables: [],
+      diagnostics: [diag(0, 0, 0, 'error', Codes.internalError, `The .netreq parser failed: ${errorText(e)} (please report this)`)],
+    };
+  }
+}
+
+const HASH = 35;
+const SLASH = 47;
+const AT = 64;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const PAYLOAD_PROTOCOLS: readonly Protocol[] = ['tcp', 'tls', 'qotd', 'daytime', 'echo', 'udp', 'multicast'];
+
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isKeyChar = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+
+const isComment = (t: string, ind: number): boolean =>
+  t.charCodeAt(ind) === HASH || (t.charCodeAt(ind) === SLASH && t.charCodeAt(ind + 1) === SLASH);
+
+/**
+ * Arrays grown by push keep spare capacity (17 slots for 1–2 items); a 5,000-block document
+ * would carry megabytes of it. Exact-size copies keep the retained document small.
+ */
+function compact(block: Block): Block {
+  if (block.directives.length > 0) block.directives = block.directives.slice();
+  if (block.headers.length > 0) block.headers = block.headers.slice();
+  return block;
+}
+
+class Parser {
+  private readonly lines: string[];
+  private readonly diags: Diagnostic[] = [];
+  private readonly blocks: Block[] = [];
+  private readonly vars: VariableDef[] = [];
+  private readonly varLines = new Map<string, number>();
+  private readonly pending: PendingRef[] = [];
+
+  constructor(text: string) {
+    this.lines = splitLines(text);
+  }
+
+  run(): NetreqDocument {
+    const seps: number[] = [];
+    for (let i = 0; i < this.lines.length; i++) if (this.lines[i].startsWith('###')) seps.push(i);
+    const first = seps.length > 0 ? seps[0] : this.lines.length;
+    if (first > 0) this.segment(0, first - 1, false);
+    for (let k = 0; k < seps.length; k++) {
+      const end = k + 1 < seps.length ? seps[k + 1] - 1 : this.lines.length - 1;
+      this.segment(seps[k], end, true);
+    }
+    checkNames(this.blocks, this.diags);
+    checkPending(this.pending, this.blocks, this.varLines, this.diags);
+    this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
+    return { blocks: this.blocks, variables: this.vars, diagnostics: this.diags };
+  }
+
+  private segment(start: number, end: number, hasSep: boolean): void {
+    const L = this.lines;
+    let title = '';
+    if (hasSep) {
+      let h = 0;
+      while (h < L[start].length && L[start].charCodeAt(h) === HASH) h++;
+      title = L[start].slice(h).trim();
+    }
+    const block: Block = { index: this.blocks.length, title, startLine: start, endLine: end, directives: [], variables: [], headers: [] };
+    let i = hasSep ? start + 1 : start;
+    for (; i <= end; i++) {
+      const t = L[i];
+      const ind = indentOf(t);
+      if (ind === t.length) continue;
+      if (isComment(t, ind)) this.commentLine(t, i, ind, block);
+      else if (t.charCodeAt(ind) === AT) this.variableLine(t, i, ind);
+      else break;
+    }
+    if (i > end) {
+      if (block.directives.length > 0) {
+        const d = block.directives[0];
+        this.diags.push({
+          span: d.span,
+          severity: 'warning',
+          code: Codes.missingRequestLine,
+          message: `These directives apply to no request: the block has no request line (e.g. GET http://127.0.0.1:8080/ or TCP host:port)`,
+        });
+      }
+      if (hasSep) this.blocks.push(compact(block));
+      return;
+    }
+    const raw = this.lastFlag(block, 'raw');
+    const rl = parseRequestLine(L[i], i, raw, this.diags);
+    this.blocks.push(block);
+    if (!rl) return;
+    block.requestLine = rl;
+    this.refs(L[i], i, 0);
+    checkApplicability(block, rl.protocol, this.diags);
+    i++;
+
+    let bodyStart = end + 1;
+    if (rl.protocol === 'http' || rl.protocol === 'ws') {
+      for (; i <= end; i++) {
+        const t = L[i];
+        const ind = indentOf(t);
+        if (ind === t.length) {
+          bodyStart = i + 1;
+          break;
+        }
+        if (isComment(t, ind)) continue;
+        const c = t[ind];
+        if (rl.protocol === 'ws' && c === '>') {
+          bodyStart = i;
+          break;
+        }
+        if (rl.protocol === 'http' && !raw && block.headers.length === 0 && (c === '?' || c === '&')) {
+          rl.target += t.trim(); // REST Client: query continuation lines
+          this.refs(t, i, 0);
+          continue;
+        }
+        this.headerLine(t, i, ind, block, raw);
+      }
+      if (rl.protocol === 'http') this.checkHttpHost(block, raw);
+    } else {
+      bodyStart = i;
+      while (bodyStart <= end && isBlank(L[bodyStart])) bodyStart++;
+    }
+    let bodyEnd = end;
+    while (bodyEnd >= bodyStart && isBlank(L[bodyEnd])) bodyEnd--;
+    if (bodyStart <= bodyEnd) {
+      this.body(block, bodyStart, bodyEnd);
+      if (PAYLOAD_PROTOCOLS.includes(rl.protocol) && bodyEnd < end) {
+        const afterNewline = end === L.length - 1 && L[end] === '' ? 1 : 0;
+        const n = end - bodyEnd - afterNewline;
+        if (n > 0) block.body!.trailingBlankLines = n;
+      }
+    }
+    compact(block);
+  }
+
+  private refs(text: string, line: number, col: number): void {
+    if (text.indexOf('{{') >= 0) checkRefs(text, line, col, this.varLines, this.pending, this.diags);
+  }
+
+  private commentLine(t: string, i: number, ind: number, block: Block): void {
+    let j = ind + (t.charCodeAt(ind) === HASH ? 1 : 2);
+    while (j < t.length && (t[j] === ' ' || t[j] === '\t')) j++;
+    if (t.charCodeAt(j) !== AT) return;
+    const ks = j + 1;
+    let k = ks;
+    while (k < t.length && isKeyChar(t.charCodeAt(k))) k++;
+    if (k === ks || !isLetter(t.charCodeAt(ks))) return;
+    let v = k;
+    while (v < t.length && (t[v] === ' ' || t[v] === '\t')) v++;
+    if (k < t.length && v === k) return; // '# @foo!' is prose
+    if (t[v] === '=') return; // '# @host = x' is a commented-out variable
+    const key = t.slice(ks, k);
+    const endCol = trimEndCol(t);
+    const value = t.slice(v, Math.max(v, endCol));
+    const d: Directive = { key, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } };
+    block.directives.push(d);
+    const spec = DIRECTIVES[key];
+    if (!spec) {
+      const near = DIRECTIVE_NAMES.filter((n) => editDistance(n, key) <= 2);
+      const hint = near.length > 0 ? `; did you mean @${near[0]}?` : `; known directives: ${DIRECTIVE_NAMES.map((n) => `@${n}`).join(', ')}`;
+      this.diags.push(diag(i, ks - 1, k, 'warning', Codes.unknownDirective, `Unknown directive '@${key}' (ignored)${hint}`));
+      return;
+    }
+    let dup = false;
+    for (let x = 0; x < block.directives.length - 1; x++) if (block.directives[x].key === key) dup = true;
+    if (dup) {
+      this.diags.push(diag(i, ks - 1, k, 'warning', Codes.duplicateDirective, `'@${key}' is written more than once in this block; the last one counts`));
+    }
+    if (spec.ignored) {
+      this.diags.push(diag(i, ks - 1, k, spec.ignored.severity, Codes.ignoredDirective, spec.ignored.message));
+      return;
+    }
+    if (value.indexOf('{{') >= 0 && key !== 'name') {
+      this.refs(value, i, v);
+      return;
+    }
+    const r = spec.parse(value);
+    if (!r.ok) {
+      const [s, e] = value === '' ? [ks - 1, k] : [v, endCol];
+      this.diags.push(diag(i, s, e, 'error', Codes.badDirectiveValue, `@${key}: ${r.message}`));
+    } else if (key === 'name') {
+      block.name = r.value as string;
+    }
+  }
+
+  private variableLine(t: string, i: number, ind: number): void {
+    let j = ind + 1;
+    while (j < t.length && t[j] !== ' ' && t[j] !== '\t' && t[j] !== '=') j++;
+    const name = t.slice(ind + 1, j);
+    let k = j;
+    while (k < t.length && (t[k] === ' ' || t[k] === '\t')) k++;
+    const endCol = trimEndCol(t);
+    if (t[k] !== '=' || name === '') {
+      this.diags.push(diag(i, ind, endCol, 'error', Codes.badVariable, `Expected '@name = value' to define a variable (got ${q(t.trim())})`));
+      return;
+    }
+    if (/^[$%]|[{}]/.test(name)) {
+      this.diags.push(diag(i, ind, j, 'error', Codes.badVariable, `${q(name)} cannot be a variable name: it may not start with $ or % nor contain { or }`));
+      return;
+    }
+    let vs = k + 1;
+    while (vs < t.length && (t[vs] === ' ' || t[vs] === '\t')) vs++;
+    const value = t.slice(vs, Math.max(vs, endCol));
+    const prev = this.varLines.get(name);
+    if (prev !== undefined) {
+      this.diags.push(
+        diag(i, ind, j, 'warning', Codes.duplicateVariable, `Variable '${name}' is already defined on line ${prev + 1}; that first definition is used and this one is ignored`),
+      );
+    } else {
+      this.varLines.set(name, i);
+    }
+    this.vars.push({ name, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } });
+    if (value.indexOf('{{') >= 0) this.refs(value, i, vs);
+  }
+
+  private headerLine(t: string, i: number, ind: number, block: Block, raw: boolean): void {
+    const colon = t.indexOf(':');
+    const endCol = trimEndCol(t);
+    const name = colon > 0 ? t.slice(0, colon).trim() : '';
+    if (!raw) {
+      const c = t[ind];
+      const hint = c === '<' || c === '{' || c === '[' ? ' — a body must be separated from the headers by an empty line' : '';
+      if (colon < 0 || name === '') {
+        this.diags.push(diag(i, ind, endCol, 'error', Codes.badHeader, `Header line ${q(t.trim())} has no name: write Name: value${hint}`));
+        return;
+      }
+      if (!TOKEN.test(maskTemplates(name))) {
+        this.diags.push(
+          diag(i, ind, colon, 'error', Codes.badHeader, `${q(name)} is not a valid header name: no spaces or separators (use # @raw to send it anyway)${hint}`),
+        );
+        return;
+      }
+    }
+    const value = colon >= 0 ? t.slice(colon + 1).trim() : '';
+    block.headers.push({ name: colon >= 0 ? name : t.trim(), value, line: i, text: t });
+    if (t.indexOf('{{') >= 0) this.refs(t, i, 0);
+  }
+
+  private checkHttpHost(block: Block, raw: boolean): void {
+    const rl = block.requestLine!;
+    const target = rl.target;
+    const hostHeader = block.headers.find((h) => h.name.toLowerCase() === 'host');
+    const absolute = /^https?:\/\//i.test(target);
+    if (absolute) {
+      const tls = block.directives.find((d) => d.key === 'tls');
+      if (tls) {
+        this.diags.push({
+          span: tls.span,
+          severity: 'warning',
+          code: Codes.directiveNotApplicable,
+          message: '# @tls has no effect with a full URL: the scheme decides (write https:// for TLS)',
+        });
+      }
+      return;
+    }
+    if (target === '' || target.startsWith('{{')) return;
+    if (!hostHeader) {
+      if (block.directives.some((d) => d.key === 'connect')) return;
+      if (rl.method === 'CONNECT' && !target.startsWith('/') && target !== '*') return; // authority-form names the host
+      const path = target.startsWith('/') ? target : '/';
+      this.diags.push({
+        span: rl.targetSpan,
+        severity: 'error',
+        code: Codes.missingHostHeader,
+        message: raw
+          ? `This @raw request does not say where to connect: add a Host header, write the full URL, or add # @connect host:port`
+          : `${q(target)} has no host: add a Host header (Host: example.com:8080) or write the full URL (${rl.method} http://example.com:8080${path})`,
+      });
+      return;
+    }
+    const v = hostHeader.value;
+    if (v.indexOf('{{') >= 0 || v === '') return;
+    const hp = parseHostPort(v, { requirePort: false, what: 'Host', defaultPort: 80 });
+    const col = (hostHeader.text ?? '').indexOf(v, (hostHeader.text ?? '').indexOf(':') + 1);
+    for (const p of hp.problems) this.diags.push(diag(hostHeader.line, col + p.start, col + p.end, 'error', p.code, p.message));
+  }
+
+  private body(block: Block, start: number, end: number): void {
+    const L = this.lines;
+    const protocol = block.requestLine!.protocol;
+    const body: BodySource = { text: start === end ? L[start] : L.slice(start, end + 1).join('\n'), startLine: start, endLine: end };
+    block.body = body;
+    let only = -1;
+    for (let i = start; i <= end; i++) {
+      if (isBlank(L[i])) continue;
+      if (only >= 0) {
+        only = -2;
+        break;
+      }
+      only = i;
+    }
+    if (only >= 0 && protocol !== 'ws' && this.fileBody(body, L[only], only)) return;
+    const hex = PAYLOAD_PROTOCOLS.includes(protocol) && this.lastFlag(block, 'hex');
+    for (let i = start; i <= end; i++) if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
+    if (hex) {
+      const lines = L.slice(start, end + 1);
+      for (const p of parseHexLines(lines).problems) {
+        if (lines[p.index].indexOf('{{') >= 0) continue;
+        this.diags.push(diag(start + p.index, p.start, p.end, 'error', Codes.badHex, p.message));
+      }
+    }
+    if (protocol === 'ws') {
+      const lines = L.slice(start, end + 1);
+      for (const p of parseWsBody(lines).problems) {
+        if (p.kind === 'hex' && lines[p.index].indexOf('{{') >= 0) continue;
+        const code = p.kind === 'hex' ? Codes.badHex : p.kind === 'stray' ? Codes.wsStrayText : Codes.badDirectiveValue;
+        this.diags.push(diag(start + p.index, p.start, p.end, p.severity, code, p.kind === 'wait' ? `@wait: ${p.message}` : p.message));
+      }
+    }
+  }
+
+  /** `< path` / `<@ path` / `<@encoding path` as the whole body. */
+  private fileBody(body: BodySource, t: string, line: number): boolean {
+    const ind = indentOf(t);
+    let substitute: boolean;
+    let rest: string;
+    if (t.startsWith('<@', ind)) {
+      substitute = true;
+      rest = t.slice(ind + 2);
+      if (rest !== '' && rest[0] !== ' ' && rest[0] !== '\t') {
+        const sp = rest.search(/[ \t]/);
+        if (sp > 0 && rest.slice(sp).trim() !== '') rest = rest.slice(sp); // '<@latin1 ./x': encoding word
+      }
+    } else if (t[ind] === '<' && (t[ind + 1] === ' ' || t[ind + 1] === '\t' || ind + 1 === t.length)) {
+      substitute = false;
+      rest = t.slice(ind + 1);
+    } else {
+      return false;
+    }
+    const path = rest.trim();
+    if (path === '') {
+      this.diags.push(diag(line, ind, trimEndCol(t), 'error', Codes.badBodyFile, `Expected a file path after '${substitute ? '<@' : '<'}', e.g. < ./body.json`));
+      return true;
+    }
+    body.file = { path, substitute, line };
+    this.refs(t, line, 0);
+    return true;
+  }
+
+  private lastFlag(block: Block, key: string): boolean {
+    let on = false;
+    for (const d of block.directives) {
+      if (d.key !== key) continue;
+      const r = DIRECTIVES[key].parse(d.value);
+      on = r.ok ? (r.value as boolean) : on;
+    }
+    return on;
+  }
+}

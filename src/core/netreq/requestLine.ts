@@ -1,0 +1,232 @@
+/**
+ * The request line: its first word picks the protocol. Checks what can be checked before
+ * variables are substituted (parts holding `{{…}}` are checked by the resolver).
+ */
+import { Codes, diag, q } from './diag';
+import { multicastProblem, opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
+import type { Diagnostic, Protocol, RequestLine } from './types';
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'];
+
+export const PROTOCOL_WORDS: Readonly<Record<string, Protocol>> = {
+  TCP: 'tcp',
+  TLS: 'tls',
+  QOTD: 'qotd',
+  DAYTIME: 'daytime',
+  ECHO: 'echo',
+  UDP: 'udp',
+  MULTICAST: 'multicast',
+  WS: 'ws',
+};
+
+/** Default ports of the classic services; other socket protocols require a port. */
+export const SERVICE_PORTS: Partial<Record<Protocol, number>> = { qotd: 17, daytime: 13, echo: 7 };
+
+const EXAMPLES: Partial<Record<Protocol, string>> = {
+  tcp: 'TCP 127.0.0.1:7',
+  tls: 'TLS example.com:443',
+  qotd: 'QOTD 127.0.0.1',
+  daytime: 'DAYTIME 127.0.0.1',
+  echo: 'ECHO 127.0.0.1',
+  udp: 'UDP 127.0.0.1:9999',
+  multicast: 'MULTICAST 239.1.2.3:5000',
+  ws: 'WS ws://127.0.0.1:8080/chat',
+};
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Whitespace-separated words; whitespace inside `{{…}}` does not split. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const s = i;
+    while (i < n) {
+      if (opensTemplate(text, i)) {
+        i = skipTemplate(text, i);
+        continue;
+      }
+      if (isSpace(text.charCodeAt(i))) break;
+      i++;
+    }
+    out.push({ text: text.slice(s, i), start: s, end: i });
+  }
+  return out;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9;
+
+const isHttpUrl = (t: string): boolean => /^https?:\/\//i.test(t);
+const isWsUrl = (t: string): boolean => /^wss?:\/\//i.test(t);
+const CUSTOM_METHOD = /^[A-Z][A-Z0-9_-]*$/;
+
+type Code = Parameters<typeof diag>[4];
+
+function pushErr(out: Diagnostic[], line: number, t: { start: number; end: number }, code: Code, message: string): void {
+  out.push(diag(line, t.start, t.end, 'error', code, message));
+}
+
+function makeLine(line: number, text: string, protocol: Protocol, method: string, target: Token | undefined, after: number, version?: string): RequestLine {
+  const s = target ? target.start : after;
+  const e = target ? target.end : after;
+  const rl: RequestLine = {
+    line,
+    text,
+    protocol,
+    method,
+    target: target ? target.text : '',
+    targetSpan: { start: { line, col: s }, end: { line, col: e } },
+  };
+  if (version !== undefined) rl.version = version;
+  return rl;
+}
+
+const LOWER = /[a-z]/;
+
+/**
+ * Parses one request line, pushing problems to `diagnostics`; undefined when the first word
+ * names no protocol. `raw` (a `# @raw` block) turns off the checks of the URL and the HTTP
+ * version, so malformed requests can be written on purpose.
+ */
+export function parseRequestLine(text: string, line: number, raw: boolean, diagnostics: Diagnostic[]): RequestLine | undefined {
+  const toks = tokenize(text);
+  if (toks.length === 0) return undefined;
+  const first = toks[0];
+  const upper = LOWER.test(first.text) ? first.text.toUpperCase() : first.text;
+
+  const proto = PROTOCOL_WORDS[upper];
+  const second = toks[1];
+  if (proto && !(second && isHttpUrl(second.text) && proto !== 'ws')) {
+    const rl = makeLine(line, text, proto, upper, second, first.end);
+    if (!second) {
+      pushErr(diagnostics, line, first, Codes.missingTarget, `${upper} needs ${proto === 'ws' ? 'a URL' : 'host:port'}, e.g. ${EXAMPLES[proto]}`);
+      return rl;
+    }
+    if (toks.length > 2) {
+      const extra = toks[2];
+      pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${proto === 'ws' ? 'URL' : 'address'}: write just ${EXAMPLES[proto]}`);
+    }
+    if (proto === 'ws') checkWsUrl(second, line, diagnostics);
+    else checkSocketTarget(proto, upper, second, line, diagnostics);
+    return rl;
+  }
+
+  let method: string;
+  let at: number; // index of the target token
+  if (HTTP_METHODS.includes(upper)) {
+    method = upper;
+    at = 1;
+  } else if (CUSTOM_METHOD.test(first.text) && second && (isHttpUrl(second.text) || second.text.startsWith('/') || second.text.startsWith('{{'))) {
+    method = first.text;
+    at = 1;
+  } else if (isHttpUrl(first.text) || first.text.startsWith('{{')) {
+    method = 'GET'; // REST Client: a bare URL is a GET
+    at = 0;
+  } else if (isWsUrl(first.text)) {
+    checkWsUrl(first, line, diagnostics);
+    return makeLine(line, text, 'ws', 'WS', first, first.end);
+  } else {
+    pushErr(
+      diagnostics,
+      line,
+      first,
+      Codes.unknownProtocol,
+      `Unknown request ${q(first.text, 30)}: expected an HTTP method (GET, POST…), a URL, or one of TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS`,
+    );
+    return undefined;
+  }
+
+  const target = toks[at] as Token | undefined;
+  const versionTok = toks[at + 1] as Token | undefined;
+  const last = toks[toks.length - 1];
+  const rl = makeLine(line, text, 'http', method, target, first.end, versionTok?.text);
+  if (!target) {
+    pushErr(diagnostics, line, first, Codes.missingTarget, `${method} needs a URL, e.g. ${method} http://127.0.0.1:8080/`);
+    return rl;
+  }
+  if (versionTok) {
+    if (!/^HTTP\//i.test(versionTok.text)) {
+      pushErr(
+        diagnostics,
+        line,
+        { start: versionTok.start, end: last.end },
+        Codes.unexpectedText,
+        `Unexpected ${q(versionTok.text)} after the URL: expected HTTP/1.0 or HTTP/1.1 (encode spaces in the URL as %20)`,
+      );
+    } else {
+      if (!raw) checkVersion(versionTok, line, diagnostics);
+      if (toks.length > at + 2) {
+        const x = toks[at + 2];
+        pushErr(diagnostics, line, { start: x.start, end: last.end }, Codes.unexpectedText, `Unexpected ${q(x.text)} after the HTTP version`);
+      }
+    }
+  }
+  if (!raw) checkHttpTarget(method, target, line, diagnostics);
+  return rl;
+}
+
+function checkVersion(tok: Token, line: number, out: Diagnostic[]): void {
+  const v = tok.text;
+  if (v === 'HTTP/1.0' || v === 'HTTP/1.1') return;
+  const message = /^HTTP\/(2|3)(\.0)?$/i.test(v)
+    ? `NetReq sends HTTP/1.0 or HTTP/1.1; ${q(v)} is not supported (leave the version out for HTTP/1.1)`
+    : `${q(v)} is not an HTTP version: write HTTP/1.0 or HTTP/1.1 (or use # @raw to send it anyway)`;
+  out.push(diag(line, tok.start, tok.end, 'error', Codes.badHttpVersion, message));
+}
+
+function pushProblems(problems: Problem[], base: number, line: number, out: Diagnostic[]): void {
+  for (const p of problems) out.push(diag(line, base + p.start, base + p.end, 'error', p.code, p.message));
+}
+
+function checkHttpTarget(method: string, t: Token, line: number, out: Diagnostic[]): void {
+  const text = t.text;
+  if (text.startsWith('{{')) return; // e.g. {{baseUrl}}/path: checked after substitution
+  if (text.startsWith('/') || text === '*') return;
+  const url = splitUrl(text);
+  if (url && (url.scheme === 'http' || url.scheme === 'https')) {
+    const hp = parseHostPort(url.authority, { requirePort: false, what: method, defaultPort: url.scheme === 'https' ? 443 : 80 });
+    pushProblems(hp.problems, t.start + url.authorityStart, line, out);
+    return;
+  }
+  if (method === 'CONNECT') {
+    const hp = parseHostPort(text, { requirePort: true, what: 'CONNECT' });
+    pushProblems(hp.problems, t.start, line, out);
+    return;
+  }
+  const hint = url && (url.scheme === 'ws' || url.scheme === 'wss') ? `; for WebSocket write WS ${text}` : '';
+  out.push(
+    diag(line, t.start, t.end, 'error', Codes.badUrl, `${q(text)} is not a URL: write http://… or https://…, or a path starting with '/' plus a Host header${hint}`),
+  );
+}
+
+function checkWsUrl(t: Token, line: number, out: Diagnostic[]): void {
+  const text = t.text;
+  if (text.startsWith('{{')) return;
+  const url = splitUrl(text);
+  if (!url || (url.scheme !== 'ws' && url.scheme !== 'wss')) {
+    out.push(diag(line, t.start, t.end, 'error', Codes.badUrl, `WS needs a ws:// or wss:// URL, e.g. WS ws://127.0.0.1:8080/chat (got ${q(text)})`));
+    return;
+  }
+  const hp = parseHostPort(url.authority, { requirePort: false, what: 'WS', defaultPort: url.scheme === 'wss' ? 443 : 80 });
+  pushProblems(hp.problems, t.start + url.authorityStart, line, out);
+}
+
+function checkSocketTarget(proto: Protocol, word: string, t: Token, line: number, out: Diagnostic[]): void {
+  const def = SERVICE_PORTS[proto];
+  const hp = parseHostPort(t.text, { requirePort: def === undefined, defaultPort: def, what: word });
+  pushProblems(hp.problems, t.start, line, out);
+  if (proto === 'multicast' && hp.problems.length === 0 && hp.host !== '' && hp.host.indexOf('{{') < 0) {
+    const m = multicastProblem(hp.host);
+    if (m) {
+      const s = t.start + (hp.bracketed ? 1 : 0);
+      out.push(diag(line, s, s + hp.host.length, 'error', Codes.notMulticast, m));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * What the HTTP and socket resolvers share: the per-call state, reporting, body files,
+ * inline payloads and request-target encoding.
+ */
+import * as path from 'node:path';
+import type { EffectiveDirectives } from './directives';
+import { Codes, type DiagnosticCode, q } from './diag';
+import { parseHexLines } from './hex';
+import type { Problem } from './hostport';
+import type { RequestOptions } from '../request';
+import type { Block, BodySource, Diagnostic, NetreqDocument, ResolveContext, Span } from './types';
+import { describeFsError, type VariableResolver } from './variables';
+
+export interface ResolveEnv {
+  doc: NetreqDocument;
+  block: Block;
+  ctx: ResolveContext;
+  vars: VariableResolver;
+  eff: EffectiveDirectives;
+  options: RequestOptions;
+  diags: Diagnostic[];
+}
+
+export function report(env: ResolveEnv, span: Span, code: DiagnosticCode, message: string, severity: Diagnostic['severity'] = 'error'): void {
+  env.diags.push({ span, severity, code, message });
+}
+
+/** Host/port problems found after substitution: reported on `span`, saying what the text became. */
+export function reportProblems(env: ResolveEnv, problems: readonly Problem[], span: Span, written: string, expanded: string): void {
+  const became = written !== expanded ? `${q(written)} became ${q(expanded)}: ` : '';
+  for (const p of problems) report(env, span, p.code, `${became}${p.message}`);
+}
+
+export function lineSpan(env: ResolveEnv, line: number): Span {
+  const text = lineText(env, line);
+  return { start: { line, col: 0 }, end: { line, col: text.length } };
+}
+
+/** The raw text of a body line (bodies keep their lines). */
+export function lineText(env: ResolveEnv, line: number): string {
+  const b = env.block.body;
+  if (!b || line < b.startLine || line > b.endLine) return '';
+  return b.text.split('\n')[line - b.startLine] ?? '';
+}
+
+/** Each inline body line with variables substituted (line numbers kept). */
+export async function expandedBodyLines(env: ResolveEnv, body: BodySource): Promise<string[]> {
+  const lines = body.text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) out.push(await env.vars.expand(lines[i], { line: body.startLine + i, col: 0 }));
+  return out;
+}
+
+/** `< path` (bytes as-is) or `<@ path` (variables substituted); undefined after reporting a problem. */
+export async function readBodyFile(env: ResolveEnv, file: NonNullable<BodySource['file']>): Promise<Buffer | undefined> {
+  const text = lineText(env, file.line);
+  const col = Math.max(0, text.indexOf(file.path));
+  const span: Span = { start: { line: file.line, col }, end: { line: file.line, col: col + file.path.length } };
+  const before = env.vars.errorCount;
+  const p = await env.vars.expand(file.path, { line: file.line, col });
+  if (env.vars.errorCount > before) return undefined;
+  const base = env.ctx.baseDir;
+  if (!path.isAbsolute(p) && !base) {
+    report(env, span, Codes.bodyFileUnreadable, `Cannot read body file ${p}: the .netreq file has not been saved, so there is no folder to find it in (save it, or use an absolute path)`);
+    return undefined;
+  }
+  const abs = base ? path.resolve(base, p) : p;
+  let buf: Buffer;
+  try {
+    buf = await env.ctx.readFile(abs);
+  } catch (e) {
+    report(env, span, Codes.bodyFileUnreadable, `Cannot read body file ${p}: ${describeFsError(e)} (looked in ${abs})`);
+    return undefined;
+  }
+  if (!file.substitute) return buf;
+  const expanded = await env.vars.expand(buf.toString('utf8'), { span, note: ` (in ${p})` });
+  return Buffer.from(expanded, 'utf8');
+}
+
+/**
+ * The payload of a socket block: a body file, hex text (`# @hex`), or text lines joined per
+ * `# @eol` (absent: CRLF between lines, nothing after the last, trailing blank lines dropped;
+ * lf / crlf: after every line, trailing blank lines kept; none: nothing between lines).
+ */
+export async function payloadBytes(env: ResolveEnv): Promise<Buffer> {
+  const body = env.block.body;
+  if (!body) return Buffer.alloc(0);
+  if (body.file) return (await readBodyFile(env, body.file)) ?? Buffer.alloc(0);
+  const lines = await expandedBodyLines(env, body);
+  if ((env.eff.eol === 'crlf' || env.eff.eol === 'lf') && body.trailingBlankLines) {
+    // With an explicit line ending, blank lines written at the end are sent too (the empty
+    // line that ends an HTTP head typed over TCP/TLS).
+    for (let i = 0; i < body.trailingBlankLines; i++) lines.push('');
+  }
+  if (env.eff.hex) {
+    const r = parseHexLines(lines);
+    for (const p of r.problems) {
+      const line = body.startLine + p.index;
+      report(env, { start: { line, col: p.start }, end: { line, col: p.end } }, Codes.badHex, p.message);
+    }
+    return r.bytes;
+  }
+  switch (env.eff.eol) {
+    case 'lf':
+      return Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
+    case 'crlf':
+      return Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8');
+    case 'none':
+      return Buffer.from(lines.join(''), 'utf8');
+    default:
+      return Buffer.from(lines.join('\r\n'), 'utf8');
+  }
+}
+
+/**
+ * Percent-encodes what cannot go on a request line as is (controls, space, DEL, non-ASCII),
+ * leaving everything else — including existing %XX escapes — exactly as written.
+ */
+export function encodeTarget(target: string): string {
+  let out = '';
+  for (const ch of target) {
+    const c = ch.codePointAt(0)!;
+    if (c > 0x20 && c < 0x7f) {
+      out += ch;
+      continue;
+    }
+    for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function hasLineBreak(s: string): boolean {
+  return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
+}

@@ -1,0 +1,154 @@
+/**
+ * HTTP blocks → HttpRequestSpec. Absolute-form (`GET http://host:port/path`) or origin-form
+ * (`GET /path` + a Host header, `# @tls` for TLS), `# @connect host:port` to connect elsewhere,
+ * `# @raw` for exact bytes.
+ */
+import type { HeaderList } from '../exchange';
+import type { HttpRequestSpec } from '../request';
+import { Codes, q } from './diag';
+import { hostForUrl, isIpLiteral, originForm, parseHostPort, splitUrl } from './hostport';
+import {
+  encodeTarget,
+  expandedBodyLines,
+  hasLineBreak,
+  readBodyFile,
+  report,
+  reportProblems,
+  type ResolveEnv,
+} from './resolveCommon';
+import type { Span } from './types';
+
+interface Where {
+  tls: boolean;
+  /** Host named by the URL or Host header (SNI, display URL). */
+  host: string;
+  port: number;
+  target: string;
+  /** Path + query for the display URL. */
+  displayPath: string;
+}
+
+export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | undefined> {
+  const { block, vars, eff } = env;
+  const rl = block.requestLine!;
+  const raw = eff.raw === true;
+
+  const headerLines: string[] = [];
+  const headers: HeaderList = [];
+  for (const h of block.headers) {
+    const text = h.text ?? `${h.name}: ${h.value}`;
+    const x = await vars.expand(text, { line: h.line, col: 0 });
+    headerLines.push(x);
+    const colon = x.indexOf(':');
+    const name = colon >= 0 ? x.slice(0, colon).trim() : x.trim();
+    const value = colon >= 0 ? x.slice(colon + 1).trim() : '';
+    if (!raw && hasLineBreak(x)) {
+      report(env, lineSpanOf(h.line, text), Codes.badHeader, `Header ${q(name)} contains a line break after substitution; that would split the request (use # @raw to send it anyway)`);
+    }
+    headers.push([name, value]);
+  }
+
+  const targetText = await vars.expand(rl.target, { line: rl.line, col: rl.targetSpan.start.col });
+  const rawLine = raw ? await vars.expand(rl.text, { line: rl.line, col: 0 }) : undefined;
+  let method = rl.method;
+  let version = rl.version ?? 'HTTP/1.1';
+  if (rawLine !== undefined) {
+    const words = rawLine.trim().split(/[ \t]+/);
+    if (words.length >= 3) version = words[words.length - 1];
+    if (rl.text.trimStart().startsWith(rl.method)) method = words[0] ?? method;
+  }
+  // With undefined variables in the target, its checks would only add confusing errors.
+  const where = vars.hasErrors ? undefined : locate(env, method, targetText, headers, raw);
+
+  let body: Buffer | undefined;
+  if (block.body?.file) {
+    body = await readBodyFile(env, block.body.file);
+    if (!body) return undefined;
+  } else if (block.body) {
+    body = Buffer.from((await expandedBodyLines(env, block.body)).join('\r\n'), 'utf8');
+  }
+  if (!where) return undefined;
+
+  const connect = eff.connect;
+  const defaultPort = where.tls ? 443 : 80;
+  const spec: HttpRequestSpec = {
+    kind: 'http',
+    method,
+    url: `${where.tls ? 'https' : 'http'}://${hostForUrl(where.host)}${where.port === defaultPort ? '' : `:${where.port}`}${where.displayPath}`,
+    tls: where.tls,
+    host: connect ? connect.host : where.host,
+    port: connect ? connect.port : where.port,
+    target: where.target,
+    version,
+    headers,
+    options: env.options,
+  };
+  if (!isIpLiteral(where.host)) spec.servername = where.host;
+  if (body !== undefined) spec.body = body;
+  if (rawLine !== undefined) {
+    const head = Buffer.from(`${[rawLine, ...headerLines].join('\r\n')}\r\n\r\n`, 'utf8');
+    spec.raw = body ? Buffer.concat([head, body]) : head;
+  }
+  return spec;
+}
+
+function lineSpanOf(line: number, text: string): Span {
+  return { start: { line, col: 0 }, end: { line, col: text.length } };
+}
+
+/** Where to connect and what to put on the request line. */
+function locate(env: ResolveEnv, method: string, targetText: string, headers: HeaderList, raw: boolean): Where | undefined {
+  const rl = env.block.requestLine!;
+  const url = splitUrl(targetText);
+  if (url && (url.scheme === 'http' || url.scheme === 'https')) {
+    const tls = url.scheme === 'https';
+    const hp = parseHostPort(url.authority, { requirePort: false, what: method, defaultPort: tls ? 443 : 80 });
+    if (hp.problems.length > 0 || hp.port === undefined) {
+      reportProblems(env, hp.problems, rl.targetSpan, rl.target, targetText);
+      return undefined;
+    }
+    const path = originForm(url.pathAndQuery);
+    return { tls, host: hp.host, port: hp.port, target: raw ? targetText : encodeTarget(path), displayPath: encodeTarget(path) };
+  }
+  const originLike = targetText.startsWith('/') || targetText === '*';
+  if (!originLike && !raw && method !== 'CONNECT') {
+    const became = rl.target !== targetText ? `${q(rl.target)} became ${q(targetText)}, which ` : `${q(targetText)} `;
+    report(env, rl.targetSpan, Codes.badUrl, `${became}is not a URL: write http://… or https://…, or a path starting with '/' plus a Host header`);
+    return undefined;
+  }
+  const tls = env.eff.tls === true;
+  const defaultPort = tls ? 443 : 80;
+  const hostIdx = headers.findIndex((h) => h[0].toLowerCase() === 'host');
+  const target = raw ? targetText : encodeTarget(targetText);
+  const displayPath = originLike ? encodeTarget(targetText) : '/';
+  if (hostIdx < 0) {
+    if (method === 'CONNECT' && !originLike) {
+      const hp = parseHostPort(targetText, { requirePort: true, what: 'CONNECT' });
+      if (hp.problems.length > 0 || hp.port === undefined) {
+        reportProblems(env, hp.problems, rl.targetSpan, rl.target, targetText);
+        return undefined;
+      }
+      return { tls, host: hp.host, port: hp.port, target, displayPath: '/' };
+    }
+    if (env.eff.connect) return { tls, host: env.eff.connect.host, port: env.eff.connect.port, target, displayPath };
+    report(
+      env,
+      rl.targetSpan,
+      Codes.missingHostHeader,
+      raw
+        ? 'This @raw request does not say where to connect: add a Host header, write the full URL, or add # @connect host:port'
+        : `${q(targetText)} has no host: add a Host header (Host: example.com:8080) or write the full URL`,
+    );
+    return undefined;
+  }
+  const hostValue = headers[hostIdx][1];
+  const h = env.block.headers[hostIdx];
+  const span = lineSpanOf(h.line, h.text ?? '');
+  const hp = parseHostPort(hostValue, { requirePort: false, what: 'Host', defaultPort });
+  if (hp.problems.length > 0 || hp.port === undefined || hp.host === '') {
+    if (hp.problems.length === 0) report(env, span, Codes.badHost, 'The Host header is empty: write Host: example.com[:port]');
+    reportProblems(env, hp.problems, span, h.value, hostValue);
+    return undefined;
+  }
+  return { tls, host: hp.host, port: hp.port, target, displayPath };
+}

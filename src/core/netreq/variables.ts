@@ -1,0 +1,278 @@
+/**
+ * Variable substitution: `{{name}}`, `{{%name}}` (percent-encoded) and system variables.
+ *
+ * Precedence (highest first): ctx.overrides (CLI --var) > request-scoped (block.variables) >
+ * file variables (document.variables; the first definition of a name wins, as in REST
+ * Client) > the active environment > the `$shared` environment. Values may reference other
+ * variables, at any level; loops are reported as 'variable-cycle'. File variable values take
+ * REST Client's escapes (\n \r \t, and \x for a literal x).
+ */
+import * as path from 'node:path';
+import { Codes, errorText } from './diag';
+import { evalSystem, parseDotenv, type SystemPorts } from './system';
+import { requestVariablePrefix, scanRefs, type VarRef } from './templates';
+import type { Block, Diagnostic, NetreqDocument, ResolveContext, Span, VariableDef } from './types';
+
+export type VariableSourceName = 'override' | 'request' | 'file' | 'environment' | 'shared';
+
+export interface VariableLookup {
+  value: string;
+  source: VariableSourceName;
+}
+
+/** Where a problem found while expanding a piece of text is reported. */
+export type Placement = { line: number; col: number } | { span: Span; note: string };
+
+export interface ResolverOptions {
+  /** Random source for $randomInt (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/** REST Client escapes in file variable values: \n \r \t; `\x` is x. */
+export function unescapeValue(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c !== '\\' || i + 1 >= raw.length) {
+      out += c;
+      continue;
+    }
+    const e = raw[++i];
+    out += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e;
+  }
+  return out;
+}
+
+function firstWins(defs: readonly VariableDef[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const d of defs) if (!m.has(d.name)) m.set(d.name, unescapeValue(d.value));
+  return m;
+}
+
+function record(r: Record<string, string> | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  if (!r || typeof r !== 'object') return m;
+  for (const k of Object.keys(r)) {
+    const v: unknown = r[k];
+    // Settings JSON often holds numbers and booleans ("port": 8080): use them as text.
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') m.set(k, String(v));
+  }
+  return m;
+}
+
+export class VariableResolver {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly layers: Array<[VariableSourceName, Map<string, string>]>;
+  private readonly shared: Record<string, string>;
+  private readonly cache = new Map<string, string>();
+  private readonly blockNames: Set<string>;
+  private readonly seen = new Set<string>();
+  private dotenv?: Promise<{ values: Record<string, string> } | { error: string }>;
+
+  constructor(
+    doc: NetreqDocument,
+    block: Block | undefined,
+    private readonly ctx: ResolveContext,
+    private readonly opts: ResolverOptions = {},
+  ) {
+    const envs = ctx.environments ?? {};
+    this.shared = { ...(envs.$shared ?? {}) };
+    const env = ctx.environmentName && ctx.environmentName !== '$shared' ? envs[ctx.environmentName] : undefined;
+    this.layers = [
+      ['override', record(ctx.overrides)],
+      ['request', firstWins(block?.variables ?? [])],
+      ['file', firstWins(doc.variables)],
+      ['environment', record(env)],
+      ['shared', record(this.shared)],
+    ];
+    this.blockNames = new Set(doc.blocks.map((b) => b.name).filter((n): n is string => n !== undefined));
+  }
+
+  /** The raw (unexpanded) value of a variable and where it comes from. */
+  lookup(name: string): VariableLookup | undefined {
+    for (const [source, m] of this.layers) {
+      const v = m.get(name);
+      if (v !== undefined) return { value: v, source };
+    }
+    return undefined;
+  }
+
+  /** Expands every `{{…}}` in text; problems become diagnostics at the placement. */
+  async expand(text: string, at: Placement): Promise<string> {
+    if (text.indexOf('{{') < 0) return text;
+    return this.expandText(text, [], (r) => this.place(at, r));
+  }
+
+  /** The fully expanded value of one variable, or undefined (with a diagnostic) when it cannot be. */
+  async value(name: string, at: Span): Promise<string | undefined> {
+    return this.valueOf(name, [], at);
+  }
+
+  get hasErrors(): boolean {
+    return this.errorCount > 0;
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const d of this.diagnostics) if (d.severity === 'error') n++;
+    return n;
+  }
+
+  private place(at: Placement, r: { start: number; end: number }): { span: Span; note: string } {
+    if ('span' in at) return at;
+    return { span: { start: { line: at.line, col: at.col + r.start }, end: { line: at.line, col: at.col + r.end } }, note: '' };
+  }
+
+  private report(span: Span, severity: Diagnostic['severity'], code: string, message: string): void {
+    const key = `${span.start.line}:${span.start.col}:${code}:${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.diagnostics.push({ span, severity, code, message });
+  }
+
+  private async expandText(text: string, chain: string[], place: (r: { start: number; end: number }) => { span: Span; note: string }): Promise<string> {
+    const { refs, unterminated } = scanRefs(text);
+    for (const u of unterminated) {
+      const p = place({ start: u, end: text.length });
+      const inVar = chain.length > 0 ? ` (in the value of '${chain[chain.length - 1]}')` : '';
+      this.report(p.span, 'error', Codes.unterminatedVariable, `'{{' is not closed${inVar}: write {{name}}${p.note}`);
+    }
+    let out = '';
+    let last = 0;
+    for (const r of refs) {
+      out += text.slice(last, r.start);
+      last = r.end;
+      const p = place(r);
+      const v = await this.refValue(r, chain, p);
+      out += v ?? text.slice(r.start, r.end);
+    }
+    return out + text.slice(last);
+  }
+
+  private async refValue(r: VarRef, chain: string[], p: { span: Span; note: string }): Promise<string | undefined> {
+    if (r.kind === 'system') {
+      const res = await evalSystem(r, this.ports(chain, p.span));
+      if ('error' in res) {
+        this.report(p.span, 'error', res.code, `${res.error}${p.note}`);
+        return undefined;
+      }
+      if (res.warning) this.report(p.span, 'warning', Codes.envVarNotSet, `${res.warning}${p.note}`);
+      return res.value;
+    }
+    if (r.name === '') {
+      this.report(p.span, 'error', Codes.emptyVariable, `Empty variable reference: write {{name}}${p.note}`);
+      return undefined;
+    }
+    const v = await this.valueOf(r.name, chain, p.span, p.note);
+    if (v === undefined) return undefined;
+    return r.kind === 'percent' ? encodeURIComponent(v) : v;
+  }
+
+  private async valueOf(name: string, chain: string[], span: Span, note = ''): Promise<string | undefined> {
+    if (chain.includes(name)) {
+      const loop = [...chain.slice(chain.indexOf(name)), name].join(' → ');
+      this.report(span, 'error', Codes.variableCycle, `Variables refer to each other in a loop: ${loop}; break the loop by giving one of them a plain value${note}`);
+      return undefined;
+    }
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached;
+    const found = this.lookup(name);
+    if (!found) {
+      const prefix = requestVariablePrefix(name);
+      if (prefix !== undefined && this.blockNames.has(prefix)) {
+        this.report(
+          span,
+          'error',
+          Codes.requestVariableUnsupported,
+          `{{${name}}} refers to the response of request '${prefix}': request variables are not supported yet; copy the value into a variable instead${note}`,
+        );
+        return undefined;
+      }
+      const usedBy = chain.length > 0 ? ` (used by '${chain[chain.length - 1]}')` : '';
+      const env = this.ctx.environmentName ? `the active environment '${this.ctx.environmentName}'` : 'an environment (none is active)';
+      this.report(
+        span,
+        'error',
+        Codes.undefinedVariable,
+        `Variable '${name}'${usedBy} is not defined: define it in this file (@${name} = value), in ${env} or $shared, or pass --var ${name}=value${note}`,
+      );
+      return undefined;
+    }
+    const v = await this.expandText(found.value, [...chain, name], () => ({ span, note }));
+    this.cache.set(name, v);
+    return v;
+  }
+
+  private ports(chain: string[], span: Span): SystemPorts {
+    return {
+      now: this.ctx.now ?? (() => new Date()),
+      random: this.opts.random ?? Math.random,
+      processEnv: this.ctx.processEnv ?? {},
+      shared: this.shared,
+      dotenv: () => this.readDotenv(),
+      variable: (n) => this.valueOf(n, chain, span),
+    };
+  }
+
+  private readDotenv(): Promise<{ values: Record<string, string> } | { error: string }> {
+    if (!this.dotenv) {
+      const dir = this.ctx.baseDir;
+      if (!dir) {
+        this.dotenv = Promise.resolve({ error: 'Cannot read .env: the file has not been saved, so there is no folder to look in' });
+      } else {
+        const file = path.join(dir, '.env');
+        this.dotenv = this.ctx.readFile(file).then(
+          (buf) => ({ values: parseDotenv(buf.toString('utf8')) }),
+          (e: unknown) => ({ error: `Cannot read ${file}: ${describeFsError(e)}` }),
+        );
+      }
+    }
+    return this.dotenv;
+  }
+}
+
+/** A person's words for a file system error. */
+export function describeFsError(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return errorText(e);
+}
+
+/** Expands one piece of text for a block (e.g. a hover preview); never throws. */
+export async function substitute(
+  doc: NetreqDocument,
+  block: Block | undefined,
+  ctx: ResolveContext,
+  text: string,
+  at: Placement = { line: 0, col: 0 },
+): Promise<{ text: string; diagnostics: Diagnostic[] }> {
+  try {
+    const r = new VariableResolver(doc, block, ctx);
+    const out = await r.expand(text, at);
+    return { text: out, diagnostics: r.diagnostics };
+  } catch (e) {
+    const span = 'span' in at ? at.span : { start: at, end: at };
+    return { text, diagnostics: [{ span, severity: 'error', code: Codes.internalError, message: `Substitution failed: ${errorText(e)}` }] };
+  }
+}
+
+/** The expanded value of a variable and its source (for hovers); never throws. */
+export async function resolveVariable(
+  doc: NetreqDocument,
+  block: Block | undefined,
+  ctx: ResolveContext,
+  name: string,
+): Promise<{ value?: string; source?: VariableSourceName; diagnostics: Diagnostic[] }> {
+  const zero: Span = { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
+  try {
+    const r = new VariableResolver(doc, block, ctx);
+    const found = r.lookup(name);
+    const value = await r.value(name, zero);
+    return { value, source: found?.source, diagnostics: r.diagnostics };
+  } catch (e) {
+    return { diagnostics: [{ span: zero, severity: 'error', code: Codes.internalError, message: errorText(e) }] };
+  }
+}

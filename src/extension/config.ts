@@ -1,0 +1,58 @@
+/** Reads NetReq's settings (read at each use, so changes apply without a reload). */
+import * as vscode from 'vscode';
+import type { Environments } from '../core/netreq/types';
+import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
+import { DEFAULT_POOL_OPTIONS, type PoolOptions } from '../core/transport/pool';
+
+export const SECTION = 'netreq';
+export const DEFAULT_PREVIEW_BYTES = 1024 * 1024;
+
+/** Request settings are resource-scoped (a folder may set its own); pool settings are window-scoped (one pool). */
+function cfg(scope?: vscode.Uri | null): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, scope);
+}
+
+function positive(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+export function poolOptions(): PoolOptions {
+  const c = cfg();
+  return {
+    enabled: c.get<boolean>('pool.enabled', DEFAULT_POOL_OPTIONS.enabled) !== false,
+    maxSocketsPerHost: Math.floor(positive(c.get('pool.maxSocketsPerHost'), DEFAULT_POOL_OPTIONS.maxSocketsPerHost)),
+    idleTimeoutMs: positive(c.get('pool.idleTimeoutMs'), DEFAULT_POOL_OPTIONS.idleTimeoutMs),
+    maxAgeMs: positive(c.get('pool.maxAgeMs'), DEFAULT_POOL_OPTIONS.maxAgeMs),
+  };
+}
+
+/** Defaults for a request; the block's directives override them in the resolver. */
+export function requestDefaults(scope?: vscode.Uri): RequestOptions {
+  const c = cfg(scope ?? null);
+  return {
+    ...DEFAULT_OPTIONS,
+    timeoutMs: positive(c.get('timeout'), DEFAULT_OPTIONS.timeoutMs),
+    insecure: c.get<boolean>('insecure', false) === true,
+    noPool: cfg().get<boolean>('pool.enabled', true) === false,
+    maxResponseBytes: positive(c.get('maxResponseBytes'), DEFAULT_OPTIONS.maxResponseBytes),
+  };
+}
+
+export function environments(scope?: vscode.Uri): Environments {
+  const raw = cfg(scope ?? null).get<unknown>('environments', {});
+  const out: Environments = {};
+  if (typeof raw !== 'object' || raw === null) return out;
+  for (const [name, vars] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof vars !== 'object' || vars === null) continue;
+    const set: Record<string, string> = {};
+    for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') set[k] = String(v);
+    }
+    out[name] = set;
+  }
+  return out;
+}
+
+export function previewBytes(scope?: vscode.Uri): number {
+  return Math.floor(positive(cfg(scope ?? null).get('response.previewBytes'), DEFAULT_PREVIEW_BYTES));
+}

@@ -1,0 +1,126 @@
+/**
+ * Squiggles: the parser's diagnostics for every open .netreq document (on open, on change debounced,
+ * removed on close), plus the resolver's diagnostics for a block that was sent, until the next edit.
+ */
+import * as vscode from 'vscode';
+import { Codes } from '../../core/netreq';
+import type { Diagnostic as CoreDiagnostic, Severity } from '../../core/netreq/types';
+import { Disposable, toDisposable } from '../lifecycle';
+import { DocumentCache, isNetreq } from './documentCache';
+
+export const DIAGNOSTIC_SOURCE = 'netreq';
+const DEBOUNCE_MS = 200;
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function toVscodeDiagnostic(d: CoreDiagnostic): vscode.Diagnostic {
+  const range = new vscode.Range(d.span.start.line, d.span.start.col, d.span.end.line, d.span.end.col);
+  const out = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Error);
+  out.source = DIAGNOSTIC_SOURCE;
+  out.code = d.code;
+  return out;
+}
+
+/** "3:5: message" with 1-based line:col, as the CLI prints it. */
+export function describeDiagnostic(d: CoreDiagnostic): string {
+  return `${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.message}`;
+}
+
+/** Same problem at the same place (the resolver's wording replaces the parser's). */
+function samePlace(a: CoreDiagnostic, b: CoreDiagnostic): boolean {
+  return a.code === b.code && a.span.start.line === b.span.start.line && a.span.start.col === b.span.start.col;
+}
+
+/** The variable name a `{{name}}` / `{{%name}}` reference at the span's start names. */
+function referencedName(document: vscode.TextDocument, d: CoreDiagnostic): string | undefined {
+  const text = document.lineAt(Math.min(d.span.start.line, document.lineCount - 1)).text.slice(d.span.start.col);
+  return /^\{\{\s*%?\s*([^\s{}]+)/.exec(text)?.[1];
+}
+
+export class DiagnosticsController extends Disposable {
+  private readonly collection: vscode.DiagnosticCollection;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Resolver diagnostics per document, per block index; cleared when the document changes. */
+  private readonly resolved = new Map<string, Map<number, CoreDiagnostic[]>>();
+
+  /**
+   * @param definedVariables variables the active environment (with $shared) defines for a document: the
+   *   parser cannot know them, so its "not defined in this file" warnings for those names are dropped.
+   */
+  constructor(
+    private readonly cache: DocumentCache,
+    private readonly definedVariables: (document: vscode.TextDocument) => Record<string, string> = () => ({}),
+  ) {
+    super();
+    this.collection = this.register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE));
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => this.update(d)));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isNetreq(e.document) || e.contentChanges.length === 0) return;
+        this.resolved.delete(e.document.uri.toString());
+        this.schedule(e.document);
+      }),
+    );
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)));
+    this.register(toDisposable(() => this.timers.forEach((t) => clearTimeout(t))));
+    for (const d of vscode.workspace.textDocuments) this.update(d);
+  }
+
+  /** Shows what the resolver found for one block (undefined variables, unreadable files…). */
+  setResolveDiagnostics(document: vscode.TextDocument, blockIndex: number, diagnostics: CoreDiagnostic[]): void {
+    const key = document.uri.toString();
+    let perBlock = this.resolved.get(key);
+    if (!perBlock) this.resolved.set(key, (perBlock = new Map()));
+    perBlock.set(blockIndex, diagnostics);
+    this.update(document);
+  }
+
+  update(document: vscode.TextDocument): void {
+    if (!isNetreq(document)) return;
+    const key = document.uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(key);
+    const fromResolver = [...(this.resolved.get(key)?.values() ?? [])].flat();
+    const defined = this.definedVariables(document);
+    const fromParser = this.cache.get(document).diagnostics.filter((d) => {
+      if (fromResolver.some((r) => samePlace(r, d))) return false;
+      if (d.code !== Codes.undefinedVariable) return true;
+      const name = referencedName(document, d);
+      return !(name && Object.prototype.hasOwnProperty.call(defined, name));
+    });
+    this.collection.set(document.uri, [...fromParser, ...fromResolver].map(toVscodeDiagnostic));
+  }
+
+  /** Recomputes every open .netreq document (the active environment or its variables changed). */
+  refreshAll(): void {
+    this.resolved.clear();
+    for (const d of vscode.workspace.textDocuments) if (isNetreq(d)) this.update(d);
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!document.isClosed) this.update(document);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private clear(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(key);
+    this.resolved.delete(key);
+    this.collection.delete(uri);
+  }
+}

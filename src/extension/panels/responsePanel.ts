@@ -1,0 +1,223 @@
+/**
+ * Response panels: one WebviewPanel per block (keyed by document + block @name, else block index),
+ * reused when that block is sent again. The HTML shell is static; the state goes over postMessage
+ * after the webview says `ready` (again each time it becomes visible: retainContextWhenHidden is off).
+ */
+import * as vscode from 'vscode';
+import type { HttpExchange } from '../../core/exchange';
+import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type HostToWebview, type SendingMessage, type WebviewRequest } from '../../shared/messages';
+import { Disposable } from '../lifecycle';
+import type { ActionResult } from './bodyActions';
+import { exchangeMessage, renderResponseHtml } from './responseContent';
+
+export const RESPONSE_VIEW_TYPE = 'netreq.response';
+
+/** Which block a panel belongs to. */
+export interface BlockTarget {
+  uri: vscode.Uri;
+  blockIndex: number;
+  blockName?: string;
+}
+
+export function panelKey(t: BlockTarget): string {
+  return `${t.uri.toString()}#${t.blockName ? `@${t.blockName}` : t.blockIndex}`;
+}
+
+/** What the panels ask of the rest of the extension. */
+export interface PanelHandlers {
+  resend(target: BlockTarget): void;
+  cancel(target: BlockTarget): void;
+  openBody(x: HttpExchange | undefined): Promise<ActionResult>;
+  saveBody(x: HttpExchange | undefined, near: vscode.Uri): Promise<ActionResult>;
+  copy(text: string): Promise<ActionResult>;
+}
+
+export class ResponsePanel extends Disposable {
+  private sending?: SendingMessage;
+  private exchangeMsg?: ExchangeMessage;
+  private exchange?: HttpExchange;
+  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+  private readonly activeEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidBecomeActive = this.activeEmitter.event;
+
+  constructor(
+    public target: BlockTarget,
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly handlers: PanelHandlers,
+  ) {
+    super();
+    const webview = panel.webview;
+    webview.html = renderResponseHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'response.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'response.css')).toString(),
+    });
+    this.register(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register(
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.activeEmitter.fire();
+      }),
+    );
+    this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  get lastExchange(): HttpExchange | undefined {
+    return this.exchange;
+  }
+
+  /** The state the webview shows (for tests through the extension API). */
+  get state(): { sending?: SendingMessage; exchange?: ExchangeMessage } {
+    return { sending: this.sending, exchange: this.exchangeMsg };
+  }
+
+  get active(): boolean {
+    return this.panel.active;
+  }
+
+  reveal(): void {
+    if (!this.panel.visible) this.panel.reveal(undefined, true);
+  }
+
+  setTitle(title: string): void {
+    this.panel.title = `↩ ${title}`;
+  }
+
+  showSending(msg: SendingMessage): void {
+    this.sending = msg;
+    this.setTitle(msg.title);
+    this.post(msg);
+  }
+
+  showExchange(x: HttpExchange, title: string, previewLimit: number, maxResponseBytes: number): void {
+    this.sending = undefined;
+    this.exchange = x;
+    this.exchangeMsg = exchangeMessage(x, title, previewLimit, maxResponseBytes);
+    this.setTitle(title);
+    this.post(this.exchangeMsg);
+  }
+
+  /** Ends the "sending" state without a new exchange (e.g. the request could not be resolved). */
+  clearSending(): void {
+    if (!this.sending) return;
+    this.sending = undefined;
+    if (this.exchangeMsg) this.post(this.exchangeMsg);
+  }
+
+  private post(msg: HostToWebview): void {
+    // Dropped while hidden; the webview asks again with `ready` when it is shown.
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private onMessage(m: unknown): void {
+    if (!isWebviewToHost(m)) return;
+    if (isWebviewRequest(m)) {
+      void this.answer(m);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        if (this.exchangeMsg) this.post(this.exchangeMsg);
+        if (this.sending) this.post(this.sending);
+        break;
+      case 'resend':
+        this.handlers.resend(this.target);
+        break;
+      case 'cancel':
+        this.handlers.cancel(this.target);
+        break;
+    }
+  }
+
+  private async answer(m: WebviewRequest): Promise<void> {
+    let result: ActionResult;
+    try {
+      switch (m.type) {
+        case 'openBodyInEditor':
+          result = await this.handlers.openBody(this.exchange);
+          break;
+        case 'saveBody':
+          result = await this.handlers.saveBody(this.exchange, this.target.uri);
+          break;
+        case 'copy':
+          result = await this.handlers.copy(m.text);
+          break;
+      }
+    } catch (err) {
+      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.disposedEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+export class ResponsePanelManager extends Disposable {
+  private readonly panels = new Map<string, ResponsePanel>();
+  private lastActive?: ResponsePanel;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly handlers: PanelHandlers,
+  ) {
+    super();
+  }
+
+  get(target: BlockTarget): ResponsePanel | undefined {
+    return this.panels.get(panelKey(target));
+  }
+
+  /** The panel for this block, created beside the editor when there is none yet, and brought into view. */
+  show(target: BlockTarget): ResponsePanel {
+    const key = panelKey(target);
+    let p = this.panels.get(key);
+    if (p) {
+      p.target = target;
+      p.reveal();
+      return p;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      RESPONSE_VIEW_TYPE,
+      '↩ Response',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        enableFindWidget: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      },
+    );
+    p = new ResponsePanel(target, panel, this.extensionUri, this.handlers);
+    const created = p;
+    this.panels.set(key, created);
+    created.onDidBecomeActive(() => (this.lastActive = created));
+    created.onDidDispose(() => {
+      if (this.panels.get(key) === created) this.panels.delete(key);
+      if (this.lastActive === created) this.lastActive = undefined;
+    });
+    this.lastActive = created;
+    return created;
+  }
+
+  /** The focused response panel, else the one used last. */
+  get current(): ResponsePanel | undefined {
+    for (const p of this.panels.values()) if (p.active) return p;
+    return this.lastActive;
+  }
+
+  get count(): number {
+    return this.panels.size;
+  }
+
+  override dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    this.panels.clear();
+    super.dispose();
+  }
+}

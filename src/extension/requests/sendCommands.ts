@@ -1,0 +1,226 @@
+/**
+ * Send Request / Send All Requests / Cancel Request: find the block, resolve it with the settings and
+ * the active environment, refuse (with the diagnostics) when it does not resolve, then send it with
+ * a cancellable progress and show the exchange in the block's response panel.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HttpExchange } from '../../core/exchange';
+import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
+import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
+import type { RequestSpec } from '../../core/request';
+import { formatBytes, formatMs } from '../../shared/format';
+import * as config from '../config';
+import type { EnvironmentController } from '../environments';
+import { describeDiagnostic, type DiagnosticsController } from '../language/diagnostics';
+import { isNetreq, type DocumentCache } from '../language/documentCache';
+import { Disposable } from '../lifecycle';
+import type { ResponsePanelManager } from '../panels/responsePanel';
+import { describeSpec, dispatch, unsupportedMessage, type DispatchDeps } from './dispatch';
+import type { RequestRunner } from './runner';
+
+export interface SendDeps {
+  cache: DocumentCache;
+  runner: RequestRunner;
+  diagnostics: DiagnosticsController;
+  environments: EnvironmentController;
+  panels: ResponsePanelManager;
+  engines: DispatchDeps;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; exchange: HttpExchange }
+  | { status: 'busy' | 'no-request' | 'invalid' | 'unsupported'; message: string };
+
+interface Located {
+  document: vscode.TextDocument;
+  parsed: NetreqDocument;
+  block: Block;
+}
+
+export function blockTitle(block: Block, spec?: RequestSpec): string {
+  if (block.title) return block.title;
+  if (spec) {
+    const d = describeSpec(spec);
+    return `${d.method} ${d.path}`;
+  }
+  const rl = block.requestLine;
+  return rl ? `${rl.method} ${rl.target}` : `Block ${block.index + 1}`;
+}
+
+function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return /^[a-z][a-z0-9+.-]+:/i.test(arg) && !/^[a-z]:[\\/]/i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return undefined;
+}
+
+export class SendController extends Disposable {
+  constructor(private readonly deps: SendDeps) {
+    super();
+    this.register(vscode.commands.registerCommand('netreq.sendRequest', (uri?: unknown, block?: unknown) => this.sendRequest(uri, block)));
+    this.register(vscode.commands.registerCommand('netreq.sendAllRequests', (uri?: unknown) => this.sendAll(uri)));
+    this.register(vscode.commands.registerCommand('netreq.cancelRequest', (uri?: unknown, block?: unknown) => this.cancel(uri, block)));
+  }
+
+  /** The command: returns the exchange (for tests and other callers), or undefined when nothing was sent. */
+  async sendRequest(uriArg?: unknown, blockArg?: unknown): Promise<HttpExchange | undefined> {
+    const found = await this.locate(uriArg, blockArg);
+    if (!found) return undefined;
+    const outcome = await this.sendBlock(found.document, found.block, { progress: true });
+    if (outcome.status === 'sent') return outcome.exchange;
+    if (outcome.status === 'invalid') void vscode.window.showErrorMessage(outcome.message);
+    else void vscode.window.showInformationMessage(outcome.message);
+    return undefined;
+  }
+
+  async sendAll(uriArg?: unknown): Promise<HttpExchange[]> {
+    const uri = toUri(uriArg);
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!isNetreq(document)) {
+      void vscode.window.showInformationMessage('Open a .netreq file to send its requests.');
+      return [];
+    }
+    const blocks = this.deps.cache.get(document).blocks.filter((b) => b.requestLine);
+    const exchanges: HttpExchange[] = [];
+    const problems: string[] = [];
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `NetReq: sending ${blocks.length} requests`, cancellable: true },
+      async (progress, token) => {
+        const batch = new AbortController();
+        token.onCancellationRequested(() => batch.abort());
+        for (const [i, block] of blocks.entries()) {
+          if (batch.signal.aborted) break;
+          progress.report({ message: `${i + 1}/${blocks.length}: ${blockTitle(block)}`, increment: 100 / blocks.length });
+          const outcome = await this.sendBlock(document, block, { progress: false, outer: batch.signal });
+          if (outcome.status === 'sent') exchanges.push(outcome.exchange);
+          else problems.push(`${blockTitle(block)}: ${outcome.message}`);
+        }
+      },
+    );
+    if (problems.length > 0) {
+      void vscode.window.showWarningMessage(`NetReq: sent ${exchanges.length} of ${blocks.length} requests. ${problems.join(' · ')}`);
+    }
+    return exchanges;
+  }
+
+  cancel(uriArg?: unknown, blockArg?: unknown): boolean {
+    const { runner } = this.deps;
+    const uri = toUri(uriArg) ?? vscode.window.activeTextEditor?.document.uri;
+    let cancelled = false;
+    if (uri && typeof blockArg === 'number') cancelled = runner.cancel(uri, blockArg);
+    else if (uri) {
+      const editor = vscode.window.activeTextEditor;
+      const doc = editor && editor.document.uri.toString() === uri.toString() ? editor.document : undefined;
+      const here = doc && isNetreq(doc) ? blockAtLine(this.deps.cache.get(doc), editor!.selection.active.line) : undefined;
+      if (here && runner.isRunning(uri, here.index)) cancelled = runner.cancel(uri, here.index);
+      else for (const i of runner.runningIn(uri)) cancelled = runner.cancel(uri, i) || cancelled;
+    }
+    if (!cancelled && runner.runningCount > 0 && !uri) cancelled = runner.cancelAll() > 0;
+    if (!cancelled) void vscode.window.setStatusBarMessage('NetReq: no request is running', 3000);
+    return cancelled;
+  }
+
+  private async locate(uriArg: unknown, blockArg: unknown): Promise<Located | undefined> {
+    const uri = toUri(uriArg);
+    const editor = vscode.window.activeTextEditor;
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+    if (!isNetreq(document)) {
+      void vscode.window.showInformationMessage('Open a .netreq file and put the cursor in a request to send it.');
+      return undefined;
+    }
+    const parsed = this.deps.cache.get(document);
+    let block: Block | undefined;
+    if (typeof blockArg === 'number') block = parsed.blocks.find((b) => b.index === blockArg) ?? parsed.blocks[blockArg];
+    else if (typeof blockArg === 'string' && blockArg) block = findBlockByName(parsed, blockArg.replace(/^@/, ''));
+    else if (editor && editor.document === document) block = blockAtLine(parsed, editor.selection.active.line);
+    if (!block) {
+      void vscode.window.showInformationMessage(
+        blockArg !== undefined ? `NetReq: no request ${String(blockArg)} in ${path.basename(document.uri.path)}.` : 'NetReq: put the cursor in a request to send it.',
+      );
+      return undefined;
+    }
+    return { document, parsed, block };
+  }
+
+  private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block): Promise<ResolveResult> {
+    const uri = document.uri;
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const baseDir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : folder?.scheme === 'file' ? folder.fsPath : undefined;
+    const ctx: ResolveContext = {
+      environmentName: this.deps.environments.active,
+      environments: config.environments(uri),
+      baseDir,
+      processEnv: process.env,
+      readFile: (p) => fsp.readFile(p),
+      defaults: config.requestDefaults(uri),
+    };
+    try {
+      return await resolveBlock(parsed, block, ctx);
+    } catch (err) {
+      const line = block.requestLine?.line ?? block.startLine;
+      const message = `could not prepare the request: ${err instanceof Error ? err.message : String(err)}`;
+      return { ok: false, diagnostics: [{ span: { start: { line, col: 0 }, end: { line, col: 1 } }, severity: 'error', message, code: 'resolve-failed' }] };
+    }
+  }
+
+  /** One block, start to end. With `outer` (Send All), that signal cancels it and no own progress is shown. */
+  private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }): Promise<SendOutcome> {
+    const { runner, panels, diagnostics } = this.deps;
+    if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
+    const run = runner.begin(document.uri, block.index);
+    if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
+    const onOuter = () => run.cancel();
+    opts.outer?.addEventListener('abort', onOuter, { once: true });
+    try {
+      const parsed = this.deps.cache.get(document);
+      const resolved = await this.resolve(document, parsed, block);
+      diagnostics.setResolveDiagnostics(document, block.index, resolved.diagnostics);
+      if (!resolved.ok) {
+        const errors = resolved.diagnostics.filter((d) => d.severity === 'error');
+        const first = errors[0] ?? resolved.diagnostics[0];
+        const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+        const where = path.basename(document.uri.path);
+        return { status: 'invalid', message: `NetReq: cannot send "${blockTitle(block)}": ${first ? `${where}:${describeDiagnostic(first)}` : 'it does not resolve'}${more}` };
+      }
+      const spec = resolved.request;
+      const unsupported = unsupportedMessage(spec);
+      if (unsupported) return { status: 'unsupported', message: unsupported };
+
+      const title = blockTitle(block, spec);
+      const { method, url } = describeSpec(spec);
+      const target = { uri: document.uri, blockIndex: block.index, blockName: block.name };
+      const panel = panels.show(target);
+      panel.showSending({ type: 'sending', title, method, url, startedAt: run.startedAt });
+      const send = () => dispatch(spec, this.deps.engines, run.signal);
+      let exchange: HttpExchange;
+      try {
+        exchange = opts.progress
+          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NetReq: ${method} ${url}`, cancellable: true }, (_p, token) => {
+              token.onCancellationRequested(() => run.cancel());
+              return send();
+            })
+          : await send();
+      } catch (err) {
+        panel.clearSending();
+        throw err;
+      }
+      runner.record(document.uri, block.index, exchange);
+      const current = panels.get(target) ?? panels.show(target);
+      current.showExchange(exchange, title, config.previewBytes(document.uri), spec.options.maxResponseBytes);
+      void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
+      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}`, 5000);
+      return { status: 'sent', exchange };
+    } finally {
+      opts.outer?.removeEventListener('abort', onOuter);
+      run.end();
+    }
+  }
+}
+
+export function summary(x: HttpExchange): string {
+  const time = formatMs(x.timings.total);
+  if (x.error) return `${x.error.phase === 'cancelled' ? 'cancelled' : `failed (${x.error.message})`} after ${time}`;
+  const r = x.response;
+  return r ? `${r.status} ${r.reason} · ${time} · ${formatBytes(r.body.length)}` : `done in ${time}`;
+}

@@ -1,0 +1,197 @@
+/**
+ * The response view: holds what the host last sent and the UI choices (tab, modes), and rebuilds the
+ * page from them with text nodes only. No globals: the DOM and the way to post come in, so the unit
+ * tests drive it with a fake document.
+ */
+import type { ExchangeMessage, HostToWebview, SendingMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
+import { Builder, type DomDocument, type DomElement } from './dom';
+import { formatBytes, formatMs, statusClass } from '../shared/format';
+import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
+
+export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
+
+export interface UiState {
+  tab: TabId;
+  bodyMode: BodyMode;
+  rawMode: RawMode;
+}
+
+export const DEFAULT_UI: UiState = { tab: 'body', bodyMode: 'auto', rawMode: 'text' };
+
+const TABS: Array<[TabId, string]> = [
+  ['body', 'Body'],
+  ['headers', 'Headers'],
+  ['raw', 'Raw'],
+  ['timing', 'Timing'],
+  ['tls', 'TLS'],
+  ['connection', 'Connection'],
+];
+
+const PHASE_LABELS: Record<string, string> = {
+  resolve: 'Preparing',
+  dns: 'DNS',
+  connect: 'Connect',
+  proxy: 'Proxy',
+  tls: 'TLS',
+  send: 'Send',
+  wait: 'Waiting',
+  receive: 'Receive',
+  parse: 'Parse',
+  decode: 'Decode',
+  cancelled: 'Cancelled',
+};
+
+export class ResponseView {
+  private readonly b: Builder;
+  private exchange?: ExchangeMessage;
+  private sending?: SendingMessage;
+  private reply?: { ok: boolean; text: string };
+  private nextId = 1;
+  private readonly pending = new Map<number, WebviewRequest['type']>();
+
+  constructor(
+    doc: DomDocument,
+    private readonly root: DomElement,
+    private readonly post: (m: WebviewToHost) => void,
+    public ui: UiState = { ...DEFAULT_UI },
+    private readonly onUiChange: (ui: UiState) => void = () => undefined,
+  ) {
+    this.b = new Builder(doc);
+  }
+
+  handle(msg: HostToWebview): void {
+    switch (msg.type) {
+      case 'sending':
+        this.sending = msg;
+        this.reply = undefined;
+        break;
+      case 'exchange':
+        this.exchange = msg;
+        this.sending = undefined;
+        break;
+      case 'reply': {
+        if (!this.pending.delete(msg.id)) return;
+        this.reply = { ok: msg.ok, text: msg.message ?? (msg.ok ? 'Done.' : 'Failed.') };
+        break;
+      }
+    }
+    this.render();
+  }
+
+  /** Posts a request to the host; its reply shows in the notice line. */
+  request(type: 'openBodyInEditor' | 'saveBody'): number;
+  request(type: 'copy', text: string): number;
+  request(type: WebviewRequest['type'], text?: string): number {
+    const id = this.nextId++;
+    this.pending.set(id, type);
+    this.post(type === 'copy' ? { type, id, text: text ?? '' } : { type, id });
+    return id;
+  }
+
+  private setUi(change: Partial<UiState>): void {
+    this.ui = { ...this.ui, ...change };
+    this.onUiChange(this.ui);
+    this.render();
+  }
+
+  render(): void {
+    const { b } = this;
+    this.root.textContent = '';
+    const app = b.el('div', 'app');
+    this.root.appendChild(app);
+
+    if (this.sending) {
+      const s = this.sending;
+      app.appendChild(
+        b.add(
+          b.el('div', 'banner banner-sending'),
+          b.el('span', 'spinner', '◌'),
+          b.el('span', undefined, ` Sending ${s.method} ${s.url} …`),
+          b.el('span', 'spacer'),
+          b.button('Cancel', () => this.post({ type: 'cancel' })),
+        ),
+      );
+    }
+    const m = this.exchange;
+    if (!m) {
+      if (!this.sending) app.appendChild(b.el('p', 'muted', 'Waiting for a response…'));
+      return;
+    }
+    const content = b.el('div', this.sending ? 'exchange stale' : 'exchange');
+    app.appendChild(content);
+    content.appendChild(this.statusLine(m));
+    const err = m.exchange.error;
+    if (err) {
+      const phase = PHASE_LABELS[err.phase] ?? err.phase;
+      content.appendChild(
+        b.add(
+          b.el('div', err.phase === 'cancelled' ? 'banner banner-cancelled' : 'banner banner-error'),
+          b.el('span', 'error-phase', err.phase === 'cancelled' ? 'Cancelled' : `${phase} failed`),
+          b.el('span', 'error-message', err.message),
+          err.code ? b.el('span', 'error-code', err.code) : undefined,
+        ),
+      );
+      if (m.exchange.response || m.exchange.received.length > 0) content.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
+    }
+    if (this.reply) content.appendChild(b.el('div', this.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.reply.text));
+
+    const tabs = b.el('div', 'tabs');
+    tabs.setAttribute('role', 'tablist');
+    const visible = TABS.filter(([id]) => id !== 'tls' || m.exchange.request.tls || m.exchange.tls);
+    const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'body';
+    for (const [id, label] of visible) {
+      const t = b.button(label, () => this.setUi({ tab: id }), id === current ? 'tab active' : 'tab');
+      t.setAttribute('role', 'tab');
+      t.setAttribute('aria-selected', String(id === current));
+      tabs.appendChild(t);
+    }
+    content.appendChild(tabs);
+    content.appendChild(this.tab(current, m));
+  }
+
+  private statusLine(m: ExchangeMessage): DomElement {
+    const { b } = this;
+    const x = m.exchange;
+    const res = x.response;
+    const line = b.el('div', `status-line ${statusClass(res?.status, !!x.error)}`);
+    if (res) {
+      b.add(line, b.el('span', 'status-code', String(res.status)), b.el('span', 'status-reason', res.reason || ' '));
+    } else {
+      b.add(line, b.el('span', 'status-code', x.error?.phase === 'cancelled' ? 'Cancelled' : 'No response'));
+    }
+    const size = res ? formatBytes(res.body.totalLength ?? res.body.length) : undefined;
+    b.add(
+      line,
+      b.el('span', 'status-meta', [res?.version, formatMs(x.timings.total), size].filter(Boolean).join(' · ')),
+      b.el('span', 'spacer'),
+      b.button('↻ Send again', () => this.post({ type: 'resend' }), 'btn', 'Send this request again'),
+    );
+    const wrap = b.el('div', 'status');
+    b.add(wrap, line, b.el('div', 'request-line', `${x.request.method} ${x.request.url}`));
+    return wrap;
+  }
+
+  private tab(id: TabId, m: ExchangeMessage): DomElement {
+    const actions: TabActions = {
+      openBodyInEditor: () => this.request('openBodyInEditor'),
+      saveBody: () => this.request('saveBody'),
+      copy: (text) => this.request('copy', text),
+      setBodyMode: (mode) => this.setUi({ bodyMode: mode }),
+      setRawMode: (mode) => this.setUi({ rawMode: mode }),
+    };
+    switch (id) {
+      case 'body':
+        return renderBody(this.b, m, this.ui.bodyMode, actions);
+      case 'headers':
+        return renderHeaders(this.b, m);
+      case 'raw':
+        return renderRaw(this.b, m, this.ui.rawMode, actions);
+      case 'timing':
+        return renderTiming(this.b, m);
+      case 'tls':
+        return renderTls(this.b, m);
+      case 'connection':
+        return renderConnection(this.b, m);
+    }
+  }
+}

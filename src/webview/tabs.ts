@@ -1,0 +1,346 @@
+/**
+ * The response panel's tabs, each a pure function from an ExchangeMessage to DOM built with text
+ * nodes only (through Builder). Nothing from the network is ever parsed as markup.
+ */
+import type { ExchangeMessage } from '../shared/messages';
+import type { HeaderList } from '../core/exchange';
+import { Builder, SVG_NS, type DomElement } from './dom';
+import {
+  base64ToBytes,
+  classifyBody,
+  decodeText,
+  describeValidity,
+  formatBytes,
+  formatMs,
+  headerValue,
+  hexDump,
+  imageDataUrl,
+  parseContentType,
+  visualizeRaw,
+  waterfall,
+  type BodyKind,
+} from '../shared/format';
+import { countTokens, plainLines, prettyJson, prettyMarkup, type TokenLines } from '../shared/syntax';
+
+export type BodyMode = 'auto' | 'pretty' | 'text' | 'hex';
+export type RawMode = 'text' | 'hex';
+
+/** How much the Raw tab renders as text / hex, and the most tokens given their own colored span. */
+export const RAW_TEXT_LIMIT = 512 * 1024;
+export const HEX_LIMIT = 64 * 1024;
+export const MAX_COLORED_TOKENS = 150_000;
+
+export interface TabActions {
+  openBodyInEditor(): void;
+  saveBody(): void;
+  copy(text: string): void;
+  setBodyMode(mode: BodyMode): void;
+  setRawMode(mode: RawMode): void;
+}
+
+// ---------------------------------------------------------------- shared bits
+
+/** Lines of tokens in a <pre>: one span per colored token, text nodes for the rest. */
+export function renderLines(b: Builder, lines: TokenLines, cls = 'code'): DomElement {
+  const pre = b.el('pre', cls);
+  if (countTokens(lines) > MAX_COLORED_TOKENS) {
+    pre.textContent = lines.map((l) => l.map((t) => t.text).join('')).join('\n');
+    return pre;
+  }
+  lines.forEach((line, i) => {
+    if (i > 0) pre.appendChild(b.text('\n'));
+    for (const t of line) {
+      if (t.kind === 'plain' || t.kind === 'text') pre.appendChild(b.text(t.text));
+      else pre.appendChild(b.el('span', `tok-${t.kind}`, t.text));
+    }
+  });
+  return pre;
+}
+
+function notice(b: Builder, level: 'info' | 'warning' | 'error', text: string, ...extra: DomElement[]): DomElement {
+  return b.add(b.el('div', `notice notice-${level}`), b.el('span', undefined, text), ...extra);
+}
+
+function headerTable(b: Builder, headers: HeaderList): DomElement {
+  if (headers.length === 0) return b.el('p', 'muted', '(no headers)');
+  const table = b.el('table', 'headers');
+  const body = b.el('tbody');
+  table.appendChild(body);
+  for (const [name, value] of headers) {
+    b.add(body, b.add(b.el('tr'), b.el('th', undefined, name), b.el('td', undefined, value)));
+  }
+  return table;
+}
+
+function modeBar(b: Builder, modes: Array<[string, string]>, current: string, pick: (m: string) => void): DomElement {
+  const bar = b.el('div', 'segmented');
+  bar.setAttribute('role', 'group');
+  for (const [mode, label] of modes) {
+    const btn = b.button(label, () => pick(mode), mode === current ? 'seg active' : 'seg');
+    btn.setAttribute('aria-pressed', String(mode === current));
+    bar.appendChild(btn);
+  }
+  return bar;
+}
+
+function hexView(b: Builder, bytes: Uint8Array): DomElement {
+  const pre = b.el('pre', 'code hex');
+  hexDump(bytes, 16, HEX_LIMIT).forEach((r, i) => {
+    if (i > 0) pre.appendChild(b.text('\n'));
+    b.add(pre, b.el('span', 'hex-offset', r.offset), '  ', b.el('span', 'hex-bytes', r.hex), '  ', b.el('span', 'hex-ascii', r.ascii));
+  });
+  if (bytes.length > HEX_LIMIT) b.add(pre, '\n', b.el('span', 'muted', `… hex view shows the first ${formatBytes(HEX_LIMIT)} of ${formatBytes(bytes.length)}`));
+  return pre;
+}
+
+function rawTextView(b: Builder, bytes: Uint8Array): DomElement {
+  const pre = b.el('pre', 'code raw');
+  for (const line of visualizeRaw(bytes, RAW_TEXT_LIMIT)) {
+    const div = b.el('div', 'raw-line');
+    for (const seg of line) div.appendChild(seg.kind === 'text' ? b.text(seg.text) : b.el('span', `raw-${seg.kind}`, seg.text));
+    pre.appendChild(div);
+  }
+  if (bytes.length > RAW_TEXT_LIMIT) pre.appendChild(b.el('div', 'muted', `… showing the first ${formatBytes(RAW_TEXT_LIMIT)} of ${formatBytes(bytes.length)}; use Hex or save the body`));
+  return pre;
+}
+
+function address(host: string | undefined, port: number | undefined): string | undefined {
+  if (!host) return undefined;
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port !== undefined ? `${h}:${port}` : h;
+}
+
+// ---------------------------------------------------------------- Body
+
+export function bodyKindOf(m: ExchangeMessage): { kind: BodyKind; bytes: Uint8Array; mime: string; charset?: string } {
+  const res = m.exchange.response;
+  const bytes = res ? base64ToBytes(res.body.base64) : new Uint8Array(0);
+  const ct = parseContentType(res ? headerValue(res.headers, 'content-type') : undefined);
+  return { kind: classifyBody(ct.mime, bytes, ct.charset), bytes, mime: ct.mime, charset: ct.charset };
+}
+
+export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: TabActions): DomElement {
+  const root = b.el('div', 'tab-content tab-body');
+  const res = m.exchange.response;
+  if (!res) {
+    root.appendChild(b.el('p', 'muted', 'No response was received.'));
+    return root;
+  }
+  const { kind, bytes, mime, charset } = bodyKindOf(m);
+  const total = res.body.totalLength ?? res.body.length;
+  const cut = res.body.totalLength !== undefined && res.body.totalLength > res.body.length;
+
+  const openBtn = () => b.button('Open body in editor', act.openBodyInEditor);
+  const saveBtn = () => b.button('Save body…', act.saveBody);
+  if (cut) root.appendChild(notice(b, 'info', `Showing the first ${formatBytes(res.body.length)} of ${formatBytes(total)}.`, openBtn(), saveBtn()));
+  if (res.truncated) {
+    root.appendChild(
+      notice(b, 'warning', `The body was cut at ${formatBytes(m.maxResponseBytes)} (setting netreq.maxResponseBytes); the rest was not read.`),
+    );
+  }
+  if (res.decodeError) {
+    root.appendChild(notice(b, 'warning', `Could not decode content-encoding ${res.contentEncoding ?? ''}: ${res.decodeError}`));
+  } else if (res.contentEncoding && res.contentEncoding.toLowerCase() !== 'identity') {
+    const wire = res.rawBody.totalLength ?? res.rawBody.length;
+    root.appendChild(notice(b, 'info', `Decoded from ${res.contentEncoding}: ${formatBytes(wire)} on the wire, ${formatBytes(total)} decoded.`));
+  }
+  if (kind === 'empty') {
+    root.appendChild(b.el('p', 'muted', total > 0 ? '(body not carried)' : '(empty body)'));
+    return root;
+  }
+
+  const textual = kind === 'json' || kind === 'xml' || kind === 'html' || kind === 'text';
+  const modes: Array<[string, string]> = [];
+  if (kind === 'json' || kind === 'xml' || kind === 'html') modes.push(['pretty', 'Pretty']);
+  if (kind === 'image') modes.push(['pretty', 'Image']);
+  modes.push(['text', 'Text'], ['hex', 'Hex']);
+  const effective: BodyMode = mode === 'auto' || !modes.some(([k]) => k === mode) ? (kind === 'binary' ? 'hex' : modes[0][0] as BodyMode) : mode;
+
+  const toolbar = b.el('div', 'toolbar');
+  b.add(toolbar, modeBar(b, modes, effective, (x) => act.setBodyMode(x as BodyMode)), b.el('span', 'spacer'), b.el('span', 'muted', `${mime || 'no content-type'} · ${formatBytes(total)}`));
+  if (!cut) b.add(toolbar, openBtn(), saveBtn());
+  if (textual) toolbar.appendChild(b.button('Copy', () => act.copy(decodeText(bytes, charset))));
+  root.appendChild(toolbar);
+
+  if (effective === 'hex') {
+    root.appendChild(hexView(b, bytes));
+  } else if (effective === 'pretty' && kind === 'image') {
+    const url = cut ? undefined : imageDataUrl(mime, res.body.base64);
+    if (url) {
+      const img = b.el('img', 'body-image');
+      img.setAttribute('src', url);
+      img.setAttribute('alt', `${mime} image, ${formatBytes(total)}`);
+      root.appendChild(b.add(b.el('div', 'image-frame'), img));
+    } else {
+      root.appendChild(b.el('p', 'muted', 'The image is larger than the preview; save the body to view it.'));
+    }
+  } else if (effective === 'pretty') {
+    const text = decodeText(bytes, charset);
+    let lines: TokenLines | undefined;
+    if (kind === 'json') {
+      lines = prettyJson(text);
+      if (!lines) root.appendChild(notice(b, 'info', cut ? 'The preview is cut, so the JSON is shown as text.' : 'Not valid JSON; shown as text.'));
+    } else {
+      lines = prettyMarkup(text, kind === 'html');
+    }
+    root.appendChild(renderLines(b, lines ?? plainLines(text)));
+  } else {
+    root.appendChild(renderLines(b, plainLines(decodeText(bytes, charset)), 'code wrap'));
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------- Headers
+
+export function renderHeaders(b: Builder, m: ExchangeMessage): DomElement {
+  const root = b.el('div', 'tab-content tab-headers');
+  const x = m.exchange;
+  const res = x.response;
+  if (res) {
+    root.appendChild(b.el('h3', undefined, `Response · ${res.version} ${res.status} ${res.reason}`));
+    root.appendChild(headerTable(b, res.headers));
+    res.interim.forEach((r, i) => {
+      root.appendChild(b.el('h3', undefined, `Interim response ${i + 1} · ${r.status} ${r.reason}`));
+      root.appendChild(headerTable(b, r.headers));
+    });
+    if (res.trailers.length > 0) {
+      root.appendChild(b.el('h3', undefined, 'Trailers'));
+      root.appendChild(headerTable(b, res.trailers));
+    }
+    root.appendChild(b.el('p', 'muted', `Body framing: ${res.framing}`));
+  } else {
+    root.appendChild(b.el('p', 'muted', 'No response headers were received.'));
+  }
+  const r = x.request;
+  root.appendChild(b.el('h3', undefined, `Request · ${r.method} ${r.target} ${r.version}`));
+  root.appendChild(headerTable(b, r.headers));
+  return root;
+}
+
+// ---------------------------------------------------------------- Raw
+
+export function renderRaw(b: Builder, m: ExchangeMessage, mode: RawMode, act: TabActions): DomElement {
+  const root = b.el('div', 'tab-content tab-raw');
+  const toolbar = b.el('div', 'toolbar');
+  b.add(
+    toolbar,
+    modeBar(b, [['text', 'Text'], ['hex', 'Hex']], mode, (x) => act.setRawMode(x as RawMode)),
+    b.el('span', 'spacer'),
+    b.el('span', 'muted', 'Exact bytes: ␍ = CR, ␊ = LF, «xx» = a byte that is not UTF-8 text'),
+  );
+  root.appendChild(toolbar);
+  for (const [label, bytesJson] of [
+    ['Sent', m.exchange.sent],
+    ['Received', m.exchange.received],
+  ] as const) {
+    const bytes = base64ToBytes(bytesJson.base64);
+    const total = bytesJson.totalLength ?? bytesJson.length;
+    const heading = `${label} · ${formatBytes(total)}${bytesJson.totalLength !== undefined ? ` (first ${formatBytes(bytesJson.length)} shown)` : ''}`;
+    root.appendChild(b.el('h3', undefined, heading));
+    if (bytes.length === 0) root.appendChild(b.el('p', 'muted', '(nothing)'));
+    else root.appendChild(mode === 'hex' ? hexView(b, bytes) : rawTextView(b, bytes));
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------- Timing
+
+export function renderTiming(b: Builder, m: ExchangeMessage): DomElement {
+  const root = b.el('div', 'tab-content tab-timing');
+  const t = m.exchange.timings;
+  const table = b.el('table', 'waterfall');
+  const body = b.el('tbody');
+  table.appendChild(body);
+  for (const bar of waterfall(t)) {
+    const svg = b.doc.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('class', 'wf-track');
+    svg.setAttribute('width', '100%');
+    svg.setAttribute('height', '14');
+    const rect = b.doc.createElementNS(SVG_NS, 'rect');
+    rect.setAttribute('class', `wf-bar wf-${bar.key}`);
+    rect.setAttribute('x', `${bar.leftPct}%`);
+    rect.setAttribute('y', '2');
+    rect.setAttribute('height', '10');
+    rect.setAttribute('width', `${bar.durationMs > 0 ? Math.max(bar.widthPct, 0.3) : 0}%`);
+    svg.appendChild(rect);
+    const tr = b.el('tr', bar.key === 'total' ? 'wf-row wf-total' : 'wf-row');
+    b.add(tr, b.el('th', undefined, bar.label), b.add(b.el('td', 'wf-cell'), svg), b.el('td', 'num', formatMs(bar.durationMs)));
+    body.appendChild(tr);
+  }
+  root.appendChild(table);
+  const c = m.exchange.connection;
+  if (c?.reused) root.appendChild(b.el('p', 'muted', `Connection #${c.id} was reused, so there was no DNS lookup, connect or TLS handshake.`));
+  root.appendChild(b.el('p', 'muted', `Started ${new Date(m.exchange.startedAt).toISOString()}`));
+  return root;
+}
+
+// ---------------------------------------------------------------- TLS
+
+export function renderTls(b: Builder, m: ExchangeMessage, now = Date.now()): DomElement {
+  const root = b.el('div', 'tab-content tab-tls');
+  const tls = m.exchange.tls;
+  if (!tls) {
+    root.appendChild(b.el('p', 'muted', m.exchange.request.tls ? 'No TLS session was established.' : 'Not a TLS connection.'));
+    return root;
+  }
+  const verification = !tls.verify
+    ? `not checked (@insecure)${tls.authorized ? '; the chain would have verified' : tls.authorizationError ? `; it would have failed: ${tls.authorizationError}` : ''}`
+    : tls.authorized
+      ? 'verified ✓'
+      : `failed ✗ ${tls.authorizationError ?? ''}`.trim();
+  root.appendChild(
+    b.kvTable([
+      ['Protocol', tls.protocol ?? '–'],
+      ['Cipher', tls.cipher ?? '–'],
+      ['ALPN', tls.alpn ?? '(none)'],
+      ['Server name (SNI)', tls.servername ?? '(none)'],
+      ['Verification', b.el('span', tls.verify && !tls.authorized ? 'bad' : tls.authorized ? 'good' : 'warn', verification)],
+    ]),
+  );
+  tls.chain.forEach((cert, i) => {
+    const role = i === 0 ? 'leaf' : i === tls.chain.length - 1 && cert.selfSigned ? 'root' : 'intermediate';
+    const card = b.el('div', 'cert');
+    card.appendChild(b.el('h3', undefined, `Certificate ${i + 1} (${role})`));
+    const validity = describeValidity(cert.validFrom, cert.validTo, now);
+    card.appendChild(
+      b.kvTable([
+        ['Subject', cert.subject],
+        ['Issuer', cert.issuer],
+        ['Alt names', cert.subjectAltNames.length ? cert.subjectAltNames.join(', ') : '(none)'],
+        ['Valid from', cert.validFrom],
+        ['Valid to', b.add(b.el('span'), `${cert.validTo} `, b.el('span', validity.startsWith('expired') || validity.startsWith('not valid') ? 'bad' : 'good', `(${validity})`))],
+        ['SHA-256', b.el('span', 'mono', cert.fingerprint256)],
+        ['Serial', b.el('span', 'mono', cert.serialNumber)],
+        ['Self-signed', cert.selfSigned ? 'yes' : 'no'],
+      ]),
+    );
+    root.appendChild(card);
+  });
+  if (tls.chain.length === 0) root.appendChild(b.el('p', 'muted', 'The peer sent no certificate.'));
+  return root;
+}
+
+// ---------------------------------------------------------------- Connection
+
+export function renderConnection(b: Builder, m: ExchangeMessage): DomElement {
+  const root = b.el('div', 'tab-content tab-connection');
+  const c = m.exchange.connection;
+  if (!c) {
+    root.appendChild(b.el('p', 'muted', 'No connection was made.'));
+    return root;
+  }
+  const afterwards = c.afterwards === 'closed' ? `closed${c.closeReason ? ` — ${c.closeReason}` : ''}` : c.afterwards === 'kept-alive' ? 'kept alive in the pool' : undefined;
+  root.appendChild(
+    b.kvTable([
+      ['Connection', `#${c.id}`],
+      ['Opened', c.reused ? `reused${c.idleMs !== undefined ? ` (idle ${formatMs(c.idleMs)} before this request)` : ''}` : 'new for this request'],
+      ['Requests served', String(c.requestsServed)],
+      ['Pooled', c.pooled ? 'yes' : 'no (@no-pool or pooling off)'],
+      ['Afterwards', afterwards],
+      ['Local address', address(c.localAddress, c.localPort)],
+      ['Remote address', address(c.remoteAddress, c.remotePort)],
+      ['Retried', c.retried],
+    ]),
+  );
+  return root;
+}

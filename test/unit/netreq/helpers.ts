@@ -1,0 +1,92 @@
+/** Shared helpers for the .netreq language tests. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseNetreq, resolveBlock } from '../../../src/core/netreq';
+import type { Diagnostic, NetreqDocument, ResolveContext, ResolveResult } from '../../../src/core/netreq/types';
+import { DEFAULT_OPTIONS, type RequestSpec } from '../../../src/core/request';
+
+/** Repository root (tests run from out/test/unit/netreq). */
+export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'netreq');
+
+/** 2030-01-31T12:34:56.789Z, a Thursday. */
+export const NOW = new Date(Date.UTC(2030, 0, 31, 12, 34, 56, 789));
+
+export function ctx(over: Partial<ResolveContext> = {}): ResolveContext {
+  return {
+    processEnv: {},
+    readFile: (p) => fs.promises.readFile(p),
+    defaults: { ...DEFAULT_OPTIONS },
+    baseDir: FIXTURES,
+    now: () => NOW,
+    ...over,
+  };
+}
+
+/** Diagnostics with a given code. */
+export function withCode(doc: { diagnostics: Diagnostic[] }, code: string): Diagnostic[] {
+  return doc.diagnostics.filter((d) => d.code === code);
+}
+
+/** Asserts exactly one diagnostic with `code` at (line, col) with `severity`, message matching `re`. */
+export function expectDiag(
+  diags: Diagnostic[],
+  code: string,
+  line: number,
+  col: number,
+  severity: Diagnostic['severity'],
+  re?: RegExp,
+): Diagnostic {
+  const found = diags.filter((d) => d.code === code);
+  assert.equal(found.length, 1, `expected one '${code}', got: ${JSON.stringify(diags, null, 1)}`);
+  const d = found[0];
+  assert.deepEqual([d.span.start.line, d.span.start.col], [line, col], `position of ${code}: ${d.message}`);
+  assert.equal(d.severity, severity, `severity of ${code}`);
+  assert.ok(d.span.end.line > d.span.start.line || d.span.end.col >= d.span.start.col, 'span end is not before start');
+  assertReadable(d.message);
+  if (re) assert.match(d.message, re);
+  return d;
+}
+
+/** A message a person can act on: a full phrase, no "undefined"/"[object", not shouting. */
+export function assertReadable(message: string): void {
+  assert.ok(message.length >= 15, `message too short: ${message}`);
+  assert.doesNotMatch(message, /undefined|\[object|NaN/, `message leaks internals: ${message}`);
+  assert.match(message, /^[A-Z'#@{`"(]/, `message should start like a sentence: ${message}`);
+}
+
+export function only(doc: NetreqDocument): Diagnostic[] {
+  return doc.diagnostics;
+}
+
+export async function resolveText(text: string, over: Partial<ResolveContext> = {}, index = 0): Promise<ResolveResult> {
+  const doc = parseNetreq(text);
+  const block = doc.blocks[index];
+  assert.ok(block, `no block ${index}`);
+  return resolveBlock(doc, block, ctx(over));
+}
+
+export async function resolveOk(text: string, over: Partial<ResolveContext> = {}, index = 0): Promise<RequestSpec> {
+  const r = await resolveText(text, over, index);
+  assert.ok(r.ok, `expected ok, got ${JSON.stringify(r.diagnostics, null, 1)}`);
+  return r.request;
+}
+
+export async function resolveFail(text: string, over: Partial<ResolveContext> = {}, index = 0): Promise<Diagnostic[]> {
+  const r = await resolveText(text, over, index);
+  assert.equal(r.ok, false, 'expected the block not to resolve');
+  return r.diagnostics;
+}
+
+/** Mulberry32: a small seeded PRNG for reproducible fuzzing. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,230 @@
+import { strict as assert } from 'node:assert';
+import { exchangeMessage } from '../../../src/extension/panels/responseContent';
+import type { HttpExchange } from '../../../src/core/exchange';
+import type { HostToWebview, WebviewToHost } from '../../../src/shared/messages';
+import { ResponseView, type TabId } from '../../../src/webview/render';
+import { FakeDocument, FakeElement } from './fakeDom';
+import { exchange, hostileExchange, XSS_IMG, XSS_SCRIPT } from './fixtures';
+
+const TABS: TabId[] = ['body', 'headers', 'raw', 'timing', 'tls', 'connection'];
+
+function setup() {
+  const doc = new FakeDocument();
+  const root = doc.createElement('div');
+  const posted: WebviewToHost[] = [];
+  const view = new ResponseView(doc, root, (m) => posted.push(m));
+  const show = (x: HttpExchange, preview = 1024 * 1024) => view.handle(exchangeMessage(x, 'Title', preview, 50 * 1024 * 1024));
+  return { doc, root, posted, view, show };
+}
+
+function tab(root: FakeElement, label: string): void {
+  const t = root.find((e) => e.tag === 'button' && e.attrs.get('role') === 'tab' && e.text === label);
+  assert.ok(t, `tab ${label}`);
+  t.click();
+}
+
+const SAFE_TAGS = new Set(['div', 'span', 'p', 'pre', 'button', 'table', 'tbody', 'tr', 'th', 'td', 'h3', 'img', 'svg', 'rect']);
+const SAFE_ATTRS = new Set(['class', 'type', 'title', 'role', 'aria-selected', 'aria-pressed', 'src', 'alt', 'width', 'height', 'x', 'y']);
+
+describe('response view (fake DOM)', () => {
+  it('renders every tab of a hostile exchange as text only: no script, no handlers, no markup', () => {
+    const { doc, view, show } = setup();
+    show(hostileExchange());
+    for (const id of TABS) {
+      view.ui = { ...view.ui, tab: id };
+      view.render();
+      for (const mode of ['pretty', 'text', 'hex'] as const) {
+        if (id === 'body') {
+          view.ui = { ...view.ui, bodyMode: mode };
+          view.render();
+        }
+      }
+    }
+    for (const e of doc.created) {
+      assert.ok(SAFE_TAGS.has(e.tag), `unexpected element <${e.tag}>`);
+      for (const name of e.attrs.keys()) {
+        assert.ok(SAFE_ATTRS.has(name), `unexpected attribute ${name}`);
+        assert.ok(!/^on/i.test(name));
+      }
+      if (e.tag === 'img') assert.match(e.attrs.get('src')!, /^data:image\//);
+      assert.ok(!(e.attrs.get('class') ?? '').includes('<'), 'classes never come from data');
+    }
+  });
+
+  it('shows hostile text verbatim in text nodes (escaping is the DOM’s job)', () => {
+    const { root, view, show } = setup();
+    show(hostileExchange());
+    view.ui = { ...view.ui, tab: 'body', bodyMode: 'text' };
+    view.render();
+    assert.ok(root.text.includes(`${XSS_SCRIPT}${XSS_IMG}`));
+    tab(root, 'Headers');
+    assert.ok(root.texts().some((t) => t.data === XSS_SCRIPT), 'header name as a text node');
+    assert.ok(root.texts().some((t) => t.data === XSS_IMG), 'header value as a text node');
+  });
+
+  it('shows the status line with the status class, reason, time and size', () => {
+    const { root, show } = setup();
+    show(exchange());
+    const line = root.byClass('status-line')[0];
+    assert.ok(line.classes.includes('status-2xx'));
+    assert.equal(root.byClass('status-code')[0].text, '200');
+    assert.equal(root.byClass('status-reason')[0].text, 'OK');
+    assert.equal(root.byClass('status-meta')[0].text, 'HTTP/1.1 · 17.0 ms · 11 B');
+  });
+
+  it('shows an error prominently with its phase, and still the response that came', () => {
+    const { root, show } = setup();
+    const x = exchange();
+    x.error = { phase: 'receive', code: 'ECONNRESET', message: 'connection reset by peer after 5 bytes' };
+    show(x);
+    const banner = root.byClass('banner-error')[0];
+    assert.ok(banner);
+    assert.equal(banner.byClass('error-phase')[0].text, 'Receive failed');
+    assert.equal(banner.byClass('error-message')[0].text, 'connection reset by peer after 5 bytes');
+    assert.ok(root.byClass('tabs')[0], 'tabs still shown');
+    assert.ok(root.text.includes('"ok"'));
+  });
+
+  it('marks a failure without a response as an error status', () => {
+    const { root, show } = setup();
+    const x = exchange({ response: undefined, connection: undefined, received: Buffer.alloc(0) });
+    x.error = { phase: 'connect', code: 'ECONNREFUSED', message: 'connection refused by 127.0.0.1:1' };
+    show(x);
+    assert.ok(root.byClass('status-line')[0].classes.includes('status-error'));
+    assert.equal(root.byClass('status-code')[0].text, 'No response');
+    assert.ok(root.text.includes('No response was received.'));
+  });
+
+  it('pretty-prints JSON with token spans', () => {
+    const { root, show } = setup();
+    show(exchange({}, '{"name":"netreq","n":1}'));
+    const keys = root.byClass('tok-key').map((e) => e.text);
+    assert.deepEqual(keys, ['"name"', '"n"']);
+    assert.deepEqual(
+      root.byClass('tok-number').map((e) => e.text),
+      ['1'],
+    );
+  });
+
+  it('says how much of a large body it shows, with open and save buttons that post requests with ids', () => {
+    const { root, posted, show } = setup();
+    show(exchange({}, 'x'.repeat(5000), 'text/plain'), 1000);
+    assert.ok(root.text.includes('Showing the first 1000 B of 4.9 KB.'));
+    root.button('Open body in editor')!.click();
+    root.button('Save body…')!.click();
+    assert.deepEqual(posted, [
+      { type: 'openBodyInEditor', id: 1 },
+      { type: 'saveBody', id: 2 },
+    ]);
+  });
+
+  it('shows the reply to a request, and ignores replies it did not ask for', () => {
+    const { root, view, show } = setup();
+    show(exchange());
+    view.handle({ type: 'reply', id: 99, ok: true, message: 'stray' });
+    assert.ok(!root.text.includes('stray'));
+    root.button('Save body…')!.click();
+    view.handle({ type: 'reply', id: 1, ok: true, message: 'Saved 11 B to /tmp/x.json.' });
+    assert.ok(root.text.includes('Saved 11 B to /tmp/x.json.'));
+  });
+
+  it('says when the body was cut at maxResponseBytes', () => {
+    const { root, show } = setup();
+    const x = exchange({}, 'abc', 'text/plain');
+    x.response!.truncated = true;
+    show(x);
+    assert.ok(root.text.includes('The body was cut at 50 MB'));
+  });
+
+  it('shows images through a data: URL from the allow-list', () => {
+    const { root, show } = setup();
+    show(exchange({}, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'));
+    const img = root.find((e) => e.tag === 'img')!;
+    assert.match(img.attrs.get('src')!, /^data:image\/png;base64,iVBORw0KGgo=$/);
+  });
+
+  it('shows binary bodies as hex', () => {
+    const { root, show } = setup();
+    show(exchange({}, Buffer.from([0, 1, 2, 0xff]), 'application/octet-stream'));
+    assert.ok(root.byClass('hex-bytes')[0].text.startsWith('00 01 02 ff'));
+  });
+
+  it('shows the raw bytes with visible CR/LF, and a hex view on toggle', () => {
+    const { root, view, show } = setup();
+    show(exchange());
+    tab(root, 'Raw');
+    assert.ok(root.text.includes('GET /path HTTP/1.1␍␊'));
+    assert.ok(root.byClass('raw-eol').length > 0);
+    root.button('Hex')!.click();
+    assert.equal(view.ui.rawMode, 'hex');
+    assert.ok(root.byClass('hex-offset').some((e) => e.text === '00000000'));
+  });
+
+  it('lists interim responses and trailers on the Headers tab', () => {
+    const { root, show } = setup();
+    const x = exchange();
+    x.response!.interim = [{ status: 100, reason: 'Continue', headers: [] }];
+    x.response!.trailers = [['X-Checksum', 'abc']];
+    show(x);
+    tab(root, 'Headers');
+    assert.ok(root.text.includes('Interim response 1 · 100 Continue'));
+    assert.ok(root.text.includes('Trailers'));
+    assert.ok(root.text.includes('X-Checksum'));
+  });
+
+  it('draws the waterfall as SVG rects with percentage attributes (no inline styles)', () => {
+    const { root, show } = setup();
+    show(exchange());
+    tab(root, 'Timing');
+    const rects = root.all().filter((e) => e.tag === 'rect');
+    assert.equal(rects.length, 6, 'dns, connect, send, wait, download, total (no TLS on plain HTTP)');
+    assert.ok(rects.every((r) => r.ns === 'http://www.w3.org/2000/svg' && /%$/.test(r.attrs.get('x')!) && /%$/.test(r.attrs.get('width')!)));
+    assert.equal(rects[5].attrs.get('width'), '100%');
+  });
+
+  it('shows the TLS tab only for TLS, with verification and the certificate chain', () => {
+    const { root, show } = setup();
+    show(exchange());
+    assert.ok(!root.find((e) => e.attrs.get('role') === 'tab' && e.text === 'TLS'));
+    show(hostileExchange());
+    tab(root, 'TLS');
+    assert.ok(root.text.includes('Certificate 1 (leaf)'));
+    assert.ok(root.byClass('bad').length > 0, 'failed verification is marked');
+  });
+
+  it('shows the connection: id, new or reused, afterwards', () => {
+    const { root, show } = setup();
+    const x = exchange();
+    x.connection = { id: 7, reused: true, idleMs: 1200, requestsServed: 3, pooled: true, afterwards: 'closed', closeReason: 'Connection: close', remoteAddress: '::1', remotePort: 8080 };
+    show(x);
+    tab(root, 'Connection');
+    assert.ok(root.text.includes('#7'));
+    assert.ok(root.text.includes('reused (idle 1.20 s before this request)'));
+    assert.ok(root.text.includes('closed — Connection: close'));
+    assert.ok(root.text.includes('[::1]:8080'));
+  });
+
+  it('shows a sending banner with cancel, over the previous exchange', () => {
+    const { root, posted, view, show } = setup();
+    show(exchange());
+    const sending: HostToWebview = { type: 'sending', title: 't', method: 'GET', url: 'http://h/', startedAt: 0 };
+    view.handle(sending);
+    assert.ok(root.byClass('banner-sending')[0]);
+    assert.ok(root.byClass('stale')[0], 'previous exchange dimmed');
+    root.button('Cancel')!.click();
+    root.button('↻ Send again')!.click();
+    assert.deepEqual(posted, [{ type: 'cancel' }, { type: 'resend' }]);
+    show(exchange());
+    assert.equal(root.byClass('banner-sending').length, 0);
+  });
+
+  it('reports UI changes so the webview can keep them across reloads', () => {
+    const doc = new FakeDocument();
+    const seen: string[] = [];
+    const view = new ResponseView(doc, doc.createElement('div'), () => undefined, undefined, (ui) => seen.push(ui.tab));
+    view.handle(exchangeMessage(exchange(), 't', 1000, 1000));
+    const root = (view as unknown as { root: FakeElement }).root;
+    tab(root, 'Timing');
+    assert.deepEqual(seen, ['timing']);
+  });
+});
