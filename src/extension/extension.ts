@@ -12,6 +12,7 @@ import * as config from './config';
 import { EnvironmentController } from './environments';
 import { NetreqCodeLensProvider } from './language/codeLens';
 import { DiagnosticsController } from './language/diagnostics';
+import { NetreqFoldingProvider } from './language/folding';
 import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/documentCache';
 import { toDisposable } from './lifecycle';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
 
   const lenses = new NetreqCodeLensProvider(cache, runner);
   subs.push(lenses, vscode.languages.registerCodeLensProvider(NETREQ_SELECTOR, lenses));
+  subs.push(vscode.languages.registerFoldingRangeProvider(NETREQ_SELECTOR, new NetreqFoldingProvider(cache)));
   subs.push(new PoolCommands(pool));
 
   const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecent;

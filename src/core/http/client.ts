@@ -102,6 +102,7 @@ export class HttpClient {
     const received: Buffer[] = [];
     let receivedBytes = 0;
     let tFirstByte = 0;
+    let tLastByte = 0;
 
     try {
       await new Promise<void>((resolve, reject) => {
@@ -125,8 +126,9 @@ export class HttpClient {
         };
         conn.owner = {
           onData: (chunk: Buffer) => {
+            tLastByte = performance.now();
             if (receivedBytes === 0) {
-              tFirstByte = performance.now();
+              tFirstByte = tLastByte;
               ctl.phase = 'receive';
             }
             if (receivedBytes < RAW_CAPTURE_BYTES) received.push(chunk.length <= RAW_CAPTURE_BYTES - receivedBytes ? chunk : chunk.subarray(0, RAW_CAPTURE_BYTES - receivedBytes));
@@ -164,10 +166,9 @@ export class HttpClient {
       throw err;
     }
 
-    const tDone = performance.now();
     if (tFirstByte) {
       timings.firstByte = tFirstByte - t0 - sumConnect(timings) - (timings.requestSent ?? 0);
-      timings.download = tDone - tFirstByte;
+      timings.download = tLastByte - tFirstByte;
     }
     exchange.received = received.length === 1 ? received[0] : Buffer.concat(received);
     exchange.response = responseRecord(parser, spec.options.maxResponseBytes);

@@ -3,9 +3,10 @@
  * applicability, duplicate request names, and every `{{…}}` reference.
  */
 import { DIRECTIVES, appliesTo } from './directives';
-import { Codes, diag, trimEndCol } from './diag';
+import { Codes, diag, isHostName, isHttpUrl, q, trimEndCol } from './diag';
+import { parseHostPort } from './hostport';
 import { checkSystemRef, requestVariablePrefix, scanRefs } from './templates';
-import type { Block, Diagnostic, Protocol } from './types';
+import type { Block, Diagnostic, Directive, HeaderLine, Protocol } from './types';
 
 const PROTOCOL_LABEL: Record<Protocol, string> = {
   http: 'HTTP',
@@ -129,4 +130,50 @@ export function checkPending(pending: readonly PendingRef[], blocks: readonly Bl
       ),
     );
   }
+}
+
+/** An HTTP block without a full URL needs a Host header (or # @connect); checks the Host value. */
+export function checkHttpHost(block: Block, raw: boolean, diags: Diagnostic[]): void {
+  const rl = block.requestLine!;
+  const target = rl.target;
+  let hostHeader: HeaderLine | undefined;
+  for (const h of block.headers) {
+    if (isHostName(h.name)) {
+      hostHeader = h;
+      break;
+    }
+  }
+  if (isHttpUrl(target)) {
+    let tls: Directive | undefined;
+    for (const d of block.directives) if (d.key === 'tls') tls = d;
+    if (tls) {
+      diags.push({
+        span: tls.span,
+        severity: 'warning',
+        code: Codes.directiveNotApplicable,
+        message: '# @tls has no effect with a full URL: the scheme decides (write https:// for TLS)',
+      });
+    }
+    return;
+  }
+  if (target === '' || target.startsWith('{{')) return;
+  if (!hostHeader) {
+    for (const d of block.directives) if (d.key === 'connect') return;
+    if (rl.method === 'CONNECT' && !target.startsWith('/') && target !== '*') return; // authority-form names the host
+    const path = target.startsWith('/') ? target : '/';
+    diags.push({
+      span: rl.targetSpan,
+      severity: 'error',
+      code: Codes.missingHostHeader,
+      message: raw
+        ? `This @raw request does not say where to connect: add a Host header, write the full URL, or add # @connect host:port`
+        : `${q(target)} has no host: add a Host header (Host: example.com:8080) or write the full URL (${rl.method} http://example.com:8080${path})`,
+    });
+    return;
+  }
+  const v = hostHeader.value;
+  if (v.indexOf('{{') >= 0 || v === '') return;
+  const hp = parseHostPort(v, { requirePort: false, what: 'Host', defaultPort: 80 });
+  const col = (hostHeader.text ?? '').indexOf(v, (hostHeader.text ?? '').indexOf(':') + 1);
+  for (const p of hp.problems) diags.push(diag(hostHeader.line, col + p.start, col + p.end, 'error', p.code, p.message));
 }

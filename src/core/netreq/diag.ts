@@ -152,3 +152,64 @@ export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** Whether text starts with `prefix` (ASCII, case-insensitive), without a regex or a copy. */
+export function startsWithCI(text: string, prefix: string, at = 0): boolean {
+  if (text.length - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const a = text.charCodeAt(at + i);
+    const b = prefix.charCodeAt(i);
+    if (a !== b && !((a | 32) === (b | 32) && (b | 32) >= 97 && (b | 32) <= 122)) return false;
+  }
+  return true;
+}
+
+/** `http://` or `https://`, any case. */
+export function isHttpUrl(text: string): boolean {
+  return startsWithCI(text, 'http://') || startsWithCI(text, 'https://');
+}
+
+/** `ws://` or `wss://`, any case. */
+export function isWsUrl(text: string): boolean {
+  return startsWithCI(text, 'ws://') || startsWithCI(text, 'wss://');
+}
+
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+/** An HTTP token (RFC 9110 tchar+), e.g. a header name; `{{…}}` parts count as token characters. */
+export function isToken(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 123 && text.charCodeAt(i + 1) === 123) {
+      const close = text.indexOf('}}', i + 2);
+      if (close < 0) return false;
+      i = close + 1;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Whether text has an ASCII lower-case letter. */
+export function hasLower(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
+/** Slice of text[from, to) without surrounding spaces and tabs: one allocation instead of slice + trim. */
+export function sliceTrim(text: string, from: number, to: number): string {
+  while (from < to && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+  return text.slice(from, to);
+}
+
+/** 'host' in any case, without allocating a lower-cased copy. */
+export function isHostName(name: string): boolean {
+  return name.length === 4 && (name.charCodeAt(0) | 32) === 104 && (name.charCodeAt(1) | 32) === 111 && (name.charCodeAt(2) | 32) === 115 && (name.charCodeAt(3) | 32) === 116;
+}

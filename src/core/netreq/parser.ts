@@ -10,13 +10,12 @@
  * `block.variables` empty; the resolver still honours it (request-scoped, above file
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
-import { checkApplicability, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
+import { checkApplicability, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
-import { Codes, diag, editDistance, errorText, indentOf, isBlank, q, splitLines, trimEndCol } from './diag';
+import { Codes, diag, editDistance, errorText, indentOf, isBlank, isToken, q, sliceTrim, splitLines, trimEndCol } from './diag';
 import { parseHexLines } from './hex';
-import { maskTemplates, parseHostPort } from './hostport';
 import { parseRequestLine } from './requestLine';
-import type { Block, BodySource, Diagnostic, Directive, NetreqDocument, Protocol, VariableDef } from './types';
+import type { Block, BodySource, Diagnostic, Directive, HeaderLine, NetreqDocument, Protocol, VariableDef } from './types';
 import { parseWsBody } from './ws';
 
 export function parseNetreq(text: string): NetreqDocument {
@@ -34,7 +33,6 @@ export function parseNetreq(text: string): NetreqDocument {
 const HASH = 35;
 const SLASH = 47;
 const AT = 64;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const PAYLOAD_PROTOCOLS: readonly Protocol[] = ['tcp', 'tls', 'qotd', 'daytime', 'echo', 'udp', 'multicast'];
 
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -43,15 +41,10 @@ const isKeyChar = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) ||
 const isComment = (t: string, ind: number): boolean =>
   t.charCodeAt(ind) === HASH || (t.charCodeAt(ind) === SLASH && t.charCodeAt(ind + 1) === SLASH);
 
-/**
- * Arrays grown by push keep spare capacity (17 slots for 1–2 items); a 5,000-block document
- * would carry megabytes of it. Exact-size copies keep the retained document small.
- */
-function compact(block: Block): Block {
-  if (block.directives.length > 0) block.directives = block.directives.slice();
-  if (block.headers.length > 0) block.headers = block.headers.slice();
-  return block;
-}
+
+/** Placeholders while a block's own arrays are being collected (never handed out). */
+const EMPTY_DIRECTIVES: Directive[] = [];
+const EMPTY_HEADERS: HeaderLine[] = [];
 
 class Parser {
   private readonly lines: string[];
@@ -60,6 +53,15 @@ class Parser {
   private readonly vars: VariableDef[] = [];
   private readonly varLines = new Map<string, number>();
   private readonly pending: PendingRef[] = [];
+  /**
+   * Scratch arrays a block's directives and headers are collected in (nDirs / nHdrs long), then
+   * copied out at their exact size: arrays grown by push keep spare capacity (17 slots for 1–2 items), which a
+   * 5,000-block document would carry as megabytes, and garbage for the collector.
+   */
+  private readonly dirs: Directive[] = [];
+  private readonly hdrs: HeaderLine[] = [];
+  private nDirs = 0;
+  private nHdrs = 0;
 
   constructor(text: string) {
     this.lines = splitLines(text);
@@ -86,9 +88,23 @@ class Parser {
     if (hasSep) {
       let h = 0;
       while (h < L[start].length && L[start].charCodeAt(h) === HASH) h++;
-      title = L[start].slice(h).trim();
+      title = sliceTrim(L[start], h, L[start].length);
     }
-    const block: Block = { index: this.blocks.length, title, startLine: start, endLine: end, directives: [], variables: [], headers: [] };
+    // Every property up front (one hidden class, no property store growth per block).
+    const block: Block = {
+      index: this.blocks.length,
+      title,
+      name: undefined,
+      startLine: start,
+      endLine: end,
+      requestLine: undefined,
+      directives: EMPTY_DIRECTIVES,
+      variables: [],
+      headers: EMPTY_HEADERS,
+      body: undefined,
+    };
+    this.nDirs = 0;
+    this.nHdrs = 0;
     let i = hasSep ? start + 1 : start;
     for (; i <= end; i++) {
       const t = L[i];
@@ -98,6 +114,7 @@ class Parser {
       else if (t.charCodeAt(ind) === AT) this.variableLine(t, i, ind);
       else break;
     }
+    block.directives = this.dirs.slice(0, this.nDirs);
     if (i > end) {
       if (block.directives.length > 0) {
         const d = block.directives[0];
@@ -108,13 +125,17 @@ class Parser {
           message: `These directives apply to no request: the block has no request line (e.g. GET http://127.0.0.1:8080/ or TCP host:port)`,
         });
       }
-      if (hasSep) this.blocks.push(compact(block));
+      block.headers = [];
+      if (hasSep) this.blocks.push(block);
       return;
     }
     const raw = this.lastFlag(block, 'raw');
     const rl = parseRequestLine(L[i], i, raw, this.diags);
     this.blocks.push(block);
-    if (!rl) return;
+    if (!rl) {
+      block.headers = [];
+      return;
+    }
     block.requestLine = rl;
     this.refs(L[i], i, 0);
     checkApplicability(block, rl.protocol, this.diags);
@@ -135,14 +156,15 @@ class Parser {
           bodyStart = i;
           break;
         }
-        if (rl.protocol === 'http' && !raw && block.headers.length === 0 && (c === '?' || c === '&')) {
+        if (rl.protocol === 'http' && !raw && this.nHdrs === 0 && (c === '?' || c === '&')) {
           rl.target += t.trim(); // REST Client: query continuation lines
           this.refs(t, i, 0);
           continue;
         }
-        this.headerLine(t, i, ind, block, raw);
+        this.headerLine(t, i, ind, raw);
       }
-      if (rl.protocol === 'http') this.checkHttpHost(block, raw);
+      block.headers = this.hdrs.slice(0, this.nHdrs);
+      if (rl.protocol === 'http') checkHttpHost(block, raw, this.diags);
     } else {
       bodyStart = i;
       while (bodyStart <= end && isBlank(L[bodyStart])) bodyStart++;
@@ -157,7 +179,7 @@ class Parser {
         if (n > 0) block.body!.trailingBlankLines = n;
       }
     }
-    compact(block);
+    if (block.headers === EMPTY_HEADERS) block.headers = [];
   }
 
   private refs(text: string, line: number, col: number): void {
@@ -180,7 +202,7 @@ class Parser {
     const endCol = trimEndCol(t);
     const value = t.slice(v, Math.max(v, endCol));
     const d: Directive = { key, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } };
-    block.directives.push(d);
+    this.dirs[this.nDirs++] = d;
     const spec = DIRECTIVES[key];
     if (!spec) {
       const near = DIRECTIVE_NAMES.filter((n) => editDistance(n, key) <= 2);
@@ -189,7 +211,7 @@ class Parser {
       return;
     }
     let dup = false;
-    for (let x = 0; x < block.directives.length - 1; x++) if (block.directives[x].key === key) dup = true;
+    for (let x = 0; x < this.nDirs - 1; x++) if (this.dirs[x].key === key) dup = true;
     if (dup) {
       this.diags.push(diag(i, ks - 1, k, 'warning', Codes.duplicateDirective, `'@${key}' is written more than once in this block; the last one counts`));
     }
@@ -240,10 +262,10 @@ class Parser {
     if (value.indexOf('{{') >= 0) this.refs(value, i, vs);
   }
 
-  private headerLine(t: string, i: number, ind: number, block: Block, raw: boolean): void {
+  private headerLine(t: string, i: number, ind: number, raw: boolean): void {
     const colon = t.indexOf(':');
     const endCol = trimEndCol(t);
-    const name = colon > 0 ? t.slice(0, colon).trim() : '';
+    const name = colon > 0 ? sliceTrim(t, 0, colon) : '';
     if (!raw) {
       const c = t[ind];
       const hint = c === '<' || c === '{' || c === '[' ? ' — a body must be separated from the headers by an empty line' : '';
@@ -251,55 +273,16 @@ class Parser {
         this.diags.push(diag(i, ind, endCol, 'error', Codes.badHeader, `Header line ${q(t.trim())} has no name: write Name: value${hint}`));
         return;
       }
-      if (!TOKEN.test(maskTemplates(name))) {
+      if (!isToken(name)) {
         this.diags.push(
           diag(i, ind, colon, 'error', Codes.badHeader, `${q(name)} is not a valid header name: no spaces or separators (use # @raw to send it anyway)${hint}`),
         );
         return;
       }
     }
-    const value = colon >= 0 ? t.slice(colon + 1).trim() : '';
-    block.headers.push({ name: colon >= 0 ? name : t.trim(), value, line: i, text: t });
+    const value = colon >= 0 ? sliceTrim(t, colon + 1, t.length) : '';
+    this.hdrs[this.nHdrs++] = { name: colon >= 0 ? name : sliceTrim(t, 0, t.length), value, line: i, text: t };
     if (t.indexOf('{{') >= 0) this.refs(t, i, 0);
-  }
-
-  private checkHttpHost(block: Block, raw: boolean): void {
-    const rl = block.requestLine!;
-    const target = rl.target;
-    const hostHeader = block.headers.find((h) => h.name.toLowerCase() === 'host');
-    const absolute = /^https?:\/\//i.test(target);
-    if (absolute) {
-      const tls = block.directives.find((d) => d.key === 'tls');
-      if (tls) {
-        this.diags.push({
-          span: tls.span,
-          severity: 'warning',
-          code: Codes.directiveNotApplicable,
-          message: '# @tls has no effect with a full URL: the scheme decides (write https:// for TLS)',
-        });
-      }
-      return;
-    }
-    if (target === '' || target.startsWith('{{')) return;
-    if (!hostHeader) {
-      if (block.directives.some((d) => d.key === 'connect')) return;
-      if (rl.method === 'CONNECT' && !target.startsWith('/') && target !== '*') return; // authority-form names the host
-      const path = target.startsWith('/') ? target : '/';
-      this.diags.push({
-        span: rl.targetSpan,
-        severity: 'error',
-        code: Codes.missingHostHeader,
-        message: raw
-          ? `This @raw request does not say where to connect: add a Host header, write the full URL, or add # @connect host:port`
-          : `${q(target)} has no host: add a Host header (Host: example.com:8080) or write the full URL (${rl.method} http://example.com:8080${path})`,
-      });
-      return;
-    }
-    const v = hostHeader.value;
-    if (v.indexOf('{{') >= 0 || v === '') return;
-    const hp = parseHostPort(v, { requirePort: false, what: 'Host', defaultPort: 80 });
-    const col = (hostHeader.text ?? '').indexOf(v, (hostHeader.text ?? '').indexOf(':') + 1);
-    for (const p of hp.problems) this.diags.push(diag(hostHeader.line, col + p.start, col + p.end, 'error', p.code, p.message));
   }
 
   private body(block: Block, start: number, end: number): void {

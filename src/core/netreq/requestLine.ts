@@ -2,7 +2,7 @@
  * The request line: its first word picks the protocol. Checks what can be checked before
  * variables are substituted (parts holding `{{…}}` are checked by the resolver).
  */
-import { Codes, diag, q } from './diag';
+import { Codes, diag, hasLower, isHttpUrl, isWsUrl, q, startsWithCI } from './diag';
 import { multicastProblem, opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
 import type { Diagnostic, Protocol, RequestLine } from './types';
 
@@ -42,29 +42,42 @@ interface Token {
 /** Whitespace-separated words; whitespace inside `{{…}}` does not split. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
+  scanTokens(text, out);
+  return out;
+}
+
+/**
+ * Reused by parseRequestLine so that a 5,000-block file does not grow 5,000 token arrays;
+ * only its first `count` entries are current (setting length to 0 would drop its storage).
+ */
+const SCRATCH: Token[] = [];
+
+/** Writes the words of text into out[0..count) and returns count. */
+function scanTokens(text: string, out: Token[]): number {
+  let count = 0;
   let i = 0;
   const n = text.length;
+  let open = text.indexOf('{{'); // next `{{` at or after i (-1: none)
   while (i < n) {
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     if (i >= n) break;
     const s = i;
     while (i < n) {
-      if (opensTemplate(text, i)) {
+      if (i === open) {
         i = skipTemplate(text, i);
+        open = text.indexOf('{{', i);
         continue;
       }
       if (isSpace(text.charCodeAt(i))) break;
       i++;
     }
-    out.push({ text: text.slice(s, i), start: s, end: i });
+    out[count++] = { text: text.slice(s, i), start: s, end: i };
   }
-  return out;
+  return count;
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 9;
 
-const isHttpUrl = (t: string): boolean => /^https?:\/\//i.test(t);
-const isWsUrl = (t: string): boolean => /^wss?:\/\//i.test(t);
 const CUSTOM_METHOD = /^[A-Z][A-Z0-9_-]*$/;
 
 type Code = Parameters<typeof diag>[4];
@@ -83,12 +96,34 @@ function makeLine(line: number, text: string, protocol: Protocol, method: string
     method,
     target: target ? target.text : '',
     targetSpan: { start: { line, col: s }, end: { line, col: e } },
+    version,
   };
-  if (version !== undefined) rl.version = version;
   return rl;
 }
 
-const LOWER = /[a-z]/;
+/** The protocol a socket word names (any case), or undefined; a switch, not a keyed lookup. */
+function protocolWord(upper: string): Protocol | undefined {
+  switch (upper) {
+    case 'TCP':
+      return 'tcp';
+    case 'TLS':
+      return 'tls';
+    case 'QOTD':
+      return 'qotd';
+    case 'DAYTIME':
+      return 'daytime';
+    case 'ECHO':
+      return 'echo';
+    case 'UDP':
+      return 'udp';
+    case 'MULTICAST':
+      return 'multicast';
+    case 'WS':
+      return 'ws';
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Parses one request line, pushing problems to `diagnostics`; undefined when the first word
@@ -96,21 +131,21 @@ const LOWER = /[a-z]/;
  * version, so malformed requests can be written on purpose.
  */
 export function parseRequestLine(text: string, line: number, raw: boolean, diagnostics: Diagnostic[]): RequestLine | undefined {
-  const toks = tokenize(text);
-  if (toks.length === 0) return undefined;
-  const first = toks[0];
-  const upper = LOWER.test(first.text) ? first.text.toUpperCase() : first.text;
+  const nt = scanTokens(text, SCRATCH);
+  if (nt === 0) return undefined;
+  const first = SCRATCH[0];
+  const upper = hasLower(first.text) ? first.text.toUpperCase() : first.text;
 
-  const proto = PROTOCOL_WORDS[upper];
-  const second = toks[1];
+  const proto = protocolWord(upper);
+  const second = (nt > 1 ? SCRATCH[1] : undefined);
   if (proto && !(second && isHttpUrl(second.text) && proto !== 'ws')) {
     const rl = makeLine(line, text, proto, upper, second, first.end);
     if (!second) {
       pushErr(diagnostics, line, first, Codes.missingTarget, `${upper} needs ${proto === 'ws' ? 'a URL' : 'host:port'}, e.g. ${EXAMPLES[proto]}`);
       return rl;
     }
-    if (toks.length > 2) {
-      const extra = toks[2];
+    const extra = (nt > 2 ? SCRATCH[2] : undefined);
+    if (extra) {
       pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${proto === 'ws' ? 'URL' : 'address'}: write just ${EXAMPLES[proto]}`);
     }
     if (proto === 'ws') checkWsUrl(second, line, diagnostics);
@@ -143,16 +178,16 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
     return undefined;
   }
 
-  const target = toks[at] as Token | undefined;
-  const versionTok = toks[at + 1] as Token | undefined;
-  const last = toks[toks.length - 1];
+  const target = (nt > at ? SCRATCH[at] : undefined);
+  const versionTok = (nt > at + 1 ? SCRATCH[at + 1] : undefined);
+  const last = SCRATCH[nt - 1];
   const rl = makeLine(line, text, 'http', method, target, first.end, versionTok?.text);
   if (!target) {
     pushErr(diagnostics, line, first, Codes.missingTarget, `${method} needs a URL, e.g. ${method} http://127.0.0.1:8080/`);
     return rl;
   }
   if (versionTok) {
-    if (!/^HTTP\//i.test(versionTok.text)) {
+    if (!startsWithCI(versionTok.text, 'HTTP/')) {
       pushErr(
         diagnostics,
         line,
@@ -162,8 +197,8 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
       );
     } else {
       if (!raw) checkVersion(versionTok, line, diagnostics);
-      if (toks.length > at + 2) {
-        const x = toks[at + 2];
+      const x = (nt > at + 2 ? SCRATCH[at + 2] : undefined);
+      if (x) {
         pushErr(diagnostics, line, { start: x.start, end: last.end }, Codes.unexpectedText, `Unexpected ${q(x.text)} after the HTTP version`);
       }
     }
@@ -185,10 +220,60 @@ function pushProblems(problems: Problem[], base: number, line: number, out: Diag
   for (const p of problems) out.push(diag(line, base + p.start, base + p.end, 'error', p.code, p.message));
 }
 
+/**
+ * Checks the literal port of an authority that holds `{{variables}}` (the rest waits for
+ * substitution). Allocation-free: this runs for most request lines of a large file.
+ */
+function checkTemplatedPort(text: string, from: number, to: number, base: number, line: number, out: Diagnostic[]): void {
+  let colon = -1;
+  for (let i = from; i < to; ) {
+    if (opensTemplate(text, i)) {
+      i = skipTemplate(text, i);
+      continue;
+    }
+    if (text.charCodeAt(i) === 58) colon = i;
+    i++;
+  }
+  if (colon < 0 || colon + 1 >= to) return;
+  let n = 0;
+  for (let i = colon + 1; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return; // not a literal number: checked after substitution
+    n = n * 10 + (c - 48);
+  }
+  if (n < 1 || n > 65535) {
+    out.push(diag(line, base + colon + 1, base + to, 'error', Codes.portOutOfRange, `Port ${n} is out of range: valid ports are 1–65535`));
+  }
+}
+
+/** End of the authority that starts at `from` (at '/', '?', '#' or the end), skipping `{{…}}`. */
+function authorityEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    if (opensTemplate(text, i)) {
+      i = skipTemplate(text, i);
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) break;
+    i++;
+  }
+  return Math.min(i, text.length);
+}
+
 function checkHttpTarget(method: string, t: Token, line: number, out: Diagnostic[]): void {
   const text = t.text;
   if (text.startsWith('{{')) return; // e.g. {{baseUrl}}/path: checked after substitution
   if (text.startsWith('/') || text === '*') return;
+  if (isHttpUrl(text)) {
+    const from = text.indexOf('://') + 3;
+    const to = authorityEnd(text, from);
+    const at = text.lastIndexOf('@', to - 1);
+    if (text.indexOf('{{', from) >= 0 && text.indexOf('{{', from) < to && at < from) {
+      checkTemplatedPort(text, from, to, t.start, line, out);
+      return;
+    }
+  }
   const url = splitUrl(text);
   if (url && (url.scheme === 'http' || url.scheme === 'https')) {
     const hp = parseHostPort(url.authority, { requirePort: false, what: method, defaultPort: url.scheme === 'https' ? 443 : 80 });
