@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HttpClient } from '../core/http/client';
-import { parseNetreq, resolveBlock, blockAtLine, findBlockByName } from '../core/netreq';
+import { parseNetreq, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/serialize';
@@ -84,8 +84,10 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   }
 
   const doc = parseNetreq(text);
-  const errors = doc.diagnostics.filter((d) => d.severity === 'error');
-  for (const d of doc.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, d));
+  const known = { ...environmentVariables(envs.environments, args.env), ...args.vars };
+  const diagnostics = diagnosticsWithKnown(doc, (name) => Object.prototype.hasOwnProperty.call(known, name));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, d));
   if (errors.length > 0) return 2;
 
   let blocks: Block[] = doc.blocks.filter((b) => b.requestLine);

@@ -1,4 +1,6 @@
 /** Reads NetReq's settings (read at each use, so changes apply without a reload). */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Environments } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
@@ -36,6 +38,26 @@ export function requestDefaults(scope?: vscode.Uri): RequestOptions {
     noPool: cfg().get<boolean>('pool.enabled', true) === false,
     maxResponseBytes: positive(c.get('maxResponseBytes'), DEFAULT_OPTIONS.maxResponseBytes),
   };
+}
+
+/**
+ * `netreq.tls.caFiles`: extra trusted CA certificates (PEM files), absolute or relative to `baseDir`
+ * (the workspace folder). A file that cannot be read is an error the caller shows; it is never skipped silently.
+ */
+export async function caCertificates(scope: vscode.Uri | undefined, baseDir: string | undefined, readFile: (p: string) => Promise<Buffer>): Promise<Buffer[]> {
+  const files = cfg(scope ?? null).get<unknown>('tls.caFiles', []);
+  if (!Array.isArray(files)) return [];
+  const out: Buffer[] = [];
+  for (const f of files) {
+    if (typeof f !== 'string' || !f.trim()) continue;
+    const p = f.startsWith('~/') ? path.join(os.homedir(), f.slice(2)) : path.isAbsolute(f) || !baseDir ? f : path.join(baseDir, f);
+    try {
+      out.push(await readFile(p));
+    } catch (e) {
+      throw new Error(`netreq.tls.caFiles: cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
+    }
+  }
+  return out;
 }
 
 export function environments(scope?: vscode.Uri): Environments {

@@ -63,7 +63,10 @@ function recordFromRaw(spec: HttpRequestSpec): HttpRequestRecord {
   let end = text.indexOf('\r\n\r\n');
   if (end < 0) end = text.length;
   const lines = text.slice(0, end).split('\r\n');
-  const [method = spec.method, target = spec.target, version = ''] = (lines[0] ?? '').split(' ');
+  const m = /^\s*(\S+)(?:\s+(\S+))?(?:\s+(\S+))?/.exec(lines[0] ?? '');
+  const method = m?.[1] ?? spec.method;
+  const target = m?.[2] ?? spec.target;
+  const version = m?.[3] ?? '';
   const headers: HeaderList = [];
   for (const line of lines.slice(1)) {
     const i = line.indexOf(':');

@@ -71,7 +71,10 @@ export class HttpClient {
       if (retried && exchange.connection) exchange.connection.retried = retried;
     } catch (err) {
       exchange.error = this.failure(err, ctl, spec, where, exchange);
-      if (err instanceof TlsVerifyError) exchange.tls = err.tls;
+      if (err instanceof TlsVerifyError) {
+        exchange.tls = err.tls;
+        Object.assign(exchange.timings, err.timings);
+      }
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onUserAbort);

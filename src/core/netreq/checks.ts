@@ -119,8 +119,8 @@ export function checkPending(pending: readonly PendingRef[], blocks: readonly Bl
     if (varLines.has(p.name)) continue;
     const prefix = requestVariablePrefix(p.name);
     if (prefix !== undefined && names.has(prefix)) continue; // request variables: the resolver explains
-    diags.push(
-      diag(
+    diags.push({
+      ...diag(
         p.line,
         p.start,
         p.end,
@@ -128,7 +128,8 @@ export function checkPending(pending: readonly PendingRef[], blocks: readonly Bl
         Codes.undefinedVariable,
         `Variable '${p.name}' is not defined in this file: it must come from the active environment or --var, or sending will fail`,
       ),
-    );
+      variable: p.name,
+    });
   }
 }
 

@@ -2,7 +2,8 @@
  * The `.netreq` language core: parse, find blocks, resolve them into request specs.
  * Plain Node; the extension and the CLI both use this.
  */
-import type { Block, NetreqDocument } from './types';
+import { Codes } from './diag';
+import type { Block, Diagnostic, NetreqDocument } from './types';
 
 export { parseNetreq } from './parser';
 export { resolveBlock } from './resolve';
@@ -35,6 +36,14 @@ export function blockAtLine(doc: NetreqDocument, line: number): Block | undefine
     else return b;
   }
   return undefined;
+}
+
+/**
+ * The parser's diagnostics less its "not defined in this file" warnings for variables that are in
+ * fact defined elsewhere (the active environment, `$shared`, CLI --var): only the caller knows those.
+ */
+export function diagnosticsWithKnown(doc: NetreqDocument, known: (name: string) => boolean): Diagnostic[] {
+  return doc.diagnostics.filter((d) => !(d.code === Codes.undefinedVariable && d.variable !== undefined && known(d.variable)));
 }
 
 /** The first block with `# @name name`. */

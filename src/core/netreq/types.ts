@@ -22,6 +22,8 @@ export interface Diagnostic {
   message: string;
   /** Stable machine code, e.g. 'unknown-protocol', 'bad-port', 'undefined-variable'. */
   code: string;
+  /** For 'undefined-variable': the variable's name, so a caller that knows the environment can drop it. */
+  variable?: string;
 }
 
 export type Protocol = 'http' | 'tcp' | 'tls' | 'qotd' | 'daytime' | 'echo' | 'udp' | 'multicast' | 'ws';

@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { promises as dnsPromises } from 'node:dns';
 import type { Phase, TlsInfo } from '../exchange';
-import { PhaseError, describeError } from './errors';
+import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import type { Operation } from './operation';
 
@@ -46,7 +46,12 @@ export interface Connected {
 export type OperationControl = Operation;
 
 export class TlsVerifyError extends PhaseError {
-  constructor(message: string, readonly tls: TlsInfo, code?: string) {
+  constructor(
+    message: string,
+    readonly tls: TlsInfo,
+    readonly timings: ConnectTimings,
+    code?: string,
+  ) {
     super('tls', message, code);
   }
 }
@@ -108,7 +113,8 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
   const info = tlsInfo(secure, !target.insecure, servername, secure.authorized ? undefined : verifyError);
   if (!target.insecure && !secure.authorized) {
     secure.destroy();
-    throw new TlsVerifyError(`TLS handshake failed: ${info.authorizationError ?? 'certificate not trusted'}`, info, String(secure.authorizationError ?? ''));
+    const code = (verifyError as NodeJS.ErrnoException | undefined)?.code ?? String(secure.authorizationError ?? '');
+    throw new TlsVerifyError(`TLS handshake failed: ${info.authorizationError ?? 'certificate not trusted'}${tlsHint(code)}`, info, timings, code);
   }
   return { socket: secure, tls: info, timings };
 }

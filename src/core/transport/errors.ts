@@ -4,8 +4,8 @@ import type { NetError, Phase } from '../exchange';
 const TLS_REASONS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'certificate has expired',
   CERT_NOT_YET_VALID: 'certificate is not yet valid',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate (use # @insecure to accept it)',
-  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain (use # @insecure to accept it)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unable to verify the first certificate (incomplete chain?)',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issuer certificate not found in the trust store',
   UNABLE_TO_GET_ISSUER_CERT: 'issuer certificate not found',
@@ -21,6 +21,19 @@ export function describeTlsCode(code: string, detail?: string): string {
   const words = TLS_REASONS[code];
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' && detail) return `hostname mismatch: ${detail}`;
   return words ?? (detail || code.toLowerCase().replace(/_/g, ' '));
+}
+
+/** What to do about a refused certificate, for the error message (not for the TLS details). */
+export function tlsHint(code: string | undefined): string {
+  switch (code) {
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return ' (trust its CA with --cacert / netreq.tls.caFiles, or accept any certificate with # @insecure)';
+    default:
+      return '';
+  }
 }
 
 export function formatMs(ms: number): string {
@@ -79,7 +92,7 @@ export function describeError(err: unknown, phase: Phase, where: string): NetErr
   }
   if (code && (code in TLS_REASONS || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
     const detail = code in TLS_REASONS ? describeTlsCode(code, e.reason) : raw.replace(/^.*routines:/, '').replace(/:\.\.\/.*$/, '');
-    return { phase: 'tls', code, message: `TLS handshake failed: ${detail}` };
+    return { phase: 'tls', code, message: `TLS handshake failed: ${detail}${tlsHint(code)}` };
   }
   if (phase === 'tls') return { phase, code, message: `TLS handshake failed: ${raw}` };
   return { phase, code, message: `${capitalize(PHASE_WORDS[phase])} failed: ${raw}` };

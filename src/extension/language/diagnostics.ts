@@ -3,7 +3,7 @@
  * removed on close), plus the resolver's diagnostics for a block that was sent, until the next edit.
  */
 import * as vscode from 'vscode';
-import { Codes } from '../../core/netreq';
+import { diagnosticsWithKnown } from '../../core/netreq';
 import type { Diagnostic as CoreDiagnostic, Severity } from '../../core/netreq/types';
 import { Disposable, toDisposable } from '../lifecycle';
 import { DocumentCache, isNetreq } from './documentCache';
@@ -33,12 +33,6 @@ export function describeDiagnostic(d: CoreDiagnostic): string {
 /** Same problem at the same place (the resolver's wording replaces the parser's). */
 function samePlace(a: CoreDiagnostic, b: CoreDiagnostic): boolean {
   return a.code === b.code && a.span.start.line === b.span.start.line && a.span.start.col === b.span.start.col;
-}
-
-/** The variable name a `{{name}}` / `{{%name}}` reference at the span's start names. */
-function referencedName(document: vscode.TextDocument, d: CoreDiagnostic): string | undefined {
-  const text = document.lineAt(Math.min(d.span.start.line, document.lineCount - 1)).text.slice(d.span.start.col);
-  return /^\{\{\s*%?\s*([^\s{}]+)/.exec(text)?.[1];
 }
 
 export class DiagnosticsController extends Disposable {
@@ -87,12 +81,9 @@ export class DiagnosticsController extends Disposable {
     this.timers.delete(key);
     const fromResolver = [...(this.resolved.get(key)?.values() ?? [])].flat();
     const defined = this.definedVariables(document);
-    const fromParser = this.cache.get(document).diagnostics.filter((d) => {
-      if (fromResolver.some((r) => samePlace(r, d))) return false;
-      if (d.code !== Codes.undefinedVariable) return true;
-      const name = referencedName(document, d);
-      return !(name && Object.prototype.hasOwnProperty.call(defined, name));
-    });
+    const fromParser = diagnosticsWithKnown(this.cache.get(document), (name) => Object.prototype.hasOwnProperty.call(defined, name)).filter(
+      (d) => !fromResolver.some((r) => samePlace(r, d)),
+    );
     this.collection.set(document.uri, [...fromParser, ...fromResolver].map(toVscodeDiagnostic));
   }
 

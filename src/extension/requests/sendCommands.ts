@@ -147,15 +147,17 @@ export class SendController extends Disposable {
     const uri = document.uri;
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
     const baseDir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : folder?.scheme === 'file' ? folder.fsPath : undefined;
-    const ctx: ResolveContext = {
-      environmentName: this.deps.environments.active,
-      environments: config.environments(uri),
-      baseDir,
-      processEnv: process.env,
-      readFile: (p) => fsp.readFile(p),
-      defaults: config.requestDefaults(uri),
-    };
     try {
+      const readFile = (p: string) => fsp.readFile(p);
+      const ca = await config.caCertificates(uri, folder?.scheme === 'file' ? folder.fsPath : baseDir, readFile);
+      const ctx: ResolveContext = {
+        environmentName: this.deps.environments.active,
+        environments: config.environments(uri),
+        baseDir,
+        processEnv: process.env,
+        readFile,
+        defaults: { ...config.requestDefaults(uri), ca: ca.length > 0 ? ca : undefined },
+      };
       return await resolveBlock(parsed, block, ctx);
     } catch (err) {
       const line = block.requestLine?.line ?? block.startLine;

@@ -40,7 +40,8 @@ describe('HTTPS against openssl s_server (real TLS peer)', function () {
     const peer = await serve(makeSelfSigned(dir, 'self'));
     const x = await client.send(httpSpec(peer.port, { tls: true, host: '127.0.0.1', servername: 'localhost' }));
     assert.equal(x.error?.phase, 'tls');
-    assert.match(x.error!.message, /^TLS handshake failed: self-signed certificate \(use # @insecure to accept it\)$/);
+    assert.match(x.error!.message, /^TLS handshake failed: self-signed certificate \(trust its CA with --cacert \/ netreq.tls.caFiles, or accept any certificate with # @insecure\)$/);
+    assert.ok(x.timings.tcpConnect! >= 0 && x.timings.tlsHandshake! > 0, 'the phases that ran keep their timings');
     assert.equal(x.tls?.authorized, false);
     assert.equal(x.tls?.chain[0].subject, 'CN=localhost');
     assert.equal(x.response, undefined);
