@@ -13,7 +13,7 @@ import { startNginx, type Peer } from '../test/support/peers';
 import { httpSpec } from '../test/support/servers';
 
 const REQUESTS = 2000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const BODY_MB = 50;
 
 interface Row {
@@ -101,6 +101,9 @@ async function main(): Promise<void> {
     const ours: number[] = [];
     const theirs: number[] = [];
     const nopool: number[] = [];
+    // One discarded round each: nginx, the JIT and the TCP stack warm up over the first thousands of requests.
+    await netreqRps(port, false);
+    await undiciRps(port);
     for (let r = 0; r < ROUNDS; r++) {
       ours.push(await netreqRps(port, false));
       theirs.push(await undiciRps(port));
@@ -110,11 +113,12 @@ async function main(): Promise<void> {
     const o = median(ours);
     const t = median(theirs);
     const np = median(nopool);
+    const ratios = ours.map((x, i) => x / theirs[i]).sort((a, b) => a - b);
     rows.push({
-      what: `${REQUESTS} sequential keep-alive GETs (512 B body), median of ${ROUNDS} rounds`,
+      what: `${REQUESTS} sequential keep-alive GETs (512 B body), median of ${ROUNDS} alternating rounds after a warm-up round`,
       netreq: `${o.toFixed(0)} req/s`,
       peer: `undici ${t.toFixed(0)} req/s`,
-      ratio: `${(o / t).toFixed(2)}×`,
+      ratio: `${(o / t).toFixed(2)}× (per-round ${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})`,
       target: '≥ 1.0× (< 0.8× is a defect)',
       verdict: o / t >= 1 ? 'met' : o / t >= 0.8 ? 'below target, within 0.8×' : 'DEFECT',
     });
