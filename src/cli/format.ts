@@ -1,5 +1,6 @@
 /** Human-readable rendering of an exchange for the terminal. Network bytes never reach the terminal raw. */
 import type { HttpExchange, Timings } from '../core/exchange';
+import { formatBytes } from '../shared/format';
 
 export interface Style {
   bold(s: string): string;
@@ -19,12 +20,6 @@ export const PLAIN: Style = { bold: id, dim: id, red: id, green: id, yellow: id,
 export function safeText(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g, (c) => (c === '\r' ? '' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export function ms(n: number | undefined): string {

@@ -3,6 +3,7 @@
  * They turn bytes and numbers into strings / token lists; render.ts turns those into text nodes.
  * Shared by the webview (rendering) and the host (naming / decoding bodies); compiles under both tsconfigs.
  */
+import type { Timings } from '../core/exchange';
 
 // ---------------------------------------------------------------- numbers
 
@@ -278,15 +279,7 @@ export function imageDataUrl(mime: string, base64: string): string | undefined {
 
 // ---------------------------------------------------------------- timing waterfall
 
-export interface TimingsLike {
-  dnsLookup?: number;
-  tcpConnect?: number;
-  tlsHandshake?: number;
-  requestSent?: number;
-  firstByte?: number;
-  download?: number;
-  total: number;
-}
+export type TimingsLike = Timings;
 
 export interface WaterfallBar {
   key: 'dns' | 'connect' | 'tls' | 'send' | 'wait' | 'download' | 'total';

@@ -107,14 +107,19 @@ http {
 }
 `;
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const child = spawn(bin, ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'logs/error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawnPeer('nginx', bin, ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'logs/error.log')], port, dir);
+}
+
+/** Starts a peer program, waits until it listens on `port`, and hands back how to stop it. */
+export async function spawnPeer(name: string, bin: string, args: string[], port: number, dir: string): Promise<Peer> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   try {
     await waitForPort(port);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`nginx did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
+    throw new Error(`${name} did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
   }
   return { port, dir, stop: stopper(child, dir) };
 }
@@ -175,16 +180,5 @@ export async function startOpensslServer(cert: Cert, extraArgs: string[] = []): 
   const openssl = requireBinary('openssl', 'openssl');
   const dir = tempDir('openssl');
   const port = await freePort();
-  const child = spawn(openssl, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert.certPath, '-key', cert.keyPath, '-www', '-quiet', ...extraArgs], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  try {
-    await waitForPort(port);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw new Error(`openssl s_server did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
-  }
-  return { port, dir, stop: stopper(child, dir) };
+  return spawnPeer('openssl s_server', openssl, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert.certPath, '-key', cert.keyPath, '-www', '-quiet', ...extraArgs], port, dir);
 }
