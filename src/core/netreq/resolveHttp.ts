@@ -3,6 +3,7 @@
  * (`GET /path` + a Host header, `# @tls` for TLS), `# @connect host:port` to connect elsewhere,
  * `# @raw` for exact bytes.
  */
+import { hostHeader } from '../http/build';
 import type { HeaderList } from '../exchange';
 import type { HttpRequestSpec } from '../request';
 import { Codes, q } from './diag';
@@ -71,6 +72,11 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
 
   const connect = eff.connect;
   const defaultPort = where.tls ? 443 : 80;
+  // The engine derives a missing Host from the address it connects to; with @connect that address is
+  // not the URL's, so the URL's authority is written here.
+  if (connect && rawLine === undefined && !headers.some(([k]) => k.toLowerCase() === 'host')) {
+    headers.unshift(['Host', hostHeader(where.host, where.port, where.tls)]);
+  }
   const spec: HttpRequestSpec = {
     kind: 'http',
     method,

@@ -87,6 +87,9 @@ describe('netreq resolve: HTTP', () => {
   it('# @connect sends elsewhere while the URL still names the host (SNI, Host)', async () => {
     const s = await http('# @connect 127.0.0.1:8443\nGET https://example.com/x');
     assert.deepEqual([s.host, s.port, s.servername, s.url], ['127.0.0.1', 8443, 'example.com', 'https://example.com/x']);
+    assert.deepEqual(s.headers, [['Host', 'example.com']], 'the Host header names the URL, not the @connect address');
+    const written = await http('# @connect 127.0.0.1:8443\nGET https://example.com:444/x\nHost: other.test');
+    assert.deepEqual(written.headers, [['Host', 'other.test']], 'a written Host is kept as is');
   });
 
   it('substitutes variables in the target, headers and body; body lines joined with CRLF', async () => {
