@@ -31,6 +31,7 @@ export function timingLine(t: Timings): string {
   const parts: string[] = [];
   if (t.dnsLookup !== undefined) parts.push(`dns ${ms(t.dnsLookup)}`);
   if (t.tcpConnect !== undefined) parts.push(`connect ${ms(t.tcpConnect)}`);
+  if (t.proxyTunnel !== undefined) parts.push(`proxy CONNECT ${ms(t.proxyTunnel)}`);
   if (t.tlsHandshake !== undefined) parts.push(`tls ${ms(t.tlsHandshake)}`);
   if (t.requestSent !== undefined) parts.push(`sent ${ms(t.requestSent)}`);
   if (t.firstByte !== undefined) parts.push(`first byte ${ms(t.firstByte)}`);

@@ -35,6 +35,8 @@ export type HeaderList = Array<[name: string, value: string]>;
 export interface Timings {
   dnsLookup?: number;
   tcpConnect?: number;
+  /** `# @proxy`: the CONNECT request to the proxy until its 2xx answer (DNS and TCP connect are then the proxy's). */
+  proxyTunnel?: number;
   tlsHandshake?: number;
   /** Writing the request bytes until the socket accepted the last one. */
   requestSent?: number;

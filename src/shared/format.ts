@@ -282,7 +282,7 @@ export function imageDataUrl(mime: string, base64: string): string | undefined {
 export type TimingsLike = Timings;
 
 export interface WaterfallBar {
-  key: 'dns' | 'connect' | 'tls' | 'send' | 'wait' | 'download' | 'total';
+  key: 'dns' | 'connect' | 'proxy' | 'tls' | 'send' | 'wait' | 'download' | 'total';
   label: string;
   startMs: number;
   durationMs: number;
@@ -294,6 +294,7 @@ export interface WaterfallBar {
 const PHASES: Array<[WaterfallBar['key'], keyof TimingsLike, string]> = [
   ['dns', 'dnsLookup', 'DNS lookup'],
   ['connect', 'tcpConnect', 'TCP connect'],
+  ['proxy', 'proxyTunnel', 'Proxy CONNECT'],
   ['tls', 'tlsHandshake', 'TLS handshake'],
   ['send', 'requestSent', 'Request sent'],
   ['wait', 'firstByte', 'Waiting (first byte)'],

@@ -5,7 +5,7 @@
 import type { ConnectionInfo, HttpExchange, HttpResponseRecord, Phase, Timings } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { HttpRequestSpec } from '../request';
-import { hostPort, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
+import { hostPort, parseProxy, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
 import { Operation } from '../transport/operation';
 import { PHASE_WORDS, PhaseError, describeError, formatMs } from '../transport/errors';
 import type { ConnectionPool, Lease } from '../transport/pool';
@@ -60,6 +60,7 @@ export class HttpClient {
     };
     const where = hostPort(spec.host, spec.port);
     try {
+      if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
       let retried: string | undefined;
       for (let attempt = 1; ; attempt++) {
         const result = await this.attempt(spec, bytes, target, ctl, exchange, t0);

@@ -28,11 +28,27 @@ export interface ConnectTarget {
   alpn?: string[];
   /** Extra trusted CAs (PEM) added to Node's bundled roots. */
   ca?: Array<string | Buffer>;
+  /** Reach the target through this HTTP proxy with a CONNECT tunnel. */
+  proxy?: ProxyAddress;
+}
+
+export interface ProxyAddress {
+  host: string;
+  port: number;
+}
+
+/** `http://host[:port]` → the proxy's address; an https:// proxy (TLS to the proxy itself) is refused in words. */
+export function parseProxy(url: string): ProxyAddress {
+  const m = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/:@[\]]+)(?::(\d{1,5}))?\/?$/i.exec(url.trim());
+  if (!m) throw new PhaseError('proxy', `${JSON.stringify(url)} is not a proxy URL: write e.g. http://127.0.0.1:8888`);
+  if (m[1].toLowerCase() === 'https') throw new PhaseError('proxy', `TLS to the proxy itself (${url}) is not supported: use an http:// proxy; the tunnel to the target is still TLS for https:// URLs`);
+  return { host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : 80 };
 }
 
 export interface ConnectTimings {
   dnsLookup?: number;
   tcpConnect?: number;
+  proxyTunnel?: number;
   tlsHandshake?: number;
 }
 
@@ -63,20 +79,22 @@ export function hostPort(host: string, port: number): string {
 /** Resolves, connects (trying each address in turn), and optionally wraps in TLS. */
 export async function openConnection(target: ConnectTarget, lookup: LookupFn, ctl: OperationControl): Promise<Connected> {
   const timings: ConnectTimings = {};
-  const where = hostPort(target.host, target.port);
+  // With a proxy, DNS and TCP connect are the proxy's; the target's name is resolved by the proxy.
+  const first = target.proxy ?? target;
+  const where = hostPort(first.host, first.port);
   let addresses: ResolvedAddress[];
-  if (net.isIP(target.host)) {
-    addresses = [{ address: target.host, family: net.isIP(target.host) }];
+  if (net.isIP(first.host)) {
+    addresses = [{ address: first.host, family: net.isIP(first.host) }];
   } else {
     ctl.phase = 'dns';
     const t0 = performance.now();
     try {
-      addresses = await ctl.race(lookup(target.host));
+      addresses = await ctl.race(lookup(first.host));
     } catch (err) {
       throw asPhaseError(err, 'dns', where, ctl);
     }
     timings.dnsLookup = performance.now() - t0;
-    if (addresses.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${target.host}' has no addresses`, 'ENOTFOUND');
+    if (addresses.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${first.host}' has no addresses`, 'ENOTFOUND');
   }
 
   ctl.phase = 'connect';
@@ -85,7 +103,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
   let lastErr: unknown;
   for (const a of addresses) {
     try {
-      socket = await tcpConnect(a.address, target.port, ctl);
+      socket = await tcpConnect(a.address, first.port, ctl);
       break;
     } catch (err) {
       lastErr = err;
@@ -95,6 +113,18 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
   if (!socket) throw asPhaseError(lastErr, 'connect', where, ctl);
   timings.tcpConnect = performance.now() - t1;
   socket.setNoDelay(true);
+
+  if (target.proxy) {
+    ctl.phase = 'proxy';
+    const t = performance.now();
+    try {
+      await connectTunnel(socket, target, ctl);
+    } catch (err) {
+      socket.destroy();
+      throw asPhaseError(err, 'proxy', where, ctl);
+    }
+    timings.proxyTunnel = performance.now() - t;
+  }
 
   if (!target.tls) return { socket, timings };
 
@@ -125,6 +155,50 @@ function asPhaseError(err: unknown, phase: Phase, where: string, ctl: OperationC
   if (err instanceof PhaseError) return err;
   const ne = describeError(err, phase, where);
   return new PhaseError(ne.phase, ne.message, ne.code);
+}
+
+/** Asks the proxy on `socket` for a tunnel to the target; resolves once it answered 2xx. */
+function connectTunnel(socket: net.Socket, target: ConnectTarget, op: Operation): Promise<void> {
+  const authority = hostPort(target.host, target.port);
+  const proxy = hostPort(target.proxy!.host, target.proxy!.port);
+  return new Promise((resolve, reject) => {
+    let head = Buffer.alloc(0);
+    const done = (err?: Error) => {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('end', onEnd);
+      off();
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (head.length > 64 * 1024) done(new PhaseError('proxy', `Proxy ${proxy} sent more than 64 KB without ending its CONNECT answer`));
+        return;
+      }
+      const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+      const m = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
+      if (!m) return done(new PhaseError('proxy', `Proxy ${proxy} answered CONNECT with ${JSON.stringify(statusLine.slice(0, 80))}, not an HTTP status line`));
+      const status = Number(m[1]);
+      if (status < 200 || status > 299) {
+        return done(new PhaseError('proxy', `Proxy ${proxy} refused the tunnel to ${authority}: ${status} ${m[2]}`.trim(), `PROXY_${status}`));
+      }
+      // Hold the stream until the new owner listens; bytes the target already sent go back in front.
+      socket.pause();
+      const rest = head.subarray(end + 4);
+      if (rest.length > 0) socket.unshift(rest);
+      done();
+    };
+    const onError = (e: Error) => done(e);
+    const onEnd = () => done(new PhaseError('proxy', `Proxy ${proxy} closed the connection instead of answering CONNECT ${authority}`, 'ECONNCLOSED'));
+    const off = op.onAbort(() => done(op.reason as Error));
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('end', onEnd);
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+  });
 }
 
 function tcpConnect(address: string, port: number, op: Operation): Promise<net.Socket> {

@@ -99,7 +99,7 @@ interface HostEntry {
 let nextConnectionId = 1;
 
 export function poolKey(t: ConnectTarget): string {
-  return `${t.tls ? 'tls' : 'tcp'}://${hostPort(t.host, t.port)}|sni=${t.servername ?? ''}|insecure=${t.insecure ? 1 : 0}|ca=${t.ca?.length ? caDigest(t.ca) : ''}`;
+  return `${t.tls ? 'tls' : 'tcp'}://${hostPort(t.host, t.port)}|sni=${t.servername ?? ''}|insecure=${t.insecure ? 1 : 0}|ca=${t.ca?.length ? caDigest(t.ca) : ''}|proxy=${t.proxy ? hostPort(t.proxy.host, t.proxy.port) : ''}`;
 }
 
 function caDigest(ca: Array<string | Buffer>): string {
@@ -312,6 +312,7 @@ export class ConnectionPool extends EventEmitter {
         conn.owner?.onClose();
         this.forget(conn);
       });
+      if (c.socket.isPaused()) c.socket.resume(); // a proxy tunnel hands the socket over paused
       if (entry) {
         entry.connecting--;
         entry.conns.add(conn);
