@@ -157,7 +157,50 @@ export interface HttpExchange {
   error?: NetError;
 }
 
-export type Exchange = HttpExchange;
+/** One chunk (TCP/TLS) or datagram (UDP/multicast) in a transcript, in the order it happened. */
+export interface TranscriptEntry {
+  dir: 'sent' | 'received';
+  /** ms since the exchange started. */
+  at: number;
+  data: Buffer;
+  /** Datagrams: the peer address ("127.0.0.1:9001", "[::1]:9001"). */
+  peer?: string;
+}
+
+/** Why reading stopped, in order of the stop conditions of a socket request. */
+export type StopReason = 'peer-closed' | 'read-until' | 'idle' | 'max-bytes' | 'timeout' | 'echo-complete' | 'replies' | 'wait-elapsed' | 'error' | 'cancelled';
+
+export interface SocketRequestRecord {
+  /** tcp, tls, qotd, daytime, echo, udp, multicast */
+  protocol: string;
+  host: string;
+  port: number;
+  /** "host:port" as a person reads it. */
+  target: string;
+  payloadBytes: number;
+}
+
+/** TCP, TLS (and QOTD / DAYTIME / ECHO), UDP and multicast: what was sent and received, chunk by chunk. */
+export interface SocketExchange {
+  kind: 'socket';
+  id: string;
+  startedAt: number;
+  request: SocketRequestRecord;
+  transcript: TranscriptEntry[];
+  sentBytes: number;
+  receivedBytes: number;
+  stop: StopReason;
+  /** The stop reason in words ("the server closed the connection", "1 s of silence"...). */
+  stopDetail: string;
+  /** ECHO: whether what came back equals what was sent. */
+  echoMatches?: boolean;
+  timings: Timings;
+  tls?: TlsInfo;
+  connection?: ConnectionInfo;
+  error?: NetError;
+}
+
+export type Exchange = HttpExchange | SocketExchange;
 
 let nextExchange = 1;
 export function newExchangeId(): string {

@@ -180,5 +180,19 @@ export async function startOpensslServer(cert: Cert, extraArgs: string[] = []): 
   const openssl = requireBinary('openssl', 'openssl');
   const dir = tempDir('openssl');
   const port = await freePort();
-  return spawnPeer('openssl s_server', openssl, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert.certPath, '-key', cert.keyPath, '-www', '-quiet', ...extraArgs], port, dir);
+  const mode = extraArgs.includes('-rev') ? [] : ['-www']; // -rev (reverse each line) and -www (status page) exclude each other
+  return spawnPeer('openssl s_server', openssl, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert.certPath, '-key', cert.keyPath, ...mode, '-quiet', ...extraArgs], port, dir);
+}
+
+/** socat listening on 127.0.0.1 (TCP or UDP) with `address` as the other side, e.g. `EXEC:cat`. */
+export async function startSocat(kind: 'tcp' | 'udp', address: string): Promise<Peer> {
+  const socat = requireBinary('socat', 'socat');
+  const dir = tempDir('socat');
+  const port = await freePort();
+  const listen = kind === 'tcp' ? `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork` : `UDP-RECVFROM:${port},bind=127.0.0.1,fork`;
+  if (kind === 'tcp') return spawnPeer('socat', socat, [listen, address], port, dir);
+  const child = spawn(socat, [listen, address], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise((r) => setTimeout(r, 150)); // UDP has no connect to wait for; socat binds at once
+  if (child.exitCode !== null) throw new Error(`socat (udp) exited at once with code ${child.exitCode}`);
+  return { port, dir, stop: stopper(child, dir) };
 }

@@ -237,7 +237,7 @@ function tlsHandshake(
       servername,
       rejectUnauthorized: false,
       ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
-      ALPNProtocols: target.alpn ?? ['http/1.1'],
+      ALPNProtocols: target.alpn === undefined ? ['http/1.1'] : target.alpn.length > 0 ? target.alpn : undefined,
       checkServerIdentity: (host, cert) => {
         const e = tls.checkServerIdentity(host, cert);
         if (e) verifyError = e;

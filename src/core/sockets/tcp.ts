@@ -1,0 +1,175 @@
+/**
+ * TCP and TLS sessions (and the RFC 865/867/862 services on top): connect with timings, send the payload,
+ * then read until the first stop condition — peer close, `@read-until`, idle silence after the first byte,
+ * `@max-bytes`, or the timeout — keeping every chunk with its time.
+ */
+import type { ConnectionInfo, SocketExchange, StopReason } from '../exchange';
+import { newExchangeId } from '../exchange';
+import type { TcpRequestSpec } from '../request';
+import { hostPort, openConnection, parseProxy, systemLookup, TlsVerifyError, type ConnectTarget, type LookupFn } from '../transport/connect';
+import { describeError, formatMs, PHASE_WORDS, PhaseError } from '../transport/errors';
+import { Operation } from '../transport/operation';
+
+export interface SocketSendOptions {
+  signal?: AbortSignal;
+}
+
+class Cancelled extends Error {}
+class TimedOut extends Error {}
+
+let nextSocketConnection = 1;
+
+export class TcpClient {
+  constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
+
+  async send(spec: TcpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
+    const t0 = performance.now();
+    const where = hostPort(spec.host, spec.port);
+    const x: SocketExchange = {
+      kind: 'socket',
+      id: newExchangeId(),
+      startedAt: Date.now(),
+      request: { protocol: spec.service ?? spec.kind, host: spec.host, port: spec.port, target: where, payloadBytes: spec.payload.length },
+      transcript: [],
+      sentBytes: 0,
+      receivedBytes: 0,
+      stop: 'error',
+      stopDetail: '',
+      timings: { total: 0 },
+    };
+    const op = new Operation();
+    const timer = setTimeout(() => op.abort(new TimedOut()), spec.options.timeoutMs);
+    const onUserAbort = () => op.abort(new Cancelled());
+    if (opts.signal?.aborted) onUserAbort();
+    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const target: ConnectTarget = {
+      host: spec.host,
+      port: spec.port,
+      tls: spec.kind === 'tls',
+      servername: spec.servername ?? spec.host,
+      insecure: spec.options.insecure,
+      ca: spec.options.ca,
+      alpn: [],
+    };
+    let tFirst = 0;
+    try {
+      if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
+      const c = await openConnection(target, this.deps.lookup ?? systemLookup, op);
+      Object.assign(x.timings, c.timings);
+      x.tls = c.tls;
+      const socket = c.socket;
+      x.connection = connectionInfo(socket);
+      const stop = await new Promise<{ reason: StopReason; detail: string; err?: unknown }>((resolve) => {
+        let idleTimer: NodeJS.Timeout | undefined;
+        let tail = Buffer.alloc(0);
+        let settled = false;
+        const finish = (reason: StopReason, detail: string, err?: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(idleTimer);
+          off();
+          socket.off('data', onData);
+          resolve({ reason, detail, err });
+        };
+        const onData = (chunk: Buffer) => {
+          const now = performance.now();
+          if (!tFirst) tFirst = now;
+          op.phase = 'receive';
+          const room = spec.maxBytes - x.receivedBytes;
+          const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+          x.transcript.push({ dir: 'received', at: now - t0, data: part });
+          x.receivedBytes += part.length;
+          if (x.receivedBytes >= spec.maxBytes) return finish('max-bytes', `reached # @max-bytes (${spec.maxBytes} bytes)`);
+          if (spec.readUntil && spec.readUntil.length > 0) {
+            tail = Buffer.concat([tail, part]);
+            if (tail.includes(spec.readUntil)) return finish('read-until', `received the # @read-until text`);
+            if (tail.length > spec.readUntil.length) tail = tail.subarray(tail.length - spec.readUntil.length + 1);
+          }
+          if (spec.service === 'echo' && x.receivedBytes >= spec.payload.length && spec.payload.length > 0) {
+            return finish('echo-complete', `all ${spec.payload.length} bytes came back`);
+          }
+          clearTimeout(idleTimer);
+          idleTimer = setTimeout(() => finish('idle', `${formatMs(spec.idleMs)} of silence after the last byte`), spec.idleMs);
+        };
+        socket.on('data', onData);
+        socket.once('end', () => finish('peer-closed', 'the server closed the connection'));
+        socket.once('close', () => finish('peer-closed', 'the connection closed'));
+        socket.once('error', (err) => finish('error', 'error', err));
+        const off = op.onAbort(() => finish(op.reason instanceof Cancelled ? 'cancelled' : 'timeout', op.reason instanceof Cancelled ? 'cancelled' : `# @timeout of ${formatMs(spec.options.timeoutMs)}`, op.reason));
+        op.phase = 'send';
+        const sendNow = performance.now();
+        const afterWrite = () => {
+          x.timings.requestSent = performance.now() - sendNow;
+          if (op.phase === 'send') op.phase = 'wait';
+          if (spec.halfClose) socket.end();
+        };
+        if (spec.payload.length > 0) {
+          x.transcript.push({ dir: 'sent', at: sendNow - t0, data: spec.payload });
+          x.sentBytes = spec.payload.length;
+          socket.write(spec.payload, (err) => (err ? finish('error', 'error', err) : afterWrite()));
+        } else {
+          afterWrite();
+        }
+      });
+      x.stop = stop.reason;
+      x.stopDetail = stop.detail;
+      socket.destroy();
+      if (x.connection) x.connection.afterwards = 'closed';
+      if (stop.err && !(stop.err instanceof TimedOut && x.receivedBytes > 0)) throw stop.err;
+    } catch (err) {
+      x.error = failure(err, op, spec, where, x);
+      if (err instanceof TlsVerifyError) {
+        x.tls = err.tls;
+        Object.assign(x.timings, err.timings);
+      }
+      if (x.stop !== 'cancelled' && x.stop !== 'timeout') x.stop = 'error';
+      if (!x.stopDetail || x.stop === 'error') x.stopDetail = x.error.message;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onUserAbort);
+      const end = performance.now();
+      if (tFirst) {
+        const connect = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.proxyTunnel ?? 0) + (x.timings.tlsHandshake ?? 0);
+        x.timings.firstByte = tFirst - t0 - connect - (x.timings.requestSent ?? 0);
+        const last = [...x.transcript].reverse().find((e) => e.dir === 'received');
+        x.timings.download = last ? last.at - (tFirst - t0) : 0;
+      }
+      x.timings.total = end - t0;
+      if (spec.service === 'echo') x.echoMatches = Buffer.concat(x.transcript.filter((e) => e.dir === 'received').map((e) => e.data)).equals(spec.payload);
+    }
+    return x;
+  }
+}
+
+function connectionInfo(socket: import('node:net').Socket): ConnectionInfo {
+  return {
+    id: nextSocketConnection++,
+    reused: false,
+    requestsServed: 1,
+    pooled: false,
+    localAddress: socket.localAddress,
+    localPort: socket.localPort,
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+  };
+}
+
+function failure(err: unknown, op: Operation, spec: TcpRequestSpec, where: string, x: SocketExchange) {
+  const phase = op.phase;
+  if (err instanceof TimedOut) {
+    const detail =
+      phase === 'wait'
+        ? `: connected and sent ${x.sentBytes} bytes, but ${where} sent nothing back`
+        : phase === 'connect' || phase === 'tls' || phase === 'proxy'
+          ? ` (no answer from ${where})`
+          : '';
+    return { phase, code: 'ETIMEDOUT', message: `Timed out after ${formatMs(spec.options.timeoutMs)} during ${PHASE_WORDS[phase]}${detail}` };
+  }
+  if (err instanceof Cancelled) return { phase: 'cancelled' as const, message: `Cancelled during ${PHASE_WORDS[phase]}` };
+  if (err instanceof PhaseError) return err.toNetError();
+  const ne = describeError(err, phase, where);
+  if ((ne.code === 'ECONNRESET' || ne.code === 'EPIPE') && x.receivedBytes > 0) {
+    ne.message = `${ne.message} after ${x.receivedBytes} bytes`;
+  }
+  return ne;
+}
