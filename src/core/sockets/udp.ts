@@ -1,0 +1,257 @@
+/**
+ * UDP and multicast: send datagram(s), then collect replies with their sender, size and time until
+ * `@replies N` or the reply window (`@timeout`, default 2 s) ends. A connected UDP socket turns an ICMP
+ * port-unreachable into ECONNREFUSED, reported as "no one is listening", not as a silent timeout.
+ */
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import type { SocketExchange, StopReason } from '../exchange';
+import { newExchangeId } from '../exchange';
+import type { MulticastRequestSpec, UdpRequestSpec } from '../request';
+import { hostPort, systemLookup, type LookupFn } from '../transport/connect';
+import { describeError, formatMs, PhaseError } from '../transport/errors';
+import { Operation } from '../transport/operation';
+import type { SocketSendOptions } from './tcp';
+
+/** The largest UDP payload: 65,535 − 8 (UDP header) − 20 (IPv4 header), or − 40 for IPv6 without jumbograms. */
+export const MAX_DATAGRAM = { 4: 65_507, 6: 65_527 } as const;
+
+class Cancelled extends Error {}
+
+function emptyExchange(protocol: string, host: string, port: number, payload: number): SocketExchange {
+  return {
+    kind: 'socket',
+    id: newExchangeId(),
+    startedAt: Date.now(),
+    request: { protocol, host, port, target: hostPort(host, port), payloadBytes: payload },
+    transcript: [],
+    sentBytes: 0,
+    receivedBytes: 0,
+    stop: 'error',
+    stopDetail: '',
+    timings: { total: 0 },
+  };
+}
+
+function checkSize(payload: Buffer, family: 4 | 6): void {
+  const max = MAX_DATAGRAM[family];
+  if (payload.length > max) {
+    throw new PhaseError('send', `The payload is ${payload.length} bytes, but a UDP datagram over IPv${family} holds at most ${max.toLocaleString('en')} bytes: send less, or use TCP`, 'EMSGSIZE');
+  }
+}
+
+interface Collector {
+  socket: dgram.Socket;
+  x: SocketExchange;
+  t0: number;
+  op: Operation;
+  replies?: number;
+}
+
+/** Collects replies until `replies` or the window after `windowStart` ends; resolves with why it stopped. */
+function collect(c: Collector, windowMs: number, sendAll: () => Promise<void>): Promise<{ reason: StopReason; detail: string; err?: unknown }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (reason: StopReason, detail: string, err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      off();
+      c.socket.off('message', onMessage);
+      c.socket.off('error', onError);
+      resolve({ reason, detail, err });
+    };
+    const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+      c.op.phase = 'receive';
+      c.x.transcript.push({ dir: 'received', at: performance.now() - c.t0, data: msg, peer: hostPort(rinfo.address, rinfo.port) });
+      c.x.receivedBytes += msg.length;
+      const got = c.x.transcript.filter((e) => e.dir === 'received').length;
+      if (c.replies !== undefined && got >= c.replies) finish('replies', `got the ${c.replies} ${c.replies === 1 ? 'reply' : 'replies'} asked for (# @replies)`);
+    };
+    const onError = (err: Error) => finish('error', 'error', err);
+    const off = c.op.onAbort(() => finish('cancelled', 'cancelled', c.op.reason));
+    c.socket.on('message', onMessage);
+    c.socket.on('error', onError);
+    sendAll().then(
+      () => {
+        if (settled) return;
+        c.op.phase = 'wait';
+        timer = setTimeout(() => {
+          const n = c.x.transcript.filter((e) => e.dir === 'received').length;
+          finish('wait-elapsed', n === 0 ? `no reply within ${formatMs(windowMs)}` : `the ${formatMs(windowMs)} reply window ended`);
+        }, windowMs);
+      },
+      (err) => finish('error', 'error', err),
+    );
+  });
+}
+
+function sendDatagram(c: Collector, payload: Buffer, port?: number, address?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cb = (err: Error | null) => {
+      if (err) return reject(err);
+      c.x.transcript.push({ dir: 'sent', at: performance.now() - c.t0, data: payload, peer: address ? hostPort(address, port!) : undefined });
+      c.x.sentBytes += payload.length;
+      resolve();
+    };
+    if (address) c.socket.send(payload, port, address, cb);
+    else c.socket.send(payload, cb);
+  });
+}
+
+function closeSocket(s: dgram.Socket): void {
+  try {
+    s.close();
+  } catch {
+    /* already closed */
+  }
+}
+
+function words(err: unknown, where: string, phase: Operation['phase']) {
+  if (err instanceof PhaseError) return err.toNetError();
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ECONNREFUSED') {
+    return { phase: 'receive' as const, code: e.code, message: `No one is listening on ${where}: the host answered "port unreachable" (ICMP)` };
+  }
+  if (e?.code === 'EMSGSIZE') return { phase: 'send' as const, code: e.code, message: `The datagram is too large for the path to ${where} (EMSGSIZE)` };
+  return describeError(err, phase, where);
+}
+
+export class UdpClient {
+  constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
+
+  async send(spec: UdpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
+    const t0 = performance.now();
+    const x = emptyExchange('udp', spec.host, spec.port, spec.payload.length);
+    const where = hostPort(spec.host, spec.port);
+    const op = new Operation();
+    const onUserAbort = () => op.abort(new Cancelled());
+    if (opts.signal?.aborted) onUserAbort();
+    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    let socket: dgram.Socket | undefined;
+    try {
+      let address = spec.host;
+      if (!net.isIP(spec.host)) {
+        op.phase = 'dns';
+        const tDns = performance.now();
+        const found = await op.race((this.deps.lookup ?? systemLookup)(spec.host));
+        if (found.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${spec.host}' has no addresses`, 'ENOTFOUND');
+        address = found[0].address;
+        x.timings.dnsLookup = performance.now() - tDns;
+      }
+      const family = net.isIPv6(address) ? 6 : 4;
+      checkSize(spec.payload, family);
+      const s = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+      socket = s;
+      op.phase = 'connect';
+      const tConnect = performance.now();
+      await op.race(
+        new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.connect(spec.port, address, () => {
+            s.off('error', reject);
+            resolve();
+          });
+        }),
+      );
+      x.timings.tcpConnect = performance.now() - tConnect; // "connect" of a UDP socket: choosing the route and local port
+      const local = s.address();
+      x.connection = { id: 0, reused: false, requestsServed: 1, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: address, remotePort: spec.port };
+      const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
+      op.phase = 'send';
+      const stop = await collect(c, spec.waitMs, () => sendDatagram(c, spec.payload));
+      x.stop = stop.reason;
+      x.stopDetail = stop.detail;
+      if (stop.err && !(stop.err instanceof Cancelled)) throw stop.err;
+    } catch (err) {
+      if (err instanceof Cancelled || op.reason instanceof Cancelled) {
+        x.stop = 'cancelled';
+        x.error = { phase: 'cancelled', message: 'Cancelled' };
+      } else {
+        x.error = words(err, where, op.phase);
+        x.stop = 'error';
+      }
+      x.stopDetail = x.error.message;
+    } finally {
+      opts.signal?.removeEventListener('abort', onUserAbort);
+      if (socket) closeSocket(socket);
+      finishTimings(x, t0);
+    }
+    return x;
+  }
+}
+
+export class MulticastClient {
+  async send(spec: MulticastRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
+    const t0 = performance.now();
+    const x = emptyExchange('multicast', spec.group, spec.port, spec.payload.length);
+    const where = hostPort(spec.group, spec.port);
+    const op = new Operation();
+    const onUserAbort = () => op.abort(new Cancelled());
+    if (opts.signal?.aborted) onUserAbort();
+    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    let socket: dgram.Socket | undefined;
+    try {
+      checkSize(spec.payload, spec.family);
+      const s = dgram.createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
+      socket = s;
+      op.phase = 'connect';
+      await op.race(
+        new Promise<void>((resolve, reject) => {
+          s.once('error', reject);
+          s.bind(0, () => {
+            s.off('error', reject);
+            resolve();
+          });
+        }),
+      );
+      try {
+        s.setMulticastTTL(spec.ttl);
+        s.setMulticastLoopback(spec.loopback);
+        if (spec.interface) s.setMulticastInterface(spec.interface);
+      } catch (err) {
+        throw new PhaseError('connect', `Cannot use ${spec.interface ? `interface ${spec.interface}` : 'the default interface'} for multicast: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code);
+      }
+      const local = s.address();
+      x.connection = { id: 0, reused: false, requestsServed: spec.repeat, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: spec.group, remotePort: spec.port };
+      const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
+      op.phase = 'send';
+      const sendAll = async () => {
+        for (let i = 0; i < spec.repeat; i++) {
+          if (op.aborted) return;
+          if (i > 0) await op.race(new Promise((r) => setTimeout(r, spec.everyMs)));
+          await sendDatagram(c, spec.payload, spec.port, spec.group);
+        }
+      };
+      const stop = await collect(c, spec.waitMs, sendAll);
+      x.stop = stop.reason;
+      x.stopDetail = stop.detail;
+      if (stop.err && !(stop.err instanceof Cancelled)) throw stop.err;
+    } catch (err) {
+      if (err instanceof Cancelled || op.reason instanceof Cancelled) {
+        x.stop = 'cancelled';
+        x.error = { phase: 'cancelled', message: 'Cancelled' };
+      } else {
+        x.error = words(err, where, op.phase);
+        if ((err as NodeJS.ErrnoException).code === 'ENETUNREACH' || (err as NodeJS.ErrnoException).code === 'EHOSTUNREACH') {
+          x.error.message = `No route for multicast to ${where}: set the interface with # @interface (e.g. 127.0.0.1 for this machine only)`;
+        }
+        x.stop = 'error';
+      }
+      x.stopDetail = x.error.message;
+    } finally {
+      opts.signal?.removeEventListener('abort', onUserAbort);
+      if (socket) closeSocket(socket);
+      finishTimings(x, t0);
+    }
+    return x;
+  }
+}
+
+function finishTimings(x: SocketExchange, t0: number): void {
+  x.timings.total = performance.now() - t0;
+  const sent = x.transcript.find((e) => e.dir === 'sent');
+  const first = x.transcript.find((e) => e.dir === 'received');
+  if (sent && first) x.timings.firstByte = first.at - sent.at;
+}

@@ -1,0 +1,115 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as dgram from 'node:dgram';
+import { MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
+import { startSocat, type Peer } from '../../support/peers';
+import { freeUdpPort, multicastSpec, udpSpec } from '../../support/sockets';
+
+const received = (x: { transcript: Array<{ dir: string; data: Buffer }> }) => x.transcript.filter((e) => e.dir === 'received');
+
+describe('UDP datagrams against socat', function () {
+  this.timeout(20_000);
+  const client = new UdpClient();
+  let echo: Peer;
+
+  before(async () => {
+    echo = await startSocat('udp', 'EXEC:cat');
+  });
+  after(async () => echo?.stop());
+
+  it('sends one datagram and collects the echo with sender, size and time', async () => {
+    const x = await client.send(udpSpec(echo.port, { payload: Buffer.from('ping 1'), replies: 1 }));
+    assert.equal(x.error, undefined, x.error?.message);
+    assert.equal(x.stop, 'replies');
+    const r = received(x);
+    assert.equal(r.length, 1);
+    assert.equal(r[0].data.toString(), 'ping 1');
+    assert.equal(x.transcript.find((e) => e.dir === 'received')!.peer, `127.0.0.1:${echo.port}`);
+    assert.ok(x.timings.firstByte! >= 0);
+  });
+
+  it('keeps collecting until the reply window ends', async () => {
+    const x = await client.send(udpSpec(echo.port, { waitMs: 300 }));
+    assert.equal(x.stop, 'wait-elapsed');
+    assert.equal(received(x).length, 1);
+    assert.match(x.stopDetail, /300 ms reply window ended/);
+  });
+
+  it('says "no one is listening" on a closed port instead of timing out silently', async () => {
+    const port = await freeUdpPort();
+    const x = await client.send(udpSpec(port, { waitMs: 2000 }));
+    assert.equal(x.error?.code, 'ECONNREFUSED');
+    assert.equal(x.error?.message, `No one is listening on 127.0.0.1:${port}: the host answered "port unreachable" (ICMP)`);
+    assert.ok(x.timings.total < 1500, 'it did not wait for the whole window');
+  });
+
+  it('refuses a payload larger than a datagram, before sending', async () => {
+    const x = await client.send(udpSpec(echo.port, { payload: Buffer.alloc(70_000) }));
+    assert.equal(x.error?.phase, 'send');
+    assert.match(x.error!.message, /The payload is 70000 bytes, but a UDP datagram over IPv4 holds at most 65,507 bytes/);
+    assert.equal(x.sentBytes, 0);
+  });
+});
+
+describe('MULTICAST sends, interface pinned to loopback', function () {
+  this.timeout(20_000);
+  const client = new MulticastClient();
+
+  async function receiver(group: string, iface: string, type: 'udp4' | 'udp6') {
+    const got: Array<{ data: string; from: string }> = [];
+    const s = dgram.createSocket({ type, reuseAddr: true });
+    await new Promise<void>((r) => s.bind(0, r));
+    s.addMembership(group, iface);
+    s.on('message', (m, rinfo) => {
+      got.push({ data: m.toString(), from: `${rinfo.address}:${rinfo.port}` });
+      s.send(`ack ${m}`, rinfo.port, rinfo.address); // a unicast reply to the sender
+    });
+    return { port: s.address().port, got, close: () => s.close() };
+  }
+
+  it('IPv4: a group member on lo receives every repeat, and the sender collects the replies', async () => {
+    const r = await receiver('239.255.0.1', '127.0.0.1', 'udp4');
+    try {
+      const x = await client.send(multicastSpec('239.255.0.1', r.port, { repeat: 3, everyMs: 50, replies: 3 }));
+      assert.equal(x.error, undefined, x.error?.message);
+      assert.equal(r.got.length, 3);
+      assert.ok(r.got.every((g) => g.data === 'hello group'));
+      assert.equal(x.transcript.filter((e) => e.dir === 'sent').length, 3);
+      assert.equal(x.stop, 'replies');
+      assert.deepEqual(
+        received(x).map((e) => e.data.toString()),
+        ['ack hello group', 'ack hello group', 'ack hello group'],
+      );
+    } finally {
+      r.close();
+    }
+  });
+
+  it('IPv6: ff01::1234 on lo (after adding the link-local multicast route the peers note describes)', async function () {
+    const add = spawnSync('ip', ['-6', 'route', 'add', 'multicast', 'ff01::/16', 'dev', 'lo', 'table', 'local'], { encoding: 'utf8' });
+    const added = add.status === 0;
+    if (!added && !/File exists/.test(add.stderr)) {
+      throw new Error(`cannot add the IPv6 multicast route on lo (needs root and iproute2): ${add.stderr.trim() || add.error?.message}`);
+    }
+    try {
+      const r = await receiver('ff01::1234', '::%lo', 'udp6');
+      try {
+        const x = await client.send(multicastSpec('ff01::1234', r.port, { replies: 1 }));
+        assert.equal(x.error, undefined, x.error?.message);
+        assert.equal(r.got.length, 1);
+        assert.equal(received(x)[0].data.toString(), 'ack hello group');
+      } finally {
+        r.close();
+      }
+    } finally {
+      if (added) spawnSync('ip', ['-6', 'route', 'del', 'multicast', 'ff01::/16', 'dev', 'lo', 'table', 'local']);
+    }
+  });
+
+  it('no group member: nothing comes back and the window says so', async () => {
+    const x = await client.send(multicastSpec('239.255.0.2', await freeUdpPort(), { waitMs: 200 }));
+    assert.equal(x.error, undefined, x.error?.message);
+    assert.equal(x.stop, 'wait-elapsed');
+    assert.equal(x.stopDetail, 'no reply within 200 ms');
+  });
+});
