@@ -200,7 +200,53 @@ export interface SocketExchange {
   error?: NetError;
 }
 
-export type Exchange = HttpExchange | SocketExchange;
+export type WsOpcode = 'text' | 'binary' | 'ping' | 'pong' | 'close';
+
+export interface WsFrame {
+  dir: 'sent' | 'received';
+  /** ms since the session started. */
+  at: number;
+  opcode: WsOpcode;
+  data: Buffer;
+  /** Close frames: the code (1000 normal, 1001 going away, ...). */
+  closeCode?: number;
+}
+
+export type WsState = 'connecting' | 'open' | 'closing' | 'closed';
+
+export interface WsHandshake {
+  /** The upgrade request head exactly as it went out. */
+  requestHead: string;
+  status?: number;
+  reason?: string;
+  /** Response headers in wire order. */
+  responseHeaders: HeaderList;
+  /** The negotiated subprotocol, if any. */
+  protocol?: string;
+  /** A non-101 answer's body (first 64 KB). */
+  responseBody?: Buffer;
+}
+
+/** A WebSocket session: the handshake, then every frame both ways. */
+export interface WsExchange {
+  kind: 'ws';
+  id: string;
+  startedAt: number;
+  request: { url: string; host: string; port: number; tls: boolean; target: string; headers: HeaderList; protocols: string[] };
+  handshake: WsHandshake;
+  frames: WsFrame[];
+  state: WsState;
+  closeCode?: number;
+  closeReason?: string;
+  /** Who started the close: the client (us), the server, or an error/abort. */
+  closedBy?: 'client' | 'server' | 'error';
+  timings: Timings;
+  tls?: TlsInfo;
+  connection?: ConnectionInfo;
+  error?: NetError;
+}
+
+export type Exchange = HttpExchange | SocketExchange | WsExchange;
 
 let nextExchange = 1;
 export function newExchangeId(): string {

@@ -196,3 +196,31 @@ export async function startSocat(kind: 'tcp' | 'udp', address: string): Promise<
   if (child.exitCode !== null) throw new Error(`socat (udp) exited at once with code ${child.exitCode}`);
   return { port, dir, stop: stopper(child, dir) };
 }
+
+/** A WebSocket echo server in Debian's python3 with python3-websockets (not a pyenv python). */
+export async function startPythonWsEcho(): Promise<Peer> {
+  const python = '/usr/bin/python3';
+  const dir = tempDir('pyws');
+  const port = await freePort();
+  const script = path.join(dir, 'echo.py');
+  fs.writeFileSync(
+    script,
+    [
+      'import asyncio, sys',
+      'try:',
+      '    import websockets',
+      'except ImportError:',
+      '    sys.exit("python3-websockets is not installed: apt-get install -y python3-websockets")',
+      'async def echo(ws, path=None):',
+      '    async for message in ws:',
+      '        await ws.send(message)',
+      'async def main():',
+      `    async with websockets.serve(echo, "127.0.0.1", ${port}, compression=None):`,
+      '        await asyncio.Future()',
+      'asyncio.run(main())',
+      '',
+    ].join('\n'),
+  );
+  if (!fs.existsSync(python)) throw new Error(`${python} not found: apt-get install -y python3 python3-websockets`);
+  return spawnPeer('python3 websockets echo', python, [script], port, dir);
+}

@@ -1,0 +1,327 @@
+/**
+ * WebSocket sessions over the `ws` package, on a connection NetReq opened itself (so DNS, connect, proxy and
+ * TLS are timed and the certificate is shown like for HTTPS). A session is interactive (send, ping, close
+ * while it is open; events for every frame and state change); `WsClient.send` runs a block's script on one.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import type { HeaderList, WsExchange, WsFrame, WsState } from '../exchange';
+import { newExchangeId } from '../exchange';
+import type { WsRequestSpec } from '../request';
+import { hostPort, openConnection, parseProxy, systemLookup, TlsVerifyError, type ConnectTarget, type LookupFn } from '../transport/connect';
+import { describeError, formatMs, PHASE_WORDS, PhaseError } from '../transport/errors';
+import { Operation } from '../transport/operation';
+
+class Cancelled extends Error {}
+class TimedOut extends Error {}
+
+let nextWsConnection = 1;
+
+export interface WsSessionEvents {
+  frame: [WsFrame];
+  state: [WsState];
+}
+
+/** Close codes in words (RFC 6455 §7.4.1). */
+export const CLOSE_CODES: Record<number, string> = {
+  1000: 'normal closure',
+  1001: 'going away',
+  1002: 'protocol error',
+  1003: 'unsupported data',
+  1005: 'no status received',
+  1006: 'abnormal closure (no close frame)',
+  1007: 'invalid payload data',
+  1008: 'policy violation',
+  1009: 'message too big',
+  1010: 'mandatory extension',
+  1011: 'internal server error',
+  1015: 'TLS handshake failure',
+};
+
+export class WsSession extends EventEmitter<WsSessionEvents> {
+  readonly exchange: WsExchange;
+  private ws?: WebSocket;
+  private readonly t0 = performance.now();
+  private readonly op = new Operation();
+  private closed?: Promise<void>;
+  private resolveClosed?: () => void;
+
+  constructor(
+    private readonly spec: WsRequestSpec,
+    private readonly deps: { lookup?: LookupFn } = {},
+  ) {
+    super();
+    const protocols = spec.headers
+      .filter(([k]) => k.toLowerCase() === 'sec-websocket-protocol')
+      .flatMap(([, v]) => v.split(','))
+      .map((p) => p.trim())
+      .filter(Boolean);
+    this.exchange = {
+      kind: 'ws',
+      id: newExchangeId(),
+      startedAt: Date.now(),
+      request: { url: spec.url, host: spec.host, port: spec.port, tls: spec.tls, target: spec.target, headers: spec.headers, protocols },
+      handshake: { requestHead: '', responseHeaders: [] },
+      frames: [],
+      state: 'connecting',
+      timings: { total: 0 },
+    };
+    this.closed = new Promise((r) => (this.resolveClosed = r));
+  }
+
+  get state(): WsState {
+    return this.exchange.state;
+  }
+
+  /** Connects and does the opening handshake. Never rejects: a failure is in `exchange.error` (state closed). */
+  async open(signal?: AbortSignal): Promise<boolean> {
+    const { spec, exchange: x, op } = this;
+    const where = hostPort(spec.host, spec.port);
+    const timer = setTimeout(() => op.abort(new TimedOut()), spec.options.timeoutMs);
+    const onAbort = () => op.abort(new Cancelled());
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const target: ConnectTarget = {
+        host: spec.host,
+        port: spec.port,
+        tls: spec.tls,
+        servername: spec.servername ?? spec.host,
+        insecure: spec.options.insecure,
+        ca: spec.options.ca,
+        alpn: ['http/1.1'],
+      };
+      if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
+      const c = await openConnection(target, this.deps.lookup ?? systemLookup, op);
+      Object.assign(x.timings, c.timings);
+      x.tls = c.tls;
+      const socket = c.socket;
+      x.connection = {
+        id: nextWsConnection++,
+        reused: false,
+        requestsServed: 1,
+        pooled: false,
+        localAddress: socket.localAddress,
+        localPort: socket.localPort,
+        remoteAddress: socket.remoteAddress,
+        remotePort: socket.remotePort,
+      };
+      op.phase = 'send';
+      const tSend = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of spec.headers) {
+          if (k.toLowerCase() === 'sec-websocket-protocol') continue;
+          headers[k] = headers[k] !== undefined ? `${headers[k]}, ${v}` : v;
+        }
+        const ws = new WebSocket(spec.url, x.request.protocols, {
+          createConnection: () => socket,
+          headers,
+          perMessageDeflate: false,
+          maxPayload: spec.options.maxResponseBytes,
+          followRedirects: false,
+          finishRequest: (req) => {
+            req.end();
+            x.handshake.requestHead = (req as unknown as { _header?: string })._header ?? '';
+            x.timings.requestSent = performance.now() - tSend;
+            op.phase = 'wait';
+          },
+        } as WebSocket.ClientOptions);
+        this.ws = ws;
+        const off = op.onAbort(() => {
+          ws.terminate();
+          reject(op.reason);
+        });
+        ws.once('upgrade', (res: IncomingMessage) => {
+          x.timings.firstByte = performance.now() - tSend - (x.timings.requestSent ?? 0);
+          this.takeResponse(res);
+        });
+        ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+          this.takeResponse(res);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (d: Buffer) => {
+            if (size < 64 * 1024) chunks.push(d);
+            size += d.length;
+          });
+          const done = () => {
+            off();
+            x.handshake.responseBody = Buffer.concat(chunks).subarray(0, 64 * 1024);
+            socket.destroy();
+            reject(new PhaseError('parse', `WebSocket handshake failed: the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd() + ' instead of 101 Switching Protocols', `HTTP_${res.statusCode}`));
+          };
+          res.once('end', done);
+          res.once('error', done);
+          res.once('close', done);
+        });
+        ws.once('open', () => {
+          off();
+          x.handshake.protocol = ws.protocol || undefined;
+          this.wire(ws);
+          this.setState('open');
+          resolve();
+        });
+        ws.once('error', (err) => {
+          off();
+          reject(err);
+        });
+      });
+      return true;
+    } catch (err) {
+      x.error = this.failure(err, where);
+      if (err instanceof TlsVerifyError) {
+        x.tls = err.tls;
+        Object.assign(x.timings, err.timings);
+      }
+      x.closedBy = 'error';
+      this.ws?.terminate();
+      this.setState('closed');
+      return false;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  sendText(text: string): void {
+    this.send(Buffer.from(text, 'utf8'), 'text');
+  }
+
+  sendBinary(data: Buffer): void {
+    this.send(data, 'binary');
+  }
+
+  ping(data: Buffer = Buffer.alloc(0)): void {
+    this.requireOpen('ping');
+    this.ws!.ping(data);
+    this.record('sent', 'ping', data);
+  }
+
+  /** Starts the closing handshake; resolves when the session is closed (bounded by `waitMs`, then the socket is cut). */
+  async close(code = 1000, reason = '', waitMs = 2000): Promise<void> {
+    if (this.exchange.state === 'open') {
+      this.exchange.closedBy ??= 'client';
+      this.setState('closing');
+      this.ws!.close(code, reason);
+      this.record('sent', 'close', Buffer.from(reason), code);
+    }
+    if (this.exchange.state === 'closed') return;
+    const timer = setTimeout(() => this.ws?.terminate(), waitMs);
+    await this.closed;
+    clearTimeout(timer);
+  }
+
+  /** Resolves when the session has closed, whoever closed it. */
+  whenClosed(): Promise<void> {
+    return this.closed!;
+  }
+
+  private send(data: Buffer, opcode: 'text' | 'binary'): void {
+    this.requireOpen(`send a ${opcode} message`);
+    this.ws!.send(data, { binary: opcode === 'binary' });
+    this.record('sent', opcode, data);
+  }
+
+  private requireOpen(what: string): void {
+    if (this.exchange.state !== 'open') throw new Error(`Cannot ${what}: the WebSocket is ${this.exchange.state}`);
+  }
+
+  private takeResponse(res: IncomingMessage): void {
+    const h = this.exchange.handshake;
+    h.status = res.statusCode;
+    h.reason = res.statusMessage;
+    const raw = res.rawHeaders;
+    const list: HeaderList = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i], raw[i + 1]]);
+    h.responseHeaders = list;
+  }
+
+  private wire(ws: WebSocket): void {
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      this.record('received', isBinary ? 'binary' : 'text', buf);
+    });
+    ws.on('ping', (d: Buffer) => this.record('received', 'ping', d));
+    ws.on('pong', (d: Buffer) => this.record('received', 'pong', d));
+    ws.on('error', (err: Error) => {
+      if (!this.exchange.error) this.exchange.error = describeError(err, 'receive', hostPort(this.spec.host, this.spec.port));
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      const x = this.exchange;
+      x.closeCode = code;
+      x.closeReason = reason.toString('utf8');
+      if (x.state === 'open') {
+        x.closedBy = code === 1006 ? 'error' : 'server';
+        this.record('received', 'close', reason, code);
+      } else if (x.state === 'closing' && code !== 1006) {
+        this.record('received', 'close', reason, code);
+      }
+      this.setState('closed');
+    });
+  }
+
+  private record(dir: 'sent' | 'received', opcode: WsFrame['opcode'], data: Buffer, closeCode?: number): void {
+    const frame: WsFrame = { dir, at: performance.now() - this.t0, opcode, data, closeCode };
+    this.exchange.frames.push(frame);
+    this.emit('frame', frame);
+  }
+
+  private setState(state: WsState): void {
+    if (this.exchange.state === state) return;
+    this.exchange.state = state;
+    if (state === 'closed') {
+      this.exchange.timings.total = performance.now() - this.t0;
+      this.resolveClosed?.();
+    }
+    this.emit('state', state);
+  }
+
+  private failure(err: unknown, where: string) {
+    const phase = this.op.phase;
+    if (err instanceof TimedOut) {
+      const detail = phase === 'wait' ? `: the upgrade request was sent but ${where} did not answer` : phase === 'connect' || phase === 'tls' ? ` (no answer from ${where})` : '';
+      return { phase, code: 'ETIMEDOUT', message: `Timed out after ${formatMs(this.spec.options.timeoutMs)} during ${PHASE_WORDS[phase]}${detail}` };
+    }
+    if (err instanceof Cancelled) return { phase: 'cancelled' as const, message: `Cancelled during ${PHASE_WORDS[phase]}` };
+    if (err instanceof PhaseError) return err.toNetError();
+    const e = err as Error;
+    if (/^(Invalid|Server sent|Unexpected)/.test(e?.message ?? '')) return { phase: 'parse' as const, message: `WebSocket handshake failed: ${e.message}` };
+    return describeError(err, phase, where);
+  }
+}
+
+/** Runs a WS block: handshake, each message (with its pause), `waitMs` for replies, then a normal close. */
+export class WsClient {
+  constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
+
+  async send(spec: WsRequestSpec, opts: { signal?: AbortSignal } = {}): Promise<WsExchange> {
+    const session = new WsSession(spec, this.deps);
+    if (!(await session.open(opts.signal))) return session.exchange;
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        const stop = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        opts.signal?.addEventListener('abort', stop, { once: true });
+        session.whenClosed().then(stop);
+      });
+    for (const m of spec.messages) {
+      if (m.pauseMs) await sleep(m.pauseMs);
+      if (session.state !== 'open' || opts.signal?.aborted) break;
+      if (m.type === 'text') session.sendText(m.data.toString('utf8'));
+      else session.sendBinary(m.data);
+    }
+    if (session.state === 'open' && !opts.signal?.aborted) await sleep(spec.waitMs);
+    await session.close(1000, '', 2000);
+    return session.exchange;
+  }
+}
+
+export function describeClose(code: number | undefined, reason: string | undefined): string {
+  if (code === undefined) return 'not closed';
+  const words = CLOSE_CODES[code] ?? (code >= 4000 ? 'application-defined' : 'unknown');
+  return `${code} ${words}${reason ? `: ${reason}` : ''}`;
+}

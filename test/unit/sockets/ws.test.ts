@@ -1,0 +1,103 @@
+import { strict as assert } from 'node:assert';
+import { WsClient, WsSession, describeClose } from '../../../src/core/sockets/ws';
+import { startPythonWsEcho, type Peer } from '../../support/peers';
+import { rawServer } from '../../support/servers';
+import { startWsServer, text, wsSpec, type WsTestServer } from '../../support/ws';
+
+const frames = (x: { frames: Array<{ dir: string; opcode: string; data: Buffer; closeCode?: number }> }) =>
+  x.frames.map((f) => `${f.dir === 'sent' ? '>' : '<'} ${f.opcode}${f.closeCode ? ` ${f.closeCode}` : ''} ${f.data.toString()}`.trimEnd());
+
+describe('WebSocket sessions', function () {
+  this.timeout(20_000);
+  const client = new WsClient();
+  let server: WsTestServer;
+  let py: Peer;
+
+  before(async () => {
+    server = await startWsServer();
+    py = await startPythonWsEcho();
+  });
+  after(async () => {
+    await server.close();
+    await py.stop();
+  });
+
+  it('echo through python3-websockets: handshake, text and binary messages, normal close', async () => {
+    const x = await client.send(wsSpec(py.port, { messages: [text('hello'), { type: 'binary', data: Buffer.from([1, 2, 3]) }] }));
+    assert.equal(x.error, undefined, x.error?.message);
+    assert.equal(x.handshake.status, 101);
+    assert.match(x.handshake.requestHead, /^GET \/ HTTP\/1\.1\r\n[\s\S]*Sec-WebSocket-Key: [\s\S]*Upgrade: websocket\r\n/i);
+    assert.deepEqual(frames(x).slice(0, 4), ['> text hello', '> binary \u0001\u0002\u0003', '< text hello', '< binary \u0001\u0002\u0003']);
+    assert.equal(x.state, 'closed');
+    assert.equal(x.closeCode, 1000);
+    assert.equal(x.closedBy, 'client');
+    assert.ok(x.timings.tcpConnect! >= 0 && x.timings.firstByte! >= 0);
+  });
+
+  it('sends handshake headers and subprotocols from the block and shows the negotiated one', async () => {
+    const x = await client.send(wsSpec(server.port, { target: '/chat?x=1', headers: [['Sec-WebSocket-Protocol', 'chat, superchat'], ['Authorization', 'Bearer t0k3n'], ['Origin', 'http://local.test']] }));
+    assert.equal(x.error, undefined, x.error?.message);
+    assert.equal(x.handshake.protocol, 'chat');
+    const seen = server.handshakes[server.handshakes.length - 1];
+    assert.equal(seen.authorization, 'Bearer t0k3n');
+    assert.equal(seen.origin, 'http://local.test');
+    assert.match(String(seen['sec-websocket-protocol']), /^chat, ?superchat$/); // ws writes the list without the space
+    assert.ok(x.handshake.responseHeaders.some(([k, v]) => k.toLowerCase() === 'sec-websocket-protocol' && v === 'chat'));
+  });
+
+  it('records a server ping (answered with a pong automatically) and a server-initiated close with code and reason', async () => {
+    const x = await client.send(wsSpec(server.port, { messages: [text('ping-me'), { ...text('close-me'), pauseMs: 100 }], waitMs: 2000 }));
+    assert.deepEqual(frames(x), ['> text ping-me', '< ping are you there', '> text close-me', '< close 4001 bye']);
+    assert.equal(x.closedBy, 'server');
+    assert.equal(describeClose(x.closeCode, x.closeReason), '4001 application-defined: bye');
+    assert.ok(x.timings.total < 1500, 'a server close ends the wait early');
+  });
+
+  it('an interactive session: send while open, ping, close with a code; states in order', async () => {
+    const s = new WsSession(wsSpec(server.port));
+    const states: string[] = [];
+    s.on('state', (st) => states.push(st));
+    const got = new Promise<string>((resolve) => s.on('frame', (f) => f.dir === 'received' && f.opcode === 'text' && resolve(f.data.toString())));
+    assert.equal(await s.open(), true);
+    s.sendText('typed by hand');
+    assert.equal(await got, 'typed by hand');
+    s.ping(Buffer.from('p'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(s.exchange.frames.some((f) => f.opcode === 'pong' && f.data.toString() === 'p'));
+    await s.close(1001, 'leaving');
+    assert.deepEqual(states, ['open', 'closing', 'closed']);
+    assert.equal(s.exchange.closeCode, 1001);
+    assert.throws(() => s.sendText('late'), /Cannot send a text message: the WebSocket is closed/);
+  });
+
+  it('explains an invalid handshake answer and keeps the response', async () => {
+    const srv = await rawServer((sock) => sock.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nno socket'));
+    try {
+      const x = await client.send(wsSpec(srv.port));
+      assert.equal(x.error?.phase, 'parse');
+      assert.equal(x.error?.message, 'WebSocket handshake failed: the server answered 404 Not Found instead of 101 Switching Protocols');
+      assert.equal(x.handshake.responseBody?.toString(), 'no socket');
+      assert.equal(x.state, 'closed');
+    } finally {
+      await srv.close();
+    }
+    const bad = await rawServer((sock) => sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: wrong\r\n\r\n'));
+    try {
+      const x = await client.send(wsSpec(bad.port));
+      assert.equal(x.error?.message, 'WebSocket handshake failed: Invalid Sec-WebSocket-Accept header');
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('times out a handshake nobody answers, naming the phase', async () => {
+    const silent = await rawServer(() => undefined);
+    try {
+      const x = await client.send(wsSpec(silent.port, {}, { timeoutMs: 300 }));
+      assert.equal(x.error?.phase, 'wait');
+      assert.match(x.error!.message, /Timed out after 300 ms .*the upgrade request was sent but 127\.0\.0\.1:\d+ did not answer/);
+    } finally {
+      await silent.close();
+    }
+  });
+});
