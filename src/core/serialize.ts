@@ -2,7 +2,7 @@
  * A JSON-safe view of an Exchange, shared by the CLI's --json output and the webview messages.
  * Buffers become base64 (with a byte count), so nothing from the network is ever interpreted as markup.
  */
-import type { HttpExchange, HttpRequestRecord, HttpResponseRecord } from './exchange';
+import type { Exchange, HttpExchange, HttpRequestRecord, HttpResponseRecord, SocketExchange, TranscriptEntry, WsExchange, WsFrame } from './exchange';
 
 export interface BytesJson {
   base64: string;
@@ -43,4 +43,31 @@ export function exchangeToJson(x: HttpExchange, bodyLimit = Infinity): ExchangeJ
       body: bytesJson(response.body, bodyLimit),
     },
   };
+}
+
+export type TranscriptEntryJson = Omit<TranscriptEntry, 'data'> & { data: BytesJson };
+export type SocketExchangeJson = Omit<SocketExchange, 'transcript'> & { transcript: TranscriptEntryJson[] };
+export type WsFrameJson = Omit<WsFrame, 'data'> & { data: BytesJson };
+export type WsExchangeJson = Omit<WsExchange, 'frames' | 'handshake'> & {
+  frames: WsFrameJson[];
+  handshake: Omit<WsExchange['handshake'], 'responseBody'> & { responseBody?: BytesJson };
+};
+export type AnyExchangeJson = HttpExchangeJson | SocketExchangeJson | WsExchangeJson;
+
+/** Any exchange as JSON; `dataLimit` caps each chunk / frame carried (the CLI passes Infinity). */
+export function anyExchangeToJson(x: Exchange, dataLimit = Infinity): AnyExchangeJson {
+  switch (x.kind) {
+    case 'http':
+      return exchangeToJson(x, dataLimit);
+    case 'socket':
+      return { ...x, transcript: x.transcript.map((e) => ({ ...e, data: bytesJson(e.data, dataLimit) })) };
+    case 'ws': {
+      const { responseBody, ...handshake } = x.handshake;
+      return {
+        ...x,
+        handshake: { ...handshake, responseBody: responseBody && bytesJson(responseBody, dataLimit) },
+        frames: x.frames.map((f) => ({ ...f, data: bytesJson(f.data, dataLimit) })),
+      };
+    }
+  }
 }
