@@ -224,3 +224,31 @@ export async function startPythonWsEcho(): Promise<Peer> {
   if (!fs.existsSync(python)) throw new Error(`${python} not found: apt-get install -y python3 python3-websockets`);
   return spawnPeer('python3 websockets echo', python, [script], port, dir);
 }
+
+/** squid as a forward proxy on 127.0.0.1, allowing CONNECT to any port from localhost, caching nothing. */
+export async function startSquid(): Promise<Peer> {
+  const squid = requireBinary('squid', 'squid');
+  const dir = tempDir('squid');
+  const port = await freePort();
+  const conf = path.join(dir, 'squid.conf');
+  fs.writeFileSync(
+    conf,
+    [
+      `http_port 127.0.0.1:${port}`,
+      'acl localhost src 127.0.0.1/32 ::1',
+      'http_access allow localhost',
+      'http_access deny all',
+      'cache deny all',
+      'cache_mem 8 MB',
+      `pid_filename ${dir}/squid.pid`,
+      `cache_log ${dir}/cache.log`,
+      'access_log none',
+      'cache_store_log none',
+      `coredump_dir ${dir}`,
+      'shutdown_lifetime 0 seconds',
+      'dns_v4_first on',
+      '',
+    ].join('\n'),
+  );
+  return spawnPeer('squid', squid, ['-N', '-f', conf], port, dir);
+}

@@ -92,6 +92,7 @@ export class TcpClient {
           idleTimer = setTimeout(() => finish('idle', `${formatMs(spec.idleMs)} of silence after the last byte`), spec.idleMs);
         };
         socket.on('data', onData);
+        socket.resume(); // a proxy tunnel may hand the socket over paused, with early bytes in front
         socket.once('end', () => finish('peer-closed', 'the server closed the connection'));
         socket.once('close', () => finish('peer-closed', 'the connection closed'));
         socket.once('error', (err) => finish('error', 'error', err));

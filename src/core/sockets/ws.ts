@@ -116,7 +116,10 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
           headers[k] = headers[k] !== undefined ? `${headers[k]}, ${v}` : v;
         }
         const ws = new WebSocket(spec.url, x.request.protocols, {
-          createConnection: () => socket,
+          createConnection: () => {
+            setImmediate(() => socket.resume()); // after http has attached its listeners (a proxy tunnel may hold it paused)
+            return socket;
+          },
           headers,
           perMessageDeflate: false,
           maxPayload: spec.options.maxResponseBytes,

@@ -185,10 +185,13 @@ function connectTunnel(socket: net.Socket, target: ConnectTarget, op: Operation)
       if (status < 200 || status > 299) {
         return done(new PhaseError('proxy', `Proxy ${proxy} refused the tunnel to ${authority}: ${status} ${m[2]}`.trim(), `PROXY_${status}`));
       }
-      // Hold the stream until the new owner listens; bytes the target already sent go back in front.
-      socket.pause();
+      // Bytes the target already sent (a server that speaks first, like QOTD) go back in front, and the
+      // stream is held until the new owner listens and calls resume().
       const rest = head.subarray(end + 4);
-      if (rest.length > 0) socket.unshift(rest);
+      if (rest.length > 0) {
+        socket.pause();
+        socket.unshift(rest);
+      }
       done();
     };
     const onError = (e: Error) => done(e);
