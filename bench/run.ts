@@ -10,20 +10,12 @@ import { HttpClient } from '../src/core/http/client';
 import { parseNetreq } from '../src/core/netreq';
 import { ConnectionPool } from '../src/core/transport/pool';
 import { startNginx, type Peer } from '../test/support/peers';
+import { socketRows, type Row } from './sockets';
 import { httpSpec } from '../test/support/servers';
 
 const REQUESTS = 2000;
 const ROUNDS = 7;
 const BODY_MB = 50;
-
-interface Row {
-  what: string;
-  netreq: string;
-  peer: string;
-  ratio: string;
-  target: string;
-  verdict: string;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -153,6 +145,7 @@ async function main(): Promise<void> {
     await nginx?.stop();
     fs.rmSync(bigPath, { force: true });
   }
+  rows.push(...(await socketRows()));
   writeResults(rows);
 }
 

@@ -189,6 +189,8 @@ export interface SocketExchange {
   transcript: TranscriptEntry[];
   sentBytes: number;
   receivedBytes: number;
+  /** Received bytes past the capture limit (maxResponseBytes): counted in receivedBytes, not kept in the transcript. */
+  uncapturedBytes?: number;
   stop: StopReason;
   /** The stop reason in words ("the server closed the connection", "1 s of silence"...). */
   stopDetail: string;

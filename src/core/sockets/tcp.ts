@@ -52,6 +52,7 @@ export class TcpClient {
       alpn: [],
     };
     let tFirst = 0;
+    let tLast = 0;
     try {
       if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
       const c = await openConnection(target, this.deps.lookup ?? systemLookup, op);
@@ -62,6 +63,7 @@ export class TcpClient {
       const stop = await new Promise<{ reason: StopReason; detail: string; err?: unknown }>((resolve) => {
         let idleTimer: NodeJS.Timeout | undefined;
         let tail = Buffer.alloc(0);
+        let captured = 0;
         let settled = false;
         const finish = (reason: StopReason, detail: string, err?: unknown) => {
           if (settled) return;
@@ -71,13 +73,23 @@ export class TcpClient {
           socket.off('data', onData);
           resolve({ reason, detail, err });
         };
+        const checkIdle = () => {
+          const silent = performance.now() - tLast;
+          if (silent >= spec.idleMs - 1) finish('idle', `${formatMs(spec.idleMs)} of silence after the last byte`);
+          else idleTimer = setTimeout(checkIdle, spec.idleMs - silent);
+        };
         const onData = (chunk: Buffer) => {
           const now = performance.now();
           if (!tFirst) tFirst = now;
+          tLast = now;
           op.phase = 'receive';
           const room = spec.maxBytes - x.receivedBytes;
           const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-          x.transcript.push({ dir: 'received', at: now - t0, data: part });
+          // Memory stays bounded: past maxResponseBytes the bytes are counted, not kept.
+          const keep = Math.max(0, Math.min(part.length, spec.options.maxResponseBytes - captured));
+          if (keep > 0) x.transcript.push({ dir: 'received', at: now - t0, data: keep === part.length ? part : part.subarray(0, keep) });
+          if (keep < part.length) x.uncapturedBytes = (x.uncapturedBytes ?? 0) + part.length - keep;
+          captured += keep;
           x.receivedBytes += part.length;
           if (x.receivedBytes >= spec.maxBytes) return finish('max-bytes', `reached # @max-bytes (${spec.maxBytes} bytes)`);
           if (spec.readUntil && spec.readUntil.length > 0) {
@@ -88,8 +100,8 @@ export class TcpClient {
           if (spec.service === 'echo' && x.receivedBytes >= spec.payload.length && spec.payload.length > 0) {
             return finish('echo-complete', `all ${spec.payload.length} bytes came back`);
           }
-          clearTimeout(idleTimer);
-          idleTimer = setTimeout(() => finish('idle', `${formatMs(spec.idleMs)} of silence after the last byte`), spec.idleMs);
+          // One lazily re-armed timer instead of a new one per chunk (bulk transfers bring thousands).
+          if (!idleTimer) idleTimer = setTimeout(checkIdle, spec.idleMs);
         };
         socket.on('data', onData);
         socket.resume(); // a proxy tunnel may hand the socket over paused, with early bytes in front
@@ -132,8 +144,7 @@ export class TcpClient {
       if (tFirst) {
         const connect = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.proxyTunnel ?? 0) + (x.timings.tlsHandshake ?? 0);
         x.timings.firstByte = tFirst - t0 - connect - (x.timings.requestSent ?? 0);
-        const last = [...x.transcript].reverse().find((e) => e.dir === 'received');
-        x.timings.download = last ? last.at - (tFirst - t0) : 0;
+        x.timings.download = tLast - tFirst;
       }
       x.timings.total = end - t0;
       if (spec.service === 'echo') x.echoMatches = Buffer.concat(x.transcript.filter((e) => e.dir === 'received').map((e) => e.data)).equals(spec.payload);

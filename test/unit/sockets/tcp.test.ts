@@ -75,6 +75,16 @@ describe('TCP / TLS sessions against real peers (socat, openssl s_server)', func
     }
   });
 
+  it('keeps at most maxResponseBytes in the transcript and counts the rest', async () => {
+    const payload = Buffer.alloc(3 * 1024 * 1024, 0x41);
+    const x = await client.send(tcpSpec(echo.port, { payload, halfClose: true, maxBytes: 10 * 1024 * 1024, idleMs: 5000 }, { maxResponseBytes: 1024 * 1024 }));
+    assert.equal(x.error, undefined, x.error?.message);
+    assert.equal(x.stop, 'peer-closed');
+    assert.equal(x.receivedBytes, payload.length);
+    assert.equal(text(x, 'received').length, 1024 * 1024);
+    assert.equal(x.uncapturedBytes, 2 * 1024 * 1024);
+  });
+
   it('# @half-close sends FIN after the payload (cat then finishes and the peer closes)', async () => {
     const x = await client.send(tcpSpec(echo.port, { payload: Buffer.from('bye'), halfClose: true, idleMs: 5000 }));
     assert.equal(x.stop, 'peer-closed');
