@@ -1,0 +1,120 @@
+/**
+ * The multicast listener: joins a group on an interface (IPv4 or IPv6), shares the port with other listeners
+ * (address reuse), reports every datagram with time, sender, size and bytes, keeps counts and a rate, and
+ * leaves the group when stopped.
+ */
+import * as dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
+import { hostPort } from '../transport/connect';
+
+export interface ListenerOptions {
+  group: string;
+  port: number;
+  /** Local interface address to join on (IPv4 address, or `::%lo` style for IPv6). Undefined = the OS default. */
+  interface?: string;
+}
+
+export interface Datagram {
+  /** Epoch ms. */
+  at: number;
+  from: string;
+  size: number;
+  data: Buffer;
+}
+
+export interface ListenerStats {
+  datagrams: number;
+  bytes: number;
+  /** Datagrams per second over the last few seconds. */
+  rate: number;
+  startedAt: number;
+}
+
+export interface ListenerEvents {
+  datagram: [Datagram];
+  error: [Error];
+}
+
+export function isMulticast(address: string): boolean {
+  if (net.isIPv4(address)) {
+    const first = Number(address.split('.')[0]);
+    return first >= 224 && first <= 239;
+  }
+  return net.isIPv6(address) && /^ff/i.test(address);
+}
+
+export class MulticastListener extends EventEmitter<ListenerEvents> {
+  private socket?: dgram.Socket;
+  private readonly window: number[] = [];
+  readonly stats: ListenerStats = { datagrams: 0, bytes: 0, rate: 0, startedAt: 0 };
+
+  constructor(readonly options: ListenerOptions) {
+    super();
+  }
+
+  get label(): string {
+    return `${hostPort(this.options.group, this.options.port)}${this.options.interface ? ` on ${this.options.interface}` : ''}`;
+  }
+
+  /** Binds and joins. Rejects with a sentence a person can act on. */
+  async start(): Promise<void> {
+    const { group, port } = this.options;
+    if (!isMulticast(group)) throw new Error(`${group} is not a multicast group: use 224.0.0.0/4 (e.g. 239.255.0.1) or ff00::/8 (e.g. ff01::1234)`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`Port ${port} is out of range: valid ports are 1–65535`);
+    const v6 = net.isIPv6(group);
+    const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true });
+    this.socket = s;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(port, () => {
+        s.off('error', reject);
+        resolve();
+      });
+    }).catch((err: NodeJS.ErrnoException) => {
+      this.socket = undefined;
+      s.close();
+      throw new Error(err.code === 'EACCES' ? `Port ${port} needs privileges: use a port above 1023` : `Cannot listen on port ${port}: ${err.message}`, { cause: err });
+    });
+    try {
+      s.addMembership(group, this.options.interface);
+    } catch (err) {
+      s.close();
+      this.socket = undefined;
+      const e = err as NodeJS.ErrnoException;
+      const hint = v6 && !this.options.interface ? ' (IPv6 groups need an interface, e.g. ::%lo or ::%eth0)' : e.code === 'ENODEV' || e.code === 'EADDRNOTAVAIL' ? ` (is ${this.options.interface ?? 'the default interface'} an address of this machine with a multicast route?)` : '';
+      throw new Error(`Cannot join ${group}${this.options.interface ? ` on ${this.options.interface}` : ''}: ${e.message}${hint}`, { cause: err });
+    }
+    this.stats.startedAt = Date.now();
+    s.on('message', (msg, rinfo) => {
+      const at = Date.now();
+      this.stats.datagrams++;
+      this.stats.bytes += msg.length;
+      this.window.push(at);
+      while (this.window.length > 0 && at - this.window[0] > 5000) this.window.shift();
+      this.emit('datagram', { at, from: hostPort(rinfo.address, rinfo.port), size: msg.length, data: msg });
+    });
+    s.on('error', (err) => this.emit('error', err));
+  }
+
+  /** Datagrams per second over the last 5 s (or since start). */
+  rate(now = Date.now()): number {
+    while (this.window.length > 0 && now - this.window[0] > 5000) this.window.shift();
+    const span = Math.min(5000, Math.max(1, now - this.stats.startedAt));
+    this.stats.rate = (this.window.length * 1000) / span;
+    return this.stats.rate;
+  }
+
+  /** Leaves the group and frees the port. */
+  async stop(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (!s) return;
+    try {
+      s.dropMembership(this.options.group, this.options.interface);
+    } catch {
+      /* the socket may already be unusable; closing frees it either way */
+    }
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
