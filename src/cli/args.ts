@@ -16,7 +16,15 @@ export interface RunArgs {
   cacert: string[];
 }
 
-export type CliArgs = RunArgs | { command: 'help' } | { command: 'version' };
+export interface DemoArgs {
+  command: 'demo-servers';
+  host?: string;
+  httpPort?: number;
+  httpsPort?: number;
+  certDir?: string;
+}
+
+export type CliArgs = RunArgs | DemoArgs | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -24,6 +32,7 @@ export const USAGE = `netreq — send the requests in a .netreq file (the same e
 
 Usage:
   netreq run FILE [options]     send the file's requests in order (or the one chosen)
+  netreq demo-servers [options] run the local demo servers the examples use, until Ctrl+C
   netreq --help | --version
 
 Options for run:
@@ -40,13 +49,21 @@ Options for run:
   --no-pool         a fresh connection for every request
   -v, --verbose     also print the exact request bytes and the TLS certificate chain
 
-Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).`;
+Options for demo-servers (HTTP and HTTPS with a self-signed certificate; routes listed at /):
+  --host H          address to listen on (default 127.0.0.1, loopback only)
+  --http-port P     HTTP port (default 8080; 0: any free port)
+  --https-port P    HTTPS port (default 8443; 0: any free port)
+  --cert-dir D      where the HTTPS certificate is made and kept (default ~/.cache/netreq/demo)
+
+Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).
+demo-servers: 0 stopped with Ctrl+C (SIGINT) or SIGTERM, 1 could not start (the message says why), 2 bad options.`;
 
 export function parseArgs(argv: string[]): CliArgs {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return { command: 'help' };
   if (argv.includes('--version') || argv.includes('-V')) return { command: 'version' };
   const [command, ...rest] = argv;
-  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE' or 'netreq --help'`);
+  if (command === 'demo-servers') return parseDemoArgs(rest);
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -111,5 +128,40 @@ export function parseArgs(argv: string[]): CliArgs {
   }
   if (!out.file) throw new UsageError('which file? usage: netreq run FILE [options]');
   if (out.name !== undefined && out.line !== undefined) throw new UsageError('use --name or --line, not both');
+  return out;
+}
+
+function portValue(option: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`${option} takes a port number 0–65535 (0: any free port), not '${v}'`);
+  return n;
+}
+
+function parseDemoArgs(rest: string[]): DemoArgs {
+  const out: DemoArgs = { command: 'demo-servers' };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--host':
+        out.host = value();
+        break;
+      case '--http-port':
+        out.httpPort = portValue(a, value());
+        break;
+      case '--https-port':
+        out.httpsPort = portValue(a, value());
+        break;
+      case '--cert-dir':
+        out.certDir = value();
+        break;
+      default:
+        throw new UsageError(a.startsWith('-') ? `unknown option '${a}' for demo-servers (see 'netreq --help')` : `demo-servers takes no file ('${a}')`);
+    }
+  }
   return out;
 }

@@ -10,7 +10,8 @@ import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/serialize';
 import { ConnectionPool } from '../core/transport/pool';
-import { USAGE, UsageError, parseArgs, type RunArgs } from './args';
+import { DemoServerError, startDemoServers } from '../core/demo';
+import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatExchange } from './format';
 import { loadEnvironments } from './settings';
 
@@ -21,6 +22,8 @@ export interface Io {
   err: (s: string) => void;
   color: boolean;
   env: Record<string, string | undefined>;
+  /** demo-servers: resolves (with what stopped it) when the servers should stop. Default: SIGINT or SIGTERM. */
+  untilStopped?: () => Promise<string>;
 }
 
 export function version(): string {
@@ -56,7 +59,46 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.out(version());
     return 0;
   }
+  if (args.command === 'demo-servers') return demoServers(args, io);
   return run(args, io);
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one while stopping ends the process at once. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const first = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', first);
+      process.off('SIGTERM', first);
+      const force = () => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve(signal);
+    };
+    process.on('SIGINT', first);
+    process.on('SIGTERM', first);
+  });
+}
+
+async function demoServers(args: DemoArgs, io: Io): Promise<number> {
+  let demo;
+  try {
+    demo = await startDemoServers({ host: args.host, httpPort: args.httpPort, httpsPort: args.httpsPort, certDir: args.certDir, log: (line) => io.err(`netreq: ${line}`) });
+  } catch (e) {
+    if (e instanceof DemoServerError) {
+      io.err(`netreq: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  io.out('NetReq demo servers:');
+  for (const s of demo.servers) io.out(`  ${s.name.padEnd(6)} ${s.url}`);
+  const cert = demo.servers.find((s) => s.certFile)?.certFile;
+  if (cert) io.out(`The HTTPS certificate is self-signed: trust it with --cacert ${cert} (or netreq.tls.caFiles), or use # @insecure.`);
+  io.out('Routes: / lists them. Press Ctrl+C to stop.');
+  const why = await (io.untilStopped ?? untilSignal)();
+  await demo.stop();
+  io.out(`Demo servers stopped (${why}).`);
+  return 0;
 }
 
 async function run(args: RunArgs, io: Io): Promise<number> {

@@ -202,6 +202,10 @@ async function route(ctx: RouteContext, req: http.IncomingMessage, res: http.Ser
   // Every route but /post ignores a request body; drain it so keep-alive stays in step.
   if (p !== '/post') req.resume();
   let m: RegExpExecArray | null;
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+    res.shouldKeepAlive = false;
+    return send(res, 400, 'text/plain; charset=utf-8', 'HTTP/1.1 requests need a Host header (RFC 9112, section 3.2); HTTP/1.0 ones do not\n', { Connection: 'close' });
+  }
   if (p === '/' || p === '/index.html') return send(res, 200, 'text/html; charset=utf-8', homePage(ctx, req.headers.host));
   if (p === '/json')
     return sendJson(res, 200, {
