@@ -1,5 +1,6 @@
 /** Human-readable rendering of an exchange for the terminal. Network bytes never reach the terminal raw. */
-import type { HttpExchange, Timings } from '../core/exchange';
+import type { HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
+import { describeClose } from '../core/sockets/ws';
 import { formatBytes } from '../shared/format';
 
 export interface Style {
@@ -82,8 +83,7 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));
   if (x.tls) {
     const t = x.tls;
-    const verdict = t.authorized ? style.green('verified') : t.verify ? style.red(`not verified: ${t.authorizationError}`) : style.yellow(`not verified (@insecure): ${t.authorizationError}`);
-    out.push(style.dim(`tls     ${t.protocol} · ${t.cipher}${t.alpn ? ` · alpn ${t.alpn}` : ''} · `) + verdict);
+    out.push(tlsLine(t, style));
     if (verbose) {
       for (const c of t.chain) {
         out.push(style.dim(`  cert  ${safeText(c.subject)}  issuer ${safeText(c.issuer)}`));
@@ -94,4 +94,73 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
   }
   if (x.connection?.retried) out.push(style.dim(`note    ${x.connection.retried}`));
   return out.join('\n');
+}
+
+/** Text of a chunk for the terminal: printable as is, control characters as \xNN, CR LF as ␍␊ + newline. */
+export function chunkText(data: Buffer): string {
+  // eslint-disable-next-line no-control-regex
+  return data.toString('latin1').replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '␊\n' : c === '\r' ? '␍' : c === '\t' ? '␉' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+export function hexDump(data: Buffer, max = 4096): string {
+  const lines: string[] = [];
+  for (let off = 0; off < Math.min(data.length, max); off += 16) {
+    const row = data.subarray(off, off + 16);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    const ascii = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${off.toString(16).padStart(8, '0')}  ${hex.padEnd(47)}  ${ascii}`);
+  }
+  if (data.length > max) lines.push(`… ${data.length - max} more bytes`);
+  return lines.join('\n');
+}
+
+function indent(s: string, by = '    '): string {
+  return s
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+export function formatSocketExchange(x: SocketExchange, header: string, style: Style, verbose: boolean): string {
+  const out: string[] = [style.bold(header), style.cyan(`${x.request.protocol.toUpperCase()} ${x.request.target}`)];
+  for (const e of x.transcript) {
+    const arrow = e.dir === 'sent' ? style.cyan('→') : style.green('←');
+    out.push(`${arrow} ${style.dim(`${ms(e.at).padStart(9)}  ${formatBytes(e.data.length).padStart(8)}${e.peer ? `  ${e.peer}` : ''}`)}`);
+    out.push(indent(chunkText(e.data)));
+    if (verbose) out.push(style.dim(indent(hexDump(e.data))));
+  }
+  const chunks = (d: 'sent' | 'received') => x.transcript.filter((e) => e.dir === d).length;
+  out.push(style.dim(`sent ${formatBytes(x.sentBytes)} in ${chunks('sent')} · received ${formatBytes(x.receivedBytes)} in ${chunks('received')} · stopped: ${x.stopDetail}`));
+  if (x.uncapturedBytes) out.push(style.yellow(`[the transcript keeps the first ${formatBytes(x.receivedBytes - x.uncapturedBytes)}; ${formatBytes(x.uncapturedBytes)} more were counted, not kept]`));
+  if (x.echoMatches !== undefined) out.push(x.echoMatches ? style.green('echo: what came back equals what was sent ✓') : style.red('echo: what came back differs from what was sent ✗'));
+  if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
+  out.push(style.dim(`timing  ${timingLine(x.timings)}`));
+  if (x.tls) out.push(tlsLine(x.tls, style));
+  return out.join('\n');
+}
+
+export function formatWsExchange(x: WsExchange, header: string, style: Style, verbose: boolean): string {
+  const out: string[] = [style.bold(header), style.cyan(`WS ${x.request.url}`)];
+  const h = x.handshake;
+  if (verbose && h.requestHead) out.push(style.dim(indent(safeText(h.requestHead).trimEnd())));
+  if (h.status !== undefined) {
+    out.push(`${h.status === 101 ? style.green(`${h.status} ${safeText(h.reason ?? '')}`) : style.red(`${h.status} ${safeText(h.reason ?? '')}`)}${h.protocol ? style.dim(`  subprotocol ${safeText(h.protocol)}`) : ''}`);
+    if (verbose) for (const [k, v] of h.responseHeaders) out.push(style.dim(`    ${safeText(k)}: ${safeText(v)}`));
+  }
+  for (const f of x.frames) {
+    const arrow = f.dir === 'sent' ? style.cyan('→') : style.green('←');
+    const body = f.opcode === 'binary' ? hexDump(f.data, 256) : f.opcode === 'close' ? `${f.closeCode ?? ''} ${safeText(f.data.toString('utf8'))}`.trim() : safeText(f.data.toString('utf8'));
+    out.push(`${arrow} ${style.dim(`${ms(f.at).padStart(9)}  ${f.opcode.padEnd(6)} ${formatBytes(f.data.length).padStart(8)}`)}  ${body.includes('\n') ? `\n${indent(body)}` : body}`);
+  }
+  if (x.closeCode !== undefined) out.push(style.dim(`closed by ${x.closedBy ?? '?'}: ${describeClose(x.closeCode, x.closeReason)}`));
+  if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
+  if (h.responseBody?.length) out.push(indent(safeText(h.responseBody.toString('utf8'))));
+  out.push(style.dim(`timing  ${timingLine(x.timings)}`));
+  if (x.tls) out.push(tlsLine(x.tls, style));
+  return out.join('\n');
+}
+
+function tlsLine(t: TlsInfo, style: Style): string {
+  const verdict = t.authorized ? style.green('verified') : t.verify ? style.red(`not verified: ${t.authorizationError}`) : style.yellow(`not verified (@insecure): ${t.authorizationError}`);
+  return style.dim(`tls     ${t.protocol} · ${t.cipher}${t.alpn ? ` · alpn ${t.alpn}` : ''} · `) + verdict;
 }

@@ -4,15 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HttpClient } from '../core/http/client';
 import { parseNetreq, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
-import { exchangeToJson } from '../core/serialize';
+import { anyExchangeToJson } from '../core/serialize';
+import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
 import { DemoServerError, startDemoServers } from '../core/demo';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
-import { COLOR, PLAIN, asText, formatExchange } from './format';
+import { COLOR, PLAIN, asText, formatExchange, formatSocketExchange, formatWsExchange } from './format';
 import { loadEnvironments } from './settings';
 
 declare const NETREQ_VERSION: string | undefined;
@@ -162,7 +162,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     ca: caCerts.length ? caCerts : undefined,
   };
   const pool = new ConnectionPool();
-  const client = new HttpClient({ pool });
+  const engines = createEngines({ pool });
   const style = io.color ? COLOR : PLAIN;
   let failures = 0;
   try {
@@ -179,21 +179,18 @@ async function run(args: RunArgs, io: Io): Promise<number> {
       });
       for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));
       if (!resolved.ok) return 2;
-      const spec = resolved.request;
-      if (spec.kind !== 'http') {
-        io.err(`${where}: ${spec.kind.toUpperCase()} requests are not supported by this version of netreq yet (HTTP and HTTPS are)`);
-        failures++;
-        continue;
-      }
-      const x = await client.send(spec);
+      const x = await engines.send(resolved.request);
       if (x.error) failures++;
+      const line = (block.requestLine?.line ?? block.startLine) + 1;
       if (args.json) {
-        const json = exchangeToJson(x);
-        const bodyText = x.response ? asText(x.response.body) : undefined;
-        io.out(JSON.stringify({ file, line: (block.requestLine?.line ?? block.startLine) + 1, title: block.title || undefined, name: block.name, bodyText, exchange: json }));
+        const bodyText = x.kind === 'http' && x.response ? asText(x.response.body) : undefined;
+        io.out(JSON.stringify({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: anyExchangeToJson(x) }));
       } else {
         const title = block.title || block.name || '';
-        io.out(formatExchange(x, `### ${title ? `${title}  ` : ''}${style.dim(where)}`, style, args.verbose) + '\n');
+        const header = `### ${title ? `${title}  ` : ''}${style.dim(where)}`;
+        const text =
+          x.kind === 'http' ? formatExchange(x, header, style, args.verbose) : x.kind === 'socket' ? formatSocketExchange(x, header, style, args.verbose) : formatWsExchange(x, header, style, args.verbose);
+        io.out(text + '\n');
       }
     }
   } finally {
