@@ -24,7 +24,13 @@ export interface DemoArgs {
   certDir?: string;
 }
 
-export type CliArgs = RunArgs | DemoArgs | { command: 'help' } | { command: 'version' };
+/** proxy / listen / health parse their own options (src/cli/services.ts). */
+export interface ServiceArgs {
+  command: 'proxy' | 'listen' | 'health';
+  rest: string[];
+}
+
+export type CliArgs = RunArgs | DemoArgs | ServiceArgs | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -33,6 +39,12 @@ export const USAGE = `netreq — send the requests in a .netreq file (the same e
 Usage:
   netreq run FILE [options]     send the file's requests in order (or the one chosen)
   netreq demo-servers [options] run the local demo servers the examples use, until Ctrl+C
+  netreq proxy [--host H] [--port P] [--upstream URL] [--max-header-bytes N]
+                               an HTTP forward proxy (CONNECT tunnels too), one log line per flow, until Ctrl+C
+  netreq listen GROUP:PORT [--interface ADDR]
+                               join a multicast group and print every datagram, until Ctrl+C
+  netreq health [--config FILE] [--watch] [--json]
+                               run the health checks once (or continuously), print a table; exit 0 when all healthy
   netreq --help | --version
 
 Options for run:
@@ -56,14 +68,16 @@ Options for demo-servers (HTTP and HTTPS with a self-signed certificate; routes 
   --cert-dir D      where the HTTPS certificate is made and kept (default ~/.cache/netreq/demo)
 
 Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).
-demo-servers: 0 stopped with Ctrl+C (SIGINT) or SIGTERM, 1 could not start (the message says why), 2 bad options.`;
+demo-servers, proxy, listen: 0 stopped with Ctrl+C (SIGINT) or SIGTERM, 1 could not start (the message says why), 2 bad options.
+health: 0 every check healthy, 1 otherwise, 2 no or bad configuration.`;
 
 export function parseArgs(argv: string[]): CliArgs {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return { command: 'help' };
   if (argv.includes('--version') || argv.includes('-V')) return { command: 'version' };
   const [command, ...rest] = argv;
   if (command === 'demo-servers') return parseDemoArgs(rest);
-  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers' or 'netreq --help'`);
+  if (command === 'proxy' || command === 'listen' || command === 'health') return { command, rest };
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];

@@ -14,6 +14,7 @@ import { DemoServerError, startDemoServers } from '../core/demo';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatExchange, formatSocketExchange, formatWsExchange } from './format';
 import { loadEnvironments } from './settings';
+import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
 
@@ -24,6 +25,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** demo-servers: resolves (with what stopped it) when the servers should stop. Default: SIGINT or SIGTERM. */
   untilStopped?: () => Promise<string>;
+  /** Where `health` looks for .vscode/settings.json (default process.cwd()). */
+  cwd?: string;
 }
 
 export function version(): string {
@@ -60,7 +63,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (args.command === 'demo-servers') return demoServers(args, io);
-  return run(args, io);
+  if (args.command === 'run') return run(args, io);
+  const sio: ServiceIo = { out: io.out, err: io.err, untilStopped: io.untilStopped ?? untilSignal, cwd: io.cwd ?? process.cwd() };
+  const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command];
+  try {
+    return await command(args.rest, sio);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`netreq: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while stopping ends the process at once. */

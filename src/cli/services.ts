@@ -1,0 +1,182 @@
+/**
+ * `netreq proxy`, `netreq listen` and `netreq health`: the background services and the health checks,
+ * headless, printing the same log lines as the VS Code tasks and views.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { HealthCheckConfig } from '../core/health/checks';
+import { HealthScheduler, type CheckStatus } from '../core/health/scheduler';
+import { MulticastListener } from '../core/listener/multicast';
+import { ProxyServer, type Flow } from '../core/proxy/server';
+import { ConnectionPool } from '../core/transport/pool';
+import { UsageError } from './args';
+import { formatBytes } from '../shared/format';
+import { chunkText, ms } from './format';
+import { stripJsonc } from './settings';
+
+type Spec = Record<string, 'flag' | 'value'>;
+
+/** Parses `--name value` / `--flag` options of one command; the rest are positional. */
+export function parseOptions(command: string, rest: string[], spec: Spec): { opts: Record<string, string | true>; positional: string[] } {
+  const opts: Record<string, string | true> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (!a.startsWith('-')) {
+      positional.push(a);
+      continue;
+    }
+    const kind = spec[a];
+    if (!kind) throw new UsageError(`unknown option '${a}' for ${command} (see 'netreq --help')`);
+    if (kind === 'flag') opts[a] = true;
+    else {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      opts[a] = v;
+    }
+  }
+  return { opts, positional };
+}
+
+function port(option: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`${option} takes a port 0–65535 (0: any free port), not '${v}'`);
+  return n;
+}
+
+export interface ServiceIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  untilStopped: () => Promise<string>;
+  /** For `health --config` discovery. */
+  cwd: string;
+}
+
+const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
+
+export function flowLine(f: Flow): string {
+  const what = f.kind === 'tunnel' ? `CONNECT ${f.target} (tunnel)` : `${f.method} ${f.target}`;
+  const status = f.status !== undefined ? String(f.status) : '—';
+  return `${clock(f.startedAt)}  ${f.client.padEnd(21)} ${what} → ${status}  ↑${formatBytes(f.bytesUp)} ↓${formatBytes(f.bytesDown)}  ${ms(f.durationMs)}${f.error ? `  ✗ ${f.error}` : ''}`;
+}
+
+export async function proxyCommand(rest: string[], io: ServiceIo): Promise<number> {
+  const { opts, positional } = parseOptions('proxy', rest, { '--host': 'value', '--port': 'value', '--upstream': 'value', '--max-header-bytes': 'value' });
+  if (positional.length) throw new UsageError(`proxy takes no arguments ('${positional[0]}')`);
+  const proxy = new ProxyServer({
+    host: (opts['--host'] as string) ?? '127.0.0.1',
+    port: opts['--port'] ? port('--port', opts['--port'] as string) : 8888,
+    upstream: opts['--upstream'] as string | undefined,
+    maxHeaderBytes: opts['--max-header-bytes'] ? Number(opts['--max-header-bytes']) : undefined,
+  });
+  proxy.on('warning', (w) => io.err(`netreq: warning: ${w}`));
+  proxy.on('flow-end', (f) => io.out(flowLine(f)));
+  try {
+    const at = await proxy.listen();
+    io.out(`NetReq proxy on http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}${proxy.options.upstream ? ` (upstream ${proxy.options.upstream})` : ''} — Ctrl+C to stop`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    io.err(`netreq: cannot start the proxy: ${err.code === 'EADDRINUSE' ? `port ${proxy.options.port} on ${proxy.options.host} is already in use (choose another with --port)` : err.message}`);
+    return 1;
+  }
+  const why = await io.untilStopped();
+  await proxy.close();
+  io.out(`Proxy stopped (${why}).`);
+  return 0;
+}
+
+export async function listenCommand(rest: string[], io: ServiceIo): Promise<number> {
+  const { opts, positional } = parseOptions('listen', rest, { '--interface': 'value' });
+  if (positional.length !== 1) throw new UsageError('listen takes GROUP:PORT, e.g. netreq listen 239.255.0.1:5000 --interface 127.0.0.1');
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(positional[0]);
+  if (!m) throw new UsageError(`'${positional[0]}' is not GROUP:PORT (IPv6: [ff01::1234]:5000)`);
+  const listener = new MulticastListener({ group: m[1], port: Number(m[2]), interface: opts['--interface'] as string | undefined });
+  listener.on('datagram', (d) => io.out(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512)).replace(/\n/g, ' ')}`));
+  listener.on('error', (e) => io.err(`netreq: ${e.message}`));
+  try {
+    await listener.start();
+  } catch (e) {
+    io.err(`netreq: ${(e as Error).message}`);
+    return 1;
+  }
+  io.out(`Listening on ${listener.label} — Ctrl+C to stop`);
+  const why = await io.untilStopped();
+  const rate = listener.rate();
+  await listener.stop();
+  io.out(`Stopped (${why}): ${listener.stats.datagrams} datagrams, ${formatBytes(listener.stats.bytes)}, ${rate.toFixed(1)}/s over the last 5 s; left the group.`);
+  return 0;
+}
+
+/** Checks from --config (JSON: an array, {checks: [...]}, or a settings file with netreq.health.checks), else the nearest .vscode/settings.json. */
+export function loadHealthChecks(configPath: string | undefined, cwd: string): { checks: HealthCheckConfig[]; source: string } {
+  const read = (p: string) => {
+    try {
+      return JSON.parse(stripJsonc(fs.readFileSync(p, 'utf8'))) as unknown;
+    } catch (e) {
+      throw new Error(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`, { cause: e });
+    }
+  };
+  const pick = (v: unknown, p: string): HealthCheckConfig[] => {
+    const list = Array.isArray(v) ? v : ((v as Record<string, unknown>)?.['netreq.health.checks'] ?? (v as Record<string, unknown>)?.checks);
+    if (!Array.isArray(list)) throw new Error(`${p} has no checks: write an array of { "name", "target", ... }, or "netreq.health.checks" in settings`);
+    return list.map((c, i) => {
+      if (!c || typeof c.name !== 'string' || typeof c.target !== 'string') throw new Error(`${p}: check ${i + 1} needs "name" and "target"`);
+      return c as HealthCheckConfig;
+    });
+  };
+  if (configPath) return { checks: pick(read(configPath), configPath), source: configPath };
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const p = path.join(dir, '.vscode', 'settings.json');
+    if (fs.existsSync(p)) {
+      const v = read(p) as Record<string, unknown>;
+      if (v['netreq.health.checks']) return { checks: pick(v, p), source: p };
+    }
+    if (path.dirname(dir) === dir) throw new Error('no health checks: pass --config FILE, or define "netreq.health.checks" in .vscode/settings.json');
+  }
+}
+
+export function healthTable(statuses: CheckStatus[]): string {
+  const rows = statuses.map((s) => [s.config.name, s.config.target, s.state, s.last ? ms(s.last.latencyMs) : '—', s.last?.error ?? '']);
+  const head = ['NAME', 'TARGET', 'STATE', 'LATENCY', 'ERROR'];
+  const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  const healthy = statuses.filter((s) => s.state === 'healthy').length;
+  const pct = statuses.length ? Math.round((healthy / statuses.length) * 1000) / 10 : 0;
+  return [line(head), ...rows.map(line), '', `${healthy}/${statuses.length} healthy (${pct}%)`].join('\n');
+}
+
+export async function healthCommand(rest: string[], io: ServiceIo): Promise<number> {
+  const { opts, positional } = parseOptions('health', rest, { '--config': 'value', '--watch': 'flag', '--json': 'flag' });
+  if (positional.length) throw new UsageError(`health takes no arguments ('${positional[0]}'); use --config FILE`);
+  let loaded;
+  try {
+    loaded = loadHealthChecks(opts['--config'] as string | undefined, io.cwd);
+  } catch (e) {
+    io.err(`netreq: ${(e as Error).message}`);
+    return 2;
+  }
+  const pool = new ConnectionPool();
+  const scheduler = new HealthScheduler({ pool, concurrency: 16 });
+  scheduler.setChecks(loaded.checks);
+  const allHealthy = () => scheduler.statuses().every((s) => s.state === 'healthy');
+  const report = () => {
+    const statuses = scheduler.statuses();
+    if (opts['--json']) io.out(JSON.stringify({ at: new Date().toISOString(), summary: scheduler.summary(), checks: statuses.map((s) => ({ name: s.config.name, target: s.config.target, state: s.state, latencyMs: s.last?.latencyMs, error: s.last?.error, details: s.last?.details })) }));
+    else io.out(healthTable(statuses));
+  };
+  try {
+    await scheduler.runAll();
+    report();
+    if (!opts['--watch']) return allHealthy() ? 0 : 1;
+    scheduler.on('state-change', (c, before) => {
+      if (!opts['--json']) io.out(`${clock(Date.now())}  ${c.config.name}: ${before} → ${c.state}${c.last?.error ? `  (${c.last.error})` : ''}`);
+      else report();
+    });
+    scheduler.start();
+    await io.untilStopped();
+    return allHealthy() ? 0 : 1;
+  } finally {
+    scheduler.dispose();
+    pool.dispose();
+  }
+}

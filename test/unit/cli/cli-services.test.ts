@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main, type Io } from '../../../src/cli/main';
+import { MulticastClient } from '../../../src/core/sockets/udp';
+import { requireBinary, startNginx, tempDir, type Peer } from '../../support/peers';
+import { rawServer, sleep } from '../../support/servers';
+import { freeUdpPort, multicastSpec } from '../../support/sockets';
+
+/** Runs a long-lived command until `stop` is called (stands in for Ctrl+C). */
+function service(args: string[], cwd?: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let stop!: (why: string) => void;
+  const stopped = new Promise<string>((r) => (stop = r));
+  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), color: false, env: {}, untilStopped: () => stopped, cwd };
+  const done = main(args, io);
+  return { out, err, stop, done };
+}
+
+async function waitFor(pred: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (let t = 0; t < ms; t += 25) {
+    if (pred()) return;
+    await sleep(25);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('netreq proxy / listen / health', function () {
+  this.timeout(30_000);
+  let nginx: Peer;
+  let dir: string;
+
+  before(async () => {
+    nginx = await startNginx({ files: { 'index.html': 'hello\n' } });
+    dir = tempDir('cli-services');
+  });
+  after(async () => {
+    await nginx.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('proxy: serves curl, logs one line per flow, stops on the signal and frees the port', async () => {
+    const s = service(['proxy', '--port', '0']);
+    await waitFor(() => s.out.some((l) => l.startsWith('NetReq proxy on')), 'the proxy to start');
+    const port = Number(/:(\d+) —/.exec(s.out[0])![1]);
+    const curl = requireBinary('curl', 'curl');
+    const body = await new Promise<string>((resolve) => {
+      const c = spawn(curl, ['-s', '--max-time', '5', '-x', `http://127.0.0.1:${port}`, `http://127.0.0.1:${nginx.port}/index.html`]);
+      let o = '';
+      c.stdout.on('data', (d) => (o += d));
+      c.on('close', () => resolve(o));
+    });
+    assert.equal(body, 'hello\n');
+    await waitFor(() => s.out.some((l) => l.includes(`GET http://127.0.0.1:${nginx.port}/index.html → 200`)), 'the flow line');
+    s.stop('SIGINT');
+    assert.equal(await s.done, 0);
+    assert.match(s.out[s.out.length - 1], /^Proxy stopped \(SIGINT\)\.$/);
+  });
+
+  it('proxy: a port in use is a clear error with exit 1', async () => {
+    const s = service(['proxy', '--port', String(nginx.port)]);
+    assert.equal(await s.done, 1);
+    assert.match(s.err.join('\n'), new RegExp(`port ${nginx.port} on 127\\.0\\.0\\.1 is already in use \\(choose another with --port\\)`));
+  });
+
+  it('listen: prints every datagram sent to the group on loopback, and the totals on stop', async () => {
+    const port = await freeUdpPort();
+    const s = service(['listen', `239.255.0.9:${port}`, '--interface', '127.0.0.1']);
+    await waitFor(() => s.out.some((l) => l.startsWith('Listening on')), 'the listener');
+    await new MulticastClient().send(multicastSpec('239.255.0.9', port, { payload: Buffer.from('tick\r\n'), repeat: 2, everyMs: 20, waitMs: 50 }));
+    await waitFor(() => s.out.filter((l) => l.includes('tick')).length === 2, 'two datagrams');
+    assert.match(s.out.find((l) => l.includes('tick'))!, /127\.0\.0\.1:\d+ +6 B {2}tick␍␊/);
+    s.stop('SIGINT');
+    assert.equal(await s.done, 0);
+    assert.match(s.out[s.out.length - 1], /2 datagrams, 12 B, .* left the group\.$/);
+  });
+
+  it('health: one cycle prints a table and exits 0 only when all are healthy; --json too', async () => {
+    const down = await rawServer(() => undefined);
+    await down.close();
+    const cfg = path.join(dir, 'checks.json');
+    fs.writeFileSync(cfg, JSON.stringify([{ name: 'web', target: `http://127.0.0.1:${nginx.port}/index.html` }, { name: 'dns', target: 'dns://localhost' }]));
+    const ok = service(['health', '--config', cfg]);
+    assert.equal(await ok.done, 0);
+    assert.match(ok.out.join('\n'), /^NAME +TARGET +STATE +LATENCY +ERROR\nweb +http:\/\/127\.0\.0\.1:\d+\/index\.html +healthy [\s\S]*2\/2 healthy \(100%\)$/);
+    fs.mkdirSync(path.join(dir, 'ws', '.vscode'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'ws', '.vscode', 'settings.json'),
+      `{ // settings\n "netreq.health.checks": [ { "name": "gone", "target": "tcp://127.0.0.1:${down.port}" }, { "name": "web", "target": "http://127.0.0.1:${nginx.port}/" }, ] }`,
+    );
+    const bad = service(['health', '--json'], path.join(dir, 'ws'));
+    assert.equal(await bad.done, 1);
+    const report = JSON.parse(bad.out[0]);
+    assert.deepEqual(report.summary, { total: 2, healthy: 1, degraded: 0, unhealthy: 1, unknown: 0 });
+    assert.equal(report.checks[0].error, `Connection refused: nothing is listening on 127.0.0.1:${down.port}`);
+    const none = service(['health'], '/');
+    assert.equal(await none.done, 2);
+    assert.match(none.err.join('\n'), /no health checks: pass --config FILE/);
+  });
+});
