@@ -33,7 +33,7 @@ describe('netreq demo-servers', function () {
       [['demo-servers', '--port', '1'], /unknown option '--port' for demo-servers/],
       [['demo-servers', 'file.netreq'], /demo-servers takes no file/],
       [['demo-servers', '--host'], /--host needs a value/],
-      [['serve'], /try 'netreq run FILE', 'netreq demo-servers' or 'netreq --help'/],
+      [['serve'], /try 'netreq run FILE', 'netreq demo-servers', .*'netreq --help'/],
     ];
     for (const [argv, msg] of bad) assert.throws(() => parseArgs(argv), (e: Error) => e instanceof UsageError && msg.test(e.message));
   });

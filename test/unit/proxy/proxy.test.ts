@@ -103,6 +103,8 @@ describe('ProxyServer (forward proxy + CONNECT) with real clients and servers', 
     const r = await curl(['-k', '-x', `http://127.0.0.1:${port}`, `https://localhost:${tls.port}/`]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /s_server/);
+    // The flow ends when both sides of the tunnel have closed, which can be just after curl exits.
+    for (let i = 0; i < 100 && !flows.some((x) => x.kind === 'tunnel' && x.target === `localhost:${tls.port}`); i++) await sleep(50);
     const f = flows.find((x) => x.kind === 'tunnel' && x.target === `localhost:${tls.port}`)!;
     assert.equal(f.status, 200);
     assert.ok(f.bytesUp > 0 && f.bytesDown > 0);

@@ -1,0 +1,212 @@
+/**
+ * `npm run test:e2e`: the packaged extension in a real VS Code, driven through the UI with Playwright.
+ *
+ * Packages the extension with vsce, installs the .vsix with the VS Code Server's own CLI into a fresh
+ * extensions folder, starts the loopback peers (an in-process HTTP server whose answers carry script and
+ * img payloads, and `openssl s_server` with a self-signed certificate), opens a temp copy of examples/
+ * whose settings point the `local` environment at them, and runs test/e2e with mocha in this process
+ * against the page. Prints each result and `N passed, N failed`; stops everything it started.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import type MochaType from 'mocha';
+import { HOSTILE_IMG, HOSTILE_SCRIPT, setContext, type HostileServer } from '../e2e/context';
+import type { TestResult } from '../integration/report';
+import { makeSelfSigned, startOpensslServer } from '../support/peers';
+import { Cleanup, freshResults, isMainLog, keepArtifacts, printLogTails, printResult, requireBuilt, seconds, summaryLine, watchdog } from './common';
+import { checkPrerequisites, ensureVSCodeServer, installExtension, launchChromium, repoRoot, startVSCodeServer, tail } from './vscode-server';
+
+const load = createRequire(__filename);
+const KEEP = process.env.NETREQ_KEEP_TEMP === '1';
+
+/** Runs vsce as `npm run package` would (its prepublish builds the production bundle), output to a log. */
+function packageVsix(root: string, vsix: string, logFile: string): Promise<void> {
+  const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
+  if (!fs.existsSync(vsce)) throw new Error(`${vsce} is missing: run 'npm ci'`);
+  // README's relative links need a base, as in scripts/package.mjs: the repository URL of package.json.
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const repoUrl = String(pkg.repository?.url ?? pkg.repository ?? '')
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '');
+  const base = /^https:\/\//.test(repoUrl) ? ['--baseContentUrl', `${repoUrl}/blob/HEAD/`, '--baseImagesUrl', `${repoUrl}/raw/HEAD/`] : [];
+  return new Promise((resolve, reject) => {
+    const out = fs.openSync(logFile, 'w');
+    // stdin closed: a vsce question fails at once instead of waiting.
+    const child = spawn(vsce, ['package', '--no-dependencies', '-o', vsix, ...base], { cwd: root, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
+    child.once('error', reject);
+    child.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      if (code === 0 && fs.existsSync(vsix)) resolve();
+      else reject(new Error(`vsce package failed (${sig ?? `exit ${code}`}):\n${tail(logFile, 30)}`));
+    });
+  });
+}
+
+/** The local HTTP peer: every answer carries the payloads in its headers; `/` also in an HTML body. */
+async function startHostileServer(): Promise<HostileServer & { close(): Promise<void> }> {
+  const requests: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    req.resume();
+    res.setHeader('X-Evil-Script', HOSTILE_SCRIPT);
+    res.setHeader('X-Evil-Img', HOSTILE_IMG);
+    if (req.url === '/json') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ tool: 'NetReq', protocols: ['HTTP/1.1', 'HTTPS', 'TCP', 'TLS', 'UDP', 'WebSocket'], pooled: true }));
+      return;
+    }
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html>\n<html><head><title>NetReq e2e</title></head>\n<body>\n<h1>NetReq e2e page</h1>\n${HOSTILE_SCRIPT}\n${HOSTILE_IMG}\n</body></html>\n`);
+  });
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Reads the examples' settings (JSON with comments) and points the `local` environment at the test peers. */
+function pointExamplesAt(settingsFile: string, httpPort: number, httpsPort: number): void {
+  let settings: Record<string, unknown> = {};
+  if (fs.existsSync(settingsFile)) {
+    const text = fs.readFileSync(settingsFile, 'utf8');
+    const json = text.replace(/^\s*\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1');
+    try {
+      settings = JSON.parse(json) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`cannot read ${settingsFile} (JSON with // comments on their own lines is expected): ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const envs = (settings['netreq.environments'] ?? {}) as Record<string, Record<string, string>>;
+  // Only `local` reaches the peers ($shared's ports lead nowhere), so a request that reaches them proves
+  // the environment picked in the UI is the one in use.
+  envs.$shared = { ...envs.$shared, host: '127.0.0.1', httpPort: '1', httpsPort: '1' };
+  envs.local = { ...envs.local, host: '127.0.0.1', httpPort: String(httpPort), httpsPort: String(httpsPort) };
+  settings['netreq.environments'] = envs;
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const root = repoRoot();
+  const cleanup = new Cleanup();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'netreq-e2e-'));
+  const results = path.join(root, 'test-results', 'e2e');
+  const browserLog: string[] = [];
+  const browserLogFile = path.join(work, 'browser-console.log');
+  const vsceLog = path.join(work, 'vsce.log');
+  let logFiles: () => string[] = () => [vsceLog];
+  const tests: TestResult[] = [];
+  let failedMessage: string | undefined;
+  try {
+    checkPrerequisites({ browser: true });
+    requireBuilt(['out/test/e2e/workbench.test.js']);
+    await ensureVSCodeServer();
+    watchdog(cleanup, 15 * 60_000, 'the e2e run');
+    freshResults('e2e');
+    if (!KEEP) cleanup.add('remove the temp folder', () => fs.rmSync(work, { recursive: true, force: true }));
+
+    let t = Date.now();
+    const vsix = path.join(work, 'netreq.vsix');
+    await packageVsix(root, vsix, vsceLog);
+    const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version as string;
+    const extensionsDir = path.join(work, 'extensions');
+    const installed = await installExtension(vsix, extensionsDir);
+    if (!installed.includes(`netreq.netreq@${version}`)) throw new Error(`after installing the .vsix the server lists: ${installed.join(', ') || 'nothing'}`);
+    console.log(`packaged ${path.basename(vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB) and installed netreq.netreq@${version} in ${seconds(Date.now() - t)}`);
+
+    t = Date.now();
+    const hostile = await startHostileServer();
+    cleanup.add('stop the HTTP peer', () => hostile.close());
+    const certDir = path.join(work, 'cert');
+    fs.mkdirSync(certDir);
+    const tls = await startOpensslServer(makeSelfSigned(certDir));
+    cleanup.add('stop openssl s_server', () => tls.stop());
+    const workspace = path.join(work, 'examples');
+    fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+    pointExamplesAt(path.join(workspace, '.vscode', 'settings.json'), hostile.port, tls.port);
+
+    const server = await startVSCodeServer({ extensionsDir, keepDirs: KEEP });
+    cleanup.add('stop the VS Code Server', () => server.stop());
+    logFiles = () => [vsceLog, ...server.logFiles(), browserLogFile];
+    const browser = await launchChromium();
+    cleanup.add('close Chromium', () => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const dialogs: string[] = [];
+    page.on('console', (m) => browserLog.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => browserLog.push(`pageerror: ${e.message}`));
+    page.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss().catch(() => undefined);
+    });
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.url(workspace), { timeout: 60_000 });
+    console.log(`HTTP peer 127.0.0.1:${hostile.port}, openssl s_server 127.0.0.1:${tls.port}, VS Code Server 127.0.0.1:${server.port}; ready in ${seconds(Date.now() - t)}`);
+
+    const screenshots = path.join(root, 'media', 'screenshots');
+    fs.mkdirSync(screenshots, { recursive: true });
+    setContext({ page, workspace, http: hostile, httpsPort: tls.port, dialogs, screenshots, results });
+
+    const Mocha = load('mocha/lib/mocha.cjs') as typeof MochaType;
+    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: Mocha.reporters.Base });
+    const dir = path.join(root, 'out', 'test', 'e2e');
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      const record = (test: Mocha.Test | Mocha.Hook, state: TestResult['state'], err?: Error) => {
+        const r: TestResult = { title: test.title, fullTitle: test.fullTitle(), state, durationMs: test.duration ?? 0 };
+        if (err) r.error = { message: err.message, stack: err.stack ?? '' };
+        tests.push(r);
+        printResult(r);
+      };
+      runner.on('pass', (x) => record(x, 'passed'));
+      runner.on('fail', (x, err) => record(x, 'failed', err));
+      runner.on('pending', (x) => record(x, 'pending'));
+    });
+    console.log(`\ne2e: ${seconds(Date.now() - t0)} in all`);
+    if (tests.length === 0) failedMessage = 'no e2e tests ran';
+  } catch (e) {
+    failedMessage = (e as Error).stack ?? String(e);
+  }
+
+  const { passed, failed, line } = summaryLine(tests);
+  const ok = !failedMessage && failed === 0 && passed > 0;
+  if (!ok) {
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(browserLogFile, browserLog.join('\n'));
+    if (failedMessage) console.log(`\nERROR: ${failedMessage}`);
+    const files = logFiles();
+    printLogTails(files.filter(isMainLog));
+    console.log(`\nall logs and failure screenshots in ${keepArtifacts('e2e', files)}`);
+  }
+  await cleanup.run();
+  if (KEEP) console.log(`kept: ${work} and the server folders (NETREQ_KEEP_TEMP=1)`);
+  console.log(ok ? line : `${passed} passed, ${Math.max(failed, 1)} failed`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

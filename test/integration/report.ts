@@ -1,0 +1,24 @@
+/** The JSON report the integration suite writes (inside the extension host) and the runners read. */
+export interface TestResult {
+  title: string;
+  fullTitle: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number;
+  error?: { message: string; stack: string };
+}
+
+export interface IntegrationReport {
+  /** False while tests are still running (the file is rewritten after each test). */
+  done: boolean;
+  vscodeVersion: string;
+  uiKind: 'web' | 'desktop';
+  remoteName: string | null;
+  node: string;
+  startedAt: string;
+  passes: number;
+  failures: number;
+  durationMs: number;
+  tests: TestResult[];
+  /** Set when the suite could not run at all. */
+  error?: string;
+}
