@@ -2,7 +2,7 @@
 // the `netreq` CLI, and the webview scripts (browser, iife).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -40,7 +40,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { response: 'src/webview/response.ts' },
+    entryPoints: { response: 'src/webview/response.ts', transcript: 'src/webview/transcript.ts', session: 'src/webview/session.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     target: 'es2022',
@@ -54,6 +54,10 @@ if (watch) {
     await ctx.watch();
   }
 } else {
+  // A production build has no source maps: remove those a development build left, so none ships.
+  if (production && existsSync('dist')) {
+    for (const f of readdirSync('dist', { recursive: true })) if (String(f).endsWith('.map')) rmSync(`dist/${f}`);
+  }
   await Promise.all(builds.map((b) => esbuild.build(b)));
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 }

@@ -22,6 +22,10 @@ export interface DemoArgs {
   httpPort?: number;
   httpsPort?: number;
   certDir?: string;
+  qotdPort?: number;
+  daytimePort?: number;
+  echoPort?: number;
+  wsPort?: number;
 }
 
 /** proxy / listen / health parse their own options (src/cli/services.ts). */
@@ -61,11 +65,13 @@ Options for run:
   --no-pool         a fresh connection for every request
   -v, --verbose     also print the exact request bytes and the TLS certificate chain
 
-Options for demo-servers (HTTP and HTTPS with a self-signed certificate; routes listed at /):
+Options for demo-servers (HTTP, HTTPS with a self-signed certificate (routes listed at /), QOTD, daytime, echo, WebSocket echo):
   --host H          address to listen on (default 127.0.0.1, loopback only)
   --http-port P     HTTP port (default 8080; 0: any free port)
   --https-port P    HTTPS port (default 8443; 0: any free port)
   --cert-dir D      where the HTTPS certificate is made and kept (default ~/.cache/netreq/demo)
+  --qotd-port P     Quote of the Day, TCP (default 8017)      --daytime-port P  Daytime, TCP (default 8013)
+  --echo-port P     Echo, TCP and UDP (default 8007)          --ws-port P       WebSocket echo (default 8081)
 
 Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).
 demo-servers, proxy, listen: 0 stopped with Ctrl+C (SIGINT) or SIGTERM, 1 could not start (the message says why), 2 bad options.
@@ -172,6 +178,18 @@ function parseDemoArgs(rest: string[]): DemoArgs {
         break;
       case '--cert-dir':
         out.certDir = value();
+        break;
+      case '--qotd-port':
+        out.qotdPort = portValue(a, value());
+        break;
+      case '--daytime-port':
+        out.daytimePort = portValue(a, value());
+        break;
+      case '--echo-port':
+        out.echoPort = portValue(a, value());
+        break;
+      case '--ws-port':
+        out.wsPort = portValue(a, value());
         break;
       default:
         throw new UsageError(a.startsWith('-') ? `unknown option '${a}' for demo-servers (see 'netreq --help')` : `demo-servers takes no file ('${a}')`);

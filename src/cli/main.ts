@@ -96,7 +96,7 @@ function untilSignal(): Promise<string> {
 async function demoServers(args: DemoArgs, io: Io): Promise<number> {
   let demo;
   try {
-    demo = await startDemoServers({ host: args.host, httpPort: args.httpPort, httpsPort: args.httpsPort, certDir: args.certDir, log: (line) => io.err(`netreq: ${line}`) });
+    demo = await startDemoServers({ ...args, log: (line) => io.err(`netreq: ${line}`) });
   } catch (e) {
     if (e instanceof DemoServerError) {
       io.err(`netreq: ${e.message}`);

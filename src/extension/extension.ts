@@ -1,12 +1,15 @@
 /**
- * Composition root: builds the engine (pool + HTTP client) and the editor features over it, and hands
- * every registration to context.subscriptions. Nothing heavy runs at activation: parsing happens when
- * a .netreq document is looked at, sockets open when a request is sent.
+ * Composition root: builds the engines (pool + HTTP client, socket clients, WebSocket sessions) and the
+ * editor features over them, and hands every registration to context.subscriptions. Nothing heavy runs at
+ * activation: parsing happens when a .netreq document is looked at, sockets open when a request is sent.
  */
 import * as vscode from 'vscode';
-import type { HttpExchange } from '../core/exchange';
+import type { Exchange, HttpExchange, WsExchange, WsState } from '../core/exchange';
 import { HttpClient } from '../core/http/client';
 import { environmentVariables } from '../core/netreq';
+import { TcpClient } from '../core/sockets/tcp';
+import { MulticastClient, UdpClient } from '../core/sockets/udp';
+import { WsSession } from '../core/sockets/ws';
 import { ConnectionPool } from '../core/transport/pool';
 import * as config from './config';
 import { EnvironmentController } from './environments';
@@ -17,23 +20,53 @@ import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/document
 import { toDisposable } from './lifecycle';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
 import { ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
-import type { ExchangeMessage, SendingMessage } from '../shared/messages';
+import { TranscriptPanelManager } from './panels/transcriptPanel';
+import { WsSessionPanelManager } from './panels/wsSessionPanel';
+import type { ExchangeMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
 import { SendController } from './requests/sendCommands';
 
+/** A block's live WebSocket session, as the API shows it. */
+export interface WsSessionState {
+  state: WsState;
+  /** The live exchange (its `frames` keep the same window as the panel's log). */
+  exchange: WsExchange;
+  /** Frames in the session so far, kept in the log, and dropped (older than the log's window). */
+  total: number;
+  kept: number;
+  dropped: number;
+  /** The block's scripted messages are still going out. */
+  scriptRunning: boolean;
+  /** Messages posted to the panel's webview: full states, updates, frame batches and the frames in them. */
+  posted: { snapshots: number; updates: number; batches: number; frames: number };
+}
+
 /** What activate() returns: a handle for integration tests (and other extensions). */
 export interface NetreqApi {
   readonly pool: ConnectionPool;
-  /** Sends a block (index or @name) of a document; resolves with the exchange, undefined when nothing was sent. */
-  sendRequest(uri: vscode.Uri | string, block: number | string): Promise<HttpExchange | undefined>;
-  /** The last exchange of a block of a document (kept while the document is open). */
-  lastExchange(uri: vscode.Uri | string, blockIndex: number): HttpExchange | undefined;
+  /**
+   * Sends a block (index or @name) of a document; resolves with the exchange, undefined when nothing was
+   * sent. The exchange's `kind` says what it is ('http', 'socket', 'ws'); the type parameter only names the
+   * kind the caller expects (HTTP by default). A WS block resolves once its messages went out, with the live
+   * exchange of the session that stays open in its panel.
+   */
+  sendRequest<X extends Exchange = HttpExchange>(uri: vscode.Uri | string, block: number | string): Promise<X | undefined>;
+  /** The last exchange of a block of a document, any kind (kept while the document is open). */
+  lastExchange(uri: vscode.Uri | string, blockIndex: number): Exchange | undefined;
   isRunning(uri: vscode.Uri | string, blockIndex: number): boolean;
   activeEnvironment(): string | undefined;
   setEnvironment(name: string | undefined): Promise<void>;
   /** What the block's response panel shows (undefined when it has no panel). */
   responsePanelState(uri: vscode.Uri | string, blockIndex: number, blockName?: string): { sending?: SendingMessage; exchange?: ExchangeMessage } | undefined;
+  /** What the block's transcript panel shows (undefined when it has no transcript panel). */
+  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage } | undefined;
+  /** The block's WebSocket session (undefined when it has no session panel or never connected). */
+  wsSession(uri: vscode.Uri | string, blockIndex: number): WsSessionState | undefined;
+  /** Sends a message on the block's session, as the panel's message box does ('hex': hex bytes). */
+  sendWsMessage(uri: vscode.Uri | string, blockIndex: number, data: string, format?: WsInputFormat): Promise<{ ok: boolean; message: string }>;
+  /** Closes the block's session as the panel's Close button does; resolves once it is closed (or refused). */
+  closeWsSession(uri: vscode.Uri | string, blockIndex: number, code?: number, reason?: string): Promise<{ ok: boolean; message: string }>;
   /** How many times a document text was parsed (the cache parses each version once). */
   parseCount(): number;
 }
@@ -46,6 +79,13 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   activePool = pool;
   subs.push(toDisposable(() => pool.dispose()));
   const client = new HttpClient({ pool });
+  const engines = {
+    http: client,
+    tcp: new TcpClient(),
+    udp: new UdpClient(),
+    multicast: new MulticastClient(),
+    wsSession: (spec: ConstructorParameters<typeof WsSession>[0]) => new WsSession(spec),
+  };
 
   const cache = new DocumentCache(vscode.workspace);
   const runner = new RequestRunner();
@@ -57,18 +97,22 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   );
   subs.push(cache, runner, environments, diagnostics);
 
-  const panels = new ResponsePanelManager(context.extensionUri, {
-    resend: (t: BlockTarget) => void vscode.commands.executeCommand('netreq.sendRequest', t.uri, t.blockName ?? t.blockIndex),
-    cancel: (t: BlockTarget) => runner.cancel(t.uri, t.blockIndex),
-    openBody: openBodyInEditor,
-    saveBody,
-    copy: async (text) => {
-      await vscode.env.clipboard.writeText(text);
-      return { ok: true, message: 'Copied to the clipboard.' };
-    },
-  });
-  subs.push(panels);
-  const send = new SendController({ cache, runner, diagnostics, environments, panels, engines: { http: client } });
+  const resend = (t: BlockTarget) => void vscode.commands.executeCommand('netreq.sendRequest', t.uri, t.blockName ?? t.blockIndex);
+  const cancel = (t: BlockTarget) => runner.cancel(t.uri, t.blockIndex);
+  const copy = async (text: string) => {
+    await vscode.env.clipboard.writeText(text);
+    return { ok: true, message: 'Copied to the clipboard.' };
+  };
+  const openText = async (content: string, language: string) => {
+    const doc = await vscode.workspace.openTextDocument({ content, language });
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
+    return { ok: true, message: 'Opened in an editor.' };
+  };
+  const panels = new ResponsePanelManager(context.extensionUri, { resend, cancel, openBody: openBodyInEditor, saveBody, copy });
+  const transcripts = new TranscriptPanelManager(context.extensionUri, { resend, cancel, copy });
+  const sessions = new WsSessionPanelManager(context.extensionUri, { resend, cancel, copy, openText });
+  subs.push(panels, transcripts, sessions);
+  const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines });
   subs.push(send);
 
   const lenses = new NetreqCodeLensProvider(cache, runner);
@@ -76,7 +120,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   subs.push(vscode.languages.registerFoldingRangeProvider(NETREQ_SELECTOR, new NetreqFoldingProvider(cache)));
   subs.push(new PoolCommands(pool));
 
-  const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecent;
+  const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecentHttp;
   const currentNear = () => panels.current?.target.uri ?? vscode.window.activeTextEditor?.document.uri;
   const report = (r: { ok: boolean; message: string }) =>
     void (r.ok ? vscode.window.setStatusBarMessage(`NetReq: ${r.message}`, 4000) : vscode.window.showInformationMessage(`NetReq: ${r.message}`));
@@ -93,14 +137,34 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   );
 
   const asUri = (u: vscode.Uri | string) => (typeof u === 'string' ? vscode.Uri.parse(u) : u);
+  const sessionOf = (uri: vscode.Uri | string, blockIndex: number) => sessions.find(asUri(uri), blockIndex);
+  let apiRequests = 0;
   return {
     pool,
-    sendRequest: (uri, block) => send.sendRequest(asUri(uri), block),
+    sendRequest: <X extends Exchange = HttpExchange>(uri: vscode.Uri | string, block: number | string) => send.sendRequest(asUri(uri), block) as Promise<X | undefined>,
     lastExchange: (uri, blockIndex) => runner.lastExchange(asUri(uri), blockIndex),
     isRunning: (uri, blockIndex) => runner.isRunning(asUri(uri), blockIndex),
     activeEnvironment: () => environments.active,
     setEnvironment: (name) => environments.set(name),
     responsePanelState: (uri, blockIndex, blockName) => panels.get({ uri: asUri(uri), blockIndex, blockName })?.state,
+    transcriptPanelState: (uri, blockIndex) => transcripts.find(asUri(uri), blockIndex)?.state,
+    wsSession: (uri, blockIndex) => {
+      const c = sessionOf(uri, blockIndex)?.current;
+      if (!c) return undefined;
+      return { state: c.state, exchange: c.exchange, total: c.log.total, kept: c.log.size, dropped: c.log.dropped, scriptRunning: c.scriptRunning, posted: { ...c.posted } };
+    },
+    sendWsMessage: async (uri, blockIndex, data, format = 'text') => {
+      const panel = sessionOf(uri, blockIndex);
+      if (!panel) return { ok: false, message: 'This block has no WebSocket session.' };
+      return panel.answer({ type: 'wsSend', id: -++apiRequests, format, data });
+    },
+    closeWsSession: async (uri, blockIndex, code = 1000, reason = '') => {
+      const panel = sessionOf(uri, blockIndex);
+      if (!panel?.current) return { ok: false, message: 'This block has no WebSocket session.' };
+      const result = await panel.answer({ type: 'wsClose', id: -++apiRequests, code, reason });
+      if (result.ok) await panel.current.session.whenClosed();
+      return result;
+    },
     parseCount: () => cache.parses,
   };
 }

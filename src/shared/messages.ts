@@ -1,13 +1,16 @@
 /**
- * Typed messages between the extension host and the response webview. Imported by both sides,
- * so this file imports neither `vscode` nor the DOM (only types from core).
+ * Typed messages between the extension host and the webviews (response panel, socket transcript
+ * panel, WebSocket session panel). Imported by both sides, so this file imports neither `vscode`
+ * nor the DOM (only types from core).
  *
- * Network data only ever travels inside these messages (body bytes as base64, see core/serialize);
- * the webview renders it with text nodes, never as HTML.
+ * Network data only ever travels inside these messages (bytes as base64, see core/serialize);
+ * the webviews render it with text nodes, never as HTML. Each panel has its own pair of unions and
+ * its own guards; the host checks everything a webview posts (a webview is less trusted than the host).
  */
-import type { ExchangeJson } from '../core/serialize';
+import type { BytesJson, ExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson } from '../core/serialize';
+import type { WsState } from '../core/exchange';
 
-export type { ExchangeJson };
+export type { BytesJson, ExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson };
 
 /** A request is on its way (the panel keeps the previous exchange underneath, dimmed). */
 export interface SendingMessage {
@@ -85,4 +88,169 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
   return t === 'sending' || t === 'exchange' || t === 'reply';
+}
+
+// ==================================================================== helpers for the guards
+
+function record(m: unknown): Record<string, unknown> | undefined {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined;
+}
+
+function isId(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v);
+}
+
+// ==================================================================== socket transcript panel
+
+/** A finished TCP / TLS / QOTD / DAYTIME / ECHO / UDP / MULTICAST exchange for this panel's block. */
+export interface TranscriptMessage {
+  type: 'transcript';
+  title: string;
+  /**
+   * Chunks carry at most `dataLimit` bytes in all (earliest first); a chunk past the budget carries the
+   * first part or nothing, with `data.totalLength` set to its real size.
+   */
+  exchange: SocketExchangeJson;
+  /** The budget of chunk bytes carried (setting netreq.response.previewBytes). */
+  dataLimit: number;
+}
+
+export type HostToTranscript = SendingMessage | TranscriptMessage | ReplyMessage;
+
+export type TranscriptRequest = { type: 'copy'; id: number; text: string };
+
+export type TranscriptToHost =
+  /** The script loaded (again): send the current state. */
+  | { type: 'ready' }
+  /** Send this panel's block again. */
+  | { type: 'resend' }
+  /** Cancel the running request of this panel's block. */
+  | { type: 'cancel' }
+  | TranscriptRequest;
+
+/** Host-side check of what the transcript webview posted. */
+export function isTranscriptToHost(m: unknown): m is TranscriptToHost {
+  const o = record(m);
+  if (!o || typeof o.type !== 'string') return false;
+  if (SIMPLE.has(o.type)) return true;
+  return o.type === 'copy' && isId(o.id) && typeof o.text === 'string';
+}
+
+/** Webview-side check of what the host posted to the transcript panel. */
+export function isHostToTranscript(m: unknown): m is HostToTranscript {
+  const t = record(m)?.type;
+  return t === 'sending' || t === 'transcript' || t === 'reply';
+}
+
+// ==================================================================== WebSocket session panel
+
+/** One frame of the live log: the engine's frame (data capped, see WsFramesMessage) with its number in the session. */
+export interface WsLogFrame extends WsFrameJson {
+  /** 1, 2, 3… in the order the frames happened; the webview ignores numbers it already has. */
+  seq: number;
+  /** Close frames: the code and reason in words ("1000 normal closure: bye"). */
+  closeWords?: string;
+}
+
+/** Everything about the session except its frames (sent again whenever the state, handshake or close changes). */
+export interface WsSessionInfo {
+  /** The session's exchange id: frames and updates of an older session are ignored. */
+  sessionId: string;
+  title: string;
+  state: WsState;
+  /** The exchange without frames; handshake.responseBody (a refused upgrade's body) capped. */
+  exchange: Omit<WsExchangeJson, 'frames'>;
+  /** "1000 normal closure: bye" once closed. */
+  closeWords?: string;
+  /** How long the session has lasted (ms): until now while open, until the close once closed. */
+  elapsedMs: number;
+  /** The block's scripted messages: how many there are and how many went out. */
+  script: { total: number; sent: number; running: boolean };
+  /** The log keeps the last `logCap` frames. */
+  logCap: number;
+  /** Bytes of each frame carried to the webview (the rest opens in an editor). */
+  frameDataLimit: number;
+}
+
+/** The whole state: sent when the webview says `ready` and when a new session starts. */
+export interface WsSessionMessage {
+  type: 'wsSession';
+  info: WsSessionInfo;
+  /** The retained log (at most info.logCap frames, the newest). */
+  frames: WsLogFrame[];
+  /** Frames in the session so far (so `total - frames.length` older frames were dropped). */
+  total: number;
+}
+
+/** The state, handshake or close changed (pending frames are flushed first). */
+export interface WsUpdateMessage {
+  type: 'wsUpdate';
+  info: WsSessionInfo;
+}
+
+/** Frames since the last batch, coalesced on the host (one message per ~50 ms at most). */
+export interface WsFramesMessage {
+  type: 'wsFrames';
+  sessionId: string;
+  frames: WsLogFrame[];
+  /** Frames in the session so far. */
+  total: number;
+}
+
+export type HostToSession = WsSessionMessage | WsUpdateMessage | WsFramesMessage | ReplyMessage;
+
+/** What the message box sends: text as typed, or hex bytes (pairs of hex digits, whitespace optional). */
+export type WsInputFormat = 'text' | 'hex';
+
+/** Session webview → host requests that get a ReplyMessage with the same id. */
+export type SessionRequest =
+  | { type: 'wsSend'; id: number; format: WsInputFormat; data: string }
+  | { type: 'wsPing'; id: number }
+  | { type: 'wsClose'; id: number; code: number; reason: string }
+  /** Open a retained frame's full data in an editor. */
+  | { type: 'wsOpenFrame'; id: number; seq: number }
+  | { type: 'copy'; id: number; text: string };
+
+export type SessionToHost =
+  | { type: 'ready' }
+  /** Connect again: send this panel's block again (a new session replaces the current one). */
+  | { type: 'resend' }
+  /** Cancel the connect / the block's scripted messages. */
+  | { type: 'cancel' }
+  | SessionRequest;
+
+/** Longest text or hex input the host accepts from the message box (characters). */
+export const MAX_INPUT_CHARS = 16 * 1024 * 1024;
+
+const SESSION_REQUESTS: ReadonlySet<string> = new Set(['wsSend', 'wsPing', 'wsClose', 'wsOpenFrame', 'copy']);
+
+/** Host-side check of what the session webview posted (shape only; hex, close codes etc. are checked when handled). */
+export function isSessionToHost(m: unknown): m is SessionToHost {
+  const o = record(m);
+  if (!o || typeof o.type !== 'string') return false;
+  if (SIMPLE.has(o.type)) return true;
+  if (!SESSION_REQUESTS.has(o.type) || !isId(o.id)) return false;
+  switch (o.type) {
+    case 'wsSend':
+      return (o.format === 'text' || o.format === 'hex') && typeof o.data === 'string' && o.data.length <= MAX_INPUT_CHARS;
+    case 'wsPing':
+      return true;
+    case 'wsClose':
+      return typeof o.code === 'number' && Number.isInteger(o.code) && typeof o.reason === 'string' && o.reason.length <= 1024;
+    case 'wsOpenFrame':
+      return typeof o.seq === 'number' && Number.isSafeInteger(o.seq) && o.seq > 0;
+    case 'copy':
+      return typeof o.text === 'string';
+  }
+  return false;
+}
+
+export function isSessionRequest(m: SessionToHost): m is SessionRequest {
+  return SESSION_REQUESTS.has(m.type);
+}
+
+/** Webview-side check of what the host posted to the session panel. */
+export function isHostToSession(m: unknown): m is HostToSession {
+  const t = record(m)?.type;
+  return t === 'wsSession' || t === 'wsUpdate' || t === 'wsFrames' || t === 'reply';
 }

@@ -1,17 +1,36 @@
 /**
- * The small slice of the DOM the response view uses, as an interface. The browser's `document`
- * satisfies it; the unit tests pass a fake one. Only these calls build the page: createElement(NS),
- * createTextNode, textContent, setAttribute (constant attribute names) and addEventListener —
+ * The small slice of the DOM the views use, as an interface. The browser's `document` satisfies it;
+ * the unit tests pass a fake one. Only these calls build the page: createElement(NS), createTextNode,
+ * textContent, setAttribute / removeAttribute (constant attribute names), addEventListener and remove —
  * never an HTML-parsing property or method (the unit tests grep for them).
  */
 export interface DomNode {
   appendChild(child: DomNode): unknown;
 }
 
+/** The parts of an event the views read (keyboard events carry the key and the modifiers). */
+export interface DomEvent {
+  key?: string;
+  shiftKey?: boolean;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  isComposing?: boolean;
+  preventDefault(): void;
+}
+
 export interface DomElement extends DomNode {
   textContent: string | null;
   setAttribute(name: string, value: string): void;
-  addEventListener(type: string, listener: () => void): void;
+  removeAttribute(name: string): void;
+  addEventListener(type: string, listener: (ev: DomEvent) => void): void;
+  /** Takes the element out of its parent. */
+  remove(): void;
+}
+
+/** An <input> or <textarea>: what the user typed is its `value` (never parsed as markup). */
+export interface DomField extends DomElement {
+  value: string;
+  focus(): void;
 }
 
 export interface DomDocument {
@@ -44,6 +63,17 @@ export class Builder {
       parent.appendChild(typeof c === 'string' ? this.doc.createTextNode(c) : c);
     }
     return parent;
+  }
+
+  /** An <input> (type text) or <textarea> with a placeholder; read and set through `value`. */
+  field(tag: 'input' | 'textarea', cls: string, placeholder: string, value = ''): DomField {
+    // createElement('input' | 'textarea') gives an element with value and focus (HTMLInputElement / HTMLTextAreaElement).
+    const f = this.el(tag, cls) as DomField;
+    if (tag === 'input') f.setAttribute('type', 'text');
+    f.setAttribute('placeholder', placeholder);
+    f.setAttribute('spellcheck', 'false');
+    f.value = value;
+    return f;
   }
 
   button(label: string, onClick: () => void, cls = 'btn', title?: string): DomElement {

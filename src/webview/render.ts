@@ -6,6 +6,7 @@
 import type { ExchangeMessage, HostToWebview, SendingMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { formatBytes, formatMs, statusClass } from '../shared/format';
+import { PHASE_LABELS } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
 export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
@@ -26,20 +27,6 @@ const TABS: Array<[TabId, string]> = [
   ['tls', 'TLS'],
   ['connection', 'Connection'],
 ];
-
-const PHASE_LABELS: Record<string, string> = {
-  resolve: 'Preparing',
-  dns: 'DNS',
-  connect: 'Connect',
-  proxy: 'Proxy',
-  tls: 'TLS',
-  send: 'Send',
-  wait: 'Waiting',
-  receive: 'Receive',
-  parse: 'Parse',
-  decode: 'Decode',
-  cancelled: 'Cancelled',
-};
 
 export class ResponseView {
   private readonly b: Builder;

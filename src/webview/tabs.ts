@@ -3,7 +3,7 @@
  * nodes only (through Builder). Nothing from the network is ever parsed as markup.
  */
 import type { ExchangeMessage } from '../shared/messages';
-import type { HeaderList } from '../core/exchange';
+import type { HeaderList, Timings, TlsInfo } from '../core/exchange';
 import { Builder, SVG_NS, type DomElement } from './dom';
 import {
   base64ToBytes,
@@ -57,11 +57,11 @@ export function renderLines(b: Builder, lines: TokenLines, cls = 'code'): DomEle
   return pre;
 }
 
-function notice(b: Builder, level: 'info' | 'warning' | 'error', text: string, ...extra: DomElement[]): DomElement {
+export function notice(b: Builder, level: 'info' | 'warning' | 'error', text: string, ...extra: DomElement[]): DomElement {
   return b.add(b.el('div', `notice notice-${level}`), b.el('span', undefined, text), ...extra);
 }
 
-function headerTable(b: Builder, headers: HeaderList): DomElement {
+export function headerTable(b: Builder, headers: HeaderList): DomElement {
   if (headers.length === 0) return b.el('p', 'muted', '(no headers)');
   const table = b.el('table', 'headers');
   const body = b.el('tbody');
@@ -72,7 +72,7 @@ function headerTable(b: Builder, headers: HeaderList): DomElement {
   return table;
 }
 
-function modeBar(b: Builder, modes: Array<[string, string]>, current: string, pick: (m: string) => void): DomElement {
+export function modeBar(b: Builder, modes: Array<[string, string]>, current: string, pick: (m: string) => void): DomElement {
   const bar = b.el('div', 'segmented');
   bar.setAttribute('role', 'group');
   for (const [mode, label] of modes) {
@@ -83,28 +83,28 @@ function modeBar(b: Builder, modes: Array<[string, string]>, current: string, pi
   return bar;
 }
 
-function hexView(b: Builder, bytes: Uint8Array): DomElement {
+export function hexView(b: Builder, bytes: Uint8Array, limit = HEX_LIMIT): DomElement {
   const pre = b.el('pre', 'code hex');
-  hexDump(bytes, 16, HEX_LIMIT).forEach((r, i) => {
+  hexDump(bytes, 16, limit).forEach((r, i) => {
     if (i > 0) pre.appendChild(b.text('\n'));
     b.add(pre, b.el('span', 'hex-offset', r.offset), '  ', b.el('span', 'hex-bytes', r.hex), '  ', b.el('span', 'hex-ascii', r.ascii));
   });
-  if (bytes.length > HEX_LIMIT) b.add(pre, '\n', b.el('span', 'muted', `… hex view shows the first ${formatBytes(HEX_LIMIT)} of ${formatBytes(bytes.length)}`));
+  if (bytes.length > limit) b.add(pre, '\n', b.el('span', 'muted', `… hex view shows the first ${formatBytes(limit)} of ${formatBytes(bytes.length)}`));
   return pre;
 }
 
-function rawTextView(b: Builder, bytes: Uint8Array): DomElement {
+export function rawTextView(b: Builder, bytes: Uint8Array, limit = RAW_TEXT_LIMIT): DomElement {
   const pre = b.el('pre', 'code raw');
-  for (const line of visualizeRaw(bytes, RAW_TEXT_LIMIT)) {
+  for (const line of visualizeRaw(bytes, limit)) {
     const div = b.el('div', 'raw-line');
     for (const seg of line) div.appendChild(seg.kind === 'text' ? b.text(seg.text) : b.el('span', `raw-${seg.kind}`, seg.text));
     pre.appendChild(div);
   }
-  if (bytes.length > RAW_TEXT_LIMIT) pre.appendChild(b.el('div', 'muted', `… showing the first ${formatBytes(RAW_TEXT_LIMIT)} of ${formatBytes(bytes.length)}; use Hex or save the body`));
+  if (bytes.length > limit) pre.appendChild(b.el('div', 'muted', `… showing the first ${formatBytes(limit)} of ${formatBytes(bytes.length)}; use Hex or save the body`));
   return pre;
 }
 
-function address(host: string | undefined, port: number | undefined): string | undefined {
+export function address(host: string | undefined, port: number | undefined): string | undefined {
   if (!host) return undefined;
   const h = host.includes(':') ? `[${host}]` : host;
   return port !== undefined ? `${h}:${port}` : h;
@@ -245,9 +245,8 @@ export function renderRaw(b: Builder, m: ExchangeMessage, mode: RawMode, act: Ta
 
 // ---------------------------------------------------------------- Timing
 
-export function renderTiming(b: Builder, m: ExchangeMessage): DomElement {
-  const root = b.el('div', 'tab-content tab-timing');
-  const t = m.exchange.timings;
+/** The timing waterfall as a table of SVG bars (percentages as attributes, no inline styles). `labels` renames phases. */
+export function renderWaterfall(b: Builder, t: Timings, labels: Partial<Record<string, string>> = {}): DomElement {
   const table = b.el('table', 'waterfall');
   const body = b.el('tbody');
   table.appendChild(body);
@@ -264,9 +263,15 @@ export function renderTiming(b: Builder, m: ExchangeMessage): DomElement {
     rect.setAttribute('width', `${bar.durationMs > 0 ? Math.max(bar.widthPct, 0.3) : 0}%`);
     svg.appendChild(rect);
     const tr = b.el('tr', bar.key === 'total' ? 'wf-row wf-total' : 'wf-row');
-    b.add(tr, b.el('th', undefined, bar.label), b.add(b.el('td', 'wf-cell'), svg), b.el('td', 'num', formatMs(bar.durationMs)));
+    b.add(tr, b.el('th', undefined, labels[bar.key] ?? bar.label), b.add(b.el('td', 'wf-cell'), svg), b.el('td', 'num', formatMs(bar.durationMs)));
     body.appendChild(tr);
   }
+  return table;
+}
+
+export function renderTiming(b: Builder, m: ExchangeMessage): DomElement {
+  const root = b.el('div', 'tab-content tab-timing');
+  const table = renderWaterfall(b, m.exchange.timings);
   root.appendChild(table);
   const c = m.exchange.connection;
   if (c?.reused) root.appendChild(b.el('p', 'muted', `Connection #${c.id} was reused, so there was no DNS lookup, connect or TLS handshake.`));
@@ -277,10 +282,14 @@ export function renderTiming(b: Builder, m: ExchangeMessage): DomElement {
 // ---------------------------------------------------------------- TLS
 
 export function renderTls(b: Builder, m: ExchangeMessage, now = Date.now()): DomElement {
+  return renderTlsDetails(b, m.exchange.tls, m.exchange.request.tls, now);
+}
+
+/** The TLS session: protocol, cipher, ALPN, SNI, verification and the certificate chain (shared by every panel). */
+export function renderTlsDetails(b: Builder, tls: TlsInfo | undefined, wantedTls: boolean, now = Date.now()): DomElement {
   const root = b.el('div', 'tab-content tab-tls');
-  const tls = m.exchange.tls;
   if (!tls) {
-    root.appendChild(b.el('p', 'muted', m.exchange.request.tls ? 'No TLS session was established.' : 'Not a TLS connection.'));
+    root.appendChild(b.el('p', 'muted', wantedTls ? 'No TLS session was established.' : 'Not a TLS connection.'));
     return root;
   }
   const verification = !tls.verify

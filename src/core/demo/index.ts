@@ -8,9 +8,12 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import { CertificateUnavailable, defaultCertDir, ensureDemoCertificate } from './certs';
 import { handleDemoRequest } from './routes';
+import { SOCKET_DEMOS } from './sockets';
+import { DemoServerError, isLoopback, listen, urlHost } from './listen';
+
+export { DemoServerError, listen } from './listen';
 
 export { defaultCertDir, ensureDemoCertificate, CertificateUnavailable } from './certs';
 export { ROUTES, MAX_BIG_MB, MAX_DELAY_MS } from './routes';
@@ -22,6 +25,11 @@ export interface DemoServerOptions {
   httpPort?: number;
   /** 0 picks a free port. Default 8443. */
   httpsPort?: number;
+  /** Socket demo ports (0 picks a free port): QOTD 8017, daytime 8013, echo (TCP and UDP) 8007, WebSocket echo 8081. */
+  qotdPort?: number;
+  daytimePort?: number;
+  echoPort?: number;
+  wsPort?: number;
   /** Where the HTTPS certificate is kept (made at first start). Default ~/.cache/netreq/demo. */
   certDir?: string;
   /** Path of the openssl program (default: `openssl` from PATH). */
@@ -72,44 +80,8 @@ export interface DemoServerDefinition {
   start(ctx: DemoContext, port: number): Promise<RunningDemoServer | undefined>;
 }
 
-/** A demo server could not start; the message says what to do. */
-export class DemoServerError extends Error {}
-
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HTTPS_PORT = 8443;
-
-/** `host:port` for URLs (IPv6 in brackets). */
-function urlHost(host: string, port: number): string {
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || /^127\./.test(host) || host === '::1';
-}
-
-/** Listens, turning "address in use" and friends into a sentence naming the port and the option to change it. */
-export function listen(server: net.Server, def: Pick<DemoServerDefinition, 'name' | 'portOption'>, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      const where = urlHost(host, port);
-      if (e.code === 'EADDRINUSE')
-        reject(new DemoServerError(`cannot start the ${def.name} demo server: port ${port} on ${host} is already in use (another demo server, or another program); choose another port with ${def.portOption} P, or stop what uses it`));
-      else if (e.code === 'EACCES')
-        reject(new DemoServerError(`cannot start the ${def.name} demo server on ${where}: permission denied (ports below 1024 need privileges); choose another port with ${def.portOption} P`));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN')
-        reject(new DemoServerError(`cannot start the ${def.name} demo server: ${host} is not an address of this machine; use --host 127.0.0.1`));
-      else reject(new DemoServerError(`cannot start the ${def.name} demo server on ${where}: ${e.message}`));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as net.AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen({ host, port, exclusive: true });
-  });
-}
 
 function stopHttp(server: http.Server): () => Promise<void> {
   let stopping: Promise<void> | undefined;
@@ -170,7 +142,7 @@ export const HTTPS_DEMO: DemoServerDefinition = {
 };
 
 /** The servers `startDemoServers` starts, in order. */
-export const DEMO_SERVERS: DemoServerDefinition[] = [HTTP_DEMO, HTTPS_DEMO];
+export const DEMO_SERVERS: DemoServerDefinition[] = [HTTP_DEMO, HTTPS_DEMO, ...SOCKET_DEMOS];
 
 export async function startDemoServers(options: DemoServerOptions = {}, definitions: DemoServerDefinition[] = DEMO_SERVERS): Promise<DemoServers> {
   const log = options.log ?? (() => undefined);

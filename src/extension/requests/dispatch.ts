@@ -1,38 +1,60 @@
 /**
- * The one place that maps a resolved request's kind to the engine that sends it. This issue sends
- * HTTP only; the socket kinds (TCP, TLS, UDP, MULTICAST, WS) arrive in a later version: replace
- * `unsupportedMessage` and add their cases to `dispatch` then.
+ * The one place that maps a resolved request's kind to the engine that sends it, and to the view that
+ * shows it: HTTP → the HTTP client and the response panel; TCP / TLS (and QOTD / DAYTIME / ECHO), UDP and
+ * MULTICAST → their socket clients and the transcript panel; WS → an interactive WsSession in the session
+ * panel (it stays open, so it is not dispatched as a one-shot exchange).
  */
-import type { HttpExchange } from '../../core/exchange';
+import type { HttpExchange, SocketExchange } from '../../core/exchange';
 import type { HttpClient } from '../../core/http/client';
-import type { RequestSpec } from '../../core/request';
+import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
+import type { TcpClient } from '../../core/sockets/tcp';
+import type { MulticastClient, UdpClient } from '../../core/sockets/udp';
+import type { WsSessionLike } from '../panels/wsSessionController';
 
 export interface DispatchDeps {
   http: Pick<HttpClient, 'send'>;
+  tcp: Pick<TcpClient, 'send'>;
+  udp: Pick<UdpClient, 'send'>;
+  multicast: Pick<MulticastClient, 'send'>;
+  /** A new (not yet connected) WebSocket session for a WS block. */
+  wsSession(spec: WsRequestSpec): WsSessionLike;
 }
 
-const LATER: Record<Exclude<RequestSpec['kind'], 'http'>, string> = {
-  tcp: 'TCP',
-  tls: 'TLS',
-  udp: 'UDP',
-  multicast: 'MULTICAST',
-  ws: 'WebSocket',
-};
+/** The requests that run start to end and give one exchange. */
+export type OneShotSpec = Exclude<RequestSpec, WsRequestSpec>;
 
-/** Why this request cannot be sent by this version, or undefined when it can. */
-export function unsupportedMessage(spec: RequestSpec): string | undefined {
-  if (spec.kind === 'http') return undefined;
-  const word = spec.kind === 'tcp' && 'service' in spec && spec.service ? spec.service.toUpperCase() : (LATER[spec.kind] ?? String(spec.kind).toUpperCase());
-  return `${word} requests arrive in a later version of NetReq; this version sends HTTP.`;
+/** Which panel shows a request: the response panel, the socket transcript, or the WebSocket session. */
+export type Routed =
+  | { view: 'response'; spec: HttpRequestSpec }
+  | { view: 'transcript'; spec: Exclude<OneShotSpec, HttpRequestSpec> }
+  | { view: 'session'; spec: WsRequestSpec };
+
+export function route(spec: RequestSpec): Routed {
+  switch (spec.kind) {
+    case 'http':
+      return { view: 'response', spec };
+    case 'ws':
+      return { view: 'session', spec };
+    default:
+      return { view: 'transcript', spec };
+  }
 }
 
-/** Sends a supported request; never rejects (the engine reports failures inside the exchange). */
-export async function dispatch(spec: RequestSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange> {
+/** Sends a one-shot request; never rejects (the engine reports failures inside the exchange). */
+export function dispatch(spec: HttpRequestSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange>;
+export function dispatch(spec: Exclude<OneShotSpec, HttpRequestSpec>, deps: DispatchDeps, signal: AbortSignal): Promise<SocketExchange>;
+export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange | SocketExchange>;
+export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange | SocketExchange> {
   switch (spec.kind) {
     case 'http':
       return deps.http.send(spec, { signal });
-    default:
-      throw new Error(unsupportedMessage(spec));
+    case 'tcp':
+    case 'tls':
+      return deps.tcp.send(spec, { signal });
+    case 'udp':
+      return deps.udp.send(spec, { signal });
+    case 'multicast':
+      return deps.multicast.send(spec, { signal });
   }
 }
 
@@ -43,11 +65,14 @@ export function describeSpec(spec: RequestSpec): { method: string; url: string; 
       return { method: spec.method, url: spec.url, path: spec.target };
     case 'ws':
       return { method: 'WS', url: spec.url, path: spec.target };
-    case 'multicast':
-      return { method: 'MULTICAST', url: `${spec.group}:${spec.port}`, path: `${spec.group}:${spec.port}` };
+    case 'multicast': {
+      const where = spec.group.includes(':') ? `[${spec.group}]:${spec.port}` : `${spec.group}:${spec.port}`;
+      return { method: 'MULTICAST', url: where, path: where };
+    }
     default: {
       const word = spec.kind === 'tcp' && spec.service ? spec.service.toUpperCase() : spec.kind.toUpperCase();
-      return { method: word, url: `${spec.host}:${spec.port}`, path: `${spec.host}:${spec.port}` };
+      const where = spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
+      return { method: word, url: where, path: where };
     }
   }
 }

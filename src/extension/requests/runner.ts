@@ -3,7 +3,7 @@
  * every block. No UI here: the send commands and the CodeLens read it, and listen to onDidChange.
  */
 import * as vscode from 'vscode';
-import type { HttpExchange } from '../../core/exchange';
+import type { Exchange, HttpExchange } from '../../core/exchange';
 import { Disposable } from '../lifecycle';
 
 export interface Run {
@@ -25,8 +25,9 @@ function key(uri: string, blockIndex: number): string {
 
 export class RequestRunner extends Disposable {
   private readonly running = new Map<string, { controller: AbortController; startedAt: number }>();
-  private readonly last = new Map<string, Map<number, HttpExchange>>();
-  private lastOverall?: HttpExchange;
+  private readonly last = new Map<string, Map<number, Exchange>>();
+  private lastOverall?: Exchange;
+  private lastHttp?: HttpExchange;
   private readonly changed = this.register(new vscode.EventEmitter<BlockRef>());
   /** A block started or stopped running. */
   readonly onDidChange = this.changed.event;
@@ -79,20 +80,28 @@ export class RequestRunner extends Disposable {
     return this.running.size;
   }
 
-  record(uri: vscode.Uri, blockIndex: number, exchange: HttpExchange): void {
+  /** Keeps the block's last exchange (a WebSocket session's exchange is recorded live, when it starts). */
+  record(uri: vscode.Uri, blockIndex: number, exchange: Exchange): void {
     const u = uri.toString();
     let m = this.last.get(u);
     if (!m) this.last.set(u, (m = new Map()));
     m.set(blockIndex, exchange);
     this.lastOverall = exchange;
+    if (exchange.kind === 'http') this.lastHttp = exchange;
   }
 
-  lastExchange(uri: vscode.Uri | string, blockIndex: number): HttpExchange | undefined {
+  lastExchange(uri: vscode.Uri | string, blockIndex: number): Exchange | undefined {
     return this.last.get(uri.toString())?.get(blockIndex);
   }
 
-  get mostRecent(): HttpExchange | undefined {
+  /** The last exchange of any block, any kind. */
+  get mostRecent(): Exchange | undefined {
     return this.lastOverall;
+  }
+
+  /** The last HTTP exchange (for the body commands). */
+  get mostRecentHttp(): HttpExchange | undefined {
+    return this.lastHttp;
   }
 
   forget(uri: vscode.Uri): void {

@@ -1,24 +1,29 @@
 /**
  * Send Request / Send All Requests / Cancel Request: find the block, resolve it with the settings and
  * the active environment, refuse (with the diagnostics) when it does not resolve, then send it with
- * a cancellable progress and show the exchange in the block's response panel.
+ * a cancellable progress and show it in the block's panel: the response panel (HTTP), the transcript
+ * panel (TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST) or the WebSocket session panel (WS, which stays
+ * open after the block's messages went out).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HttpExchange } from '../../core/exchange';
+import type { Exchange, HttpExchange, SocketExchange, WsExchange } from '../../core/exchange';
 import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
 import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
-import type { RequestSpec } from '../../core/request';
+import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
 import { formatBytes, formatMs } from '../../shared/format';
+import { protocolLabel } from '../../shared/transcript';
 import * as config from '../config';
 import type { EnvironmentController } from '../environments';
 import { describeDiagnostic, type DiagnosticsController } from '../language/diagnostics';
 import { isNetreq, type DocumentCache } from '../language/documentCache';
 import { Disposable } from '../lifecycle';
-import type { ResponsePanelManager } from '../panels/responsePanel';
-import { describeSpec, dispatch, unsupportedMessage, type DispatchDeps } from './dispatch';
-import type { RequestRunner } from './runner';
+import type { BlockTarget, ResponsePanelManager } from '../panels/responsePanel';
+import type { TranscriptPanelManager } from '../panels/transcriptPanel';
+import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
+import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
+import type { RequestRunner, Run } from './runner';
 
 export interface SendDeps {
   cache: DocumentCache;
@@ -26,12 +31,23 @@ export interface SendDeps {
   diagnostics: DiagnosticsController;
   environments: EnvironmentController;
   panels: ResponsePanelManager;
+  transcripts: TranscriptPanelManager;
+  sessions: WsSessionPanelManager;
   engines: DispatchDeps;
 }
 
 export type SendOutcome =
-  | { status: 'sent'; exchange: HttpExchange }
-  | { status: 'busy' | 'no-request' | 'invalid' | 'unsupported'; message: string };
+  | { status: 'sent'; exchange: Exchange }
+  | { status: 'busy' | 'no-request' | 'invalid'; message: string };
+
+/** What the per-view send steps share. */
+interface Sending {
+  document: vscode.TextDocument;
+  run: Run;
+  title: string;
+  target: BlockTarget;
+  progress: boolean;
+}
 
 interface Located {
   document: vscode.TextDocument;
@@ -64,7 +80,7 @@ export class SendController extends Disposable {
   }
 
   /** The command: returns the exchange (for tests and other callers), or undefined when nothing was sent. */
-  async sendRequest(uriArg?: unknown, blockArg?: unknown): Promise<HttpExchange | undefined> {
+  async sendRequest(uriArg?: unknown, blockArg?: unknown): Promise<Exchange | undefined> {
     const found = await this.locate(uriArg, blockArg);
     if (!found) return undefined;
     const outcome = await this.sendBlock(found.document, found.block, { progress: true });
@@ -74,7 +90,7 @@ export class SendController extends Disposable {
     return undefined;
   }
 
-  async sendAll(uriArg?: unknown): Promise<HttpExchange[]> {
+  async sendAll(uriArg?: unknown): Promise<Exchange[]> {
     const uri = toUri(uriArg);
     const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!isNetreq(document)) {
@@ -82,7 +98,7 @@ export class SendController extends Disposable {
       return [];
     }
     const blocks = this.deps.cache.get(document).blocks.filter((b) => b.requestLine);
-    const exchanges: HttpExchange[] = [];
+    const exchanges: Exchange[] = [];
     const problems: string[] = [];
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `NetReq: sending ${blocks.length} requests`, cancellable: true },
@@ -168,7 +184,7 @@ export class SendController extends Disposable {
 
   /** One block, start to end. With `outer` (Send All), that signal cancels it and no own progress is shown. */
   private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }): Promise<SendOutcome> {
-    const { runner, panels, diagnostics } = this.deps;
+    const { runner, diagnostics } = this.deps;
     if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
@@ -186,31 +202,20 @@ export class SendController extends Disposable {
         return { status: 'invalid', message: `NetReq: cannot send "${blockTitle(block)}": ${first ? `${where}:${describeDiagnostic(first)}` : 'it does not resolve'}${more}` };
       }
       const spec = resolved.request;
-      const unsupported = unsupportedMessage(spec);
-      if (unsupported) return { status: 'unsupported', message: unsupported };
-
-      const title = blockTitle(block, spec);
-      const { method, url } = describeSpec(spec);
-      const target = { uri: document.uri, blockIndex: block.index, blockName: block.name };
-      const panel = panels.show(target);
-      panel.showSending({ type: 'sending', title, method, url, startedAt: run.startedAt });
-      const send = () => dispatch(spec, this.deps.engines, run.signal);
-      let exchange: HttpExchange;
-      try {
-        exchange = opts.progress
-          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NetReq: ${method} ${url}`, cancellable: true }, (_p, token) => {
-              token.onCancellationRequested(() => run.cancel());
-              return send();
-            })
-          : await send();
-      } catch (err) {
-        panel.clearSending();
-        throw err;
-      }
-      runner.record(document.uri, block.index, exchange);
-      const current = panels.get(target) ?? panels.show(target);
-      current.showExchange(exchange, title, config.previewBytes(document.uri), spec.options.maxResponseBytes);
-      void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
+      const sending: Sending = {
+        document,
+        run,
+        title: blockTitle(block, spec),
+        target: { uri: document.uri, blockIndex: block.index, blockName: block.name },
+        progress: opts.progress,
+      };
+      const routed = route(spec);
+      const exchange =
+        routed.view === 'response'
+          ? await this.sendHttp(routed.spec, sending)
+          : routed.view === 'transcript'
+            ? await this.sendSocket(routed.spec, sending)
+            : await this.openSession(routed.spec, sending);
       vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}`, 5000);
       return { status: 'sent', exchange };
     } finally {
@@ -218,11 +223,82 @@ export class SendController extends Disposable {
       run.end();
     }
   }
+
+  /** With its own cancellable notification, unless Send All shows one for the batch. */
+  private async withProgress<T>(s: Sending, spec: RequestSpec, work: () => Promise<T>): Promise<T> {
+    if (!s.progress) return work();
+    const { method, url } = describeSpec(spec);
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NetReq: ${method} ${url}`, cancellable: true }, (_p, token) => {
+      token.onCancellationRequested(() => s.run.cancel());
+      return work();
+    });
+  }
+
+  private async sendHttp(spec: HttpRequestSpec, s: Sending): Promise<HttpExchange> {
+    const { panels, runner, engines } = this.deps;
+    const { method, url } = describeSpec(spec);
+    const panel = panels.show(s.target);
+    panel.showSending({ type: 'sending', title: s.title, method, url, startedAt: s.run.startedAt });
+    let exchange: HttpExchange;
+    try {
+      exchange = await this.withProgress(s, spec, () => dispatch(spec, engines, s.run.signal));
+    } catch (err) {
+      panel.clearSending();
+      throw err;
+    }
+    runner.record(s.document.uri, s.target.blockIndex, exchange);
+    const current = panels.get(s.target) ?? panels.show(s.target);
+    current.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes);
+    void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
+    return exchange;
+  }
+
+  private async sendSocket(spec: Exclude<OneShotSpec, HttpRequestSpec>, s: Sending): Promise<SocketExchange> {
+    const { transcripts, runner, engines } = this.deps;
+    const { method, url } = describeSpec(spec);
+    const panel = transcripts.show(s.target);
+    panel.showSending({ type: 'sending', title: s.title, method, url, startedAt: s.run.startedAt });
+    let exchange: SocketExchange;
+    try {
+      exchange = await this.withProgress(s, spec, () => dispatch(spec, engines, s.run.signal));
+    } catch (err) {
+      panel.clearSending();
+      throw err;
+    }
+    runner.record(s.document.uri, s.target.blockIndex, exchange);
+    const current = transcripts.get(s.target) ?? transcripts.show(s.target);
+    current.showExchange(exchange, s.title, config.previewBytes(s.document.uri));
+    return exchange;
+  }
+
+  /** Starts an interactive session in the block's session panel; resolves once the block's messages went out (it stays open). */
+  private async openSession(spec: WsRequestSpec, s: Sending): Promise<WsExchange> {
+    const { sessions, runner, engines } = this.deps;
+    const session = engines.wsSession(spec);
+    const panel = sessions.show(s.target);
+    runner.record(s.document.uri, s.target.blockIndex, session.exchange);
+    return this.withProgress(s, spec, () => panel.start(session, spec, s.title, s.run.signal));
+  }
 }
 
-export function summary(x: HttpExchange): string {
+export function summary(x: Exchange): string {
   const time = formatMs(x.timings.total);
-  if (x.error) return `${x.error.phase === 'cancelled' ? 'cancelled' : `failed (${x.error.message})`} after ${time}`;
-  const r = x.response;
-  return r ? `${r.status} ${r.reason} · ${time} · ${formatBytes(r.body.length)}` : `done in ${time}`;
+  switch (x.kind) {
+    case 'http': {
+      if (x.error) return `${x.error.phase === 'cancelled' ? 'cancelled' : `failed (${x.error.message})`} after ${time}`;
+      const r = x.response;
+      return r ? `${r.status} ${r.reason} · ${time} · ${formatBytes(r.body.length)}` : `done in ${time}`;
+    }
+    case 'socket': {
+      const what = `${protocolLabel(x.request.protocol)} ${x.request.target}`;
+      if (x.error) return `${what} ${x.error.phase === 'cancelled' ? 'cancelled' : `failed (${x.error.message})`} after ${time}`;
+      const echo = x.echoMatches === undefined ? '' : x.echoMatches ? ' · echo ✓' : ' · echo ✗';
+      return `${what} · sent ${formatBytes(x.sentBytes)} · received ${formatBytes(x.receivedBytes)}${echo} · ${time} · ${x.stopDetail}`;
+    }
+    case 'ws': {
+      if (x.error) return `WebSocket ${x.error.phase === 'cancelled' ? 'cancelled' : `failed (${x.error.message})`}`;
+      const h = x.handshake;
+      return `WebSocket ${x.state}${h.status ? ` · ${h.status} ${h.reason ?? ''}`.trimEnd() : ''}${h.protocol ? ` · subprotocol ${h.protocol}` : ''}`;
+    }
+  }
 }

@@ -11,6 +11,9 @@ import { ConnectionPool } from '../../../src/core/transport/pool';
 import { requireBinary, tempDir } from '../../support/peers';
 import { httpSpec } from '../../support/servers';
 
+/** Socket demo servers on free ports, so tests never collide with a running `npm start`. */
+const NO_FIXED_SOCKET_PORTS = { qotdPort: 0, daytimePort: 0, echoPort: 0, wsPort: 0 };
+
 function header(h: HeaderList, name: string): string[] {
   return h.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
 }
@@ -64,7 +67,7 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
   before(async () => {
     requireBinary('openssl', 'openssl');
     certDir = path.join(tempDir('demo'), 'certs');
-    demo = await startDemoServers({ httpPort: 0, httpsPort: 0, certDir, log: (l) => logs.push(l) });
+    demo = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 0, httpsPort: 0, certDir, log: (l) => logs.push(l) });
     httpPort = demo.servers.find((s) => s.name === 'http')!.port;
     httpsPort = demo.servers.find((s) => s.name === 'https')!.port;
   });
@@ -81,12 +84,17 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
   const get = (target: string, over: Parameters<typeof httpSpec>[1] = {}, options: Parameters<typeof httpSpec>[2] = {}) =>
     client.send(httpSpec(httpPort, { target, ...over }, options));
 
-  it('starts HTTP and HTTPS on loopback ports (port 0: any free one) and names their URLs', () => {
+  it('starts HTTP, HTTPS and the socket demos on loopback ports (port 0: any free one) and names their URLs', () => {
+    const port = (name: string) => demo.servers.find((s) => s.name === name)!.port;
     assert.deepEqual(
       demo.servers.map((s) => [s.name, s.host, s.url]),
       [
         ['http', '127.0.0.1', `http://127.0.0.1:${httpPort}/`],
         ['https', '127.0.0.1', `https://127.0.0.1:${httpsPort}/`],
+        ['qotd', '127.0.0.1', `tcp://127.0.0.1:${port('qotd')}`],
+        ['daytime', '127.0.0.1', `tcp://127.0.0.1:${port('daytime')}`],
+        ['echo', '127.0.0.1', `tcp+udp://127.0.0.1:${port('echo')}`],
+        ['ws', '127.0.0.1', `ws://127.0.0.1:${port('ws')}/`],
       ],
     );
     assert.ok(httpPort > 0 && httpsPort > 0 && httpPort !== httpsPort);
@@ -276,14 +284,14 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
       const certPath = path.join(certDir, CERT_FILE);
       const before = new crypto.X509Certificate(fs.readFileSync(certPath)).fingerprint256;
       const again: string[] = [];
-      const second = await startDemoServers({ httpPort: 0, httpsPort: 0, certDir, log: (l) => again.push(l) });
+      const second = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 0, httpsPort: 0, certDir, log: (l) => again.push(l) });
       await second.stop();
       assert.deepEqual(again, [`using the demo certificate ${certPath}`]);
       assert.equal(new crypto.X509Certificate(fs.readFileSync(certPath)).fingerprint256, before);
 
       fs.writeFileSync(path.join(certDir, KEY_FILE), 'not a key');
       const remade: string[] = [];
-      const third = await startDemoServers({ httpPort: 0, httpsPort: 0, certDir, log: (l) => remade.push(l) });
+      const third = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 0, httpsPort: 0, certDir, log: (l) => remade.push(l) });
       try {
         assert.match(remade[0], /^made a self-signed certificate/);
         assert.notEqual(new crypto.X509Certificate(fs.readFileSync(certPath)).fingerprint256, before);
@@ -301,9 +309,9 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
     it('without openssl, skips HTTPS with a line naming apt-get install openssl, and HTTP still runs', async () => {
       const dir = tempDir('demo-noopenssl');
       const lines: string[] = [];
-      const d = await startDemoServers({ httpPort: 0, httpsPort: 0, certDir: dir, opensslPath: path.join(dir, 'no-such-openssl'), log: (l) => lines.push(l) });
+      const d = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 0, httpsPort: 0, certDir: dir, opensslPath: path.join(dir, 'no-such-openssl'), log: (l) => lines.push(l) });
       try {
-        assert.deepEqual(d.servers.map((s) => s.name), ['http']);
+        assert.deepEqual(d.servers.map((s) => s.name), ['http', 'qotd', 'daytime', 'echo', 'ws']);
         assert.equal(lines.length, 1);
         assert.match(lines[0], /^HTTPS demo server skipped: the openssl program is not installed \(install it with 'apt-get install openssl'.*The HTTP demo server still runs\.$/);
         const x = await client.send(httpSpec(d.servers[0].port, { target: '/json' }));
@@ -315,7 +323,7 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
     });
 
     it('a port in use is an error naming the port and the option, and nothing is left running', async () => {
-      await assert.rejects(startDemoServers({ httpPort: httpPort, httpsPort: 0, certDir }), (e: Error) => {
+      await assert.rejects(startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: httpPort, httpsPort: 0, certDir }), (e: Error) => {
         assert.ok(e instanceof DemoServerError);
         assert.equal(
           e.message,
@@ -332,7 +340,7 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
       const freeHttp = (probe.address() as net.AddressInfo).port;
       await new Promise<void>((r) => probe.close(() => r()));
       try {
-        await assert.rejects(startDemoServers({ httpPort: freeHttp, httpsPort: blocked, certDir }), /port \d+ on 127\.0\.0\.1 is already in use .*--https-port P/);
+        await assert.rejects(startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: freeHttp, httpsPort: blocked, certDir }), /port \d+ on 127\.0\.0\.1 is already in use .*--https-port P/);
         assert.equal(await listening(freeHttp), false, 'the HTTP server started first was stopped');
       } finally {
         await new Promise<void>((r) => blocker.close(() => r()));
@@ -340,7 +348,7 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
     });
 
     it('stop() closes open keep-alive connections and delayed requests at once, and frees the ports', async () => {
-      const d = await startDemoServers({ httpPort: 0, httpsPort: 0, certDir });
+      const d = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 0, httpsPort: 0, certDir });
       const [h, s] = d.servers.map((x) => x.port);
       const warm = await client.send(httpSpec(h, { target: '/json' }));
       assert.equal(warm.connection?.afterwards, 'kept-alive');
@@ -357,7 +365,7 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
     });
 
     it('checks port numbers', async () => {
-      await assert.rejects(startDemoServers({ httpPort: 70000 }), /--http-port takes a port number 0–65535/);
+      await assert.rejects(startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 70000 }), /--http-port takes a port number 0–65535/);
     });
 
     it('listens on ::1 when asked (IPv6 URL in brackets)', async function () {
@@ -367,7 +375,7 @@ describe('demo servers (real sockets on 127.0.0.1)', function () {
         probe.listen(0, '::1', () => probe.close(() => r(true)));
       });
       if (!v6) this.skip();
-      const d = await startDemoServers({ host: '::1', httpPort: 0, httpsPort: 0, certDir });
+      const d = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, host: '::1', httpPort: 0, httpsPort: 0, certDir });
       try {
         assert.match(d.servers[0].url, /^http:\/\/\[::1\]:\d+\/$/);
         const x = await client.send(httpSpec(d.servers[1].port, { tls: true, host: '::1', target: '/json' }, { ca: [fs.readFileSync(path.join(certDir, CERT_FILE))] }));

@@ -5,21 +5,38 @@ import { main, type Io } from '../../../src/cli/main';
 import { startDemoServers, type DemoServers } from '../../../src/core/demo';
 import { tempDir } from '../../support/peers';
 
+/** Socket demo servers on free ports, so tests never collide with a running `npm start`. */
+const NO_FIXED_SOCKET_PORTS = { qotdPort: 0, daytimePort: 0, echoPort: 0, wsPort: 0 };
+
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 
 interface Line {
   name?: string;
-  exchange: { response?: { status: number }; error?: { phase: string; message: string } };
+  exchange: {
+    kind: string;
+    response?: { status: number };
+    error?: { phase: string; message: string };
+    transcript?: Array<{ dir: string; data: { base64: string } }>;
+    frames?: Array<{ dir: string; opcode: string; data: { base64: string } }>;
+    echoMatches?: boolean;
+    stop?: string;
+    closeCode?: number;
+    closeReason?: string;
+  };
   bodyText?: string;
 }
+
+const received = (l: Line) =>
+  Buffer.concat((l.exchange.transcript ?? []).filter((e) => e.dir === 'received').map((e) => Buffer.from(e.data.base64, 'base64'))).toString('utf8');
 
 /** Runs an example file with the CLI against the demo servers (ports passed as variables) and returns its JSON lines. */
 async function runExample(file: string, demo: DemoServers): Promise<Line[]> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), color: false, env: {} };
-  const [http, https] = demo.servers;
-  await main(['run', path.join(EXAMPLES, file), '--env', 'local', '--json', '--var', `httpPort=${http.port}`, '--var', `httpsPort=${https.port}`], io);
+  const port = (name: string) => String(demo.servers.find((s) => s.name === name)!.port);
+  const vars = { httpPort: port('http'), httpsPort: port('https'), qotdPort: port('qotd'), daytimePort: port('daytime'), echoPort: port('echo'), wsPort: port('ws') };
+  await main(['run', path.join(EXAMPLES, file), '--env', 'local', '--json', ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`])], io);
   assert.deepEqual(
     err.filter((l) => !/: (info|warning): /.test(l)),
     [],
@@ -34,7 +51,7 @@ describe('examples/ against the demo servers', function () {
   let dir: string;
   before(async () => {
     dir = tempDir('examples');
-    demo = await startDemoServers({ httpPort: 0, httpsPort: 0, certDir: dir });
+    demo = await startDemoServers({ ...NO_FIXED_SOCKET_PORTS, httpPort: 0, httpsPort: 0, certDir: dir });
   });
   after(async () => {
     await demo.stop();
@@ -44,7 +61,8 @@ describe('examples/ against the demo servers', function () {
   it('the local environment and $shared point at the demo servers\' default ports', () => {
     const text = fs.readFileSync(path.join(EXAMPLES, '.vscode/settings.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
     const envs = JSON.parse(text)['netreq.environments'];
-    for (const name of ['$shared', 'local']) assert.deepEqual(envs[name], { host: '127.0.0.1', httpPort: '8080', httpsPort: '8443' }, name);
+    const ports = { host: '127.0.0.1', httpPort: '8080', httpsPort: '8443', qotdPort: '8017', daytimePort: '8013', echoPort: '8007', wsPort: '8081' };
+    for (const name of ['$shared', 'local']) assert.deepEqual(envs[name], ports, name);
     assert.ok(envs.public, 'the public hosts stay as an alternative');
   });
 
@@ -86,5 +104,28 @@ describe('examples/ against the demo servers', function () {
     assert.equal(got.localhost, 200);
     assert.equal(got['tls-post'], 200);
     assert.equal(got['tls-chunked'], 200);
+  });
+
+  it('qotd.netreq, tcp.netreq, udp.netreq: the seed\'s socket programs against the demo servers', async () => {
+    const byName = Object.fromEntries((await runExample('qotd.netreq', demo)).concat(await runExample('tcp.netreq', demo), await runExample('udp.netreq', demo)).map((l) => [l.name, l]));
+    assert.match(received(byName.qotd), /— /);
+    assert.match(received(byName.daytime), /GMT\r\n$/);
+    assert.equal(byName.echo.exchange.echoMatches, true);
+    assert.equal(received(byName.hex), 'Hello\x00\x1b');
+    assert.match(received(byName['raw-http']), /^HTTP\/1\.1 200 OK\r\n[\s\S]*<\/html>/);
+    assert.match(received(byName['raw-https']), /^HTTP\/1\.1 200 OK\r\n/);
+    assert.equal(received(byName['udp-echo']), 'ping from NetReq');
+    assert.match(byName['udp-closed'].exchange.error!.message, /No one is listening on 127\.0\.0\.1:9/);
+  });
+
+  it('websocket.netreq and multicast.netreq', async () => {
+    const ws = Object.fromEntries((await runExample('websocket.netreq', demo)).map((l) => [l.name, l]));
+    const frames = ws['ws-echo'].exchange.frames!.map((f: { dir: string; opcode: string }) => `${f.dir} ${f.opcode}`);
+    assert.deepEqual(frames.slice(0, 6), ['sent text', 'sent binary', 'received text', 'received binary', 'sent text', 'received ping']);
+    assert.equal(ws['ws-close'].exchange.closeCode, 1000);
+    assert.equal(ws['ws-close'].exchange.closeReason, 'you asked me to close');
+    const [mc] = await runExample('multicast.netreq', demo);
+    assert.equal(mc.exchange.error, undefined);
+    assert.equal(mc.exchange.transcript!.filter((e) => e.dir === 'sent').length, 3);
   });
 });

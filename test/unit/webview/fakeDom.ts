@@ -1,11 +1,32 @@
 /** A minimal DOM for the view tests: it records what the view builds, and has no HTML parser at all. */
-import type { DomDocument, DomElement, DomNode } from '../../../src/webview/dom';
+import type { DomDocument, DomElement, DomEvent, DomNode } from '../../../src/webview/dom';
+
+/** An event for listeners: a key and modifiers when given; records preventDefault. */
+export class FakeEvent implements DomEvent {
+  defaultPrevented = false;
+  constructor(
+    public key?: string,
+    public shiftKey = false,
+  ) {}
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
 
 export abstract class FakeNode implements DomNode {
   children: FakeNode[] = [];
+  parent?: FakeNode;
   appendChild(child: DomNode): DomNode {
-    this.children.push(child as FakeNode);
+    const c = child as FakeNode;
+    c.parent?.removeChild(c);
+    c.parent = this;
+    this.children.push(c);
     return child;
+  }
+  removeChild(child: FakeNode): void {
+    const i = this.children.indexOf(child);
+    if (i >= 0) this.children.splice(i, 1);
+    child.parent = undefined;
   }
   abstract get text(): string;
 }
@@ -21,7 +42,10 @@ export class FakeText extends FakeNode {
 
 export class FakeElement extends FakeNode implements DomElement {
   readonly attrs = new Map<string, string>();
-  readonly listeners = new Map<string, Array<() => void>>();
+  readonly listeners = new Map<string, Array<(ev: DomEvent) => void>>();
+  /** What a user typed (inputs and textareas); never parsed. */
+  value = '';
+  focused = false;
   constructor(
     readonly tag: string,
     readonly ns?: string,
@@ -32,7 +56,9 @@ export class FakeElement extends FakeNode implements DomElement {
     return this.text;
   }
   set textContent(v: string | null) {
-    this.children = v ? [new FakeText(v)] : [];
+    for (const c of this.children) c.parent = undefined;
+    this.children = [];
+    if (v) this.appendChild(new FakeText(v));
   }
   get text(): string {
     return this.children.map((c) => c.text).join('');
@@ -40,13 +66,32 @@ export class FakeElement extends FakeNode implements DomElement {
   setAttribute(name: string, value: string): void {
     this.attrs.set(name, value);
   }
-  addEventListener(type: string, listener: () => void): void {
+  removeAttribute(name: string): void {
+    this.attrs.delete(name);
+  }
+  addEventListener(type: string, listener: (ev: DomEvent) => void): void {
     const l = this.listeners.get(type) ?? [];
     l.push(listener);
     this.listeners.set(type, l);
   }
+  remove(): void {
+    this.parent?.removeChild(this);
+  }
+  focus(): void {
+    this.focused = true;
+  }
+  /** Calls the listeners of `type` with `ev`; returns the event. */
+  fire(type: string, ev: FakeEvent = new FakeEvent()): FakeEvent {
+    for (const l of this.listeners.get(type) ?? []) l(ev);
+    return ev;
+  }
   click(): void {
-    for (const l of this.listeners.get('click') ?? []) l();
+    this.fire('click');
+  }
+  /** Types into an input / textarea: sets the value and fires `input`. */
+  type(text: string): void {
+    this.value = text;
+    this.fire('input');
   }
   get classes(): string[] {
     return (this.attrs.get('class') ?? '').split(/\s+/).filter(Boolean);

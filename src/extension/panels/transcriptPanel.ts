@@ -1,0 +1,120 @@
+/**
+ * Transcript panels: one per block that sends TCP / TLS / QOTD / DAYTIME / ECHO / UDP / MULTICAST,
+ * reused when the block is sent again. Like the response panel: a static shell, the state over
+ * postMessage after the webview says `ready`.
+ */
+import * as vscode from 'vscode';
+import type { SocketExchange } from '../../core/exchange';
+import { isTranscriptToHost, type HostToTranscript, type SendingMessage, type TranscriptMessage, type TranscriptRequest } from '../../shared/messages';
+import { Disposable } from '../lifecycle';
+import type { ActionResult } from './bodyActions';
+import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
+import type { BlockTarget } from './responsePanel';
+import { renderTranscriptHtml, transcriptMessage } from './transcriptContent';
+
+export const TRANSCRIPT_VIEW_TYPE = 'netreq.transcript';
+
+export interface TranscriptHandlers {
+  resend(target: BlockTarget): void;
+  cancel(target: BlockTarget): void;
+  copy(text: string): Promise<ActionResult>;
+}
+
+export class TranscriptPanel extends Disposable implements BlockPanel {
+  private sending?: SendingMessage;
+  private message?: TranscriptMessage;
+  private exchange?: SocketExchange;
+  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+
+  constructor(
+    public target: BlockTarget,
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly handlers: TranscriptHandlers,
+  ) {
+    super();
+    panel.webview.html = renderTranscriptHtml(panelResources(panel.webview, extensionUri, 'transcript'));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  get lastExchange(): SocketExchange | undefined {
+    return this.exchange;
+  }
+
+  /** What the webview shows (for tests through the extension API). */
+  get state(): { sending?: SendingMessage; transcript?: TranscriptMessage } {
+    return { sending: this.sending, transcript: this.message };
+  }
+
+  reveal(): void {
+    if (!this.panel.visible) this.panel.reveal(undefined, true);
+  }
+
+  showSending(msg: SendingMessage): void {
+    this.sending = msg;
+    this.panel.title = `⇄ ${msg.title}`;
+    this.post(msg);
+  }
+
+  showExchange(x: SocketExchange, title: string, dataLimit: number): void {
+    this.sending = undefined;
+    this.exchange = x;
+    this.message = transcriptMessage(x, title, dataLimit);
+    this.panel.title = `⇄ ${title}`;
+    this.post(this.message);
+  }
+
+  clearSending(): void {
+    if (!this.sending) return;
+    this.sending = undefined;
+    if (this.message) this.post(this.message);
+  }
+
+  private post(msg: HostToTranscript): void {
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private onMessage(m: unknown): void {
+    if (!isTranscriptToHost(m)) return;
+    switch (m.type) {
+      case 'ready':
+        if (this.message) this.post(this.message);
+        if (this.sending) this.post(this.sending);
+        break;
+      case 'resend':
+        this.handlers.resend(this.target);
+        break;
+      case 'cancel':
+        this.handlers.cancel(this.target);
+        break;
+      case 'copy':
+        void this.answer(m);
+        break;
+    }
+  }
+
+  private async answer(m: TranscriptRequest): Promise<void> {
+    let result: ActionResult;
+    try {
+      result = await this.handlers.copy(m.text);
+    } catch (err) {
+      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.disposedEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+export class TranscriptPanelManager extends BlockPanels<TranscriptPanel> {
+  constructor(extensionUri: vscode.Uri, handlers: TranscriptHandlers) {
+    super({ viewType: TRANSCRIPT_VIEW_TYPE, title: '⇄ Transcript', retainContextWhenHidden: false }, extensionUri, (target, panel) => new TranscriptPanel(target, panel, extensionUri, handlers));
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Pieces the three views share (response, transcript, WebSocket session): phase names, the error and
+ * sending banners, the tab bar and the connection table of a socket. Text nodes only, through Builder.
+ */
+import type { ConnectionInfo, NetError } from '../core/exchange';
+import { Builder, type DomElement } from './dom';
+import { address } from './tabs';
+
+export const PHASE_LABELS: Record<string, string> = {
+  resolve: 'Preparing',
+  dns: 'DNS',
+  connect: 'Connect',
+  proxy: 'Proxy',
+  tls: 'TLS',
+  send: 'Send',
+  wait: 'Waiting',
+  receive: 'Receive',
+  parse: 'Parse',
+  decode: 'Decode',
+  cancelled: 'Cancelled',
+};
+
+/** The failure, prominent: "<Phase> failed", the message, the code. */
+export function errorBanner(b: Builder, err: NetError): DomElement {
+  const phase = PHASE_LABELS[err.phase] ?? err.phase;
+  return b.add(
+    b.el('div', err.phase === 'cancelled' ? 'banner banner-cancelled' : 'banner banner-error'),
+    b.el('span', 'error-phase', err.phase === 'cancelled' ? 'Cancelled' : `${phase} failed`),
+    b.el('span', 'error-message', err.message),
+    err.code ? b.el('span', 'error-code', err.code) : undefined,
+  );
+}
+
+/** "Sending <method> <url> …" with a Cancel button. */
+export function sendingBanner(b: Builder, text: string, onCancel: () => void): DomElement {
+  return b.add(b.el('div', 'banner banner-sending'), b.el('span', 'spinner', '◌'), b.el('span', undefined, ` ${text}`), b.el('span', 'spacer'), b.button('Cancel', onCancel));
+}
+
+/** A row of tab buttons; `current` is marked active and aria-selected. */
+export function tabBar<T extends string>(b: Builder, tabs: ReadonlyArray<readonly [T, string]>, current: T, pick: (id: T) => void): DomElement {
+  const bar = b.el('div', 'tabs');
+  bar.setAttribute('role', 'tablist');
+  for (const [id, label] of tabs) {
+    const t = b.button(label, () => pick(id), id === current ? 'tab active' : 'tab');
+    t.setAttribute('role', 'tab');
+    t.setAttribute('aria-selected', String(id === current));
+    bar.appendChild(t);
+  }
+  return bar;
+}
+
+/** A socket's own connection (never pooled): number, addresses, what happened to it. */
+export function renderSocketConnection(b: Builder, c: ConnectionInfo | undefined, opts: { remoteLabel?: string; note?: string } = {}): DomElement {
+  const root = b.el('div', 'tab-content tab-connection');
+  if (!c) {
+    root.appendChild(b.el('p', 'muted', 'No connection was made.'));
+    return root;
+  }
+  const afterwards = c.afterwards === 'closed' ? `closed${c.closeReason ? ` — ${c.closeReason}` : ''}` : c.afterwards === 'kept-alive' ? 'kept alive' : undefined;
+  root.appendChild(
+    b.kvTable([
+      ['Connection', c.id > 0 ? `#${c.id}` : undefined],
+      ['Local address', address(c.localAddress, c.localPort)],
+      [opts.remoteLabel ?? 'Remote address', address(c.remoteAddress, c.remotePort)],
+      ['Afterwards', afterwards],
+    ]),
+  );
+  if (opts.note) root.appendChild(b.el('p', 'muted', opts.note));
+  return root;
+}

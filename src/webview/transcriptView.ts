@@ -1,0 +1,222 @@
+/**
+ * The socket transcript view (TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST): every chunk or datagram with
+ * its direction, time, size and peer, as visible text and hex side by side; the totals, why reading
+ * stopped, the ECHO verdict, timings, TLS and the connection. Rebuilt from state with text nodes only;
+ * no globals (the DOM and the way to post come in, so unit tests use a fake document).
+ */
+import type { HostToTranscript, SendingMessage, TranscriptMessage, TranscriptToHost } from '../shared/messages';
+import { decodeText, formatBytes, formatMs, statusClass } from '../shared/format';
+import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
+import { Builder, type DomDocument, type DomElement } from './dom';
+import { errorBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
+import { hexView, modeBar, rawTextView, renderTlsDetails, renderWaterfall } from './tabs';
+
+export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection';
+/** How each chunk shows: text and hex side by side, or one of them. */
+export type ChunkMode = 'both' | 'text' | 'hex';
+
+export interface TranscriptUi {
+  tab: TranscriptTab;
+  mode: ChunkMode;
+}
+
+export const DEFAULT_TRANSCRIPT_UI: TranscriptUi = { tab: 'transcript', mode: 'both' };
+
+/** Most chunks rendered, and per chunk the most bytes shown as text and as hex. */
+export const MAX_ROWS = 2000;
+export const CHUNK_TEXT_LIMIT = 64 * 1024;
+export const CHUNK_HEX_LIMIT = 16 * 1024;
+
+export const CONTROL_LEGEND = 'Control characters: ␍ CR · ␊ LF · ␉ TAB · ␛ ESC · ␀ NUL (other controls as their symbol) · «xx» a byte that is not UTF-8 text';
+
+export class TranscriptView {
+  private readonly b: Builder;
+  private message?: TranscriptMessage;
+  private sending?: SendingMessage;
+  private reply?: { ok: boolean; text: string };
+  private nextId = 1;
+  private readonly pending = new Set<number>();
+
+  constructor(
+    doc: DomDocument,
+    private readonly root: DomElement,
+    private readonly post: (m: TranscriptToHost) => void,
+    public ui: TranscriptUi = { ...DEFAULT_TRANSCRIPT_UI },
+    private readonly onUiChange: (ui: TranscriptUi) => void = () => undefined,
+  ) {
+    this.b = new Builder(doc);
+  }
+
+  handle(msg: HostToTranscript): void {
+    switch (msg.type) {
+      case 'sending':
+        this.sending = msg;
+        this.reply = undefined;
+        break;
+      case 'transcript':
+        this.message = msg;
+        this.sending = undefined;
+        break;
+      case 'reply':
+        if (!this.pending.delete(msg.id)) return;
+        this.reply = { ok: msg.ok, text: msg.message ?? (msg.ok ? 'Done.' : 'Failed.') };
+        break;
+    }
+    this.render();
+  }
+
+  copy(text: string): number {
+    const id = this.nextId++;
+    this.pending.add(id);
+    this.post({ type: 'copy', id, text });
+    return id;
+  }
+
+  private setUi(change: Partial<TranscriptUi>): void {
+    this.ui = { ...this.ui, ...change };
+    this.onUiChange(this.ui);
+    this.render();
+  }
+
+  render(): void {
+    const { b } = this;
+    this.root.textContent = '';
+    const app = b.el('div', 'app transcript-app');
+    this.root.appendChild(app);
+    if (this.sending) {
+      const s = this.sending;
+      app.appendChild(sendingBanner(b, `Sending ${s.method} ${s.url} …`, () => this.post({ type: 'cancel' })));
+    }
+    const m = this.message;
+    if (!m) {
+      if (!this.sending) app.appendChild(b.el('p', 'muted', 'Waiting for the transcript…'));
+      return;
+    }
+    const x = m.exchange;
+    const content = b.el('div', this.sending ? 'exchange stale' : 'exchange');
+    app.appendChild(content);
+    content.appendChild(this.statusLine(m));
+    if (x.error) {
+      content.appendChild(errorBanner(b, x.error));
+      if (x.receivedBytes > 0) content.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
+    }
+    const echo = echoVerdict(x);
+    if (echo) content.appendChild(b.el('div', echo.ok ? 'echo echo-ok' : 'echo echo-bad', echo.text));
+    if (this.reply) content.appendChild(b.el('div', this.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.reply.text));
+
+    const tabs: Array<[TranscriptTab, string]> = [
+      ['transcript', isDatagramProtocol(x.request.protocol) ? 'Datagrams' : 'Transcript'],
+      ['timing', 'Timing'],
+      ['tls', 'TLS'],
+      ['connection', 'Connection'],
+    ];
+    const visible = tabs.filter(([id]) => id !== 'tls' || x.request.protocol === 'tls' || x.tls);
+    const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'transcript';
+    content.appendChild(tabBar(b, visible, current, (id) => this.setUi({ tab: id })));
+    content.appendChild(this.tab(current, m));
+  }
+
+  private statusLine(m: TranscriptMessage): DomElement {
+    const { b } = this;
+    const x = m.exchange;
+    const totals = transcriptTotals(x);
+    const failed = !!x.error && x.error.phase !== 'cancelled';
+    const line = b.el('div', `status-line ${failed ? statusClass(undefined, true) : x.error ? 'status-none' : 'status-2xx'}`);
+    b.add(
+      line,
+      b.el('span', 'status-code', protocolLabel(x.request.protocol)),
+      b.el('span', 'status-reason', x.request.target),
+      b.el('span', 'status-meta', `${totals.summary} · ${formatMs(x.timings.total)}`),
+      b.el('span', 'spacer'),
+      b.button('↻ Send again', () => this.post({ type: 'resend' }), 'btn', 'Send this request again'),
+    );
+    const wrap = b.el('div', 'status');
+    // A failure has its own banner; the stop line says why reading stopped otherwise.
+    b.add(wrap, line, x.error ? undefined : b.el('div', 'request-line stop-line', describeStop(x.stop, x.stopDetail)));
+    return wrap;
+  }
+
+  private tab(id: TranscriptTab, m: TranscriptMessage): DomElement {
+    const x = m.exchange;
+    switch (id) {
+      case 'transcript':
+        return this.renderTranscript(m);
+      case 'timing': {
+        const root = this.b.el('div', 'tab-content tab-timing');
+        const datagrams = isDatagramProtocol(x.request.protocol);
+        const labels = datagrams
+          ? { connect: 'Socket connect', wait: 'First reply', send: 'Datagram sent' }
+          : { send: 'Payload sent', wait: 'Waiting (first byte)', download: 'Receiving' };
+        root.appendChild(renderWaterfall(this.b, x.timings, labels));
+        root.appendChild(this.b.el('p', 'muted', `Started ${new Date(x.startedAt).toISOString()}`));
+        return root;
+      }
+      case 'tls':
+        return renderTlsDetails(this.b, x.tls, x.request.protocol === 'tls');
+      case 'connection':
+        return renderSocketConnection(this.b, x.connection, {
+          remoteLabel: x.request.protocol === 'multicast' ? 'Group' : undefined,
+          note: isDatagramProtocol(x.request.protocol) ? 'UDP has no connection: these are the local socket and the address it sent to.' : undefined,
+        });
+    }
+  }
+
+  private renderTranscript(m: TranscriptMessage): DomElement {
+    const { b } = this;
+    const x = m.exchange;
+    const root = b.el('div', 'tab-content tab-transcript');
+    const toolbar = b.el('div', 'toolbar');
+    b.add(
+      toolbar,
+      modeBar(
+        b,
+        [
+          ['both', 'Text + Hex'],
+          ['text', 'Text'],
+          ['hex', 'Hex'],
+        ],
+        this.ui.mode,
+        (mode) => this.setUi({ mode: mode as ChunkMode }),
+      ),
+      b.el('span', 'spacer'),
+      b.el('span', 'muted legend', CONTROL_LEGEND),
+    );
+    root.appendChild(toolbar);
+    const rows = transcriptRows(x.transcript);
+    if (rows.length === 0) root.appendChild(b.el('p', 'muted', 'Nothing was sent or received.'));
+    for (const row of rows.slice(0, MAX_ROWS)) root.appendChild(this.chunk(row, m.dataLimit));
+    if (rows.length > MAX_ROWS) root.appendChild(b.el('p', 'muted', `… and ${rows.length - MAX_ROWS} more ${transcriptTotals(x).unit}s not shown.`));
+    root.appendChild(b.el('p', 'muted totals', transcriptTotals(x).summary));
+    return root;
+  }
+
+  private chunk(row: TranscriptRow, dataLimit: number): DomElement {
+    const { b } = this;
+    const box = b.el('div', `chunk chunk-${row.dir}`);
+    const head = b.el('div', 'chunk-head');
+    b.add(
+      head,
+      b.el('span', 'chunk-dir', `${row.arrow} ${row.dir}`),
+      b.el('span', 'chunk-at', row.at),
+      b.el('span', 'chunk-size', row.sizeText),
+      row.peer ? b.el('span', 'chunk-peer', `${row.dir === 'received' ? 'from' : 'to'} ${row.peer}`) : undefined,
+      b.el('span', 'spacer'),
+      row.bytes.length > 0 ? b.button('Copy', () => this.copy(decodeText(row.bytes)), 'btn btn-small', 'Copy this chunk as text') : undefined,
+    );
+    box.appendChild(head);
+    if (row.size === 0) {
+      box.appendChild(b.el('p', 'muted', '(empty)'));
+      return box;
+    }
+    if (row.bytes.length === 0) {
+      box.appendChild(b.el('p', 'muted', `(not shown: past the ${formatBytes(dataLimit)} this view carries; setting netreq.response.previewBytes)`));
+      return box;
+    }
+    const body = b.el('div', `chunk-body chunk-${this.ui.mode}`);
+    if (this.ui.mode !== 'hex') body.appendChild(rawTextView(b, row.bytes, CHUNK_TEXT_LIMIT));
+    if (this.ui.mode !== 'text') body.appendChild(hexView(b, row.bytes, CHUNK_HEX_LIMIT));
+    box.appendChild(body);
+    if (row.cut) box.appendChild(b.el('p', 'muted', `Showing the first ${formatBytes(row.bytes.length)} of ${row.sizeText} (setting netreq.response.previewBytes).`));
+    return box;
+  }
+}
