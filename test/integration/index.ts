@@ -50,6 +50,8 @@ export function run(): Promise<void> {
   writeReport(reportFile, report);
 
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, slow: 3_000, color: false, reporter: 'spec' });
+  // NETREQ_TEST_GREP=text runs only the tests whose full title contains it (for debugging one test).
+  if (process.env.NETREQ_TEST_GREP) mocha.grep(process.env.NETREQ_TEST_GREP);
   for (const f of testFiles()) mocha.addFile(f);
 
   return new Promise<void>((resolve, reject) => {
