@@ -183,7 +183,7 @@ describe('netreq parser: request lines', () => {
     const cases: Array<[string, string, string]> = [
       ['TCP 127.0.0.1:7', 'tcp', '127.0.0.1:7'],
       ['TLS example.com:443', 'tls', 'example.com:443'],
-      ['QOTD djxmmx.net', 'qotd', 'djxmmx.net'],
+      ['QOTD qotd.example.test', 'qotd', 'qotd.example.test'],
       ['DAYTIME 127.0.0.1:13', 'daytime', '127.0.0.1:13'],
       ['ECHO [::1]', 'echo', '[::1]'],
       ['UDP localhost:9999', 'udp', 'localhost:9999'],

@@ -62,7 +62,7 @@ describe('netreq resolve: TCP, TLS and the classic services', () => {
   });
 
   it('QOTD, DAYTIME, ECHO: TCP with default ports 17, 13, 7 and a service name', async () => {
-    const q = await tcp('QOTD djxmmx.net');
+    const q = await tcp('QOTD qotd.example.test');
     assert.deepEqual([q.kind, q.service, q.port, q.payload.length], ['tcp', 'qotd', 17, 0]);
     assert.deepEqual([(await tcp('DAYTIME h')).port, (await tcp('DAYTIME h')).service], [13, 'daytime']);
     const e = await tcp('ECHO h\nping');
