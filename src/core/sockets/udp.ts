@@ -5,7 +5,7 @@
  */
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import type { SocketExchange, StopReason } from '../exchange';
+import type { NetError, SocketExchange, StopReason } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { MulticastRequestSpec, UdpRequestSpec } from '../request';
 import { hostPort, systemLookup, type LookupFn } from '../transport/connect';
@@ -118,19 +118,78 @@ function words(err: unknown, where: string, phase: Operation['phase']) {
   return describeError(err, phase, where);
 }
 
+interface DatagramRun {
+  x: SocketExchange;
+  op: Operation;
+  t0: number;
+  /** The socket to close at the end, set by the body once it has one. */
+  socket?: dgram.Socket;
+}
+
+/**
+ * What UDP and MULTICAST share: the exchange, the abort wiring, failures in words, closing the socket and the
+ * timings. `body` does the protocol's part and sets `run.socket`.
+ */
+async function datagramExchange(
+  protocol: string,
+  host: string,
+  port: number,
+  payload: Buffer,
+  opts: SocketSendOptions,
+  body: (run: DatagramRun) => Promise<void>,
+  reword?: (err: unknown, ne: NetError) => void,
+): Promise<SocketExchange> {
+  const run: DatagramRun = { x: emptyExchange(protocol, host, port, payload.length), op: new Operation(), t0: performance.now() };
+  const { x, op } = run;
+  const onUserAbort = () => op.abort(new Cancelled());
+  if (opts.signal?.aborted) onUserAbort();
+  opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+  try {
+    await body(run);
+  } catch (err) {
+    if (err instanceof Cancelled || op.reason instanceof Cancelled) {
+      x.stop = 'cancelled';
+      x.error = { phase: 'cancelled', message: 'Cancelled' };
+    } else {
+      x.error = words(err, hostPort(host, port), op.phase);
+      reword?.(err, x.error);
+      x.stop = 'error';
+    }
+    x.stopDetail = x.error.message;
+  } finally {
+    opts.signal?.removeEventListener('abort', onUserAbort);
+    if (run.socket) closeSocket(run.socket);
+    finishTimings(x, run.t0);
+  }
+  return x;
+}
+
+/** Collects until the window or the replies; a failure other than a cancel is thrown to the caller's catch. */
+async function collectInto(run: DatagramRun, c: Collector, windowMs: number, sendAll: () => Promise<void>): Promise<void> {
+  const stop = await collect(c, windowMs, sendAll);
+  run.x.stop = stop.reason;
+  run.x.stopDetail = stop.detail;
+  if (stop.err && !(stop.err instanceof Cancelled)) throw stop.err;
+}
+
+function bindOrConnect(s: dgram.Socket, op: Operation, start: (done: () => void) => void): Promise<void> {
+  return op.race(
+    new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      start(() => {
+        s.off('error', reject);
+        resolve();
+      });
+    }),
+  );
+}
+
 export class UdpClient {
   constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
 
-  async send(spec: UdpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
-    const t0 = performance.now();
-    const x = emptyExchange('udp', spec.host, spec.port, spec.payload.length);
-    const where = hostPort(spec.host, spec.port);
-    const op = new Operation();
-    const onUserAbort = () => op.abort(new Cancelled());
-    if (opts.signal?.aborted) onUserAbort();
-    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    let socket: dgram.Socket | undefined;
-    try {
+  send(spec: UdpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
+    return datagramExchange('udp', spec.host, spec.port, spec.payload, opts, async (run) => {
+      const { x, op, t0 } = run;
       let address = spec.host;
       if (!net.isIP(spec.host)) {
         op.phase = 'dns';
@@ -143,109 +202,61 @@ export class UdpClient {
       const family = net.isIPv6(address) ? 6 : 4;
       checkSize(spec.payload, family);
       const s = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
-      socket = s;
+      run.socket = s;
       op.phase = 'connect';
       const tConnect = performance.now();
-      await op.race(
-        new Promise<void>((resolve, reject) => {
-          s.once('error', reject);
-          s.connect(spec.port, address, () => {
-            s.off('error', reject);
-            resolve();
-          });
-        }),
-      );
+      await bindOrConnect(s, op, (done) => s.connect(spec.port, address, done));
       x.timings.tcpConnect = performance.now() - tConnect; // "connect" of a UDP socket: choosing the route and local port
       const local = s.address();
       x.connection = { id: 0, reused: false, requestsServed: 1, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: address, remotePort: spec.port };
       const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
       op.phase = 'send';
-      const stop = await collect(c, spec.waitMs, () => sendDatagram(c, spec.payload));
-      x.stop = stop.reason;
-      x.stopDetail = stop.detail;
-      if (stop.err && !(stop.err instanceof Cancelled)) throw stop.err;
-    } catch (err) {
-      if (err instanceof Cancelled || op.reason instanceof Cancelled) {
-        x.stop = 'cancelled';
-        x.error = { phase: 'cancelled', message: 'Cancelled' };
-      } else {
-        x.error = words(err, where, op.phase);
-        x.stop = 'error';
-      }
-      x.stopDetail = x.error.message;
-    } finally {
-      opts.signal?.removeEventListener('abort', onUserAbort);
-      if (socket) closeSocket(socket);
-      finishTimings(x, t0);
-    }
-    return x;
+      await collectInto(run, c, spec.waitMs, () => sendDatagram(c, spec.payload));
+    });
   }
 }
 
 export class MulticastClient {
-  async send(spec: MulticastRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
-    const t0 = performance.now();
-    const x = emptyExchange('multicast', spec.group, spec.port, spec.payload.length);
+  send(spec: MulticastRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
     const where = hostPort(spec.group, spec.port);
-    const op = new Operation();
-    const onUserAbort = () => op.abort(new Cancelled());
-    if (opts.signal?.aborted) onUserAbort();
-    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    let socket: dgram.Socket | undefined;
-    try {
-      checkSize(spec.payload, spec.family);
-      const s = dgram.createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
-      socket = s;
-      op.phase = 'connect';
-      await op.race(
-        new Promise<void>((resolve, reject) => {
-          s.once('error', reject);
-          s.bind(0, () => {
-            s.off('error', reject);
-            resolve();
-          });
-        }),
-      );
-      try {
-        s.setMulticastTTL(spec.ttl);
-        s.setMulticastLoopback(spec.loopback);
-        if (spec.interface) s.setMulticastInterface(spec.interface);
-      } catch (err) {
-        throw new PhaseError('connect', `Cannot use ${spec.interface ? `interface ${spec.interface}` : 'the default interface'} for multicast: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code);
-      }
-      const local = s.address();
-      x.connection = { id: 0, reused: false, requestsServed: spec.repeat, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: spec.group, remotePort: spec.port };
-      const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
-      op.phase = 'send';
-      const sendAll = async () => {
-        for (let i = 0; i < spec.repeat; i++) {
-          if (op.aborted) return;
-          if (i > 0) await op.race(new Promise((r) => setTimeout(r, spec.everyMs)));
-          await sendDatagram(c, spec.payload, spec.port, spec.group);
+    const noRoute = (err: unknown, ne: NetError) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') ne.message = `No route for multicast to ${where}: set the interface with # @interface (e.g. 127.0.0.1 for this machine only)`;
+    };
+    return datagramExchange(
+      'multicast',
+      spec.group,
+      spec.port,
+      spec.payload,
+      opts,
+      async (run) => {
+        const { x, op, t0 } = run;
+        checkSize(spec.payload, spec.family);
+        const s = dgram.createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
+        run.socket = s;
+        op.phase = 'connect';
+        await bindOrConnect(s, op, (done) => s.bind(0, done));
+        try {
+          s.setMulticastTTL(spec.ttl);
+          s.setMulticastLoopback(spec.loopback);
+          if (spec.interface) s.setMulticastInterface(spec.interface);
+        } catch (err) {
+          throw new PhaseError('connect', `Cannot use ${spec.interface ? `interface ${spec.interface}` : 'the default interface'} for multicast: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code);
         }
-      };
-      const stop = await collect(c, spec.waitMs, sendAll);
-      x.stop = stop.reason;
-      x.stopDetail = stop.detail;
-      if (stop.err && !(stop.err instanceof Cancelled)) throw stop.err;
-    } catch (err) {
-      if (err instanceof Cancelled || op.reason instanceof Cancelled) {
-        x.stop = 'cancelled';
-        x.error = { phase: 'cancelled', message: 'Cancelled' };
-      } else {
-        x.error = words(err, where, op.phase);
-        if ((err as NodeJS.ErrnoException).code === 'ENETUNREACH' || (err as NodeJS.ErrnoException).code === 'EHOSTUNREACH') {
-          x.error.message = `No route for multicast to ${where}: set the interface with # @interface (e.g. 127.0.0.1 for this machine only)`;
-        }
-        x.stop = 'error';
-      }
-      x.stopDetail = x.error.message;
-    } finally {
-      opts.signal?.removeEventListener('abort', onUserAbort);
-      if (socket) closeSocket(socket);
-      finishTimings(x, t0);
-    }
-    return x;
+        const local = s.address();
+        x.connection = { id: 0, reused: false, requestsServed: spec.repeat, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: spec.group, remotePort: spec.port };
+        const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
+        op.phase = 'send';
+        await collectInto(run, c, spec.waitMs, async () => {
+          for (let i = 0; i < spec.repeat; i++) {
+            if (op.aborted) return;
+            if (i > 0) await op.race(new Promise((r) => setTimeout(r, spec.everyMs)));
+            await sendDatagram(c, spec.payload, spec.port, spec.group);
+          }
+        });
+      },
+      noRoute,
+    );
   }
 }
 
