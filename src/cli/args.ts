@@ -38,6 +38,27 @@ export type CliArgs = RunArgs | DemoArgs | ServiceArgs | { command: 'help' } | {
 
 export class UsageError extends Error {}
 
+/** Walks a command's arguments: `arg` is the current one, `value()` takes the next as its value. */
+export class OptionReader {
+  private i = -1;
+  constructor(private readonly args: string[]) {}
+
+  get arg(): string {
+    return this.args[this.i];
+  }
+
+  next(): boolean {
+    return ++this.i < this.args.length;
+  }
+
+  value(): string {
+    const option = this.arg;
+    const v = this.args[++this.i];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${option} needs a value`);
+    return v;
+  }
+}
+
 export const USAGE = `netreq — send the requests in a .netreq file (the same engine as the NetReq VS Code extension)
 
 Usage:
@@ -85,13 +106,10 @@ export function parseArgs(argv: string[]): CliArgs {
   if (command === 'proxy' || command === 'listen' || command === 'health') return { command, rest };
   if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const value = (): string => {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  const r = new OptionReader(rest);
+  const value = () => r.value();
+  while (r.next()) {
+    const a = r.arg;
     switch (a) {
       case '--name':
         out.name = value();
@@ -157,43 +175,26 @@ function portValue(option: string, v: string): number {
   return n;
 }
 
+const DEMO_OPTIONS: Record<string, { key: Exclude<keyof DemoArgs, 'command'>; port: boolean }> = {
+  '--host': { key: 'host', port: false },
+  '--cert-dir': { key: 'certDir', port: false },
+  '--http-port': { key: 'httpPort', port: true },
+  '--https-port': { key: 'httpsPort', port: true },
+  '--qotd-port': { key: 'qotdPort', port: true },
+  '--daytime-port': { key: 'daytimePort', port: true },
+  '--echo-port': { key: 'echoPort', port: true },
+  '--ws-port': { key: 'wsPort', port: true },
+};
+
 function parseDemoArgs(rest: string[]): DemoArgs {
   const out: DemoArgs = { command: 'demo-servers' };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const value = (): string => {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--host':
-        out.host = value();
-        break;
-      case '--http-port':
-        out.httpPort = portValue(a, value());
-        break;
-      case '--https-port':
-        out.httpsPort = portValue(a, value());
-        break;
-      case '--cert-dir':
-        out.certDir = value();
-        break;
-      case '--qotd-port':
-        out.qotdPort = portValue(a, value());
-        break;
-      case '--daytime-port':
-        out.daytimePort = portValue(a, value());
-        break;
-      case '--echo-port':
-        out.echoPort = portValue(a, value());
-        break;
-      case '--ws-port':
-        out.wsPort = portValue(a, value());
-        break;
-      default:
-        throw new UsageError(a.startsWith('-') ? `unknown option '${a}' for demo-servers (see 'netreq --help')` : `demo-servers takes no file ('${a}')`);
-    }
+  const r = new OptionReader(rest);
+  while (r.next()) {
+    const a = r.arg;
+    const option = DEMO_OPTIONS[a];
+    if (!option) throw new UsageError(a.startsWith('-') ? `unknown option '${a}' for demo-servers (see 'netreq --help')` : `demo-servers takes no file ('${a}')`);
+    const v = r.value();
+    (out as unknown as Record<string, string | number>)[option.key] = option.port ? portValue(a, v) : v;
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { HealthScheduler, type CheckStatus } from '../core/health/scheduler';
 import { MulticastListener } from '../core/listener/multicast';
 import { ProxyServer, type Flow } from '../core/proxy/server';
 import { ConnectionPool } from '../core/transport/pool';
-import { UsageError } from './args';
+import { OptionReader, UsageError } from './args';
 import { formatBytes } from '../shared/format';
 import { chunkText, ms } from './format';
 import { stripJsonc } from './settings';
@@ -20,20 +20,16 @@ type Spec = Record<string, 'flag' | 'value'>;
 export function parseOptions(command: string, rest: string[], spec: Spec): { opts: Record<string, string | true>; positional: string[] } {
   const opts: Record<string, string | true> = {};
   const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
+  const r = new OptionReader(rest);
+  while (r.next()) {
+    const a = r.arg;
     if (!a.startsWith('-')) {
       positional.push(a);
       continue;
     }
     const kind = spec[a];
     if (!kind) throw new UsageError(`unknown option '${a}' for ${command} (see 'netreq --help')`);
-    if (kind === 'flag') opts[a] = true;
-    else {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      opts[a] = v;
-    }
+    opts[a] = kind === 'flag' ? true : r.value();
   }
   return { opts, positional };
 }
