@@ -10,6 +10,7 @@ import { HttpClient } from '../src/core/http/client';
 import { parseNetreq } from '../src/core/netreq';
 import { ConnectionPool } from '../src/core/transport/pool';
 import { startNginx, type Peer } from '../test/support/peers';
+import { healthRow } from './health';
 import { socketRows, type Row } from './sockets';
 import { httpSpec } from '../test/support/servers';
 
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
     fs.rmSync(bigPath, { force: true });
   }
   rows.push(...(await socketRows()));
+  rows.push(await healthRow());
   writeResults(rows);
 }
 

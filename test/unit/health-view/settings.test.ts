@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import {
+  parseIntervalText,
+  runnableConfigs,
+  settingEntries,
+  sourceLabel,
+  uniqueNames,
+  validateNewName,
+  validateRawCheck,
+  validateTargetText,
+  withCheckAdded,
+  withCheckRemoved,
+  type HealthEntry,
+} from '../../../src/extension/health/settings';
+
+describe('health view: checks from settings', () => {
+  it('validates each check and says what is wrong in words', () => {
+    assert.deepEqual(validateRawCheck({ name: ' api ', target: 'http://127.0.0.1:1/', intervalSeconds: 5 }, 'Check 1'), {
+      config: { name: 'api', target: 'http://127.0.0.1:1/', intervalSeconds: 5 },
+    });
+    assert.match((validateRawCheck('tcp://a:1', 'Check 2') as { problem: string }).problem, /Check 2 is not an object/);
+    assert.match((validateRawCheck({ target: 'tcp://a:1' }, 'Check 3') as { problem: string }).problem, /Check 3 needs a "name"/);
+    assert.match((validateRawCheck({ name: 'db' }, 'Check 4') as { problem: string }).problem, /\("db"\) needs a "target"/);
+    assert.match((validateRawCheck({ name: 'db', target: 'tcp://a' }, 'C') as { problem: string }).problem, /needs host:port/);
+    assert.match((validateRawCheck({ name: 'db', target: 'tcp://a:1', intervalSeconds: 0 }, 'C') as { problem: string }).problem, /"intervalSeconds" of "db" must be a positive number/);
+    assert.match((validateRawCheck({ name: 'db', target: 'tcp://a:1', insecure: 'yes' }, 'C') as { problem: string }).problem, /"insecure" of "db" must be true or false/);
+    assert.ok('config' in validateRawCheck({ name: 'c', target: 'tls://a:443', warnDays: 0 }, 'C'), 'warnDays 0 is allowed');
+  });
+
+  it('user checks always run; workspace checks are idle in Restricted Mode; both lists apply', () => {
+    const user = [{ name: 'mine', target: 'tcp://127.0.0.1:1' }];
+    const workspace = [{ name: 'theirs', target: 'tcp://127.0.0.1:2' }, { name: 'broken', target: 'nope' }];
+    const trusted = settingEntries({ user, workspace }, true);
+    assert.deepEqual(
+      trusted.map((e) => [e.name, sourceLabel(e.source), !!e.idle, !!e.problem]),
+      [
+        ['mine', 'user settings', false, false],
+        ['theirs', 'workspace settings', false, false],
+        ['broken', 'workspace settings', false, true],
+      ],
+    );
+    assert.deepEqual(runnableConfigs(trusted).map((c) => c.name), ['mine', 'theirs']);
+    const restricted = settingEntries({ user, workspace }, false);
+    assert.deepEqual(runnableConfigs(restricted).map((c) => c.name), ['mine']);
+    assert.equal(restricted.find((e) => e.name === 'theirs')?.idle, true);
+    assert.match(settingEntries({ workspace: { name: 'x' } }, true)[0].problem ?? '', /must be an array/);
+    assert.deepEqual(settingEntries({}, true), []);
+  });
+
+  it('gives duplicate names a suffix so each check keeps its own row and history', () => {
+    const e = (name: string): HealthEntry => ({ name, source: { kind: 'setting', scope: 'user', name }, config: { name, target: 'tcp://a:1' } });
+    const out = uniqueNames([e('api'), e('api'), e('api (2)'), e('db')]);
+    assert.deepEqual(out.map((x) => x.name), ['api', 'api (2)', 'api (2) (2)', 'db']);
+    assert.deepEqual(out.map((x) => x.config?.name), ['api', 'api (2)', 'api (2) (2)', 'db']);
+    assert.equal(out[1].source.kind === 'setting' && out[1].source.name, 'api', 'Remove still finds the check by its written name');
+  });
+
+  it('adds and removes checks without touching the rest of the list', () => {
+    const list = [{ name: 'a', target: 'tcp://a:1', custom: true }, { name: 'b', target: 'tcp://b:1' }];
+    const added = withCheckAdded(list, { name: 'c', target: 'tcp://c:1', intervalSeconds: 5 });
+    assert.equal(list.length, 2, 'the list read from the settings is not changed');
+    assert.deepEqual(added[2], { name: 'c', target: 'tcp://c:1', intervalSeconds: 5 });
+    assert.deepEqual(withCheckAdded(undefined, { name: 'x', target: 'tcp://x:1' }), [{ name: 'x', target: 'tcp://x:1' }]);
+    const removed = withCheckRemoved(list, 'a');
+    assert.deepEqual(removed, { list: [{ name: 'b', target: 'tcp://b:1' }], removed: true });
+    assert.deepEqual(withCheckRemoved(list, 'zzz'), { list, removed: false });
+    assert.deepEqual(withCheckRemoved('not a list', 'a'), { list: [], removed: false });
+  });
+
+  it('"Add Check" input: names, targets (with parseTarget words), intervals', () => {
+    assert.match(validateNewName('  ', []) ?? '', /Give the check a name/);
+    assert.match(validateNewName('api', ['api']) ?? '', /already a check named "api"/);
+    assert.equal(validateNewName('api', ['db']), undefined);
+    assert.equal(validateTargetText('https://127.0.0.1:8443/health'), undefined);
+    assert.match(validateTargetText('127.0.0.1:80') ?? '', /has no scheme: write tcp:\/\/host:port/);
+    assert.match(validateTargetText('tcp://a:70000') ?? '', /out of range/);
+    assert.match(validateTargetText('ftp://a:21') ?? '', /Unknown check kind "ftp:\/\/"/);
+    assert.deepEqual(parseIntervalText(''), { seconds: 30 });
+    assert.deepEqual(parseIntervalText('10'), { seconds: 10 });
+    assert.deepEqual(parseIntervalText('2m'), { seconds: 120 });
+    assert.match((parseIntervalText('500ms') as { error: string }).error, /at most once a second/);
+    assert.match((parseIntervalText('soon') as { error: string }).error, /not a duration.*a bare number means seconds/);
+  });
+});
