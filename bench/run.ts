@@ -11,6 +11,7 @@ import { parseNetreq } from '../src/core/netreq';
 import { ConnectionPool } from '../src/core/transport/pool';
 import { startNginx, type Peer } from '../test/support/peers';
 import { healthRow } from './health';
+import { proxyRows } from './proxy';
 import { socketRows, type Row } from './sockets';
 import { httpSpec } from '../test/support/servers';
 
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
   }
   rows.push(...(await socketRows()));
   rows.push(await healthRow());
+  rows.push(...(await proxyRows()));
   writeResults(rows);
 }
 
