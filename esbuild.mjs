@@ -40,7 +40,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { response: 'src/webview/response.ts', transcript: 'src/webview/transcript.ts', session: 'src/webview/session.ts' },
+    entryPoints: { response: 'src/webview/response.ts', transcript: 'src/webview/transcript.ts', session: 'src/webview/session.ts', traffic: 'src/webview/traffic.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     target: 'es2022',

@@ -17,7 +17,9 @@ import { NetreqCodeLensProvider } from './language/codeLens';
 import { DiagnosticsController } from './language/diagnostics';
 import { NetreqFoldingProvider } from './language/folding';
 import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/documentCache';
+import { registerHealth, type HealthApi } from './health';
 import { toDisposable } from './lifecycle';
+import { registerServices, type ServicesApi } from './tasks/services';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
 import { ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
 import { TranscriptPanelManager } from './panels/transcriptPanel';
@@ -69,6 +71,10 @@ export interface NetreqApi {
   closeWsSession(uri: vscode.Uri | string, blockIndex: number, code?: number, reason?: string): Promise<{ ok: boolean; message: string }>;
   /** How many times a document text was parsed (the cache parses each version once). */
   parseCount(): number;
+  /** The Network Health view, status bar and checks (issue 6). */
+  readonly health: HealthApi;
+  /** The proxy and multicast listener tasks and the traffic view (issue 5). */
+  readonly services: ServicesApi;
 }
 
 let activePool: ConnectionPool | undefined;
@@ -136,6 +142,9 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     }),
   );
 
+  const health = registerHealth(context, { pool, environments });
+  const services = registerServices(context);
+
   const asUri = (u: vscode.Uri | string) => (typeof u === 'string' ? vscode.Uri.parse(u) : u);
   const sessionOf = (uri: vscode.Uri | string, blockIndex: number) => sessions.find(asUri(uri), blockIndex);
   let apiRequests = 0;
@@ -166,6 +175,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
       return result;
     },
     parseCount: () => cache.parses,
+    health,
+    services,
   };
 }
 

@@ -1,0 +1,107 @@
+/**
+ * What the service terminals print: the CLI's log lines (`netreq proxy`, `netreq listen`) made safe for a
+ * terminal, and a writer that batches them so a flood of traffic never floods the terminal. Plain
+ * TypeScript (no `vscode`), unit-tested.
+ */
+import type { Datagram, MulticastListener } from '../../core/listener/multicast';
+import type { Flow } from '../../core/proxy/server';
+import { chunkText, safeText } from '../../cli/format';
+import { flowLine } from '../../cli/services';
+import { formatBytes } from '../../shared/format';
+import { REAL_TIMERS, type Timers } from '../traffic/trafficFeed';
+
+const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
+
+/** One line, nothing that could drive the terminal (ESC, BEL, CR…): controls become \xNN, line breaks spaces. */
+export function terminalSafe(s: string): string {
+  return safeText(s.replace(/\r?\n|\r/g, ' '));
+}
+
+/** The proxy's line per flow, as `netreq proxy` prints it. */
+export function proxyFlowLine(f: Flow): string {
+  return terminalSafe(flowLine(f));
+}
+
+/** The listener's line per datagram, as `netreq listen` prints it (the first 512 bytes as text). */
+export function datagramLine(d: Datagram): string {
+  return terminalSafe(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512)).replace(/\n/g, ' ')}`);
+}
+
+/** Counts and rate, printed every few seconds while datagrams come in. */
+export function listenerStatsLine(l: Pick<MulticastListener, 'stats' | 'rate'>, now = Date.now()): string {
+  return `— ${l.stats.datagrams} datagram${l.stats.datagrams === 1 ? '' : 's'}, ${formatBytes(l.stats.bytes)}, ${l.rate(now).toFixed(1)}/s over the last 5 s`;
+}
+
+export const ANSI = {
+  red: (s: string) => `\x1b[31m${s}\x1b[39m`,
+  yellow: (s: string) => `\x1b[33m${s}\x1b[39m`,
+  dim: (s: string) => `\x1b[2m${s}\x1b[22m`,
+  bold: (s: string) => `\x1b[1m${s}\x1b[22m`,
+};
+
+export interface LogWriterOptions {
+  intervalMs: number;
+  /** Most lines written per interval; the rest are counted and summed up in one line. */
+  maxLinesPerFlush: number;
+  /** Lines kept for `recent` (the API shows them to tests). */
+  keep: number;
+  timers: Timers;
+}
+
+/**
+ * Collects lines and writes them at most every `intervalMs`, `maxLinesPerFlush` at a time: past that,
+ * "… N more lines" (the traffic view has them all). Messages of the service itself (`now`) go out at once.
+ */
+export class LogWriter {
+  private queue: string[] = [];
+  private skipped = 0;
+  private timer: unknown;
+  private closed = false;
+  readonly recent: string[] = [];
+  private readonly opts: LogWriterOptions;
+
+  constructor(
+    private readonly write: (data: string) => void,
+    opts: Partial<LogWriterOptions> = {},
+  ) {
+    this.opts = { intervalMs: 100, maxLinesPerFlush: 200, keep: 200, timers: REAL_TIMERS, ...opts };
+  }
+
+  /** A traffic line: batched. */
+  line(s: string): void {
+    if (this.closed) return;
+    if (this.queue.length >= this.opts.maxLinesPerFlush) this.skipped++;
+    else this.queue.push(s);
+    if (this.timer === undefined) this.timer = this.opts.timers.setTimeout(() => this.flush(), this.opts.intervalMs);
+  }
+
+  /** A line of the service's own (started, stopped, why it failed): written now, after what is queued. */
+  now(s: string): void {
+    if (this.closed) return;
+    this.flush();
+    this.emit([s]);
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) this.opts.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    const lines = this.queue;
+    this.queue = [];
+    if (this.skipped > 0) lines.push(ANSI.dim(`… ${this.skipped} more line${this.skipped === 1 ? '' : 's'} not printed here (NetReq: Show Traffic has them)`));
+    this.skipped = 0;
+    if (lines.length > 0) this.emit(lines);
+  }
+
+  /** Flushes and stops writing. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private emit(lines: string[]): void {
+    // eslint-disable-next-line no-control-regex
+    for (const l of lines) this.recent.push(l.replace(/\x1b\[[0-9;]*m/g, ''));
+    if (this.recent.length > this.opts.keep) this.recent.splice(0, this.recent.length - this.opts.keep);
+    this.write(lines.map((l) => `${l}\r\n`).join(''));
+  }
+}

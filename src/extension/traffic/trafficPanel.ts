@@ -1,0 +1,225 @@
+/**
+ * The traffic panel: one webview listing proxy flows and multicast datagrams live. A static shell, the
+ * rows over postMessage — a snapshot after the webview says `ready`, then batches at most every 100 ms
+ * (TrafficFeed) — and a row's detail only when the webview asks. Actions (Open as .netreq, Copy as curl)
+ * and the service buttons come back as messages the host checks.
+ */
+import * as vscode from 'vscode';
+import { isTrafficToHost, type HostToTraffic, type ServiceSummary, type TrafficAction, type TrafficCommand, type TrafficToHost } from '../../shared/trafficMessages';
+import { Disposable } from '../lifecycle';
+import { TrafficFeed, type FeedCounts } from './trafficFeed';
+import { datagramDetail, flowDetail, type TrafficStore } from './trafficStore';
+import { renderTrafficHtml, storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from './trafficContent';
+
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+}
+
+export interface TrafficHandlers {
+  openText(content: string, language: string): Promise<ActionResult>;
+  copy(text: string): Promise<ActionResult>;
+  runCommand(command: TrafficCommand): void;
+}
+
+export interface TrafficViewState {
+  open: boolean;
+  visible: boolean;
+  paused: boolean;
+  /** Whether the webview said `ready` since it was (re)loaded. */
+  ready: boolean;
+  posted: FeedCounts;
+}
+
+const COMMANDS: Record<TrafficCommand, string> = {
+  startProxy: 'netreq.startProxy',
+  stopProxy: 'netreq.stopProxy',
+  startMulticastListener: 'netreq.startMulticastListener',
+  stopMulticastListener: 'netreq.stopMulticastListener',
+};
+
+export function trafficCommandId(c: TrafficCommand): string {
+  return COMMANDS[c];
+}
+
+class TrafficWebview extends Disposable {
+  readonly feed: TrafficFeed;
+  ready = false;
+  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly store: TrafficStore,
+    private readonly services: () => ServiceSummary[],
+    private readonly handlers: TrafficHandlers,
+  ) {
+    super();
+    this.feed = new TrafficFeed(store, (m) => this.post(m), services);
+    const uri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+    panel.webview.html = renderTrafficHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: uri('dist', 'webview', 'traffic.js'),
+      styleUris: [uri('media', 'response.css'), uri('media', 'traffic.css')],
+    });
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register(
+      panel.onDidChangeViewState((e) => {
+        // A hidden webview is unloaded (no retained context): it says `ready` again when shown.
+        if (!e.webviewPanel.visible) {
+          this.ready = false;
+          this.feed.setVisible(false);
+        }
+      }),
+    );
+    this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  post(m: HostToTraffic): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  onMessage(m: unknown): void {
+    if (!isTrafficToHost(m)) return;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.feed.setVisible(true);
+        this.feed.snapshot();
+        break;
+      case 'pause':
+        this.feed.setPaused(m.paused);
+        break;
+      case 'clear':
+        this.store.clear(m.what);
+        this.feed.snapshot();
+        break;
+      case 'select':
+        if (m.what === 'flow') {
+          const s = this.store.flow(m.id);
+          this.post({ type: 'flowDetail', id: m.id, detail: s ? flowDetail(s) : undefined });
+        } else {
+          const s = this.store.datagramById(m.id);
+          this.post({ type: 'datagramDetail', id: m.id, detail: s ? datagramDetail(s) : undefined });
+        }
+        break;
+      case 'action':
+        void this.answer(m);
+        break;
+      case 'command':
+        this.handlers.runCommand(m.command);
+        break;
+    }
+  }
+
+  /** Runs a row action and replies with its result (also what the API's `act` uses). */
+  async answer(m: Extract<TrafficToHost, { type: 'action' }>): Promise<ActionResult> {
+    let result: ActionResult;
+    try {
+      result = await this.act(m.action, m.target);
+    } catch (err) {
+      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
+    return result;
+  }
+
+  private async act(action: TrafficAction, target: number): Promise<ActionResult> {
+    const gone = { ok: false, message: 'That row is no longer kept (the view keeps the last rows only, setting netreq.traffic.maxFlows).' };
+    if (action === 'openDatagram') {
+      const s = this.store.datagramById(target);
+      const text = s && storedDatagramAsNetreq(s);
+      return text ? this.handlers.openText(text, 'netreq') : gone;
+    }
+    const s = this.store.flow(target);
+    if (!s) return gone;
+    if (action === 'copyCurl') {
+      const r = await this.handlers.copy(storedFlowAsCurl(s));
+      return r.ok ? { ok: true, message: 'Copied the curl command (it goes to the server directly, not through the proxy).' } : r;
+    }
+    return this.handlers.openText(storedFlowAsNetreq(s), 'netreq');
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.feed.dispose();
+    this.disposedEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** The one traffic panel, created on demand ("NetReq: Show Traffic", the status bar item). */
+export class TrafficPanelManager extends Disposable {
+  private current?: TrafficWebview;
+  private nextRequest = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TrafficStore,
+    private readonly services: () => ServiceSummary[],
+    private readonly handlers: TrafficHandlers,
+  ) {
+    super();
+  }
+
+  show(): void {
+    if (this.current) {
+      this.current.panel.reveal(undefined, false);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TRAFFIC_VIEW_TYPE,
+      'NetReq Traffic',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      {
+        enableScripts: true,
+        enableFindWidget: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      },
+    );
+    const view = new TrafficWebview(panel, this.extensionUri, this.store, this.services, this.handlers);
+    this.current = view;
+    view.onDidDispose(() => {
+      if (this.current === view) this.current = undefined;
+    });
+  }
+
+  /** The store recorded something (called for every flow and datagram: cheap). */
+  notify(): void {
+    this.current?.feed.notify();
+  }
+
+  /** The cap changed or a service started or stopped. */
+  refresh(servicesOnly: boolean): void {
+    const v = this.current;
+    if (!v?.ready) return;
+    if (servicesOnly) v.post({ type: 'services', services: this.services() });
+    else v.feed.snapshot();
+  }
+
+  get state(): TrafficViewState {
+    const v = this.current;
+    return { open: !!v, visible: !!v?.panel.visible, paused: !!v?.feed.paused, ready: !!v?.ready, posted: v ? { ...v.feed.posted } : { snapshots: 0, batches: 0, flows: 0, datagrams: 0 } };
+  }
+
+  /** Runs a row action as the webview's button does (tests use it through the API). */
+  act(action: TrafficAction, target: number): Promise<ActionResult> {
+    const v = this.current;
+    if (!v) return Promise.resolve({ ok: false, message: 'The traffic view is not open (NetReq: Show Traffic).' });
+    return v.answer({ type: 'action', id: -++this.nextRequest, action, target });
+  }
+
+  /** Feeds a message as if the webview posted it (tests: pause, clear). */
+  receive(m: TrafficToHost): void {
+    this.current?.onMessage(m);
+  }
+
+  override dispose(): void {
+    this.current?.dispose();
+    this.current = undefined;
+    super.dispose();
+  }
+}
