@@ -2,6 +2,9 @@
 import type { HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
 import { describeClose } from '../core/sockets/ws';
 import { formatBytes } from '../shared/format';
+import { chunkText, ms, safeText } from '../core/text';
+
+export { chunkText, ms, safeText };
 
 export interface Style {
   bold(s: string): string;
@@ -16,17 +19,6 @@ const wrap = (a: number, b: number) => (s: string) => `\x1b[${a}m${s}\x1b[${b}m`
 export const COLOR: Style = { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
 const id = (s: string) => s;
 export const PLAIN: Style = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
-
-/** Makes control characters visible (ESC, BEL, NUL...) so a response cannot drive the terminal. Keeps \n and \t. */
-export function safeText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g, (c) => (c === '\r' ? '' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
-}
-
-export function ms(n: number | undefined): string {
-  if (n === undefined) return '–';
-  return n < 10 ? `${n.toFixed(2)} ms` : n < 1000 ? `${n.toFixed(1)} ms` : `${(n / 1000).toFixed(2)} s`;
-}
 
 export function timingLine(t: Timings): string {
   const parts: string[] = [];
@@ -94,12 +86,6 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
   }
   if (x.connection?.retried) out.push(style.dim(`note    ${x.connection.retried}`));
   return out.join('\n');
-}
-
-/** Text of a chunk for the terminal: printable as is, control characters as \xNN, CR LF as ␍␊ + newline. */
-export function chunkText(data: Buffer): string {
-  // eslint-disable-next-line no-control-regex
-  return data.toString('latin1').replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '␊\n' : c === '\r' ? '␍' : c === '\t' ? '␉' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 export function hexDump(data: Buffer, max = 4096): string {

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { HealthCheckConfig } from '../core/health/checks';
 import { HealthScheduler, type CheckStatus } from '../core/health/scheduler';
 import { MulticastListener } from '../core/listener/multicast';
-import { ProxyServer, type Flow } from '../core/proxy/server';
+import { clock, flowLine } from '../core/proxy/log';
+import { ProxyServer } from '../core/proxy/server';
 import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
 import { formatBytes } from '../shared/format';
@@ -46,14 +47,6 @@ export interface ServiceIo {
   untilStopped: () => Promise<string>;
   /** For `health --config` discovery. */
   cwd: string;
-}
-
-const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
-
-export function flowLine(f: Flow): string {
-  const what = f.kind === 'tunnel' ? `CONNECT ${f.target} (tunnel)` : `${f.method} ${f.target}`;
-  const status = f.status !== undefined ? String(f.status) : '—';
-  return `${clock(f.startedAt)}  ${f.client.padEnd(21)} ${what} → ${status}  ↑${formatBytes(f.bytesUp)} ↓${formatBytes(f.bytesDown)}  ${ms(f.durationMs)}${f.error ? `  ✗ ${f.error}` : ''}`;
 }
 
 export async function proxyCommand(rest: string[], io: ServiceIo): Promise<number> {

@@ -5,8 +5,8 @@
  */
 import type { Datagram, MulticastListener } from '../../core/listener/multicast';
 import type { Flow } from '../../core/proxy/server';
-import { chunkText, safeText } from '../../cli/format';
-import { flowLine } from '../../cli/services';
+import { flowLine } from '../../core/proxy/log';
+import { chunkText, safeText } from '../../core/text';
 import { formatBytes } from '../../shared/format';
 import { REAL_TIMERS, type Timers } from '../traffic/trafficFeed';
 
