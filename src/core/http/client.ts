@@ -5,7 +5,7 @@
 import type { ConnectionInfo, HttpExchange, HttpResponseRecord, Phase, Timings } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { HttpRequestSpec } from '../request';
-import { hostPort, parseProxy, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
+import { hostPort, targetOf, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
 import { Operation } from '../transport/operation';
 import { PHASE_WORDS, PhaseError, describeError, formatMs } from '../transport/errors';
 import type { ConnectionPool, Lease } from '../transport/pool';
@@ -50,17 +50,9 @@ export class HttpClient {
     const onUserAbort = () => ctl.abort(new Cancelled());
     if (opts.signal?.aborted) onUserAbort();
     opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const target: ConnectTarget = {
-      host: spec.host,
-      port: spec.port,
-      tls: spec.tls,
-      servername: spec.servername ?? spec.host,
-      insecure: spec.options.insecure,
-      ca: spec.options.ca,
-    };
     const where = hostPort(spec.host, spec.port);
     try {
-      if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
+      const target = targetOf(spec, spec.tls);
       let retried: string | undefined;
       for (let attempt = 1; ; attempt++) {
         const result = await this.attempt(spec, bytes, target, ctl, exchange, t0);

@@ -3,10 +3,10 @@
  * then read until the first stop condition — peer close, `@read-until`, idle silence after the first byte,
  * `@max-bytes`, or the timeout — keeping every chunk with its time.
  */
-import type { ConnectionInfo, SocketExchange, StopReason } from '../exchange';
+import type { SocketExchange, StopReason } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { TcpRequestSpec } from '../request';
-import { hostPort, openConnection, parseProxy, systemLookup, TlsVerifyError, type ConnectTarget, type LookupFn } from '../transport/connect';
+import { hostPort, openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
 import { describeError, formatMs, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { Operation } from '../transport/operation';
 
@@ -16,8 +16,6 @@ export interface SocketSendOptions {
 
 class Cancelled extends Error {}
 class TimedOut extends Error {}
-
-let nextSocketConnection = 1;
 
 export class TcpClient {
   constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
@@ -42,24 +40,14 @@ export class TcpClient {
     const onUserAbort = () => op.abort(new Cancelled());
     if (opts.signal?.aborted) onUserAbort();
     opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const target: ConnectTarget = {
-      host: spec.host,
-      port: spec.port,
-      tls: spec.kind === 'tls',
-      servername: spec.servername ?? spec.host,
-      insecure: spec.options.insecure,
-      ca: spec.options.ca,
-      alpn: [],
-    };
     let tFirst = 0;
     let tLast = 0;
     try {
-      if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
-      const c = await openConnection(target, this.deps.lookup ?? systemLookup, op);
+      const c = await openConnection(targetOf(spec, spec.kind === 'tls', []), this.deps.lookup ?? systemLookup, op);
       Object.assign(x.timings, c.timings);
       x.tls = c.tls;
       const socket = c.socket;
-      x.connection = connectionInfo(socket);
+      x.connection = unpooledConnection(socket);
       const stop = await new Promise<{ reason: StopReason; detail: string; err?: unknown }>((resolve) => {
         let idleTimer: NodeJS.Timeout | undefined;
         let tail = Buffer.alloc(0);
@@ -151,19 +139,6 @@ export class TcpClient {
     }
     return x;
   }
-}
-
-function connectionInfo(socket: import('node:net').Socket): ConnectionInfo {
-  return {
-    id: nextSocketConnection++,
-    reused: false,
-    requestsServed: 1,
-    pooled: false,
-    localAddress: socket.localAddress,
-    localPort: socket.localPort,
-    remoteAddress: socket.remoteAddress,
-    remotePort: socket.remotePort,
-  };
 }
 
 function failure(err: unknown, op: Operation, spec: TcpRequestSpec, where: string, x: SocketExchange) {

@@ -9,14 +9,12 @@ import WebSocket from 'ws';
 import type { HeaderList, WsExchange, WsFrame, WsState } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { WsRequestSpec } from '../request';
-import { hostPort, openConnection, parseProxy, systemLookup, TlsVerifyError, type ConnectTarget, type LookupFn } from '../transport/connect';
+import { hostPort, openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
 import { describeError, formatMs, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { Operation } from '../transport/operation';
 
 class Cancelled extends Error {}
 class TimedOut extends Error {}
-
-let nextWsConnection = 1;
 
 export interface WsSessionEvents {
   frame: [WsFrame];
@@ -83,30 +81,11 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const target: ConnectTarget = {
-        host: spec.host,
-        port: spec.port,
-        tls: spec.tls,
-        servername: spec.servername ?? spec.host,
-        insecure: spec.options.insecure,
-        ca: spec.options.ca,
-        alpn: ['http/1.1'],
-      };
-      if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
-      const c = await openConnection(target, this.deps.lookup ?? systemLookup, op);
+      const c = await openConnection(targetOf(spec, spec.tls, ['http/1.1']), this.deps.lookup ?? systemLookup, op);
       Object.assign(x.timings, c.timings);
       x.tls = c.tls;
       const socket = c.socket;
-      x.connection = {
-        id: nextWsConnection++,
-        reused: false,
-        requestsServed: 1,
-        pooled: false,
-        localAddress: socket.localAddress,
-        localPort: socket.localPort,
-        remoteAddress: socket.remoteAddress,
-        remotePort: socket.remotePort,
-      };
+      x.connection = unpooledConnection(socket);
       op.phase = 'send';
       const tSend = performance.now();
       await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { promises as dnsPromises } from 'node:dns';
-import type { Phase, TlsInfo } from '../exchange';
+import type { ConnectionInfo, Phase, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import type { Operation } from './operation';
@@ -35,6 +35,34 @@ export interface ConnectTarget {
 export interface ProxyAddress {
   host: string;
   port: number;
+}
+
+/** Where a request connects, from its spec: host, port, TLS options and `# @proxy`. */
+export function targetOf(
+  spec: { host: string; port: number; servername?: string; options: { insecure: boolean; ca?: Array<string | Buffer>; proxy?: string } },
+  tls: boolean,
+  alpn?: string[],
+): ConnectTarget {
+  const target: ConnectTarget = { host: spec.host, port: spec.port, tls, servername: spec.servername ?? spec.host, insecure: spec.options.insecure, ca: spec.options.ca };
+  if (alpn) target.alpn = alpn;
+  if (spec.options.proxy) target.proxy = parseProxy(spec.options.proxy);
+  return target;
+}
+
+let nextUnpooled = 1;
+
+/** Connection details of a socket that is not pooled (TCP/TLS sessions, WebSockets). */
+export function unpooledConnection(socket: net.Socket): ConnectionInfo {
+  return {
+    id: nextUnpooled++,
+    reused: false,
+    requestsServed: 1,
+    pooled: false,
+    localAddress: socket.localAddress,
+    localPort: socket.localPort,
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+  };
 }
 
 /** `http://host[:port]` → the proxy's address; an https:// proxy (TLS to the proxy itself) is refused in words. */
