@@ -13,6 +13,7 @@ import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
 import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
 import { formatBytes, formatMs } from '../../shared/format';
+import type { SendingMessage } from '../../shared/messages';
 import { protocolLabel } from '../../shared/transcript';
 import * as config from '../config';
 import type { EnvironmentController } from '../environments';
@@ -24,6 +25,12 @@ import type { TranscriptPanelManager } from '../panels/transcriptPanel';
 import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
 import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
 import type { RequestRunner, Run } from './runner';
+
+/** What a one-shot request needs of its panel while it runs. */
+interface SendingPanel {
+  showSending(msg: SendingMessage): void;
+  clearSending(): void;
+}
 
 export interface SendDeps {
   cache: DocumentCache;
@@ -235,39 +242,39 @@ export class SendController extends Disposable {
   }
 
   private async sendHttp(spec: HttpRequestSpec, s: Sending): Promise<HttpExchange> {
-    const { panels, runner, engines } = this.deps;
+    const x = await this.sendOneShot(spec, s, this.deps.panels, () => dispatch(spec, this.deps.engines, s.run.signal), (panel, exchange) =>
+      panel.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes),
+    );
+    void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
+    return x;
+  }
+
+  private sendSocket(spec: Exclude<OneShotSpec, HttpRequestSpec>, s: Sending): Promise<SocketExchange> {
+    return this.sendOneShot(spec, s, this.deps.transcripts, () => dispatch(spec, this.deps.engines, s.run.signal), (panel, exchange) =>
+      panel.showExchange(exchange, s.title, config.previewBytes(s.document.uri)),
+    );
+  }
+
+  /** A request that runs to its end: "sending" in the block's panel, the engine, then the exchange in the panel. */
+  private async sendOneShot<X extends Exchange, P extends SendingPanel>(
+    spec: OneShotSpec,
+    s: Sending,
+    panels: { show(t: BlockTarget): P; get(t: BlockTarget): P | undefined },
+    send: () => Promise<X>,
+    present: (panel: P, exchange: X) => void,
+  ): Promise<X> {
     const { method, url } = describeSpec(spec);
     const panel = panels.show(s.target);
     panel.showSending({ type: 'sending', title: s.title, method, url, startedAt: s.run.startedAt });
-    let exchange: HttpExchange;
+    let exchange: X;
     try {
-      exchange = await this.withProgress(s, spec, () => dispatch(spec, engines, s.run.signal));
+      exchange = await this.withProgress(s, spec, send);
     } catch (err) {
       panel.clearSending();
       throw err;
     }
-    runner.record(s.document.uri, s.target.blockIndex, exchange);
-    const current = panels.get(s.target) ?? panels.show(s.target);
-    current.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes);
-    void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
-    return exchange;
-  }
-
-  private async sendSocket(spec: Exclude<OneShotSpec, HttpRequestSpec>, s: Sending): Promise<SocketExchange> {
-    const { transcripts, runner, engines } = this.deps;
-    const { method, url } = describeSpec(spec);
-    const panel = transcripts.show(s.target);
-    panel.showSending({ type: 'sending', title: s.title, method, url, startedAt: s.run.startedAt });
-    let exchange: SocketExchange;
-    try {
-      exchange = await this.withProgress(s, spec, () => dispatch(spec, engines, s.run.signal));
-    } catch (err) {
-      panel.clearSending();
-      throw err;
-    }
-    runner.record(s.document.uri, s.target.blockIndex, exchange);
-    const current = transcripts.get(s.target) ?? transcripts.show(s.target);
-    current.showExchange(exchange, s.title, config.previewBytes(s.document.uri));
+    this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
+    present(panels.get(s.target) ?? panels.show(s.target), exchange);
     return exchange;
   }
 
