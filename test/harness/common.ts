@@ -71,6 +71,14 @@ export function summaryLine(tests: TestResult[]): { passed: number; failed: numb
   return { passed, failed, line: `${passed} passed, ${failed} failed` };
 }
 
+/** Repeats the failures after the log tails, so an output cut to its last lines (as CI shows it) still says why. */
+export function printFailuresLast(tests: TestResult[], failedMessage: string | undefined): void {
+  const failures = tests.filter((t) => t.state !== 'passed');
+  if (failures.length || failedMessage) console.log('\n----- failures (repeated from above) -----');
+  for (const t of failures) printResult(t);
+  if (failedMessage) console.log(`ERROR: ${failedMessage}`);
+}
+
 /** Prints the end of each log file (server, extension host, browser console) to help explain a failure. */
 export function printLogTails(files: string[], lines = 40): void {
   for (const f of files) {

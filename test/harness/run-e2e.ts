@@ -18,7 +18,7 @@ import type MochaType from 'mocha';
 import { HOSTILE_IMG, HOSTILE_SCRIPT, setContext, type HostileServer } from '../e2e/context';
 import type { TestResult } from '../integration/report';
 import { makeSelfSigned, startOpensslServer } from '../support/peers';
-import { Cleanup, freshResults, isMainLog, keepArtifacts, printLogTails, printResult, requireBuilt, seconds, summaryLine, watchdog } from './common';
+import { Cleanup, freshResults, isMainLog, keepArtifacts, printFailuresLast, printLogTails, printResult, requireBuilt, seconds, summaryLine, watchdog } from './common';
 import { checkPrerequisites, ensureVSCodeServer, installExtension, launchChromium, repoRoot, startVSCodeServer, tail } from './vscode-server';
 
 const load = createRequire(__filename);
@@ -196,6 +196,7 @@ async function main(): Promise<number> {
     const files = logFiles();
     printLogTails(files.filter(isMainLog));
     console.log(`\nall logs and failure screenshots in ${keepArtifacts('e2e', files)}`);
+    printFailuresLast(tests, failedMessage);
   }
   await cleanup.run();
   if (KEEP) console.log(`kept: ${work} and the server folders (NETREQ_KEEP_TEMP=1)`);

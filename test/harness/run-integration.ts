@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IntegrationReport } from '../integration/report';
-import { Cleanup, freshResults, isMainLog, keepArtifacts, printLogTails, printResult, requireBuilt, seconds, sleep, summaryLine, watchdog } from './common';
+import { Cleanup, freshResults, isMainLog, keepArtifacts, printFailuresLast, printLogTails, printResult, requireBuilt, seconds, sleep, summaryLine, watchdog } from './common';
 import { checkPrerequisites, devPayload, ensureVSCodeServer, launchChromium, repoRoot, startVSCodeServer } from './vscode-server';
 
 const SUITE_TIMEOUT_MS = Number(process.env.NETREQ_INTEGRATION_TIMEOUT_MS) || 5 * 60_000;
@@ -110,6 +110,7 @@ async function main(): Promise<number> {
     const files = logFiles();
     printLogTails(files.filter(isMainLog));
     if (files.length) console.log(`\nall logs kept in ${keepArtifacts('integration', files)}`);
+    printFailuresLast(report?.tests ?? [], failedMessage);
   }
   await cleanup.run();
   if (KEEP) console.log(`kept: ${work} and the server folders (NETREQ_KEEP_TEMP=1)`);

@@ -11,6 +11,7 @@ import { commandTask } from './taskProvider';
 
 export interface ServiceRegistry extends ServiceHost {
   runningOf(kind: ServiceKind): ServiceSession[];
+  endedKeys(kind: ServiceKind): Set<string>;
 }
 
 /** Optional arguments (keybindings, other extensions, tests); without them the commands ask. */
@@ -29,6 +30,8 @@ function argsOf(a: unknown): StartArgs | undefined {
 }
 
 export class ServiceCommands extends Disposable {
+  private readonly terminated = new WeakSet<vscode.TaskExecution>();
+
   constructor(
     private readonly registry: ServiceRegistry,
     showTraffic: () => void,
@@ -95,13 +98,17 @@ export class ServiceCommands extends Disposable {
   /** Terminates the task of a running service; asks which one when several run (or stops the one with `key`). */
   async stop(kind: ServiceKind, key?: string): Promise<number> {
     const defaults = this.registry.defaults();
+    const ended = this.registry.endedKeys(kind);
     const items = vscode.tasks.taskExecutions
       .filter((e) => e.task.definition.type === TASK_TYPE && e.task.definition.service === kind)
       .map((execution) => {
         const cfg = serviceConfig(execution.task.definition as Record<string, unknown>, defaults);
         return { execution, key: 'error' in cfg ? '' : serviceKey(cfg), label: 'error' in cfg ? execution.task.name : serviceLabel(cfg) };
       })
-      .filter((i) => key === undefined || i.key === key);
+      .filter((i) => key === undefined || i.key === key)
+      // An execution this command already terminated can linger in taskExecutions for a moment after its
+      // service stopped: it must not count (it would turn "the only one left" into a question nobody answers).
+      .filter((i) => !this.terminated.has(i.execution) && !ended.has(i.key));
     if (items.length === 0) {
       // A session without a task execution (should not happen): stop it directly.
       const orphans = this.registry.runningOf(kind).filter((s) => key === undefined || s.key === key);
@@ -122,7 +129,10 @@ export class ServiceCommands extends Disposable {
       if (!pick) return 0;
       chosen = pick.chosen;
     }
-    for (const i of chosen) i.execution.terminate();
+    for (const i of chosen) {
+      this.terminated.add(i.execution);
+      i.execution.terminate();
+    }
     return chosen.length;
   }
 }

@@ -173,6 +173,12 @@ export class ServicesController extends Disposable implements ServiceHost {
     return [...this.live].filter((s) => s.config?.service === kind);
   }
 
+  /** Keys of services of a kind that have ended and are not running again (their executions may still be listed for a moment). */
+  endedKeys(kind: ServiceKind): Set<string> {
+    const live = new Set(this.runningOf(kind).map((s) => s.key));
+    return new Set(this.all.filter((s) => s.config?.service === kind && (s.state === 'stopped' || s.state === 'failed') && !live.has(s.key)).map((s) => s.key));
+  }
+
   private where(s: ServiceSession): string {
     return s.address ? `${s.address.host.includes(':') ? `[${s.address.host}]` : s.address.host}:${s.address.port}` : s.label;
   }
