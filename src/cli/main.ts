@@ -213,9 +213,35 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
+/**
+ * Lines gathered and written once per turn of the event loop (or every 512 lines): a proxy or listener logging
+ * thousands of lines a second makes one write per batch instead of one per line (stdout to a pipe or file is
+ * synchronous on Linux).
+ */
+export function batchedLines(write: (s: string) => void): (line: string) => void {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    pending.push(line + '\n');
+    if (pending.length >= 512) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
 if (require.main === module) {
   const io: Io = {
-    out: (s) => process.stdout.write(s + '\n'),
+    out: batchedLines((s) => process.stdout.write(s)),
     err: (s) => process.stderr.write(s + '\n'),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     env: process.env,

@@ -13,7 +13,13 @@ export interface ListenerOptions {
   port: number;
   /** Local interface address to join on (IPv4 address, or `::%lo` style for IPv6). Undefined = the OS default. */
   interface?: string;
+  /** Kernel receive buffer to ask for (capped by net.core.rmem_max): room for bursts while the loop is busy. Default 4 MB. */
+  receiveBufferBytes?: number;
 }
+
+/** The rate window: 50 slots of 100 ms (5 s), counted per slot so a datagram costs O(1) however fast they come. */
+const SLOT_MS = 100;
+const SLOTS = 50;
 
 export interface Datagram {
   /** Epoch ms. */
@@ -46,7 +52,8 @@ export function isMulticast(address: string): boolean {
 
 export class MulticastListener extends EventEmitter<ListenerEvents> {
   private socket?: dgram.Socket;
-  private readonly window: number[] = [];
+  private readonly slotIds = new Float64Array(SLOTS).fill(-1);
+  private readonly slotCounts = new Uint32Array(SLOTS);
   readonly stats: ListenerStats = { datagrams: 0, bytes: 0, rate: 0, startedAt: 0 };
 
   constructor(readonly options: ListenerOptions) {
@@ -85,13 +92,23 @@ export class MulticastListener extends EventEmitter<ListenerEvents> {
       const hint = v6 && !this.options.interface ? ' (IPv6 groups need an interface, e.g. ::%lo or ::%eth0)' : e.code === 'ENODEV' || e.code === 'EADDRNOTAVAIL' ? ` (is ${this.options.interface ?? 'the default interface'} an address of this machine with a multicast route?)` : '';
       throw new Error(`Cannot join ${group}${this.options.interface ? ` on ${this.options.interface}` : ''}: ${e.message}${hint}`, { cause: err });
     }
+    try {
+      s.setRecvBufferSize(this.options.receiveBufferBytes ?? 4 * 1024 * 1024);
+    } catch {
+      /* the OS keeps its default size: fine, only bursts are at risk */
+    }
     this.stats.startedAt = Date.now();
     s.on('message', (msg, rinfo) => {
       const at = Date.now();
       this.stats.datagrams++;
       this.stats.bytes += msg.length;
-      this.window.push(at);
-      while (this.window.length > 0 && at - this.window[0] > 5000) this.window.shift();
+      const id = Math.floor(at / SLOT_MS);
+      const i = id % SLOTS;
+      if (this.slotIds[i] !== id) {
+        this.slotIds[i] = id;
+        this.slotCounts[i] = 0;
+      }
+      this.slotCounts[i]++;
       this.emit('datagram', { at, from: hostPort(rinfo.address, rinfo.port), size: msg.length, data: msg });
     });
     s.on('error', (err) => this.emit('error', err));
@@ -99,9 +116,11 @@ export class MulticastListener extends EventEmitter<ListenerEvents> {
 
   /** Datagrams per second over the last 5 s (or since start). */
   rate(now = Date.now()): number {
-    while (this.window.length > 0 && now - this.window[0] > 5000) this.window.shift();
-    const span = Math.min(5000, Math.max(1, now - this.stats.startedAt));
-    this.stats.rate = (this.window.length * 1000) / span;
+    const current = Math.floor(now / SLOT_MS);
+    let n = 0;
+    for (let i = 0; i < SLOTS; i++) if (this.slotIds[i] > current - SLOTS && this.slotIds[i] <= current) n += this.slotCounts[i];
+    const span = Math.min(SLOTS * SLOT_MS, Math.max(1, now - this.stats.startedAt));
+    this.stats.rate = (n * 1000) / span;
     return this.stats.rate;
   }
 

@@ -1,0 +1,331 @@
+/**
+ * The proxy's HTTP/1.x forwarding on raw sockets, message by message: body framing both ways (chunked stays
+ * chunked, HTTP/1.0 clients get it dechunked, close-delimited, HEAD/304), pipelining, keep-alive to the
+ * client and to the upstream, a retry on a pooled connection the server had closed, smuggling-shaped
+ * requests refused, Expect: 100-continue, Host rewritten, bodies and tunnels streamed intact (hash-checked,
+ * with a slow reader). Peers: node:http servers, raw sockets and curl, all on 127.0.0.1.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ProxyServer, type Flow } from '../../../src/core/proxy/server';
+import { requireBinary, tempDir } from '../../support/peers';
+import { rawServer } from '../../support/servers';
+
+interface Upstream {
+  port: number;
+  connections: number;
+  seen: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }>;
+  close(): Promise<void>;
+}
+
+/** A node:http server; `handle` answers (default: echo of method, URL and body). Counts connections. */
+async function upstream(handle?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void): Promise<Upstream> {
+  const seen: Upstream['seen'] = [];
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body });
+      if (handle) handle(req, res, body);
+      else res.end(`${req.method} ${req.url} ${body.length}`);
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (s: net.Socket) => {
+    connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    get connections() {
+      return connections;
+    },
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Writes `bytes`, reads until `done(text)` says so or the proxy closes (bounded); returns what came back. */
+function talk(port: number, bytes: string | Buffer, done: (got: string) => boolean = () => false, ms = 3000): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
+    let got = '';
+    let closed = false;
+    const finish = () => {
+      clearTimeout(t);
+      s.destroy();
+      resolve({ text: got, closed });
+    };
+    const t = setTimeout(finish, ms);
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      if (done(got)) finish();
+    });
+    s.on('end', () => (closed = true));
+    s.on('close', finish);
+    s.on('error', () => undefined);
+  });
+}
+
+const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
+
+function curl(args: string[], input?: string): Promise<{ code: number | null; out: Buffer; err: string }> {
+  const bin = requireBinary('curl', 'curl');
+  return new Promise((resolve) => {
+    const c = spawn(bin, ['-sS', '--max-time', '20', ...args], { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    c.stdout!.on('data', (d: Buffer) => out.push(d));
+    c.stderr!.on('data', (d) => (err += d));
+    c.on('close', (code) => resolve({ code, out: Buffer.concat(out), err }));
+    if (input) c.stdin!.end(input);
+  });
+}
+
+describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', function () {
+  this.timeout(30_000);
+  let proxy: ProxyServer;
+  let port: number;
+  const flows: Flow[] = [];
+
+  before(async () => {
+    proxy = new ProxyServer({ port: 0, upstreamTimeoutMs: 3000 });
+    proxy.on('flow-end', (f) => flows.push(f));
+    port = (await proxy.listen()).port;
+  });
+  after(() => proxy.close());
+
+  it('keeps the client connection and one upstream connection for many requests; rewrites Host to the target', async () => {
+    const up = await upstream();
+    try {
+      const n = 20;
+      let req = '';
+      for (let i = 0; i < n; i++) req += `GET http://127.0.0.1:${up.port}/k${i} HTTP/1.1\r\nHost: somewhere.else\r\n\r\n`;
+      // Pipelined in one write: answered in order, one at a time, on the same connection.
+      const r = await talk(port, req, (t) => t.includes(`GET /k${n - 1} 0`));
+      assert.equal(count(r.text, /HTTP\/1\.1 200 OK/g), n);
+      for (let i = 0; i < n; i++) assert.ok(r.text.indexOf(`GET /k${i} 0`) < r.text.indexOf(`GET /k${i + 1} 0`) || i === n - 1);
+      assert.equal(r.closed, false, 'the client connection stays open');
+      assert.equal(up.connections, 1, 'one upstream connection carried all of them');
+      assert.ok(up.seen.every((s) => s.headers.host === `127.0.0.1:${up.port}`), 'Host is the target authority');
+      assert.equal(proxy.upstreamConnections, 1);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('forwards a chunked request body as chunks and a chunked response with trailers as it came', async () => {
+    // A raw upstream that reads the whole chunked request, then answers with chunk extensions and a trailer.
+    let seen = '';
+    const server = net.createServer((sock) => {
+      sock.on('data', (d) => {
+        seen += d.toString('latin1');
+        if (seen.endsWith('\r\n0\r\n\r\n')) sock.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\n\r\n');
+      });
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const up = { port: (server.address() as net.AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+    try {
+      const body = '4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n';
+      const r = await talk(port, `POST http://127.0.0.1:${up.port}/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}`, (t) => t.includes('X-Sum: 42\r\n\r\n'));
+      assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(r.text, /\r\nTransfer-Encoding: chunked\r\n/);
+      assert.ok(r.text.endsWith('\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\n\r\n'), r.text);
+      assert.ok(seen.endsWith(`\r\nTransfer-Encoding: chunked\r\n\r\n${body}`), seen);
+      const f = flows.find((x) => x.target === `http://127.0.0.1:${up.port}/c`)!;
+      assert.equal(f.requestBody!.toString(), 'abcdefg', 'the detail view gets the body without the chunk framing');
+      assert.equal(f.responseBody!.toString(), 'hello world');
+    } finally {
+      proxy.pool.destroyAll(); // the raw upstream keeps its connection; let go of it so close() returns
+      await up.close();
+    }
+  });
+
+  it('an HTTP/1.0 client gets a chunked response dechunked, and the connection closes after it', async () => {
+    const up = await upstream((_req, res) => {
+      res.write('part one, ');
+      setTimeout(() => res.end('part two'), 20);
+    });
+    try {
+      const r = await talk(port, `GET http://127.0.0.1:${up.port}/old HTTP/1.0\r\n\r\n`);
+      assert.equal(r.closed, true);
+      assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.doesNotMatch(r.text, /Transfer-Encoding/i);
+      assert.match(r.text, /\r\nConnection: close\r\n/);
+      assert.ok(r.text.endsWith('\r\n\r\npart one, part two'), r.text);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('a response framed by the end of the connection is relayed whole and closes the client connection', async () => {
+    const up = await rawServer((sock) => sock.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end'));
+    try {
+      const r = await talk(port, `GET http://127.0.0.1:${up.port}/eof HTTP/1.1\r\nHost: x\r\n\r\n`);
+      assert.equal(r.closed, true);
+      assert.match(r.text, /\r\nConnection: close\r\n/);
+      assert.ok(r.text.endsWith('\r\n\r\nuntil the end'), r.text);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('HEAD and 304 have no body even with a Content-Length; the connection carries the next request', async () => {
+    const up = await upstream((req, res) => {
+      if (req.url === '/nm') {
+        res.writeHead(304, { ETag: '"1"' });
+        return void res.end();
+      }
+      res.setHeader('Content-Length', 11);
+      res.end(req.method === 'HEAD' ? undefined : 'hello world');
+    });
+    try {
+      const req = `HEAD http://127.0.0.1:${up.port}/h HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/nm HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/g HTTP/1.1\r\nHost: x\r\n\r\n`;
+      const r = await talk(port, req, (t) => t.endsWith('hello world'));
+      const heads = r.text.split(/(?=HTTP\/1\.1 )/);
+      assert.equal(heads.length, 3, r.text);
+      assert.match(heads[0], /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n$/);
+      assert.match(heads[0], /\nContent-Length: 11\r\n/);
+      assert.match(heads[1], /^HTTP\/1\.1 304 Not Modified\r\n[\s\S]*\r\n\r\n$/);
+      assert.match(heads[2], /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello world$/);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('refuses smuggling-shaped requests (Transfer-Encoding with Content-Length, differing lengths) with 400 in words', async () => {
+    const a = await talk(port, 'POST http://127.0.0.1:9/x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    assert.match(a.text, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*both Transfer-Encoding and Content-Length/);
+    assert.equal(a.closed, true);
+    const b = await talk(port, 'POST http://127.0.0.1:9/x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd');
+    assert.match(b.text, /^HTTP\/1\.1 400 [\s\S]*differing Content-Length values \(3, 4\)/);
+    const c = await talk(port, 'GET http://127.0.0.1:9/x HTTP/1.1\r\nHost: x\r\n folded: yes\r\n\r\n');
+    assert.match(c.text, /^HTTP\/1\.1 400 [\s\S]*folded/);
+  });
+
+  it('retries an idempotent request once when the pooled connection it took had been closed by the server', async () => {
+    // The first request on each connection is answered (keep-alive); a second one on the same connection
+    // finds it closed, as when a server's idle timeout fires just as the proxy reuses the connection.
+    const up = await rawServer((sock, _req, n) => {
+      sock.write(`HTTP/1.1 200 OK\r\nContent-Length: ${String(n).length}\r\n\r\n${n}`);
+    });
+    up.onConnect = (s) => {
+      let requests = 0;
+      s.on('data', () => {
+        if (++requests === 2) s.destroy();
+      });
+    };
+    try {
+      const first = await talk(port, `GET http://127.0.0.1:${up.port}/1 HTTP/1.1\r\nHost: x\r\n\r\n`, (t) => t.endsWith('\r\n\r\n1'));
+      assert.match(first.text, /^HTTP\/1\.1 200/);
+      const second = await talk(port, `GET http://127.0.0.1:${up.port}/2 HTTP/1.1\r\nHost: x\r\n\r\n`, (t) => /\r\n\r\n\d$/.test(t));
+      assert.match(second.text, /^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\n\d$/, `answered on a fresh connection: ${JSON.stringify(second.text)}`);
+      const post = await talk(port, `POST http://127.0.0.1:${up.port}/3 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab`, (t) => /\r\n\r\n[\s\S]+$/.test(t));
+      assert.match(post.text, /^HTTP\/1\.1 (200|502)/, 'a POST is never sent twice: it is answered or refused');
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('passes Expect: 100-continue through (curl uploads 3 MB) and streams 20 MB both ways intact', async () => {
+    const up = await upstream((req, res, body) => {
+      if (req.url === '/big') {
+        res.setHeader('Content-Length', 20 * 1024 * 1024);
+        const block = Buffer.alloc(1024 * 1024, 0x71);
+        let i = 0;
+        const pump = () => {
+          while (i < 20) {
+            i++;
+            if (!res.write(block)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        return pump();
+      }
+      res.end(createHash('sha256').update(body).digest('hex'));
+    });
+    const dir = tempDir('proxy-upload');
+    try {
+      const file = path.join(dir, 'up.bin');
+      const data = randomBytes(3 * 1024 * 1024);
+      fs.writeFileSync(file, data);
+      const r = await curl(['-x', `http://127.0.0.1:${port}`, '-H', 'Expect: 100-continue', '--data-binary', `@${file}`, `http://127.0.0.1:${up.port}/sum`]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out.toString(), createHash('sha256').update(data).digest('hex'));
+      const big = await curl(['-x', `http://127.0.0.1:${port}`, '--limit-rate', '40M', `http://127.0.0.1:${up.port}/big`]);
+      assert.equal(big.code, 0, big.err);
+      assert.equal(big.out.length, 20 * 1024 * 1024);
+      assert.ok(big.out.every((b) => b === 0x71));
+      const f = flows.find((x) => x.target === `http://127.0.0.1:${up.port}/big`)!;
+      assert.equal(f.bytesDown, 20 * 1024 * 1024);
+      assert.equal(f.responseBody!.length, 64 * 1024, 'the flow keeps only a preview');
+    } finally {
+      await up.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a CONNECT tunnel carries 32 MB of random bytes intact to a slow reader', async () => {
+    const data = randomBytes(32 * 1024 * 1024);
+    const src = net.createServer((s) => s.end(data));
+    await new Promise<void>((r) => src.listen(0, '127.0.0.1', r));
+    const srcPort = (src.address() as net.AddressInfo).port;
+    try {
+      const got = await new Promise<Buffer>((resolve, reject) => {
+        const s = net.connect(port, '127.0.0.1', () => s.write(`CONNECT 127.0.0.1:${srcPort} HTTP/1.1\r\nHost: x\r\n\r\n`));
+        const parts: Buffer[] = [];
+        let head = true;
+        let reads = 0;
+        const timer = setTimeout(() => reject(new Error('the tunnel did not deliver 32 MB within 20 s')), 20_000);
+        s.on('data', (d: Buffer) => {
+          if (head) {
+            const end = d.indexOf('\r\n\r\n');
+            assert.match(d.subarray(0, end).toString('latin1'), /^HTTP\/1\.1 200/);
+            d = d.subarray(end + 4);
+            head = false;
+          }
+          parts.push(d);
+          // A slow reader: pause now and then so the proxy's writes to it back up.
+          if (++reads % 20 === 0) {
+            s.pause();
+            setTimeout(() => s.resume(), 5);
+          }
+        });
+        s.on('end', () => {
+          clearTimeout(timer);
+          resolve(Buffer.concat(parts));
+        });
+        s.on('error', reject);
+      });
+      assert.equal(got.length, data.length);
+      assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
+    } finally {
+      await new Promise<void>((r) => src.close(() => r()));
+    }
+  });
+
+  it('an upstream answering nonsense gets a 502 that says what was wrong', async () => {
+    const up = await rawServer((sock) => sock.end('SMTP ready\r\n\r\n'));
+    try {
+      const r = await talk(port, `GET http://127.0.0.1:${up.port}/ HTTP/1.1\r\nHost: x\r\n\r\n`);
+      assert.match(r.text, /^HTTP\/1\.1 502 Bad Gateway\r\n[\s\S]*cannot read: the status line "SMTP ready" is not "HTTP\/1\.x NNN reason"/);
+    } finally {
+      await up.close();
+    }
+  });
+});
