@@ -11,7 +11,7 @@ import { parseNetreq } from '../src/core/netreq';
 import { ConnectionPool } from '../src/core/transport/pool';
 import { startNginx, type Peer } from '../test/support/peers';
 import { healthRow } from './health';
-import { proxyRows } from './proxy';
+import { listenerRow, proxyRows } from './proxy';
 import { socketRows, type Row } from './sockets';
 import { httpSpec } from '../test/support/servers';
 
@@ -81,7 +81,19 @@ function bigBodyChild(port: number, mode: 'netreq' | 'undici'): Promise<{ growth
   });
 }
 
+/** `NETREQ_BENCH_ONLY=proxy,listener npm run bench` runs only those groups and prints them (RESULTS.md untouched). */
+const ONLY = process.env.NETREQ_BENCH_ONLY?.split(',').map((s) => s.trim());
+
 async function main(): Promise<void> {
+  if (ONLY) {
+    const rows: Row[] = [];
+    if (ONLY.includes('proxy')) rows.push(...(await proxyRows()));
+    if (ONLY.includes('listener')) rows.push(await listenerRow());
+    if (ONLY.includes('sockets')) rows.push(...(await socketRows()));
+    if (ONLY.includes('health')) rows.push(await healthRow());
+    for (const r of rows) console.log(`| ${r.what} | ${r.netreq} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.verdict} |`);
+    return;
+  }
   const bigPath = path.join(os.tmpdir(), `netreq-bench-${process.pid}.bin`);
   fs.writeFileSync(bigPath, Buffer.alloc(BODY_MB * 1024 * 1024, 0x61));
   let nginx: Peer | undefined;
@@ -150,6 +162,7 @@ async function main(): Promise<void> {
   rows.push(...(await socketRows()));
   rows.push(await healthRow());
   rows.push(...(await proxyRows()));
+  rows.push(await listenerRow());
   writeResults(rows);
 }
 

@@ -36,8 +36,9 @@ function parseHeaderLines(lines: string[]): HeaderList | string {
     if (colon <= 0) return `header line ${i + 1} has no "name:"`;
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) return `header name ${JSON.stringify(name)} has characters a header name cannot have`;
-    const value = line.slice(colon + 1).trim();
-    if (BAD_VALUE.test(value)) return `header ${name} has a control character in its value`;
+    const rawValue = line.slice(colon + 1);
+    if (BAD_VALUE.test(rawValue)) return `header ${name} has a control character in its value`;
+    const value = rawValue.trim();
     headers.push([name, value]);
   }
   return headers;
@@ -187,11 +188,15 @@ export class BodyFramer {
           if (++this.lineBytes > MAX_CHUNK_LINE) return this.fail('a chunk size line is longer than 4 KB', i, start);
           break;
         }
-        case C.SizeExt:
-          if (buf[i] === 0x0d) this.state = C.SizeLf;
+        case C.SizeExt: {
+          const c = buf[i];
+          if (c === 0x0d) this.state = C.SizeLf;
+          // A bare LF (or any control byte but HTAB) in an extension is where parsers disagree: refuse it.
+          else if ((c < 0x20 && c !== 0x09) || c === 0x7f) return this.fail(`control byte 0x${c.toString(16).padStart(2, '0')} in a chunk extension`, i, start);
           i++;
           if (++this.lineBytes > MAX_CHUNK_LINE) return this.fail('a chunk extension is longer than 4 KB', i, start);
           break;
+        }
         case C.SizeLf:
           if (buf[i] !== 0x0a) return this.fail('a chunk size line does not end with CRLF', i, start);
           i++;
@@ -224,13 +229,16 @@ export class BodyFramer {
           i++;
           this.state = C.Size;
           break;
-        case C.Trailer:
+        case C.Trailer: {
           // A trailer section: lines until an empty one. lineBytes counts the current line.
-          if (buf[i] === 0x0d) this.state = C.TrailerLf;
+          const c = buf[i];
+          if (c === 0x0d) this.state = C.TrailerLf;
+          else if (c === 0x0a || c === 0) return this.fail(`a trailer line has a ${c === 0 ? 'NUL byte' : 'bare LF'}`, i, start);
           else this.lineBytes++;
           i++;
           if (++this.trailerBytes > MAX_TRAILERS) return this.fail('the trailers are larger than 64 KB', i, start);
           break;
+        }
         case C.TrailerLf:
           if (buf[i] !== 0x0a) return this.fail('a trailer line does not end with CRLF', i, start);
           i++;

@@ -85,14 +85,74 @@ export interface ProxyEvents {
 /** Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-/** Removes hop-by-hop headers, including those named in Connection. */
+/** Headers a Connection header may not remove: the message's framing and its target are the proxy's to decide. */
+const NOT_NAMEABLE = new Set(['content-length', 'host']);
+
+/** Removes hop-by-hop headers, including those named in Connection (never Content-Length or Host). */
 export function endToEnd(headers: HeaderList): HeaderList {
   let named: Set<string> | undefined;
   for (const [k, v] of headers) if (k.length === 10 && k.toLowerCase() === 'connection') for (const t of v.split(',')) (named ??= new Set()).add(t.trim().toLowerCase());
   return headers.filter(([k]) => {
     const l = k.toLowerCase();
-    return !HOP_BY_HOP.has(l) && !named?.has(l);
+    return !HOP_BY_HOP.has(l) && !(named?.has(l) && !NOT_NAMEABLE.has(l));
   });
+}
+
+/** The headers without Content-Length and Transfer-Encoding, which the proxy writes from its framing decision. */
+function withoutFraming(headers: HeaderList): HeaderList {
+  return headers.filter(([k]) => {
+    const l = k.toLowerCase();
+    return l !== 'content-length' && l !== 'transfer-encoding';
+  });
+}
+
+/** The framing headers for a body the proxy passes on as it came (`length0`: say Content-Length: 0 for an empty one). */
+function framingHeaders(framing: Framing, codings: string[], length0: boolean): string {
+  if (framing.kind === 'length') return `Content-Length: ${framing.length}\r\n`;
+  if (framing.kind === 'none') return length0 ? 'Content-Length: 0\r\n' : '';
+  if (codings.length > 0) return `Transfer-Encoding: ${codings.join(', ')}\r\n`;
+  return '';
+}
+
+/** The first Content-Length header as it came (for HEAD and 304, where it describes a body that is not sent). */
+function lengthOf(headers: HeaderList): string {
+  const h = headers.find(([k]) => k.toLowerCase() === 'content-length');
+  return h ? `Content-Length: ${h[1]}\r\n` : '';
+}
+
+/**
+ * A buffer that grows by doubling, for heads that arrive in many small pieces: appending costs amortized
+ * O(size) instead of a copy of everything so far per piece.
+ */
+class Growing {
+  private store: Buffer;
+  private length: number;
+  view: Buffer;
+
+  constructor(first: Buffer) {
+    this.store = Buffer.allocUnsafe(Math.max(4096, first.length * 2));
+    first.copy(this.store);
+    this.length = first.length;
+    this.view = this.store.subarray(0, this.length);
+  }
+
+  append(d: Buffer): Buffer {
+    if (this.length + d.length > this.store.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.length + d.length));
+      this.store.copy(bigger, 0, 0, this.length);
+      this.store = bigger;
+    }
+    d.copy(this.store, this.length);
+    this.length += d.length;
+    this.view = this.store.subarray(0, this.length);
+    return this.view;
+  }
+
+  /** `prev` with `d` appended, reusing `acc` when `prev` is its current view. */
+  static join(acc: Growing | undefined, prev: Buffer, d: Buffer): { acc: Growing; buf: Buffer } {
+    const g = acc && acc.view === prev ? acc : new Growing(prev);
+    return { acc: g, buf: g.append(d) };
+  }
 }
 
 /** Whether a listen address keeps the proxy on this machine (IPv4/IPv6 loopback, or the name localhost). */
@@ -104,8 +164,11 @@ export function isLoopback(addr: string): boolean {
 /** Methods a proxy may send again on a fresh connection when a reused one turns out dead (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const MAX_RESPONSE_HEAD = 256 * 1024;
-/** Read size for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost. */
-const TUNNEL_READ_BYTES = 1024 * 1024;
+/**
+ * Read size for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost
+ * (1 MB measured ~10 % faster still, at four times the memory per open tunnel).
+ */
+const TUNNEL_READ_BYTES = 256 * 1024;
 
 function simpleResponse(status: string, message: string, extra = ''): string {
   const body = `${message}\n`;
@@ -127,8 +190,14 @@ class Upstream {
   ) {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => {
-      if (this.owner) this.owner.upstreamData(d);
-      else socket.destroy(); // an idle connection must not send anything
+      if (!this.owner) return void socket.destroy(); // an idle connection must not send anything
+      try {
+        this.owner.upstreamData(d);
+      } catch (e) {
+        pool.warn(`Internal error on an upstream connection (closed it): ${(e as Error).stack ?? e}`);
+        this.owner?.abort();
+        socket.destroy();
+      }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => (this.error = e));
     socket.on('timeout', () => {
@@ -146,7 +215,10 @@ class UpstreamPool {
   private readonly idle = new Map<string, Upstream[]>();
   private readonly all = new Set<Upstream>();
 
-  constructor(private readonly options: ProxyOptions) {}
+  constructor(
+    private readonly options: ProxyOptions,
+    readonly warn: (message: string) => void,
+  ) {}
 
   get size(): number {
     return this.all.size;
@@ -235,7 +307,9 @@ class Exchange {
   private readonly reqPreview: Preview;
   private readonly resPreview: Preview;
   private responseHeadSent = false;
-  private resBuf?: Buffer;
+  private resBuf?: Growing;
+  private resScan = 0;
+  private drainHandler?: () => void;
   private resFramer?: BodyFramer;
   private dechunk = false;
   private clientKeep: boolean;
@@ -275,6 +349,7 @@ class Exchange {
     if (port < 1 || port > 65535) return this.fail(400, `The port in ${req.target} is out of range (1-65535)`);
     const framing = bodyFraming(req.headers, true);
     if (typeof framing === 'string') return this.fail(400, `The proxy could not forward this request: ${framing}`);
+    if (framing.kind === 'chunked' && req.minor === 0) return this.fail(400, 'The proxy could not forward this request: HTTP/1.0 has no Transfer-Encoding, so its length is unknown');
     this.reqFramer = new BodyFramer(framing);
     this.requestDone = this.reqFramer.done;
     const host = hostName.replace(/^\[|\]$/g, '');
@@ -285,7 +360,7 @@ class Exchange {
     // The request target's authority replaces any Host the client sent (RFC 9112 §3.2.2).
     const headers: HeaderList = [];
     let hostSeen = false;
-    for (const h of endToEnd(req.headers)) {
+    for (const h of withoutFraming(endToEnd(req.headers))) {
       if (h[0].length === 4 && h[0].toLowerCase() === 'host') {
         if (!hostSeen) headers.push([h[0], authority]);
         hostSeen = true;
@@ -293,7 +368,7 @@ class Exchange {
     }
     if (!hostSeen) headers.unshift(['Host', authority]);
     const path = core.upstreamProxy ? target : (m[3] === undefined ? '/' : m[3].startsWith('?') ? `/${m[3]}` : m[3]);
-    this.head = serializeHead(`${req.method} ${path} HTTP/1.1`, headers, framing.kind === 'chunked' ? 'Transfer-Encoding: chunked\r\n' : undefined);
+    this.head = serializeHead(`${req.method} ${path} HTTP/1.1`, headers, framingHeaders(framing, headerTokens(req.headers, 'transfer-encoding'), lengthOf(req.headers) !== ''));
     this.attach(core.pool.take(this.key) ?? core.pool.connect(this.connectTo.host, this.connectTo.port, this.key));
     this.timer = setTimeout(() => this.timedOut(), core.options.upstreamTimeoutMs);
     return true;
@@ -315,6 +390,7 @@ class Exchange {
     }
     if (n > 0) {
       this.flow.bytesUp += n;
+      this.timer?.refresh(); // an upload in progress is not an upstream that does not answer
       const u = this.upstream!;
       if (!u.socket.write(start === 0 && n === buf.length ? buf : buf.subarray(start, start + n)) && !this.waitingDrain) {
         this.waitingDrain = true;
@@ -338,13 +414,16 @@ class Exchange {
     u.received += d.length;
     this.timer?.refresh();
     if (this.resFramer) return this.responseBody(d, 0);
-    let buf = this.resBuf ? Buffer.concat([this.resBuf, d]) : d;
+    const acc = this.resBuf;
+    let buf = acc ? acc.append(d) : d;
+    this.resBuf = undefined;
     // 1xx interim responses are relayed and the final one follows.
     for (;;) {
-      const end = buf.indexOf('\r\n\r\n');
+      const end = buf.indexOf('\r\n\r\n', this.resScan);
       if (end < 0) {
         if (buf.length > MAX_RESPONSE_HEAD) return void this.fail(502, `Upstream ${this.where} sent a response head larger than ${MAX_RESPONSE_HEAD / 1024} KB`);
-        this.resBuf = buf;
+        this.resScan = Math.max(0, buf.length - 3);
+        this.resBuf = acc && acc.view === buf ? acc : new Growing(buf);
         return;
       }
       const res = parseResponseHead(buf.toString('latin1', 0, end));
@@ -352,8 +431,10 @@ class Exchange {
       const rest = buf.subarray(end + 4);
       if (res.status >= 100 && res.status < 200) {
         if (res.status === 101) return void this.fail(502, `Upstream ${this.where} switched protocols (101), which this proxy does not relay for absolute-form requests`);
-        this.client.socket.write(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, endToEnd(res.headers)));
+        // HTTP/1.0 clients do not expect interim responses (RFC 9110 §15.2): they get only the final one.
+        if (this.req.minor === 1) this.client.socket.write(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, endToEnd(res.headers)));
         buf = rest;
+        this.resScan = 0;
         continue;
       }
       this.resBuf = undefined;
@@ -364,12 +445,16 @@ class Exchange {
       if (typeof framing === 'string') return void this.fail(502, `Upstream ${this.where} sent a response this proxy cannot forward: ${framing}`);
       const connection = headerTokens(res.headers, 'connection');
       this.upstreamKeep = framing.kind !== 'close' && (res.minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'));
+      const codings = headerTokens(res.headers, 'transfer-encoding');
       this.dechunk = framing.kind === 'chunked' && this.req.minor === 0;
+      if (this.dechunk && codings.length > 1) return void this.fail(502, `Upstream ${this.where} sent Transfer-Encoding: ${codings.join(', ')}, which an HTTP/1.0 client cannot receive`);
       if (framing.kind === 'close' || this.dechunk) this.clientKeep = false;
-      let headers = endToEnd(res.headers);
-      if (framing.kind === 'chunked') headers = headers.filter(([k]) => k.toLowerCase() !== 'content-length');
+      const headers = withoutFraming(endToEnd(res.headers));
       flow.responseHeaders = headers;
-      const extra = (framing.kind === 'chunked' && !this.dechunk ? 'Transfer-Encoding: chunked\r\n' : '') + (this.clientKeep ? (this.req.minor === 0 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n');
+      const bodyless = res.status === 304 || this.req.method === 'HEAD';
+      const extra =
+        (this.dechunk ? '' : bodyless ? lengthOf(res.headers) : framingHeaders(framing, codings, res.status !== 204)) +
+        (this.clientKeep ? (this.req.minor === 0 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n');
       this.responseHeadSent = true;
       this.resFramer = new BodyFramer(framing);
       this.writeClient(Buffer.from(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, headers, extra), 'latin1'));
@@ -402,10 +487,14 @@ class Exchange {
 
   private writeClient(b: Buffer): void {
     const c = this.client.socket;
-    if (!c.write(b) && this.upstream && !this.upstream.socket.isPaused()) {
+    if (!c.write(b) && this.upstream && !this.drainHandler) {
       const up = this.upstream.socket;
       up.pause();
-      c.once('drain', () => up.resume());
+      this.drainHandler = () => {
+        this.drainHandler = undefined;
+        up.resume();
+      };
+      c.once('drain', this.drainHandler);
     }
   }
 
@@ -449,6 +538,8 @@ class Exchange {
 
   private timedOut(): void {
     if (this.finished) return;
+    // Waiting on a slow client is not the upstream's silence: the client's idle timeout covers a client that stops reading.
+    if (this.drainHandler) return void this.timer?.refresh();
     if (!this.responseHeadSent) return void this.fail(504, `Upstream ${this.where} did not answer within ${this.core.options.upstreamTimeoutMs} ms`);
     this.flow.error = `Upstream ${this.where} sent nothing for ${this.core.options.upstreamTimeoutMs} ms in the middle of the body`;
     this.abort();
@@ -478,7 +569,9 @@ class Exchange {
     return false;
   }
 
-  private abort(): void {
+  /** Cuts both sides (a broken response, or an internal error). */
+  abort(): void {
+    if (this.finished) return;
     this.finish();
     this.upstream?.socket.destroy();
     this.client.socket.destroy();
@@ -488,6 +581,12 @@ class Exchange {
   private finish(): void {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.drainHandler) {
+      // Never leave a pooled connection paused, nor a stale listener that would resume it for its next owner.
+      this.client.socket.off('drain', this.drainHandler);
+      this.drainHandler = undefined;
+      this.upstream?.socket.resume();
+    }
     if (this.upstream) this.upstream.owner = undefined;
     this.flow.requestBody = this.reqPreview.result();
     if (this.resFramer) this.flow.responseBody = this.resPreview.result();
@@ -511,18 +610,30 @@ class Exchange {
 /** One client connection: reads request heads, runs one exchange at a time (pipelined requests wait), or becomes a tunnel. */
 class ClientConnection {
   private buf?: Buffer;
+  private acc?: Growing;
+  private ended = false;
   private scanFrom = 0;
   private exchange?: Exchange;
   private closed = false;
 
   constructor(
-    private readonly core: ProxyCore & { tunnel(client: ClientConnection, req: RequestHead, rest: Buffer): void },
+    private readonly core: ProxyCore & { tunnel(client: ClientConnection, req: RequestHead, rest: Buffer): void; emit(event: 'warning', message: string): boolean },
     readonly socket: net.Socket,
   ) {
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    socket.on('end', this.onEnd);
   }
+
+  /** The client sent FIN: finish what it asked for (pipelined requests included), then close. */
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    if (!this.exchange && !this.closed) {
+      this.closed = true;
+      this.socket.end();
+    }
+  };
 
   private readonly onError = (): void => undefined; // the close that follows ends the exchange
   private readonly onClose = (): void => {
@@ -531,6 +642,17 @@ class ClientConnection {
   };
 
   private readonly onData = (d: Buffer): void => {
+    try {
+      this.received(d);
+    } catch (e) {
+      // A bug here must cost one connection, not the proxy and every other client.
+      this.core.emit('warning', `Internal error on a client connection (closed it): ${(e as Error).stack ?? e}`);
+      this.exchange?.clientGone();
+      this.socket.destroy();
+    }
+  };
+
+  private received(d: Buffer): void {
     if (this.closed) return;
     const ex = this.exchange;
     if (ex && !ex.requestDone) {
@@ -541,10 +663,11 @@ class ClientConnection {
       }
       return;
     }
-    this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
+    if (this.buf) ({ acc: this.acc, buf: this.buf } = Growing.join(this.acc, this.buf, d));
+    else this.buf = d;
     if (ex) this.socket.pause();
     else this.next();
-  };
+  }
 
   /** Parses the next request head from what has arrived, and starts it. */
   private next(): void {
@@ -575,14 +698,16 @@ class ClientConnection {
         this.socket.off('data', this.onData);
         this.socket.off('close', this.onClose);
         this.socket.off('error', this.onError);
+        this.socket.off('end', this.onEnd);
         return this.core.tunnel(this, req, rest);
       }
       const ex = new Exchange(this.core, this, req);
       this.exchange = ex;
       if (!ex.start()) return;
-      if (this.buf && this.exchange === ex) {
-        const n = ex.requestData(this.buf, 0);
-        this.buf = n < this.buf.length ? this.buf.subarray(n) : undefined;
+      const b = this.buf;
+      if (b && this.exchange === ex) {
+        const n = ex.requestData(b, 0);
+        if (this.buf === b) this.buf = n < b.length ? b.subarray(n) : undefined;
       }
     }
     if (this.buf && this.exchange) this.socket.pause();
@@ -600,6 +725,10 @@ class ClientConnection {
     }
     this.socket.resume();
     if (this.buf) this.next();
+    if (this.ended && !this.exchange && !this.closed) {
+      this.closed = true;
+      this.socket.end();
+    }
   }
 
   private refuse(status: string, message: string): void {
@@ -621,7 +750,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     super();
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<ProxyOptions>;
     this.options = { ...DEFAULT_PROXY_OPTIONS, ...given };
-    this.pool = new UpstreamPool(this.options);
+    this.pool = new UpstreamPool(this.options, (m) => this.emit('warning', m));
     if (this.options.upstream) this.upstreamProxy = parseProxy(this.options.upstream);
   }
 
@@ -629,7 +758,8 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
   async listen(): Promise<{ host: string; port: number }> {
     const { host, port } = this.options;
     if (!isLoopback(host)) this.emit('warning', `The proxy listens on ${host}, reachable from other machines: anyone who can reach ${hostPort(host, port)} can use it`);
-    const server = net.createServer({ noDelay: true });
+    // Half-open allowed: a client may send its request and FIN, and still read the answer (and tunnels pass FINs on).
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true });
     this.server = server;
     server.maxConnections = this.options.maxConnections;
     server.on('connection', (s: net.Socket) => {
@@ -714,7 +844,10 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     const flow = this.newFlow('tunnel', conn, req.method, authority, req.headers);
     const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(authority);
     client.on('error', () => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined; // set once the target is known; refuse() may run before
     const refuse = (status: string, message: string) => {
+      if (timer) clearTimeout(timer);
+      if (flow.done) return;
       flow.status = Number(status.slice(0, 3));
       flow.error = message;
       client.end(simpleResponse(status, message));
@@ -734,6 +867,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     const upstream = net.connect({
       host: this.upstreamProxy?.host ?? host,
       port: this.upstreamProxy?.port ?? port,
+      allowHalfOpen: true,
       onread: {
         buffer: Buffer.allocUnsafe(TUNNEL_READ_BYTES),
         callback: (n: number, buf: Buffer) => {
@@ -742,9 +876,9 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
         },
       },
     });
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       upstream.destroy();
-      refuse('504 Gateway Timeout', `${authority} did not accept the connection within ${this.options.upstreamTimeoutMs} ms`);
+      refuse('504 Gateway Timeout', `${this.upstreamProxy ? `The upstream proxy did not open the tunnel to ${authority}` : `${authority} did not accept the connection`} within ${this.options.upstreamTimeoutMs} ms`);
     }, this.options.upstreamTimeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
@@ -753,7 +887,6 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       this.endFlow(flow, t0);
     };
     upstream.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
       if (flow.status === undefined) {
         refuse('502 Bad Gateway', err.code === 'ECONNREFUSED' ? `Nothing is listening on ${authority} (connection refused)` : `Cannot reach ${authority}: ${err.message}`);
         upstream.destroy();
@@ -766,13 +899,15 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       if (flow.status === undefined) cleanup();
     });
     const splice = (early: Buffer) => {
+      clearTimeout(timer);
       flow.status = 200;
       flow.timings.upstreamConnected = performance.now() - t0;
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       flow.bytesUp += head.length;
       client.on('data', (d: Buffer) => (flow.bytesUp += d.length));
-      // Half-close passes through: a FIN from one side ends the other's write side, the tunnel lives until both are done.
+      // Half-close passes through (both sockets allow half-open): a FIN from one side ends the other's write
+      // side, and the tunnel lives until both directions are done.
       client.pipe(upstream);
       client.resume();
       let waiting = false;
@@ -797,15 +932,14 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       let closed = 0;
       const onClose = () => {
         if (++closed === 1) {
-          // one side fully closed: give the other a moment to drain, then end the flow when it closes too
-          setTimeout(cleanup, 5000).unref();
+          // one side fully closed: let the other drain and close too, within the client idle timeout
+          setTimeout(cleanup, this.options.clientIdleTimeoutMs).unref();
         } else cleanup();
       };
       client.once('close', onClose);
       upstream.once('close', onClose);
     };
     upstream.once('connect', () => {
-      clearTimeout(timer);
       upstream.setNoDelay(true);
       client.setNoDelay(true);
       client.setTimeout(0);
@@ -814,11 +948,23 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       // Chained: ask the upstream proxy for the tunnel first.
       upstream.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
       let buf = Buffer.alloc(0);
+      const answerless = () => {
+        upstream.destroy();
+        refuse('502 Bad Gateway', `The upstream proxy closed the connection without answering the CONNECT to ${authority}`);
+      };
+      upstream.once('end', answerless);
       onChunk = (d: Buffer) => {
         buf = Buffer.concat([buf, d]);
         const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
+        if (end < 0) {
+          if (buf.length > 64 * 1024) {
+            upstream.destroy();
+            refuse('502 Bad Gateway', `The upstream proxy answered the CONNECT to ${authority} with more than 64 KB of head`);
+          }
+          return;
+        }
         onChunk = () => undefined;
+        upstream.off('end', answerless);
         const status = /^HTTP\/1\.[01] (\d{3})/.exec(buf.toString('latin1'))?.[1];
         if (status !== '200') {
           upstream.destroy();

@@ -187,6 +187,10 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
 
   it('HEAD and 304 have no body even with a Content-Length; the connection carries the next request', async () => {
     const up = await upstream((req, res) => {
+      if (req.url === '/empty') {
+        res.writeHead(200, { 'Content-Length': 0 });
+        return void res.end();
+      }
       if (req.url === '/nm') {
         res.writeHead(304, { ETag: '"1"' });
         return void res.end();
@@ -195,10 +199,13 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
       res.end(req.method === 'HEAD' ? undefined : 'hello world');
     });
     try {
-      const req = `HEAD http://127.0.0.1:${up.port}/h HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/nm HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/g HTTP/1.1\r\nHost: x\r\n\r\n`;
+      const req = `HEAD http://127.0.0.1:${up.port}/h HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/nm HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/empty HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${up.port}/g HTTP/1.1\r\nHost: x\r\n\r\n`;
       const r = await talk(port, req, (t) => t.endsWith('hello world'));
       const heads = r.text.split(/(?=HTTP\/1\.1 )/);
-      assert.equal(heads.length, 3, r.text);
+      assert.equal(heads.length, 4, r.text);
+      const empty = heads.splice(2, 1)[0];
+      assert.match(empty, /\nContent-Length: 0\r\n/, 'an empty body keeps its Content-Length: 0');
+      assert.match(empty, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n$/);
       assert.match(heads[0], /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n$/);
       assert.match(heads[0], /\nContent-Length: 11\r\n/);
       assert.match(heads[1], /^HTTP\/1\.1 304 Not Modified\r\n[\s\S]*\r\n\r\n$/);
@@ -216,6 +223,84 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
     assert.match(b.text, /^HTTP\/1\.1 400 [\s\S]*differing Content-Length values \(3, 4\)/);
     const c = await talk(port, 'GET http://127.0.0.1:9/x HTTP/1.1\r\nHost: x\r\n folded: yes\r\n\r\n');
     assert.match(c.text, /^HTTP\/1\.1 400 [\s\S]*folded/);
+  });
+
+  it('a Connection header cannot remove the framing: Content-Length stays, nothing is smuggled; codings stay listed', async () => {
+    let seen = '';
+    const server = net.createServer((sock) => {
+      sock.on('data', (d) => {
+        seen += d.toString('latin1');
+        if (seen.endsWith('\r\n0\r\n\r\n') || /\r\n\r\nGET \/admin HTTP\/1\.1\r\nHost: victim\r\n\r\n$/.test(seen)) sock.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      });
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const upPort = (server.address() as net.AddressInfo).port;
+    try {
+      const smuggled = 'GET /admin HTTP/1.1\r\nHost: victim\r\n\r\n';
+      const r = await talk(port, `POST http://127.0.0.1:${upPort}/p HTTP/1.1\r\nHost: x\r\nContent-Length: ${smuggled.length}\r\nConnection: Content-Length\r\n\r\n${smuggled}`, (t) => t.endsWith('ok'));
+      assert.match(r.text, /^HTTP\/1\.1 200 OK/);
+      assert.match(seen, new RegExp(`\r\nContent-Length: ${smuggled.length}\r\n\r\nGET /admin`), 'the upstream was told the body length, so the GET is body, not a request');
+      seen = '';
+      const body = '3\r\nabc\r\n0\r\n\r\n';
+      await talk(port, `POST http://127.0.0.1:${upPort}/z HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n${body}`, (t) => t.endsWith('ok'));
+      assert.match(seen, /\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n$/);
+    } finally {
+      proxy.pool.destroyAll();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('refuses a bare LF in a chunk extension or trailer, and chunked bodies from HTTP/1.0 clients', async () => {
+    const up = await upstream();
+    try {
+      const a = await talk(port, `POST http://127.0.0.1:${up.port}/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0;\n\nGET /admin HTTP/1.1\nHost: internal\n\n\r\n\r\n`);
+      assert.match(a.text, /^HTTP\/1\.1 400 Bad Request[\s\S]*control byte 0x0a in a chunk extension/);
+      const b = await talk(port, `POST http://127.0.0.1:${up.port}/b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\nGET /admin HTTP/1.1\r\nHost: x\r\n\r\n`);
+      assert.match(b.text, /^HTTP\/1\.1 400 [\s\S]*bare LF/);
+      const c = await talk(port, `POST http://127.0.0.1:${up.port}/c HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+      assert.match(c.text, /^HTTP\/1\.1 400 [\s\S]*HTTP\/1\.0 has no Transfer-Encoding/);
+      assert.equal(up.seen.filter((x) => x.url === '/admin').length, 0);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('a client that sends its request and FIN still gets the whole answer (plain and through a tunnel)', async () => {
+    const up = await upstream((_req, res) => setTimeout(() => res.end('late but whole'), 50));
+    // An echo-after-EOF server: answers only once the client has finished sending.
+    const eof = net.createServer({ allowHalfOpen: true }, (sock) => {
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('end', () => sock.end(`you said: ${got}`));
+    });
+    await new Promise<void>((r) => eof.listen(0, '127.0.0.1', r));
+    const eofPort = (eof.address() as net.AddressInfo).port;
+    const halfClose = (first: string, then?: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+        let got = '';
+        const t = setTimeout(() => reject(new Error(`no whole answer within 5 s: ${JSON.stringify(got)}`)), 5000);
+        s.on('connect', () => (then === undefined ? s.end(first) : s.write(first)));
+        s.on('data', (d) => {
+          got += d.toString('latin1');
+          if (then !== undefined && got.includes('\r\n\r\n') && !s.writableEnded) s.end(then);
+        });
+        s.on('end', () => {
+          clearTimeout(t);
+          resolve(got);
+        });
+        s.on('error', reject);
+      });
+    try {
+      const plain = await halfClose(`GET http://127.0.0.1:${up.port}/fin HTTP/1.1\r\nHost: x\r\n\r\n`);
+      assert.match(plain, /^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nlate but whole$/);
+      const tunneled = await halfClose(`CONNECT 127.0.0.1:${eofPort} HTTP/1.1\r\nHost: x\r\n\r\n`, 'hello then EOF');
+      assert.match(tunneled, /^HTTP\/1\.1 200 Connection Established\r\n\r\nyou said: hello then EOF$/);
+    } finally {
+      await up.close();
+      await new Promise<void>((r) => eof.close(() => r()));
+    }
   });
 
   it('retries an idempotent request once when the pooled connection it took had been closed by the server', async () => {

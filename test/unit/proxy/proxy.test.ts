@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { HttpClient } from '../../../src/core/http/client';
-import { ProxyServer, type Flow } from '../../../src/core/proxy/server';
+import { isLoopback, ProxyServer, type Flow } from '../../../src/core/proxy/server';
 import { TcpClient } from '../../../src/core/sockets/tcp';
 import { ConnectionPool } from '../../../src/core/transport/pool';
 import { makeSelfSigned, requireBinary, startNginx, startOpensslServer, startSocat, tempDir, type Peer } from '../../support/peers';
@@ -67,6 +67,11 @@ describe('ProxyServer (forward proxy + CONNECT) with real clients and servers', 
   it('binds 127.0.0.1 by default', () => {
     assert.equal(new ProxyServer().options.host, '127.0.0.1');
     assert.equal(proxy.address!.host, '127.0.0.1');
+  });
+
+  it('warns when it listens beyond loopback, and not for localhost or ::1', () => {
+    for (const host of ['127.0.0.1', 'localhost', 'LOCALHOST', '::1', '127.0.0.2']) assert.equal(isLoopback(host), true, host);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.internal']) assert.equal(isLoopback(host), false, host);
   });
 
   it('curl -x: plain HTTP to nginx, with a flow recorded', async () => {
