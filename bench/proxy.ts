@@ -213,7 +213,7 @@ export async function proxyRows(): Promise<Row[]> {
     const src = await startSource(TUNNEL_BYTES);
     // socat as a plain TCP relay with 1 MB reads (no CONNECT): what a C relay does on the same machine.
     const relayPort = await freePort();
-    const relay = await spawnPeer('socat relay', requireBinary('socat', 'socat'), ['-b', '1048576', `TCP-LISTEN:${relayPort},bind=127.0.0.1,reuseaddr,fork`, `TCP:127.0.0.1:${src.port}`], relayPort, dir);
+    const relay = await spawnPeer('socat relay', requireBinary('socat', 'socat'), ['-b', '1048576', `TCP-LISTEN:${relayPort},bind=127.0.0.1,reuseaddr,fork`, `TCP:127.0.0.1:${src.port}`], relayPort, tempDir('socat-relay'));
     try {
       const runs: Record<'direct' | 'netreq' | 'squid' | 'socat', number[]> = { direct: [], netreq: [], squid: [], socat: [] };
       for (let i = 0; i < 3; i++) {

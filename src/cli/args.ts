@@ -64,7 +64,8 @@ export const USAGE = `netreq — send the requests in a .netreq file (the same e
 Usage:
   netreq run FILE [options]     send the file's requests in order (or the one chosen)
   netreq demo-servers [options] run the local demo servers the examples use, until Ctrl+C
-  netreq proxy [--host H] [--port P] [--upstream URL] [--max-header-bytes N]
+  netreq proxy [--host H] [--port P] [--upstream URL] [--max-header-bytes N] [--max-connections N]
+               [--client-idle-timeout MS] [--upstream-timeout MS] [--allow-clients IP,..] [--allow-connect-ports P,..]
                                an HTTP forward proxy (CONNECT tunnels too), one log line per flow, until Ctrl+C
   netreq listen GROUP:PORT [--interface ADDR]
                                join a multicast group and print every datagram, until Ctrl+C

@@ -3,6 +3,7 @@
  * headless, printing the same log lines as the VS Code tasks and views.
  */
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { HealthCheckConfig } from '../core/health/checks';
 import { HealthScheduler, type CheckStatus } from '../core/health/scheduler';
@@ -49,14 +50,47 @@ export interface ServiceIo {
   cwd: string;
 }
 
+function whole(option: string, v: string | true | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${option} takes a whole number ${min}–${max}, not '${v}'`);
+  return n;
+}
+
+function list<T>(option: string, v: string | true | undefined, item: (s: string) => T | undefined, example: string): T[] | undefined {
+  if (v === undefined) return undefined;
+  const items = String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const out = items.map(item);
+  if (items.length === 0 || out.some((x) => x === undefined)) throw new UsageError(`${option} takes a comma-separated list, e.g. ${option} ${example}, not '${v}'`);
+  return out as T[];
+}
+
 export async function proxyCommand(rest: string[], io: ServiceIo): Promise<number> {
-  const { opts, positional } = parseOptions('proxy', rest, { '--host': 'value', '--port': 'value', '--upstream': 'value', '--max-header-bytes': 'value' });
+  const { opts, positional } = parseOptions('proxy', rest, {
+    '--host': 'value',
+    '--port': 'value',
+    '--upstream': 'value',
+    '--max-header-bytes': 'value',
+    '--client-idle-timeout': 'value',
+    '--upstream-timeout': 'value',
+    '--max-connections': 'value',
+    '--allow-clients': 'value',
+    '--allow-connect-ports': 'value',
+  });
   if (positional.length) throw new UsageError(`proxy takes no arguments ('${positional[0]}')`);
   const proxy = new ProxyServer({
     host: (opts['--host'] as string) ?? '127.0.0.1',
     port: opts['--port'] ? port('--port', opts['--port'] as string) : 8888,
     upstream: opts['--upstream'] as string | undefined,
-    maxHeaderBytes: opts['--max-header-bytes'] ? Number(opts['--max-header-bytes']) : undefined,
+    maxHeaderBytes: whole('--max-header-bytes', opts['--max-header-bytes'], 1024, 16 * 1024 * 1024),
+    clientIdleTimeoutMs: whole('--client-idle-timeout', opts['--client-idle-timeout'], 100, 86_400_000),
+    upstreamTimeoutMs: whole('--upstream-timeout', opts['--upstream-timeout'], 100, 86_400_000),
+    maxConnections: whole('--max-connections', opts['--max-connections'], 1, 1_000_000),
+    allowClients: list('--allow-clients', opts['--allow-clients'], (s) => (isIP(s) ? s : undefined), '127.0.0.1,::1'),
+    allowConnectPorts: list('--allow-connect-ports', opts['--allow-connect-ports'], (s) => (/^\d{1,5}$/.test(s) && +s >= 1 && +s <= 65535 ? +s : undefined), '443,8443'),
   });
   proxy.on('warning', (w) => io.err(`netreq: warning: ${w}`));
   proxy.on('flow-end', (f) => io.out(flowLine(f)));

@@ -132,7 +132,17 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
   }
 
   private async startProxy(cfg: ProxyConfig): Promise<void> {
-    const proxy = new ProxyServer({ host: cfg.host, port: cfg.port, upstream: cfg.upstream });
+    const proxy = new ProxyServer({
+      host: cfg.host,
+      port: cfg.port,
+      upstream: cfg.upstream,
+      maxHeaderBytes: cfg.maxHeaderBytes,
+      clientIdleTimeoutMs: cfg.clientIdleTimeout,
+      upstreamTimeoutMs: cfg.upstreamTimeout,
+      maxConnections: cfg.maxConnections,
+      allowClients: cfg.allowClients,
+      allowConnectPorts: cfg.allowConnectPorts,
+    });
     this.proxy = proxy;
     proxy.on('warning', (w) => {
       this.log.now(ANSI.yellow(`Warning: ${terminalSafe(w)}.`));

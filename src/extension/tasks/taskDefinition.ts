@@ -31,7 +31,27 @@ export interface ProxyConfig {
   host: string;
   port: number;
   upstream?: string;
+  /** Largest request head accepted (bytes); bigger gets 431. Default 64 KB. */
+  maxHeaderBytes?: number;
+  /** Close a client connection idle this long (ms). Default 60 s. */
+  clientIdleTimeout?: number;
+  /** 504 when an upstream does not answer (or a tunnel target does not connect) in this long (ms). Default 30 s. */
+  upstreamTimeout?: number;
+  /** Most simultaneous client connections. Default 1024. */
+  maxConnections?: number;
+  /** Client addresses allowed (IPs); others get 403. */
+  allowClients?: string[];
+  /** Ports CONNECT may reach; others get 403. */
+  allowConnectPorts?: number[];
 }
+
+/** The optional proxy limits a task may set: name, smallest and largest value. */
+const PROXY_LIMITS = [
+  ['maxHeaderBytes', 1024, 16 * 1024 * 1024],
+  ['clientIdleTimeout', 100, 86_400_000],
+  ['upstreamTimeout', 100, 86_400_000],
+  ['maxConnections', 1, 1_000_000],
+] as const;
 
 export interface ListenerConfig {
   service: 'multicastListener';
@@ -56,6 +76,28 @@ function portOf(v: unknown, fallback: number, allowZero: boolean): number | stri
   return n;
 }
 
+function wholeNumber(v: unknown, name: string, min: number, max: number): number | undefined | { error: string } {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return { error: `"${name}" must be a whole number ${min}–${max} (got ${JSON.stringify(v)})` };
+  return v;
+}
+
+/** Allow-lists: client IPs, CONNECT ports. */
+function allowList(def: Record<string, unknown>): Pick<ProxyConfig, 'allowClients' | 'allowConnectPorts'> | { error: string } {
+  const out: Pick<ProxyConfig, 'allowClients' | 'allowConnectPorts'> = {};
+  const clients = def.allowClients;
+  if (clients !== undefined && clients !== null) {
+    if (!Array.isArray(clients) || clients.some((c) => typeof c !== 'string' || isIP(c.trim()) === 0)) return { error: `"allowClients" must be a list of IP addresses, e.g. ["127.0.0.1", "::1"] (got ${JSON.stringify(clients)})` };
+    out.allowClients = clients.map((c: string) => c.trim());
+  }
+  const ports = def.allowConnectPorts;
+  if (ports !== undefined && ports !== null) {
+    if (!Array.isArray(ports) || ports.some((p) => typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535)) return { error: `"allowConnectPorts" must be a list of ports 1–65535, e.g. [443] (got ${JSON.stringify(ports)})` };
+    out.allowConnectPorts = ports as number[];
+  }
+  return out;
+}
+
 function text(v: unknown, name: string): string | undefined | { error: string } {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') return { error: `"${name}" must be a string (got ${JSON.stringify(v)})` };
@@ -78,6 +120,14 @@ export function serviceConfig(def: Record<string, unknown>, defaults: { proxy?: 
     const port = portOf(def.port, base.port, true);
     if (typeof port === 'string') return { error: port };
     const cfg: ProxyConfig = { service, host: host ?? base.host, port };
+    for (const [name, min, max] of PROXY_LIMITS) {
+      const n = wholeNumber(def[name], name, min, max);
+      if (typeof n === 'object') return n;
+      if (n !== undefined) cfg[name] = n;
+    }
+    const allowed = allowList(def);
+    if ('error' in allowed) return allowed;
+    Object.assign(cfg, allowed);
     const up = def.upstream === undefined ? base.upstream : upstream;
     if (up) {
       if (!/^http:\/\/[^/\s]+\/?$/.test(up)) return { error: `"upstream" must be an HTTP proxy URL like http://127.0.0.1:3128 (got ${JSON.stringify(up)})` };
@@ -105,7 +155,10 @@ export function serviceConfig(def: Record<string, unknown>, defaults: { proxy?: 
 
 /** The task definition a configuration round-trips through (what tasks.json would hold). */
 export function taskDefinition(cfg: ServiceConfig): { type: string; [k: string]: unknown } {
-  if (cfg.service === 'proxy') return { type: TASK_TYPE, service: 'proxy', host: cfg.host, port: cfg.port, ...(cfg.upstream ? { upstream: cfg.upstream } : {}) };
+  if (cfg.service === 'proxy') {
+    const { service: _s, host, port, ...rest } = cfg;
+    return { type: TASK_TYPE, service: 'proxy', host, port, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+  }
   return { type: TASK_TYPE, service: 'multicastListener', group: cfg.group, port: cfg.port, ...(cfg.interface ? { interface: cfg.interface } : {}) };
 }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { main, type Io } from '../../../src/cli/main';
 import { MulticastClient } from '../../../src/core/sockets/udp';
@@ -57,6 +58,34 @@ describe('netreq proxy / listen / health', function () {
     s.stop('SIGINT');
     assert.equal(await s.done, 0);
     assert.match(s.out[s.out.length - 1], /^Proxy stopped \(SIGINT\)\.$/);
+  });
+
+  it('proxy: limits and allow-lists from flags; a wrong value is a usage error (exit 2)', async () => {
+    const s = service(['proxy', '--port', '0', '--allow-connect-ports', '443', '--max-header-bytes', '2048']);
+    await waitFor(() => s.out.some((l) => l.startsWith('NetReq proxy on')), 'the proxy to start');
+    const port = Number(/:(\d+) —/.exec(s.out[0])![1]);
+    const ask = (bytes: string) =>
+      new Promise<string>((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => c.write(bytes));
+        let got = '';
+        c.on('data', (d) => (got += d));
+        c.on('close', () => resolve(got));
+        c.on('error', () => undefined);
+        setTimeout(() => c.destroy(), 3000);
+      });
+    assert.match(await ask(`CONNECT 127.0.0.1:${nginx.port} HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 403 [\s\S]*allowed: 443/);
+    assert.match(await ask(`GET http://127.0.0.1:${nginx.port}/ HTTP/1.1\r\nX: ${'a'.repeat(3000)}\r\n\r\n`), /^HTTP\/1\.1 431 [\s\S]*\(2048 bytes\)/);
+    s.stop('SIGINT');
+    assert.equal(await s.done, 0);
+    for (const [flag, value, says] of [
+      ['--max-connections', '0', /--max-connections takes a whole number 1–1000000, not '0'/],
+      ['--allow-clients', 'localhost', /--allow-clients takes a comma-separated list, e\.g\. --allow-clients 127\.0\.0\.1,::1/],
+      ['--upstream-timeout', '2s', /--upstream-timeout takes a whole number/],
+    ] as const) {
+      const bad = service(['proxy', '--port', '0', flag, value]);
+      assert.equal(await bad.done, 2);
+      assert.match(bad.err.join('\n'), says);
+    }
   });
 
   it('proxy: a port in use is a clear error with exit 1', async () => {

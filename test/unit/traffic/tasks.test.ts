@@ -31,6 +31,23 @@ describe('netreq task definitions', () => {
     assert.match(err({ service: 'multicastListener', port: 0 }), /"port" must be a whole number 1–65535/);
   });
 
+  it('takes the proxy limits and allow-lists, and explains wrong ones', () => {
+    const def = { service: 'proxy', maxHeaderBytes: 8192, clientIdleTimeout: 5000, upstreamTimeout: 1500, maxConnections: 50, allowClients: ['127.0.0.1', ' ::1 '], allowConnectPorts: [443, 8443] };
+    const cfg = serviceConfig(def);
+    assert.deepEqual(cfg, { service: 'proxy', host: '127.0.0.1', port: 8888, maxHeaderBytes: 8192, clientIdleTimeout: 5000, upstreamTimeout: 1500, maxConnections: 50, allowClients: ['127.0.0.1', '::1'], allowConnectPorts: [443, 8443] });
+    assert.ok(!('error' in cfg));
+    assert.deepEqual(serviceConfig(taskDefinition(cfg)), cfg, 'round-trips through tasks.json');
+    const err = (d: Record<string, unknown>) => {
+      const r = serviceConfig({ service: 'proxy', ...d });
+      assert.ok('error' in r, JSON.stringify(r));
+      return r.error;
+    };
+    assert.match(err({ maxHeaderBytes: 10 }), /"maxHeaderBytes" must be a whole number 1024–16777216 \(got 10\)/);
+    assert.match(err({ upstreamTimeout: '30s' }), /"upstreamTimeout" must be a whole number/);
+    assert.match(err({ allowClients: ['localhost'] }), /"allowClients" must be a list of IP addresses/);
+    assert.match(err({ allowConnectPorts: [0] }), /"allowConnectPorts" must be a list of ports 1–65535/);
+  });
+
   it('round-trips through a task definition; labels and keys', () => {
     const p = serviceConfig({ service: 'proxy', port: 8080, upstream: 'http://127.0.0.1:3128' });
     assert.ok(!('error' in p));
