@@ -272,10 +272,8 @@ export async function proxyRows(): Promise<Row[]> {
       verdict: proxyErrors === 0 && after.fds <= base.fds && peakRss < 150 ? 'met' : 'MISSED',
     });
   } finally {
-    await netreq.stop();
-    await squid.stop();
-    await tiny?.stop();
-    await nginx.stop();
+    // Every peer is stopped even when one stop fails (a failed run must not leave squid or nginx behind).
+    for (const stop of [() => netreq.stop(), () => squid.stop(), () => tiny?.stop(), () => nginx.stop()]) await Promise.resolve(stop()).catch((e) => console.error(`bench cleanup: ${(e as Error).message}`));
     spawnSync('rm', ['-rf', dir]);
   }
   return rows;

@@ -744,6 +744,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
   readonly upstreamProxy?: { host: string; port: number };
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private readonly tunnels = new Set<net.Socket>();
   private nextFlow = 1;
 
   constructor(options: Partial<ProxyOptions> = {}) {
@@ -802,11 +803,17 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     return this.pool.size;
   }
 
+  /** Open connections to tunnel targets (for tests). */
+  get openTunnels(): number {
+    return this.tunnels.size;
+  }
+
   /** Stops listening, cuts every connection and tunnel, frees the port. */
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
+    for (const s of this.tunnels) s.destroy();
     this.pool.destroyAll();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -880,6 +887,8 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       upstream.destroy();
       refuse('504 Gateway Timeout', `${this.upstreamProxy ? `The upstream proxy did not open the tunnel to ${authority}` : `${authority} did not accept the connection`} within ${this.options.upstreamTimeoutMs} ms`);
     }, this.options.upstreamTimeoutMs);
+    this.tunnels.add(upstream);
+    upstream.once('close', () => this.tunnels.delete(upstream));
     const cleanup = () => {
       clearTimeout(timer);
       client.destroy();
@@ -929,15 +938,10 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       };
       if (early.length) onChunk(Buffer.from(early));
       upstream.on('end', () => client.end());
-      let closed = 0;
-      const onClose = () => {
-        if (++closed === 1) {
-          // one side fully closed: let the other drain and close too, within the client idle timeout
-          setTimeout(cleanup, this.options.clientIdleTimeoutMs).unref();
-        } else cleanup();
-      };
-      client.once('close', onClose);
-      upstream.once('close', onClose);
+      // The client gone (closed both ways, or aborted): nobody is left to read, so the target goes too.
+      client.once('close', cleanup);
+      // The target gone: the client still drains what was written to it (it was sent FIN), within its idle timeout.
+      upstream.once('close', () => setTimeout(cleanup, this.options.clientIdleTimeoutMs).unref());
     };
     upstream.once('connect', () => {
       upstream.setNoDelay(true);

@@ -177,9 +177,11 @@ describe('ProxyServer (forward proxy + CONNECT) with real clients and servers', 
     await new Promise((r) => s.once('data', r));
     s.write('hello');
     await sleep(50);
+    assert.equal(proxy.openTunnels, 1);
     s.destroy();
-    for (let i = 0; i < 40 && proxy.openConnections > before; i++) await sleep(50);
+    for (let i = 0; i < 40 && (proxy.openConnections > before || proxy.openTunnels > 0); i++) await sleep(50);
     assert.equal(proxy.openConnections, before);
+    assert.equal(proxy.openTunnels, 0, 'the connection to the target is closed too');
   });
 
   it('stops cleanly: the port can be bound again at once', async () => {
