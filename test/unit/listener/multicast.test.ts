@@ -34,6 +34,28 @@ describe('MulticastListener (interface pinned to loopback)', function () {
     }
   });
 
+  it('IPv6: joins ff01::1235 on ::%lo and receives a NetReq MULTICAST datagram (with the multicast route on lo)', async () => {
+    const add = spawnSync('ip', ['-6', 'route', 'add', 'multicast', 'ff01::/16', 'dev', 'lo', 'table', 'local'], { encoding: 'utf8' });
+    const added = add.status === 0;
+    if (!added && !/File exists/.test(add.stderr)) throw new Error(`cannot add the IPv6 multicast route on lo (needs root and iproute2): ${add.stderr.trim() || add.error?.message}`);
+    const port = await freeUdpPort();
+    const l = new MulticastListener({ group: 'ff01::1235', port, interface: '::%lo' });
+    const got: Datagram[] = [];
+    l.on('datagram', (d) => got.push(d));
+    try {
+      await l.start();
+      assert.equal(l.label, `[ff01::1235]:${port} on ::%lo`);
+      await new MulticastClient().send(multicastSpec('ff01::1235', port, { waitMs: 50 }));
+      for (let i = 0; i < 40 && got.length < 1; i++) await sleep(25);
+      assert.equal(got.length, 1);
+      assert.equal(got[0].data.toString(), 'hello group');
+      assert.match(got[0].from, /^\[[0-9a-f:]+(%\w+)?\]:\d+$/);
+    } finally {
+      await l.stop();
+      if (added) spawnSync('ip', ['-6', 'route', 'del', 'multicast', 'ff01::/16', 'dev', 'lo', 'table', 'local']);
+    }
+  });
+
   it('several listeners share a port; stopping leaves the group and frees the port', async () => {
     const port = await freeUdpPort();
     const a = new MulticastListener({ group: '239.255.0.8', port, interface: '127.0.0.1' });

@@ -14,7 +14,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ProxyServer, type Flow } from '../../../src/core/proxy/server';
 import { requireBinary, tempDir } from '../../support/peers';
-import { rawServer } from '../../support/servers';
+import { rawServer, sleep } from '../../support/servers';
 
 interface Upstream {
   port: number;
@@ -401,6 +401,30 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
       assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
     } finally {
       await new Promise<void>((r) => src.close(() => r()));
+    }
+  });
+
+  it('closes idle client connections after the idle timeout, and connections over the limit at once', async () => {
+    const p = new ProxyServer({ port: 0, clientIdleTimeoutMs: 300, maxConnections: 2 });
+    const { port: pp } = await p.listen();
+    const open = () =>
+      new Promise<{ socket: net.Socket; closedIn: Promise<number> }>((resolve) => {
+        const t0 = Date.now();
+        const socket = net.connect(pp, '127.0.0.1', () => resolve({ socket, closedIn: new Promise((r) => socket.once('close', () => r(Date.now() - t0))) }));
+        socket.on('error', () => undefined);
+      });
+    try {
+      const a = await open();
+      const b = await open();
+      const c = await open();
+      const extra = await Promise.race([c.closedIn, sleep(2000).then(() => Infinity)]);
+      assert.ok(extra < 250, `the third connection (limit 2) is closed at once, not after ${extra} ms`);
+      const [ta, tb] = await Promise.all([a.closedIn, b.closedIn]);
+      assert.ok(ta >= 250 && ta < 3000 && tb >= 250 && tb < 3000, `idle connections closed after the 300 ms timeout (${ta}, ${tb} ms)`);
+      for (let i = 0; i < 20 && p.openConnections > 0; i++) await sleep(25);
+      assert.equal(p.openConnections, 0);
+    } finally {
+      await p.close();
     }
   });
 
