@@ -133,6 +133,7 @@ export function formatWsExchange(x: WsExchange, header: string, style: Style, ve
     out.push(`${h.status === 101 ? style.green(`${h.status} ${safeText(h.reason ?? '')}`) : style.red(`${h.status} ${safeText(h.reason ?? '')}`)}${h.protocol ? style.dim(`  subprotocol ${safeText(h.protocol)}`) : ''}`);
     if (verbose) for (const [k, v] of h.responseHeaders) out.push(style.dim(`    ${safeText(k)}: ${safeText(v)}`));
   }
+  if (x.framesDropped) out.push(style.dim(`… ${x.framesDropped} earlier frames not kept (the newest ${x.frames.length} follow)`));
   for (const f of x.frames) {
     const arrow = f.dir === 'sent' ? style.cyan('→') : style.green('←');
     const body = f.opcode === 'binary' ? hexDump(f.data, 256) : f.opcode === 'close' ? `${f.closeCode ?? ''} ${safeText(f.data.toString('utf8'))}`.trim() : safeText(f.data.toString('utf8'));

@@ -236,7 +236,10 @@ export interface WsExchange {
   startedAt: number;
   request: { url: string; host: string; port: number; tls: boolean; target: string; headers: HeaderList; protocols: string[] };
   handshake: WsHandshake;
+  /** The newest frames (a long session keeps the last `keepFrames`, see WsSession). */
   frames: WsFrame[];
+  /** Earlier frames no longer kept (counted, sizes in the totals of whoever displays them). */
+  framesDropped?: number;
   state: WsState;
   closeCode?: number;
   closeReason?: string;

@@ -23,6 +23,7 @@ import { registerServices, type ServicesApi } from './tasks/services';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
 import { ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
 import { TranscriptPanelManager } from './panels/transcriptPanel';
+import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
 import { WsSessionPanelManager } from './panels/wsSessionPanel';
 import type { ExchangeMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
@@ -90,7 +91,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     tcp: new TcpClient(),
     udp: new UdpClient(),
     multicast: new MulticastClient(),
-    wsSession: (spec: ConstructorParameters<typeof WsSession>[0]) => new WsSession(spec),
+    // The session keeps as many frames as its panel's log shows.
+    wsSession: (spec: ConstructorParameters<typeof WsSession>[0]) => new WsSession(spec, { keepFrames: DEFAULT_LOG_CAP }),
   };
 
   const cache = new DocumentCache(vscode.workspace);

@@ -37,6 +37,9 @@ export const CLOSE_CODES: Record<number, string> = {
   1015: 'TLS handshake failure',
 };
 
+/** Frames a session keeps by default: a long-lived session must not grow without bound. */
+export const DEFAULT_KEEP_FRAMES = 10_000;
+
 export class WsSession extends EventEmitter<WsSessionEvents> {
   readonly exchange: WsExchange;
   private ws?: WebSocket;
@@ -47,7 +50,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
 
   constructor(
     private readonly spec: WsRequestSpec,
-    private readonly deps: { lookup?: LookupFn } = {},
+    private readonly deps: { lookup?: LookupFn; keepFrames?: number } = {},
   ) {
     super();
     const protocols = spec.headers
@@ -245,7 +248,15 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
 
   private record(dir: 'sent' | 'received', opcode: WsFrame['opcode'], data: Buffer, closeCode?: number): void {
     const frame: WsFrame = { dir, at: performance.now() - this.t0, opcode, data, closeCode };
-    this.exchange.frames.push(frame);
+    const frames = this.exchange.frames;
+    frames.push(frame);
+    // Trimmed in steps (amortised O(1)): the newest `keepFrames` stay, the rest are counted.
+    const keep = Math.max(1, this.deps.keepFrames ?? DEFAULT_KEEP_FRAMES);
+    if (frames.length > keep + Math.max(1, keep >> 2)) {
+      const drop = frames.length - keep;
+      frames.splice(0, drop);
+      this.exchange.framesDropped = (this.exchange.framesDropped ?? 0) + drop;
+    }
     this.emit('frame', frame);
   }
 
@@ -275,7 +286,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
 
 /** Runs a WS block: handshake, each message (with its pause), `waitMs` for replies, then a normal close. */
 export class WsClient {
-  constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
+  constructor(private readonly deps: { lookup?: LookupFn; keepFrames?: number } = {}) {}
 
   async send(spec: WsRequestSpec, opts: { signal?: AbortSignal } = {}): Promise<WsExchange> {
     const session = new WsSession(spec, this.deps);

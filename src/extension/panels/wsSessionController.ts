@@ -212,9 +212,6 @@ export class WsSessionController {
 
   private readonly onFrame = (f: WsFrame): void => {
     this.log.push(f);
-    // The engine keeps every frame in exchange.frames; keep the same window as the log so a long session does not grow without bound.
-    const frames = this.exchange.frames;
-    if (frames.length > this.log.cap + Math.max(1, this.log.cap >> 2)) frames.splice(0, frames.length - this.log.cap);
   };
 
   private readonly onState = (): void => {

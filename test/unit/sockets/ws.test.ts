@@ -70,6 +70,20 @@ describe('WebSocket sessions', function () {
     assert.throws(() => s.sendText('late'), /Cannot send a text message: the WebSocket is closed/);
   });
 
+  it('a long session keeps only the newest frames and counts the rest (keepFrames)', async () => {
+    const s = new WsSession(wsSpec(server.port), { keepFrames: 8 });
+    assert.equal(await s.open(), true);
+    let echoed = 0;
+    const all = new Promise<void>((resolve) => s.on('frame', (f) => f.dir === 'received' && f.opcode === 'text' && ++echoed === 30 && resolve()));
+    for (let i = 0; i < 30; i++) s.sendText(`m${i}`);
+    await all;
+    await s.close(1000, 'done');
+    const x = s.exchange;
+    assert.ok(x.frames.length <= 10, `kept ${x.frames.length}`);
+    assert.equal((x.framesDropped ?? 0) + x.frames.length, 62, 'every frame is either kept or counted (30 sent, 30 echoed, 2 close)');
+    assert.match(frames(x).at(-3)!, /^< text m29$/);
+  });
+
   it('explains an invalid handshake answer and keeps the response', async () => {
     const srv = await rawServer((sock) => sock.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nno socket'));
     try {
