@@ -17,7 +17,7 @@ export interface E2EContext {
   httpsPort: number;
   /** Every dialog (alert/confirm/prompt/beforeunload) any frame opened. */
   dialogs: string[];
-  /** Where screenshots for the README go (media/screenshots). */
+  /** Where the README's screenshots go: media/screenshots with NETREQ_SCREENSHOTS=1, else test-results/e2e/screenshots. */
   screenshots: string;
   /** Where failure screenshots go (test-results/e2e). */
   results: string;
