@@ -103,6 +103,7 @@ export function bodyFraming(headers: HeaderList, isRequest: boolean): Framing | 
 
 const enum C {
   Size,
+  SizeWs,
   SizeExt,
   SizeLf,
   Data,
@@ -114,6 +115,9 @@ const enum C {
 }
 
 const MAX_CHUNK_LINE = 4096;
+/** Bytes allowed in a header name (RFC 9110 token). */
+const TOKEN_BYTE = new Uint8Array(128);
+for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_BYTE[ch.charCodeAt(0)] = 1;
 const MAX_TRAILERS = 64 * 1024;
 
 /**
@@ -132,6 +136,7 @@ export class BodyFramer {
   private lineBytes = 0;
   private trailerBytes = 0;
   private sawDigit = false;
+  private inName = true;
 
   constructor(readonly framing: Framing) {
     this.remaining = framing.kind === 'length' ? framing.length : 0;
@@ -182,8 +187,19 @@ export class BodyFramer {
             if (this.size > Number.MAX_SAFE_INTEGER / 16) return this.fail('a chunk size is too large', i, start);
           } else if (!this.sawDigit) return this.fail(`a chunk size line starts with byte 0x${c.toString(16).padStart(2, '0')}`, i, start);
           else if (c === 0x0d) this.state = C.SizeLf;
-          else if (c === 0x3b || c === 0x20 || c === 0x09) this.state = C.SizeExt;
+          else if (c === 0x3b) this.state = C.SizeExt;
+          else if (c === 0x20 || c === 0x09) this.state = C.SizeWs;
           else return this.fail(`byte 0x${c.toString(16).padStart(2, '0')} in a chunk size`, i, start);
+          i++;
+          if (++this.lineBytes > MAX_CHUNK_LINE) return this.fail('a chunk size line is longer than 4 KB', i, start);
+          break;
+        }
+        case C.SizeWs: {
+          // Whitespace after the size may only lead to an extension (";") or the end of the line.
+          const c = buf[i];
+          if (c === 0x3b) this.state = C.SizeExt;
+          else if (c === 0x0d) this.state = C.SizeLf;
+          else if (c !== 0x20 && c !== 0x09) return this.fail(`byte 0x${c.toString(16).padStart(2, '0')} after a chunk size (only ";" or the end of the line may follow)`, i, start);
           i++;
           if (++this.lineBytes > MAX_CHUNK_LINE) return this.fail('a chunk size line is longer than 4 KB', i, start);
           break;
@@ -230,11 +246,21 @@ export class BodyFramer {
           this.state = C.Size;
           break;
         case C.Trailer: {
-          // A trailer section: lines until an empty one. lineBytes counts the current line.
+          // A trailer section: "name: value" lines until an empty one. lineBytes counts the current line.
           const c = buf[i];
-          if (c === 0x0d) this.state = C.TrailerLf;
-          else if (c === 0x0a || c === 0) return this.fail(`a trailer line has a ${c === 0 ? 'NUL byte' : 'bare LF'}`, i, start);
-          else this.lineBytes++;
+          if (c === 0x0d) {
+            if (this.lineBytes > 0 && this.inName) return this.fail('a trailer line has no "name:"', i, start);
+            this.state = C.TrailerLf;
+          } else if (c === 0x0a || c === 0) return this.fail(`a trailer line has a ${c === 0 ? 'NUL byte' : 'bare LF'}`, i, start);
+          else {
+            if (this.inName) {
+              if (c === 0x3a) {
+                if (this.lineBytes === 0) return this.fail('a trailer line has an empty name', i, start);
+                this.inName = false;
+              } else if (!TOKEN_BYTE[c]) return this.fail(`byte 0x${c.toString(16).padStart(2, '0')} in a trailer name`, i, start);
+            }
+            this.lineBytes++;
+          }
           i++;
           if (++this.trailerBytes > MAX_TRAILERS) return this.fail('the trailers are larger than 64 KB', i, start);
           break;
@@ -248,6 +274,7 @@ export class BodyFramer {
             return i - start;
           }
           this.lineBytes = 0;
+          this.inName = true;
           this.state = C.Trailer;
           break;
         default:

@@ -117,7 +117,7 @@ function framingHeaders(framing: Framing, codings: string[], length0: boolean): 
 /** The first Content-Length header as it came (for HEAD and 304, where it describes a body that is not sent). */
 function lengthOf(headers: HeaderList): string {
   const h = headers.find(([k]) => k.toLowerCase() === 'content-length');
-  return h ? `Content-Length: ${h[1]}\r\n` : '';
+  return h && /^\d{1,15}$/.test(h[1]) ? `Content-Length: ${h[1]}\r\n` : '';
 }
 
 /**
@@ -190,13 +190,18 @@ class Upstream {
   ) {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => {
-      if (!this.owner) return void socket.destroy(); // an idle connection must not send anything
+      const owner = this.owner;
+      if (!owner) return void socket.destroy(); // an idle connection must not send anything
       try {
-        this.owner.upstreamData(d);
+        owner.upstreamData(d);
       } catch (e) {
-        pool.warn(`Internal error on an upstream connection (closed it): ${(e as Error).stack ?? e}`);
-        this.owner?.abort();
         socket.destroy();
+        pool.warn(`Internal error on an upstream connection (closed it): ${(e as Error).stack ?? e}`);
+        try {
+          owner.abort();
+        } catch {
+          /* the connection is gone either way */
+        }
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => (this.error = e));
@@ -447,7 +452,7 @@ class Exchange {
       this.upstreamKeep = framing.kind !== 'close' && (res.minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'));
       const codings = headerTokens(res.headers, 'transfer-encoding');
       this.dechunk = framing.kind === 'chunked' && this.req.minor === 0;
-      if (this.dechunk && codings.length > 1) return void this.fail(502, `Upstream ${this.where} sent Transfer-Encoding: ${codings.join(', ')}, which an HTTP/1.0 client cannot receive`);
+      if (this.req.minor === 0 && codings.some((c) => c !== 'chunked')) return void this.fail(502, `Upstream ${this.where} sent Transfer-Encoding: ${codings.join(', ')}, which an HTTP/1.0 client cannot receive`);
       if (framing.kind === 'close' || this.dechunk) this.clientKeep = false;
       const headers = withoutFraming(endToEnd(res.headers));
       flow.responseHeaders = headers;
@@ -548,7 +553,7 @@ class Exchange {
   /** The client went away. */
   clientGone(): void {
     if (this.finished) return;
-    this.flow.error ??= 'The client went away before the response was complete';
+    if (this.flow) this.flow.error ??= 'The client went away before the response was complete';
     this.finish();
     this.upstream?.socket.destroy();
   }
@@ -588,6 +593,7 @@ class Exchange {
       this.upstream?.socket.resume();
     }
     if (this.upstream) this.upstream.owner = undefined;
+    if (!this.flow) return; // it failed before it began (an internal error)
     this.flow.requestBody = this.reqPreview.result();
     if (this.resFramer) this.flow.responseBody = this.resPreview.result();
     this.core.endFlow(this.flow, this.t0);
@@ -629,6 +635,14 @@ class ClientConnection {
   /** The client sent FIN: finish what it asked for (pipelined requests included), then close. */
   private readonly onEnd = (): void => {
     this.ended = true;
+    if (this.exchange && !this.exchange.requestDone) {
+      // FIN in the middle of a request body: the rest will never come.
+      this.exchange.clientGone();
+      this.exchange = undefined;
+      this.closed = true;
+      this.socket.destroy();
+      return;
+    }
     if (!this.exchange && !this.closed) {
       this.closed = true;
       this.socket.end();
@@ -646,9 +660,16 @@ class ClientConnection {
       this.received(d);
     } catch (e) {
       // A bug here must cost one connection, not the proxy and every other client.
-      this.core.emit('warning', `Internal error on a client connection (closed it): ${(e as Error).stack ?? e}`);
-      this.exchange?.clientGone();
       this.socket.destroy();
+      this.core.emit('warning', `Internal error on a client connection (closed it): ${(e as Error).stack ?? e}`);
+      const ex = this.exchange;
+      this.exchange = undefined;
+      this.closed = true;
+      try {
+        ex?.clientGone();
+      } catch {
+        /* the connection is gone either way */
+      }
     }
   };
 
@@ -691,6 +712,7 @@ class ClientConnection {
       const req = parseRequestHead(buf.toString('latin1', 0, end));
       const rest = buf.subarray(end + 4);
       this.buf = rest.length > 0 ? rest : undefined;
+      this.acc = undefined; // the head is parsed: its growing buffer is not appended to again
       this.scanFrom = 0;
       if (typeof req === 'string') return this.refuse('400 Bad Request', `The proxy could not parse this request: ${req}.`);
       if (req.method === 'CONNECT') {
@@ -720,7 +742,11 @@ class ClientConnection {
     if (!keep) {
       this.closed = true;
       this.buf = undefined;
-      if (!this.socket.destroyed) this.socket.end();
+      this.acc = undefined;
+      if (!this.socket.destroyed) {
+        this.socket.resume(); // read (and drop) the rest, so the client's FIN closes the connection
+        this.socket.end();
+      }
       return;
     }
     this.socket.resume();
@@ -857,6 +883,8 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       if (flow.done) return;
       flow.status = Number(status.slice(0, 3));
       flow.error = message;
+      client.resume(); // read (and drop) anything it sent after its CONNECT, so its FIN closes the connection
+      client.setTimeout(this.options.clientIdleTimeoutMs, () => client.destroy());
       client.end(simpleResponse(status, message));
       this.endFlow(flow, t0);
     };
@@ -937,11 +965,35 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
         }
       };
       if (early.length) onChunk(Buffer.from(early));
-      upstream.on('end', () => client.end());
-      // The client gone (closed both ways, or aborted): nobody is left to read, so the target goes too.
-      client.once('close', cleanup);
-      // The target gone: the client still drains what was written to it (it was sent FIN), within its idle timeout.
-      upstream.once('close', () => setTimeout(cleanup, this.options.clientIdleTimeoutMs).unref());
+      // Once either direction has ended, a tunnel silent for the client idle timeout is closed (a peer that
+      // never sends its own FIN must not hold it open forever).
+      const halfClosed = () => client.setTimeout(this.options.clientIdleTimeoutMs, cleanup);
+      upstream.on('end', () => {
+        client.end();
+        halfClosed();
+      });
+      client.on('end', halfClosed);
+      if (client.readableEnded) {
+        // its FIN came with the CONNECT: pass it on (pipe will not, 'end' has been emitted already)
+        upstream.end();
+        halfClosed();
+      }
+      // The client gone: nobody is left to read. What it sent before its FIN still reaches the target (bounded);
+      // an aborted client (an error) cuts the target at once.
+      client.once('close', (hadError: boolean) => {
+        if (hadError || upstream.destroyed || upstream.writableLength === 0) return cleanup();
+        const t = setTimeout(cleanup, this.options.upstreamTimeoutMs);
+        const done = () => {
+          clearTimeout(t);
+          cleanup();
+        };
+        upstream.once('finish', done);
+        upstream.once('close', done);
+      });
+      // The target gone: the client drains what was written to it (it was sent FIN); its idle timeout bounds that.
+      upstream.once('close', () => {
+        if (!flow.done && !client.destroyed) halfClosed();
+      });
     };
     upstream.once('connect', () => {
       upstream.setNoDelay(true);

@@ -297,9 +297,31 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
       assert.match(plain, /^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nlate but whole$/);
       const tunneled = await halfClose(`CONNECT 127.0.0.1:${eofPort} HTTP/1.1\r\nHost: x\r\n\r\n`, 'hello then EOF');
       assert.match(tunneled, /^HTTP\/1\.1 200 Connection Established\r\n\r\nyou said: hello then EOF$/);
+      // The FIN sent right behind the CONNECT (before the tunnel exists) is passed on too.
+      const early = await halfClose(`CONNECT 127.0.0.1:${eofPort} HTTP/1.1\r\nHost: x\r\n\r\nearly`);
+      assert.match(early, /^HTTP\/1\.1 200 Connection Established\r\n\r\nyou said: early$/);
     } finally {
       await up.close();
       await new Promise<void>((r) => eof.close(() => r()));
+    }
+  });
+
+  it('a client FIN in the middle of a request body ends the exchange at once (the rest will never come)', async () => {
+    const up = await upstream();
+    try {
+      const before = flows.length;
+      await new Promise<void>((resolve) => {
+        const s = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => s.end(`POST http://127.0.0.1:${up.port}/cut HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly ten b`));
+        s.on('close', () => resolve());
+        s.on('error', () => undefined);
+        setTimeout(() => s.destroy(), 5000);
+      });
+      for (let i = 0; i < 40 && !flows.slice(before).some((f) => f.target.endsWith('/cut')); i++) await sleep(25);
+      const f = flows.slice(before).find((x) => x.target.endsWith('/cut'))!;
+      assert.match(f.error ?? '', /client went away/);
+      assert.equal(f.bytesUp, 10);
+    } finally {
+      await up.close();
     }
   });
 

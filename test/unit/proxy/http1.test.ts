@@ -61,7 +61,12 @@ describe('proxy HTTP/1.x pieces: heads, framing, where a body ends', () => {
       ['3\r\nabcd\r\n', /longer than its size says/],
       ['3\nabc', /byte 0x0a in a chunk size/],
       ['3\r\nabc\r\n0\r\nX: 1\rY', /trailer line does not end with CRLF/],
-      ['3 z\r\nabc\r\n0\r\n\r\n', undefined],
+      ['3 z\r\nabc\r\n0\r\n\r\n', /byte 0x7a after a chunk size/],
+      ['3 \t;a=b\r\nabc\r\n0 \r\n\r\n', undefined],
+      ['0\r\nGET /admin HTTP/1.1\r\n\r\n', /byte 0x20 in a trailer name/],
+      ['0\r\nNoColon\r\n\r\n', /trailer line has no "name:"/],
+      ['0\r\n: v\r\n\r\n', /empty name/],
+      ['0\r\nX-Ok: 1\r\n\r\n', undefined],
     ] as const) {
       const g = new BodyFramer({ kind: 'chunked' });
       g.consume(Buffer.from(bad), 0);
