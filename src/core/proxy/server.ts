@@ -165,10 +165,12 @@ export function isLoopback(addr: string): boolean {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const MAX_RESPONSE_HEAD = 256 * 1024;
 /**
- * Read size for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost
- * (1 MB measured ~10 % faster still, at four times the memory per open tunnel).
+ * Read sizes for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost.
+ * A tunnel starts with a small block and moves to the large one the first time a read fills the small one
+ * (bulk traffic), so a thousand quiet tunnels hold 64 MB, not 1 GB.
  */
-const TUNNEL_READ_BYTES = 256 * 1024;
+const TUNNEL_FIRST_READ_BYTES = 64 * 1024;
+const TUNNEL_BULK_READ_BYTES = 1024 * 1024;
 
 function simpleResponse(status: string, message: string, extra = ''): string {
   const body = `${message}\n`;
@@ -899,13 +901,17 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     // Downloads are read in large blocks (onread): each block is written to the client before the next read,
     // so the block buffer is reused only once the client has taken it.
     let onChunk: (b: Buffer) => void = () => undefined;
+    let block: Buffer | undefined;
     const upstream = net.connect({
       host: this.upstreamProxy?.host ?? host,
       port: this.upstreamProxy?.port ?? port,
       allowHalfOpen: true,
       onread: {
-        buffer: Buffer.allocUnsafe(TUNNEL_READ_BYTES),
+        // Node asks for the block before every read; the callback's block stays untouched until the next read,
+        // which onChunk holds off until the client has taken what was written from it.
+        buffer: () => (block ??= Buffer.allocUnsafe(TUNNEL_FIRST_READ_BYTES)),
         callback: (n: number, buf: Buffer) => {
+          if (n === buf.length && buf.length < TUNNEL_BULK_READ_BYTES) block = Buffer.allocUnsafe(TUNNEL_BULK_READ_BYTES);
           onChunk(buf.subarray(0, n));
           return true;
         },
