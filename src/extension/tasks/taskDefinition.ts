@@ -65,10 +65,6 @@ export type ServiceConfig = ProxyConfig | ListenerConfig;
 export const PROXY_DEFAULTS: ProxyConfig = { service: 'proxy', host: '127.0.0.1', port: 8888 };
 export const LISTENER_DEFAULTS: ListenerConfig = { service: 'multicastListener', group: '239.255.0.1', port: 5000, interface: '127.0.0.1' };
 
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '::ffff:127.0.0.1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 function portOf(v: unknown, fallback: number, allowZero: boolean): number | string {
   if (v === undefined || v === null || v === '') return fallback;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
