@@ -71,6 +71,51 @@ export function summaryLine(tests: TestResult[]): { passed: number; failed: numb
   return { passed, failed, line: `${passed} passed, ${failed} failed` };
 }
 
+/**
+ * The end of a suite run, the same for both runners: on failure the browser console and the main logs'
+ * tails, the logs kept in test-results/<suite>, the failures once more; then clean-up and the summary line.
+ * Resolves with the exit code (a suite that did not finish counts as one failure).
+ */
+export async function finishRun(o: {
+  suite: 'integration' | 'e2e';
+  tests: TestResult[];
+  failedMessage: string | undefined;
+  work: string;
+  browserLogFile: string;
+  browserLog: string[];
+  logFiles: () => string[];
+  cleanup: Cleanup;
+  keep: boolean;
+  keptWhat: string;
+}): Promise<number> {
+  const { failed, passed, line } = summaryLine(o.tests);
+  const ok = !o.failedMessage && failed === 0 && passed > 0;
+  if (!ok) {
+    fs.mkdirSync(o.work, { recursive: true });
+    fs.writeFileSync(o.browserLogFile, o.browserLog.join('\n'));
+    if (o.failedMessage) console.log(`\nERROR: ${o.failedMessage}`);
+    const files = o.logFiles();
+    printLogTails(files.filter(isMainLog));
+    if (files.length) console.log(`\n${o.keptWhat} in ${keepArtifacts(o.suite, files)}`);
+    printFailuresLast(o.tests, o.failedMessage);
+  }
+  await o.cleanup.run();
+  if (o.keep) console.log(`kept: ${o.work} and the server folders (NETREQ_KEEP_TEMP=1)`);
+  console.log(ok ? line : `${passed} passed, ${Math.max(failed, 1)} failed`);
+  return ok ? 0 : 1;
+}
+
+/** Runs a runner's main and exits with its code (an unexpected rejection exits 1 with its stack). */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
+
 /** Repeats the failures after the log tails, so an output cut to its last lines (as CI shows it) still says why. */
 export function printFailuresLast(tests: TestResult[], failedMessage: string | undefined): void {
   const failures = tests.filter((t) => t.state !== 'passed');

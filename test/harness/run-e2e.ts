@@ -18,7 +18,7 @@ import type MochaType from 'mocha';
 import { HOSTILE_IMG, HOSTILE_SCRIPT, setContext, type HostileServer } from '../e2e/context';
 import type { TestResult } from '../integration/report';
 import { makeSelfSigned, startOpensslServer } from '../support/peers';
-import { Cleanup, freshResults, isMainLog, keepArtifacts, printFailuresLast, printLogTails, printResult, requireBuilt, seconds, summaryLine, watchdog } from './common';
+import { Cleanup, finishRun, freshResults, printResult, requireBuilt, runMain, seconds, watchdog } from './common';
 import { checkPrerequisites, ensureVSCodeServer, installExtension, launchChromium, repoRoot, startVSCodeServer, tail } from './vscode-server';
 
 const load = createRequire(__filename);
@@ -189,27 +189,7 @@ async function main(): Promise<number> {
     failedMessage = (e as Error).stack ?? String(e);
   }
 
-  const { passed, failed, line } = summaryLine(tests);
-  const ok = !failedMessage && failed === 0 && passed > 0;
-  if (!ok) {
-    fs.mkdirSync(work, { recursive: true });
-    fs.writeFileSync(browserLogFile, browserLog.join('\n'));
-    if (failedMessage) console.log(`\nERROR: ${failedMessage}`);
-    const files = logFiles();
-    printLogTails(files.filter(isMainLog));
-    console.log(`\nall logs and failure screenshots in ${keepArtifacts('e2e', files)}`);
-    printFailuresLast(tests, failedMessage);
-  }
-  await cleanup.run();
-  if (KEEP) console.log(`kept: ${work} and the server folders (NETREQ_KEEP_TEMP=1)`);
-  console.log(ok ? line : `${passed} passed, ${Math.max(failed, 1)} failed`);
-  return ok ? 0 : 1;
+  return finishRun({ suite: 'e2e', tests, failedMessage, work, browserLogFile, browserLog, logFiles, cleanup, keep: KEEP, keptWhat: 'all logs and failure screenshots' });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IntegrationReport } from '../integration/report';
-import { Cleanup, freshResults, isMainLog, keepArtifacts, printFailuresLast, printLogTails, printResult, requireBuilt, seconds, sleep, summaryLine, watchdog } from './common';
+import { Cleanup, finishRun, freshResults, printResult, requireBuilt, runMain, seconds, sleep, watchdog } from './common';
 import { checkPrerequisites, devPayload, ensureVSCodeServer, launchChromium, repoRoot, startVSCodeServer } from './vscode-server';
 
 const SUITE_TIMEOUT_MS = Number(process.env.NETREQ_INTEGRATION_TIMEOUT_MS) || 5 * 60_000;
@@ -101,28 +101,7 @@ async function main(): Promise<number> {
     failedMessage = (e as Error).stack ?? String(e);
   }
 
-  const { failed, passed, line } = summaryLine(report?.tests ?? []);
-  const ok = !failedMessage && failed === 0 && passed > 0;
-  if (!ok) {
-    fs.mkdirSync(work, { recursive: true });
-    fs.writeFileSync(browserLogFile, browserLog.join('\n'));
-    if (failedMessage) console.log(`\nERROR: ${failedMessage}`);
-    const files = logFiles();
-    printLogTails(files.filter(isMainLog));
-    if (files.length) console.log(`\nall logs kept in ${keepArtifacts('integration', files)}`);
-    printFailuresLast(report?.tests ?? [], failedMessage);
-  }
-  await cleanup.run();
-  if (KEEP) console.log(`kept: ${work} and the server folders (NETREQ_KEEP_TEMP=1)`);
-  // The failure count includes a suite that did not finish (it counts as one failure).
-  console.log(ok ? line : `${passed} passed, ${Math.max(failed, 1)} failed`);
-  return ok ? 0 : 1;
+  return finishRun({ suite: 'integration', tests: report?.tests ?? [], failedMessage, work, browserLogFile, browserLog, logFiles, cleanup, keep: KEEP, keptWhat: 'all logs kept' });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);
