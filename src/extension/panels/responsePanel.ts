@@ -8,6 +8,7 @@ import type { HttpExchange } from '../../core/exchange';
 import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type HostToWebview, type SendingMessage, type WebviewRequest } from '../../shared/messages';
 import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
+import { PanelHost } from './panelHost';
 import { exchangeMessage, renderResponseHtml } from './responseContent';
 
 export const RESPONSE_VIEW_TYPE = 'netreq.response';
@@ -32,35 +33,33 @@ export interface PanelHandlers {
   copy(text: string): Promise<ActionResult>;
 }
 
-export class ResponsePanel extends Disposable {
+export class ResponsePanel extends PanelHost<HostToWebview> {
   private sending?: SendingMessage;
   private exchangeMsg?: ExchangeMessage;
   private exchange?: HttpExchange;
-  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposedEmitter.event;
   private readonly activeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidBecomeActive = this.activeEmitter.event;
 
   constructor(
-    public target: BlockTarget,
-    private readonly panel: vscode.WebviewPanel,
+    target: BlockTarget,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly handlers: PanelHandlers,
   ) {
-    super();
-    const webview = panel.webview;
-    webview.html = renderResponseHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'response.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'response.css')).toString(),
-    });
-    this.register(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    super(
+      target,
+      panel,
+      renderResponseHtml({
+        cspSource: panel.webview.cspSource,
+        scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'response.js')).toString(),
+        styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'response.css')).toString(),
+      }),
+    );
     this.register(
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) this.activeEmitter.fire();
       }),
     );
-    this.register(panel.onDidDispose(() => this.dispose()));
   }
 
   get lastExchange(): HttpExchange | undefined {
@@ -74,10 +73,6 @@ export class ResponsePanel extends Disposable {
 
   get active(): boolean {
     return this.panel.active;
-  }
-
-  reveal(): void {
-    if (!this.panel.visible) this.panel.reveal(undefined, true);
   }
 
   setTitle(title: string): void {
@@ -105,12 +100,7 @@ export class ResponsePanel extends Disposable {
     if (this.exchangeMsg) this.post(this.exchangeMsg);
   }
 
-  private post(msg: HostToWebview): void {
-    // Dropped while hidden; the webview asks again with `ready` when it is shown.
-    void this.panel.webview.postMessage(msg);
-  }
-
-  private onMessage(m: unknown): void {
+  protected onMessage(m: unknown): void {
     if (!isWebviewToHost(m)) return;
     if (isWebviewRequest(m)) {
       void this.answer(m);
@@ -130,31 +120,17 @@ export class ResponsePanel extends Disposable {
     }
   }
 
-  private async answer(m: WebviewRequest): Promise<void> {
-    let result: ActionResult;
-    try {
+  private answer(m: WebviewRequest): Promise<ActionResult> {
+    return this.reply(m.id, () => {
       switch (m.type) {
         case 'openBodyInEditor':
-          result = await this.handlers.openBody(this.exchange);
-          break;
+          return this.handlers.openBody(this.exchange);
         case 'saveBody':
-          result = await this.handlers.saveBody(this.exchange, this.target.uri);
-          break;
+          return this.handlers.saveBody(this.exchange, this.target.uri);
         case 'copy':
-          result = await this.handlers.copy(m.text);
-          break;
+          return this.handlers.copy(m.text);
       }
-    } catch (err) {
-      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
-    }
-    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.disposedEmitter.fire();
-    super.dispose();
-    this.panel.dispose();
+    });
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import type { SocketExchange } from '../../core/exchange';
-import { isTranscriptToHost, type HostToTranscript, type SendingMessage, type TranscriptMessage, type TranscriptRequest } from '../../shared/messages';
-import { Disposable } from '../lifecycle';
+import { isTranscriptToHost, type HostToTranscript, type SendingMessage, type TranscriptMessage } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
 import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
+import { PanelHost } from './panelHost';
 import type { BlockTarget } from './responsePanel';
 import { renderTranscriptHtml, transcriptMessage } from './transcriptContent';
 
@@ -20,23 +20,18 @@ export interface TranscriptHandlers {
   copy(text: string): Promise<ActionResult>;
 }
 
-export class TranscriptPanel extends Disposable implements BlockPanel {
+export class TranscriptPanel extends PanelHost<HostToTranscript> implements BlockPanel {
   private sending?: SendingMessage;
   private message?: TranscriptMessage;
   private exchange?: SocketExchange;
-  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposedEmitter.event;
 
   constructor(
-    public target: BlockTarget,
-    private readonly panel: vscode.WebviewPanel,
+    target: BlockTarget,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly handlers: TranscriptHandlers,
   ) {
-    super();
-    panel.webview.html = renderTranscriptHtml(panelResources(panel.webview, extensionUri, 'transcript'));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    this.register(panel.onDidDispose(() => this.dispose()));
+    super(target, panel, renderTranscriptHtml(panelResources(panel.webview, extensionUri, 'transcript')));
   }
 
   get lastExchange(): SocketExchange | undefined {
@@ -46,10 +41,6 @@ export class TranscriptPanel extends Disposable implements BlockPanel {
   /** What the webview shows (for tests through the extension API). */
   get state(): { sending?: SendingMessage; transcript?: TranscriptMessage } {
     return { sending: this.sending, transcript: this.message };
-  }
-
-  reveal(): void {
-    if (!this.panel.visible) this.panel.reveal(undefined, true);
   }
 
   showSending(msg: SendingMessage): void {
@@ -72,11 +63,7 @@ export class TranscriptPanel extends Disposable implements BlockPanel {
     if (this.message) this.post(this.message);
   }
 
-  private post(msg: HostToTranscript): void {
-    void this.panel.webview.postMessage(msg);
-  }
-
-  private onMessage(m: unknown): void {
+  protected onMessage(m: unknown): void {
     if (!isTranscriptToHost(m)) return;
     switch (m.type) {
       case 'ready':
@@ -90,26 +77,9 @@ export class TranscriptPanel extends Disposable implements BlockPanel {
         this.handlers.cancel(this.target);
         break;
       case 'copy':
-        void this.answer(m);
+        void this.reply(m.id, () => this.handlers.copy(m.text));
         break;
     }
-  }
-
-  private async answer(m: TranscriptRequest): Promise<void> {
-    let result: ActionResult;
-    try {
-      result = await this.handlers.copy(m.text);
-    } catch (err) {
-      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
-    }
-    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.disposedEmitter.fire();
-    super.dispose();
-    this.panel.dispose();
   }
 }
 

@@ -7,9 +7,9 @@ import * as vscode from 'vscode';
 import type { WsExchange } from '../../core/exchange';
 import type { WsRequestSpec } from '../../core/request';
 import { isSessionRequest, isSessionToHost, type HostToSession, type SessionRequest } from '../../shared/messages';
-import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
 import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
+import { PanelHost } from './panelHost';
 import type { BlockTarget } from './responsePanel';
 import { WsSessionController, type ControllerOptions, type WsSessionLike } from './wsSessionController';
 import { renderSessionHtml } from './wsSessionContent';
@@ -23,31 +23,22 @@ export interface SessionHandlers {
   openText(content: string, language: string): Promise<ActionResult>;
 }
 
-export class WsSessionPanel extends Disposable implements BlockPanel {
+export class WsSessionPanel extends PanelHost<HostToSession> implements BlockPanel {
   private controller?: WsSessionController;
-  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposedEmitter.event;
 
   constructor(
-    public target: BlockTarget,
-    private readonly panel: vscode.WebviewPanel,
+    target: BlockTarget,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly handlers: SessionHandlers,
     private readonly options: ControllerOptions = {},
   ) {
-    super();
-    panel.webview.html = renderSessionHtml(panelResources(panel.webview, extensionUri, 'session'));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    this.register(panel.onDidDispose(() => this.dispose()));
+    super(target, panel, renderSessionHtml(panelResources(panel.webview, extensionUri, 'session')));
   }
 
   /** The current session's controller (undefined before the first send). */
   get current(): WsSessionController | undefined {
     return this.controller;
-  }
-
-  reveal(): void {
-    if (!this.panel.visible) this.panel.reveal(undefined, true);
   }
 
   /**
@@ -63,11 +54,7 @@ export class WsSessionPanel extends Disposable implements BlockPanel {
     return c.run(signal);
   }
 
-  private post(msg: HostToSession): void {
-    void this.panel.webview.postMessage(msg);
-  }
-
-  private onMessage(m: unknown): void {
+  protected onMessage(m: unknown): void {
     if (!isSessionToHost(m)) return;
     if (isSessionRequest(m)) {
       void this.answer(m);
@@ -87,15 +74,8 @@ export class WsSessionPanel extends Disposable implements BlockPanel {
   }
 
   /** Handles a request from the webview (or the API) and posts the reply. */
-  async answer(m: SessionRequest): Promise<ActionResult> {
-    let result: ActionResult;
-    try {
-      result = await this.handle(m);
-    } catch (err) {
-      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
-    }
-    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
-    return result;
+  answer(m: SessionRequest): Promise<ActionResult> {
+    return this.reply(m.id, () => this.handle(m));
   }
 
   private async handle(m: SessionRequest): Promise<ActionResult> {
@@ -115,9 +95,7 @@ export class WsSessionPanel extends Disposable implements BlockPanel {
   override dispose(): void {
     if (this.isDisposed) return;
     void this.controller?.dispose();
-    this.disposedEmitter.fire();
     super.dispose();
-    this.panel.dispose();
   }
 }
 
