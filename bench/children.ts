@@ -126,6 +126,7 @@ function mcast(group: string, port: number, rate: number, seconds: number): void
     const payload = Buffer.alloc(64, 0x2e);
     let sent = 0;
     let acked = 0;
+    let answered = 0;
     const t0 = performance.now();
     // Paced in 2 ms slices: each slice sends what the clock says is due, so bursts stay small.
     const tick = () => {
@@ -135,7 +136,8 @@ function mcast(group: string, port: number, rate: number, seconds: number): void
         sent++;
         s.send(payload, port, group, (err) => {
           if (!err) acked++;
-          if (acked === total || (sent === total && !err && acked === total)) finish();
+          // Every send answers once; a failed one is not counted as sent (the row compares received with sent).
+          if (++answered === total) finish();
         });
       }
       if (sent < total) setTimeout(tick, 2);
