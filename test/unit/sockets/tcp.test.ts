@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { TcpClient } from '../../../src/core/sockets/tcp';
@@ -20,6 +21,9 @@ describe('TCP / TLS sessions against real peers (socat, openssl s_server)', func
   before(async () => {
     echo = await startSocat('tcp', 'EXEC:cat');
     const fortune = fs.existsSync('/usr/games/fortune') ? '/usr/games/fortune' : requireBinary('fortune', 'fortune-mod');
+    // fortune-mod without its data (apt's --no-install-recommends) prints "No fortunes found" on stderr and nothing on stdout.
+    const quote = spawnSync(fortune, ['-s'], { encoding: 'utf8', timeout: 5000 });
+    if (!quote.stdout?.trim()) throw new Error(`${fortune} -s printed no quote (${quote.stderr?.trim() || 'no output'}): run 'apt-get install -y fortunes-min' (the CI script .ci/run does this)`);
     qotd = await startSocat('tcp', `SYSTEM:${fortune} -s`);
     daytime = await startSocat('tcp', 'SYSTEM:date');
     peers.push(echo, qotd, daytime);
