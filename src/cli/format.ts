@@ -52,7 +52,7 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
   }
   const res = x.response;
   if (res) {
-    for (const i of res.interim) out.push(style.dim(`${res.version} ${i.status} ${safeText(i.reason)}`));
+    for (const i of res.interim) out.push(style.dim(`${safeText(i.version ?? res.version)} ${i.status} ${safeText(i.reason)}`));
     const color = res.status >= 500 ? style.red : res.status >= 400 ? style.yellow : res.status >= 300 ? style.cyan : style.green;
     const conn = x.connection;
     const connText = conn ? ` · connection #${conn.id} ${conn.reused ? `reused (request ${conn.requestsServed})` : 'new'}` : '';
@@ -70,6 +70,7 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
     for (const [k, v] of res.trailers) out.push(`${style.dim('trailer ' + safeText(k) + ':')} ${safeText(v)}`);
     if (res.truncated) out.push(style.yellow(`[body cut at ${formatBytes(res.body.length)} (maxResponseBytes); the rest was not read]`));
     if (res.decodeError) out.push(style.yellow(`[${res.decodeError}]`));
+    for (const n of res.notes ?? []) out.push(style.yellow(`[${safeText(n)}]`));
   }
   if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));

@@ -110,6 +110,8 @@ export interface HttpRequestRecord {
 }
 
 export interface InterimResponse {
+  /** Its own version (an interim response may differ from the final one). */
+  version?: string;
   status: number;
   reason: string;
   headers: HeaderList;
@@ -136,8 +138,18 @@ export interface HttpResponseRecord {
   decodeError?: string;
   /** The body went past maxResponseBytes and was cut; the rest was discarded. */
   truncated: boolean;
-  /** Total body bytes the peer sent (even when truncated). */
+  /** Body bytes read from the peer (after transfer-decoding); when the body was cut, the cap. */
   bodyBytesOnWire: number;
+  /** Interim (1xx) responses received past the first 16: counted, not kept. */
+  interimNotKept?: number;
+  /** Trailer fields received past the first 100: counted, not kept. */
+  trailersNotKept?: number;
+  /** Bytes that came after the end of the response (ignored; after a CONNECT, tunnel data). */
+  bytesAfterResponse?: number;
+  /** A 2xx answer to CONNECT: the connection became a tunnel after the head, so there is no body (RFC 9112 §6.3). */
+  tunnel?: boolean;
+  /** What a person should know about how the response was read (limits reached, bytes ignored, doubtful framing), in words. */
+  notes?: string[];
 }
 
 export interface HttpExchange {

@@ -200,7 +200,7 @@ export function renderHeaders(b: Builder, m: ExchangeMessage): DomElement {
     root.appendChild(b.el('h3', undefined, `Response · ${res.version} ${res.status} ${res.reason}`));
     root.appendChild(headerTable(b, res.headers));
     res.interim.forEach((r, i) => {
-      root.appendChild(b.el('h3', undefined, `Interim response ${i + 1} · ${r.status} ${r.reason}`));
+      root.appendChild(b.el('h3', undefined, `Interim response ${i + 1} · ${r.version ? `${r.version} ` : ''}${r.status} ${r.reason}`));
       root.appendChild(headerTable(b, r.headers));
     });
     if (res.trailers.length > 0) {
@@ -208,6 +208,7 @@ export function renderHeaders(b: Builder, m: ExchangeMessage): DomElement {
       root.appendChild(headerTable(b, res.trailers));
     }
     root.appendChild(b.el('p', 'muted', `Body framing: ${res.framing}`));
+    for (const n of res.notes ?? []) root.appendChild(notice(b, 'warning', n));
   } else {
     root.appendChild(b.el('p', 'muted', 'No response headers were received.'));
   }

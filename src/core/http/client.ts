@@ -203,6 +203,8 @@ export class HttpClient {
 function whyNotKept(parser: ResponseParser, exchange: HttpExchange): string {
   const res = exchange.response!;
   if (parser.truncated) return 'response cut at maxResponseBytes; the rest was not read';
+  if (parser.tunnel) return `CONNECT answered ${res.status}: the connection became a tunnel, which NetReq does not use`;
+  if (parser.ambiguousFraming) return 'ambiguous body framing (Transfer-Encoding with Content-Length, or with HTTP/1.0)';
   if (parser.framing === 'close') return 'body ends when the connection closes';
   if (parser.extraBytes > 0) return `server sent ${parser.extraBytes} bytes after the response`;
   if (tokens(res.headers, 'connection').includes('close') || tokens(exchange.request.headers, 'connection').includes('close')) return 'Connection: close';
@@ -235,6 +237,7 @@ function responseRecord(parser: ResponseParser, maxBytes: number): HttpResponseR
   const rawBody = parser.rawBody;
   const enc = head.headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1];
   const decoded = decodeBody(rawBody, parser.truncated ? undefined : enc, maxBytes);
+  const notes = parser.notes();
   return {
     version: head.version,
     status: head.status,
@@ -249,5 +252,10 @@ function responseRecord(parser: ResponseParser, maxBytes: number): HttpResponseR
     decodeError: parser.truncated && enc ? 'body was cut at maxResponseBytes, so it cannot be decoded; showing the raw bytes' : decoded.error,
     truncated: parser.truncated,
     bodyBytesOnWire: parser.bodyBytesOnWire,
+    ...(parser.interimNotKept ? { interimNotKept: parser.interimNotKept } : {}),
+    ...(parser.trailersNotKept ? { trailersNotKept: parser.trailersNotKept } : {}),
+    ...(parser.extraBytes ? { bytesAfterResponse: parser.extraBytes } : {}),
+    ...(parser.tunnel ? { tunnel: true } : {}),
+    ...(notes.length ? { notes } : {}),
   };
 }

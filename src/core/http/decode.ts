@@ -22,7 +22,8 @@ export function decodeBody(raw: Buffer, contentEncoding: string | undefined, max
       switch (coding) {
         case 'gzip':
         case 'x-gzip':
-          body = zlib.gunzipSync(body, { ...opts, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+          // Z_FINISH (the default): a stream cut short is an error, as for deflate and br, not a silently short body.
+          body = zlib.gunzipSync(body, opts);
           break;
         case 'deflate':
           // RFC 9110 says zlib-wrapped; some servers send raw deflate. Accept both.
@@ -36,7 +37,12 @@ export function decodeBody(raw: Buffer, contentEncoding: string | undefined, max
       }
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError ? `decoded body exceeds the ${maxBytes} byte limit` : e.message;
+      const why =
+        e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError
+          ? `decoded body exceeds the ${maxBytes} byte limit`
+          : e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)
+            ? `the ${coding} data is cut short (${e.message})`
+            : e.message;
       return { body: raw, encoding: contentEncoding, error: `Could not decode ${coding} body: ${why}; showing the raw bytes` };
     }
   }

@@ -1,41 +1,65 @@
 /**
  * Incremental HTTP/1.x response parser. Feed it socket chunks; it tells when the message is complete.
  * Handles 1xx interim responses, Content-Length, chunked (extensions and trailers), read-until-close,
- * and bodies that must be empty (HEAD, 204, 304). Errors name what was wrong and the byte offset.
+ * bodies that must be empty (HEAD, 204, 304) and CONNECT tunnels. Errors name what was wrong and the byte offset.
+ *
+ * Everything a peer controls is bounded: one head or trailer section ≤ MAX_HEAD_BYTES; interim responses
+ * kept ≤ MAX_INTERIM_KEPT (the rest counted) and ≤ MAX_INTERIM_BYTES in all; trailer fields kept ≤
+ * MAX_TRAILERS_KEPT (the rest counted); the body ≤ maxBodyBytes. Partial lines are scanned once (the search
+ * resumes where it stopped), so reading in small pieces costs the same as reading at once, and the result
+ * does not depend on where the reads were split.
  */
-import type { BodyFraming, HeaderList, InterimResponse } from '../exchange';
+import type { BodyFraming, HeaderList } from '../exchange';
 import { PhaseError } from '../transport/errors';
+import { BodyBuffer } from './body-buffer';
+import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, parseHeadText, tokens, trimOws, type ResponseHead } from './head';
 
-export const MAX_HEAD_BYTES = 256 * 1024;
+export { MAX_HEAD_BYTES, tokens, type ResponseHead };
 
-export interface ResponseHead {
-  version: string;
-  status: number;
-  reason: string;
-  headers: HeaderList;
-}
+/** Interim (1xx) responses kept; later ones are counted, not kept. */
+export const MAX_INTERIM_KEPT = 16;
+/** All interim responses (and empty lines before a status line) together; past this the reading stops with an error. */
+export const MAX_INTERIM_BYTES = 1024 * 1024;
+/** Trailer fields kept; later ones are counted, not kept (the section itself is bounded by MAX_HEAD_BYTES). */
+export const MAX_TRAILERS_KEPT = 100;
+/** One chunk-size line (size and extensions). */
+const MAX_CHUNK_LINE = 4096;
 
 type State = 'head' | 'body-length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'body-close' | 'done';
 
-const STATUS_LINE = /^HTTP\/(\d)\.(\d) (\d{3})(?: (.*))?$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 export class ResponseParser {
-  readonly interim: InterimResponse[] = [];
+  readonly interim: ResponseHead[] = [];
+  /** Interim responses received after the first MAX_INTERIM_KEPT: counted, not kept. */
+  interimNotKept = 0;
   head?: ResponseHead;
   trailers: HeaderList = [];
+  /** Trailer fields received after the first MAX_TRAILERS_KEPT: counted, not kept. */
+  trailersNotKept = 0;
   framing: BodyFraming = 'none';
+  /** The body went past maxBodyBytes: the first maxBodyBytes are kept and reading stopped there. */
   truncated = false;
-  /** Body bytes the peer sent (after transfer-decoding), counted even past the cap. */
+  /** Body bytes read (after transfer-decoding); equals maxBodyBytes when the body was cut. */
   bodyBytesOnWire = 0;
   /** Bytes of the stream consumed so far (offset for error messages). */
   offset = 0;
-  /** Bytes received after the end of the message (a protocol violation on a keep-alive connection). */
+  /** Bytes received after the end of the message (a protocol violation on a keep-alive connection; tunnel data after a CONNECT). */
   extraBytes = 0;
+  /** A 2xx answer to CONNECT: the connection became a tunnel right after the head (RFC 9112 §6.3). */
+  tunnel = false;
+  /** Why the body's framing is doubtful (the connection must not carry another request), in words. */
+  ambiguousFraming?: string;
+  /** Empty lines skipped before a status line (RFC 9112 §2.2). */
+  blankLines = 0;
+  readonly fixes = new FieldFixes();
 
   private state: State = 'head';
-  private pending: Buffer = Buffer.alloc(0);
+  private pend: Buffer = Buffer.alloc(0);
+  private pendLen = 0;
+  /** Where the search for the end of the current line/head resumes, relative to the start of the pending bytes. */
+  private scanFrom = 0;
   private remaining = 0;
+  private interimBytes = 0;
+  private trailerBytes = 0;
   private body: BodyBuffer;
 
   constructor(
@@ -56,7 +80,7 @@ export class ResponseParser {
 
   /** Whether the connection can carry another request after this response. */
   keepAlive(requestHeaders: HeaderList): boolean {
-    if (!this.head || this.framing === 'close' || this.truncated || this.extraBytes > 0) return false;
+    if (!this.head || this.framing === 'close' || this.truncated || this.extraBytes > 0 || this.tunnel || this.ambiguousFraming) return false;
     if (this.head.status === 101) return false;
     const reqConn = tokens(requestHeaders, 'connection');
     const resConn = tokens(this.head.headers, 'connection');
@@ -68,21 +92,24 @@ export class ResponseParser {
   /** Feed bytes. Throws PhaseError('parse') on a malformed message. */
   push(chunk: Buffer): void {
     if (this.state === 'done') {
-      this.extraBytes += chunk.length;
+      if (!this.truncated) this.extraBytes += chunk.length;
       return;
     }
-    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = Buffer.alloc(0);
+    const fromPend = this.pendLen > 0;
+    if (fromPend) this.append(chunk);
+    let buf = fromPend ? this.pend.subarray(0, this.pendLen) : chunk;
     while (buf.length > 0 && !this.done) {
       const used = this.step(buf);
       if (used < 0) {
-        this.pending = buf; // need more bytes
+        this.keep(buf, fromPend);
         return;
       }
       this.offset += used;
+      this.scanFrom = 0;
       buf = buf.subarray(used);
     }
-    if (buf.length > 0 && this.done) this.extraBytes += buf.length;
+    this.pendLen = 0;
+    if (buf.length > 0 && !this.truncated) this.extraBytes += buf.length;
   }
 
   /** The peer closed its side. Completes a read-until-close body; anything else is premature. */
@@ -93,12 +120,15 @@ export class ResponseParser {
       return;
     }
     if (this.state === 'head') {
-      const got = this.offset + this.pending.length;
+      const got = this.offset + this.pendLen;
+      const between = this.interim.length + this.interimNotKept > 0 ? ' after an interim (1xx) response' : '';
       throw new PhaseError(
         got === 0 ? 'wait' : 'parse',
         got === 0
           ? 'The server closed the connection without sending a response'
-          : `The server closed the connection in the middle of the response headers (after ${got} bytes)`,
+          : this.pendLen === 0
+            ? `The server closed the connection${between} without sending the final response (after ${got} bytes)`
+            : `The server closed the connection in the middle of the response headers (after ${got} bytes)`,
         'ECONNCLOSED',
       );
     }
@@ -109,46 +139,71 @@ export class ResponseParser {
         'ECONNCLOSED',
       );
     }
+    if (this.state === 'trailers') {
+      throw new PhaseError('receive', `The server closed the connection in the trailer section, after the body was complete (${this.bodyBytesOnWire} body bytes)`, 'ECONNCLOSED');
+    }
     throw new PhaseError('receive', `The server closed the connection in the middle of a chunked body (after ${this.bodyBytesOnWire} body bytes; no final 0-size chunk)`, 'ECONNCLOSED');
   }
 
-  /** Consumes from `buf`; returns bytes used, or -1 when more input is needed. */
+  /** What a person should know about how the response was read (limits reached, bytes ignored, doubtful framing), in words. */
+  notes(): string[] {
+    const out: string[] = [];
+    if (this.blankLines > 0) out.push(`${plural(this.blankLines, 'empty line')} before a status line ${this.blankLines === 1 ? 'was' : 'were'} ignored`);
+    if (this.interimNotKept > 0) {
+      out.push(`The server sent ${this.interim.length + this.interimNotKept} interim (1xx) responses; the first ${MAX_INTERIM_KEPT} are kept, ${this.interimNotKept} more were counted, not kept`);
+    }
+    const fixed = this.fixes.note();
+    if (fixed) out.push(fixed);
+    if (this.tunnel) out.push(`CONNECT answered ${this.head!.status}: the connection became a tunnel after the headers (RFC 9112 §6.3), so the response has no body; NetReq closed the tunnel`);
+    if (this.ambiguousFraming) out.push(this.ambiguousFraming);
+    if (this.trailersNotKept > 0) {
+      out.push(`The server sent ${this.trailers.length + this.trailersNotKept} trailer fields; the first ${MAX_TRAILERS_KEPT} are kept, ${this.trailersNotKept} more were counted, not kept`);
+    }
+    if (this.extraBytes > 0) out.push(`${plural(this.extraBytes, 'byte')} ${this.tunnel ? 'came through the tunnel' : 'after the response'} ${this.extraBytes === 1 ? 'was' : 'were'} ignored`);
+    return out;
+  }
+
+  private append(chunk: Buffer): void {
+    const need = this.pendLen + chunk.length;
+    if (need > this.pend.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.pend.length * 2, 256));
+      this.pend.copy(grown, 0, 0, this.pendLen);
+      this.pend = grown;
+    }
+    chunk.copy(this.pend, this.pendLen);
+    this.pendLen = need;
+  }
+
+  /** Keeps the unconsumed tail `buf` for the next push. */
+  private keep(buf: Buffer, fromPend: boolean): void {
+    if (fromPend) {
+      const start = this.pendLen - buf.length;
+      if (start > 0) this.pend.copyWithin(0, start, this.pendLen);
+      this.pendLen = buf.length;
+    } else {
+      this.pendLen = 0;
+      this.append(buf);
+    }
+  }
+
+  /** Consumes from `buf`; returns bytes used (> 0), or -1 when more input is needed. */
   private step(buf: Buffer): number {
     switch (this.state) {
       case 'head':
         return this.parseHead(buf);
-      case 'body-length': {
+      case 'body-length':
+      case 'chunk-data': {
         const n = Math.min(this.remaining, buf.length);
-        this.addBody(buf.subarray(0, n));
         this.remaining -= n;
-        if (this.remaining === 0) this.state = 'done';
+        if (this.remaining === 0) this.state = this.state === 'chunk-data' ? 'chunk-crlf' : 'done';
+        this.addBody(buf.subarray(0, n));
         return n;
       }
       case 'body-close':
         this.addBody(buf);
         return buf.length;
-      case 'chunk-size': {
-        const eol = buf.indexOf(10);
-        if (eol < 0) {
-          if (buf.length > 4096) throw this.error('chunk size line is longer than 4 KB', 0);
-          return -1;
-        }
-        const line = buf.subarray(0, eol).toString('latin1').replace(/\r$/, '');
-        const sizeText = line.split(';')[0].trim();
-        if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw this.error(`invalid chunk size ${JSON.stringify(line)} (expected hex digits)`, 0);
-        const size = parseInt(sizeText, 16);
-        if (!Number.isSafeInteger(size)) throw this.error(`chunk size ${sizeText} is too large`, 0);
-        this.remaining = size;
-        this.state = size === 0 ? 'trailers' : 'chunk-data';
-        return eol + 1;
-      }
-      case 'chunk-data': {
-        const n = Math.min(this.remaining, buf.length);
-        this.addBody(buf.subarray(0, n));
-        this.remaining -= n;
-        if (this.remaining === 0) this.state = 'chunk-crlf';
-        return n;
-      }
+      case 'chunk-size':
+        return this.chunkSize(buf);
       case 'chunk-crlf': {
         if (buf[0] === 10) {
           this.state = 'chunk-size';
@@ -160,93 +215,149 @@ export class ResponseParser {
         this.state = 'chunk-size';
         return 2;
       }
-      case 'trailers': {
-        const eol = buf.indexOf(10);
-        if (eol < 0) {
-          if (buf.length > MAX_HEAD_BYTES) throw this.error('trailer section is too large', 0);
-          return -1;
-        }
-        const line = buf.subarray(0, eol).toString('latin1').replace(/\r$/, '');
-        if (line === '') {
-          this.state = 'done';
-        } else {
-          const i = line.indexOf(':');
-          if (i <= 0) throw this.error(`invalid trailer line ${JSON.stringify(line)} (no colon)`, 0);
-          this.trailers.push([line.slice(0, i), line.slice(i + 1).trim()]);
-        }
-        return eol + 1;
-      }
+      case 'trailers':
+        return this.trailerLine(buf);
       case 'done':
         return buf.length;
     }
   }
 
-  private parseHead(buf: Buffer): number {
-    let end = buf.indexOf('\r\n\r\n');
-    let sepLen = 4;
-    const lf = buf.indexOf('\n\n');
-    if (lf >= 0 && (end < 0 || lf < end)) {
-      end = lf;
-      sepLen = 2;
+  /** The LF ending the current line, searching from where the last search stopped; -1 (and remembers) when none yet. */
+  private lineEnd(buf: Buffer): number {
+    const eol = buf.indexOf(10, this.scanFrom);
+    if (eol < 0) this.scanFrom = buf.length;
+    return eol;
+  }
+
+  private chunkSize(buf: Buffer): number {
+    const eol = this.lineEnd(buf);
+    if ((eol < 0 ? buf.length : eol) > MAX_CHUNK_LINE) throw this.error('chunk size line is longer than 4 KB', 0);
+    if (eol < 0) return -1;
+    const line = stripCr(buf.toString('latin1', 0, eol));
+    const semi = line.indexOf(';');
+    const sizeText = trimOws(semi < 0 ? line : line.slice(0, semi));
+    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw this.error(`invalid chunk size ${JSON.stringify(line)} (expected hex digits)`, 0);
+    const size = parseInt(sizeText, 16);
+    if (!Number.isSafeInteger(size)) throw this.error(`chunk size ${sizeText} is too large`, 0);
+    this.remaining = size;
+    this.state = size === 0 ? 'trailers' : 'chunk-data';
+    return eol + 1;
+  }
+
+  private trailerLine(buf: Buffer): number {
+    const eol = this.lineEnd(buf);
+    if (this.trailerBytes + (eol < 0 ? buf.length : eol + 1) > MAX_HEAD_BYTES) {
+      const kept = `${plural(this.trailers.length, 'trailer field')} kept${this.trailersNotKept ? `, ${this.trailersNotKept} more counted` : ''}`;
+      throw this.error(`the trailer section is larger than ${MAX_HEAD_BYTES / 1024} KB, so reading stopped (the body was complete; ${kept})`, 0);
     }
+    if (eol < 0) return -1;
+    this.trailerBytes += eol + 1;
+    const line = stripCr(buf.toString('latin1', 0, eol));
+    if (line === '') {
+      this.state = 'done';
+      return eol + 1;
+    }
+    const folded = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9;
+    if (this.trailersNotKept > 0 || (this.trailers.length >= MAX_TRAILERS_KEPT && !folded)) {
+      if (!folded) {
+        const bad = addFieldLine(line, [], this.fixes);
+        if (bad) throw this.error(`invalid trailer line ${JSON.stringify(line)} (${bad})`, 0);
+        this.trailersNotKept++;
+      }
+      return eol + 1;
+    }
+    const bad = addFieldLine(line, this.trailers, this.fixes);
+    if (bad) throw this.error(`invalid trailer line ${JSON.stringify(line)} (${bad})`, 0);
+    return eol + 1;
+  }
+
+  private parseHead(buf: Buffer): number {
+    // Empty lines before a status line (a stray CRLF, or one after a 1xx) are skipped (RFC 9112 §2.2), within the interim budget.
+    let i = 0;
+    while (i < buf.length) {
+      const len = buf[i] === 10 ? 1 : buf[i] === 13 && buf[i + 1] === 10 ? 2 : 0;
+      if (len === 0) break;
+      if (this.interimBytes + len > MAX_INTERIM_BYTES) throw this.tooMuchBeforeFinal(i);
+      this.interimBytes += len;
+      this.blankLines++;
+      i += len;
+    }
+    if (i > 0) return i;
+    if (buf[0] === 13 && buf.length === 1) return -1;
+    // Find LF followed by LF or CRLF; resume where the last search stopped.
+    let end = -1;
+    let sep = 0;
+    let p = buf.indexOf(10, this.scanFrom);
+    let resume = buf.length;
+    while (p >= 0) {
+      if (p + 1 >= buf.length || (buf[p + 1] === 13 && p + 2 >= buf.length)) {
+        resume = p;
+        break;
+      }
+      if (buf[p + 1] === 10 || (buf[p + 1] === 13 && buf[p + 2] === 10)) {
+        end = p;
+        sep = buf[p + 1] === 10 ? 2 : 3;
+        break;
+      }
+      p = buf.indexOf(10, p + 1);
+    }
+    const size = end < 0 ? buf.length : end + sep;
+    if (size > MAX_HEAD_BYTES) throw this.error(`response headers are larger than ${MAX_HEAD_BYTES / 1024} KB`, 0);
     if (end < 0) {
-      if (buf.length > MAX_HEAD_BYTES) throw this.error(`response headers are larger than ${MAX_HEAD_BYTES / 1024} KB`, 0);
+      this.scanFrom = resume;
       // Fail fast on garbage instead of waiting for a head that will never come.
-      if (buf.length >= 5 && buf.subarray(0, 5).toString('latin1') !== 'HTTP/') throw this.badStatusLine(buf);
+      if (buf.length >= 5 && buf.toString('latin1', 0, 5) !== 'HTTP/') throw this.badStatusLine(buf);
       return -1;
     }
-    const text = buf.subarray(0, end).toString('latin1');
-    const lines: string[] = [];
-    const starts: number[] = [];
-    for (let pos = 0; pos <= text.length; ) {
-      const nl = text.indexOf('\n', pos);
-      const stop = nl < 0 ? text.length : nl;
-      starts.push(pos);
-      lines.push(text.slice(pos, stop > pos && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop));
-      pos = stop + 1;
-    }
-    const statusLine = lines[0];
-    const m = STATUS_LINE.exec(statusLine);
-    if (!m) throw this.badStatusLine(buf);
-    const head: ResponseHead = {
-      version: `HTTP/${m[1]}.${m[2]}`,
-      status: Number(m[3]),
-      reason: m[4] ?? '',
-      headers: [],
-    };
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      if ((line.startsWith(' ') || line.startsWith('\t')) && head.headers.length > 0) {
-        const last = head.headers[head.headers.length - 1];
-        last[1] = `${last[1]} ${line.trim()}`; // obsolete line folding
-      } else {
-        const c = line.indexOf(':');
-        const name = c > 0 ? line.slice(0, c) : '';
-        if (!name || !TOKEN.test(name)) {
-          throw this.error(`invalid header line ${i + 1} ${JSON.stringify(line)} (${c < 0 ? 'no colon' : 'invalid header name'})`, starts[i]);
-        }
-        head.headers.push([name, line.slice(c + 1).trim()]);
-      }
-    }
-    const used = end + sepLen;
+    const head = parseHeadText(
+      buf.toString('latin1', 0, end),
+      this.fixes,
+      (what, at) => this.error(what, at),
+      () => this.badStatusLine(buf),
+    );
     if (head.status >= 100 && head.status < 200 && head.status !== 101) {
-      this.interim.push(head);
-      return used;
+      if (this.interimBytes + size > MAX_INTERIM_BYTES) throw this.tooMuchBeforeFinal(0);
+      this.interimBytes += size;
+      if (this.interim.length < MAX_INTERIM_KEPT) this.interim.push(head);
+      else this.interimNotKept++;
+      return size;
     }
     this.head = head;
     this.chooseFraming(head);
-    return used;
+    return size;
+  }
+
+  private tooMuchBeforeFinal(at: number): PhaseError {
+    const n = this.interim.length + this.interimNotKept;
+    return this.error(
+      `more than ${MAX_INTERIM_BYTES / 1024 / 1024} MB of interim (1xx) responses and empty lines came before any final response (${plural(n, 'interim response')}, ${Math.min(n, MAX_INTERIM_KEPT)} kept), so reading stopped`,
+      at,
+    );
   }
 
   private chooseFraming(head: ResponseHead): void {
-    const noBody = this.method.toUpperCase() === 'HEAD' || head.status === 204 || head.status === 304 || head.status === 101 || (head.status >= 100 && head.status < 200);
+    const method = this.method.toUpperCase();
+    if (method === 'CONNECT' && head.status >= 200 && head.status < 300) {
+      // The connection is a tunnel from the end of the head; Content-Length / Transfer-Encoding mean nothing here.
+      this.tunnel = true;
+      this.framing = 'none';
+      this.state = 'done';
+      return;
+    }
+    const noBody = method === 'HEAD' || head.status === 204 || head.status === 304 || head.status === 101 || (head.status >= 100 && head.status < 200);
     if (noBody) {
       this.framing = 'none';
       this.state = 'done';
       return;
     }
     const te = tokens(head.headers, 'transfer-encoding');
+    const cl = head.headers.filter(([k]) => k.toLowerCase() === 'content-length').map(([, v]) => v);
     if (te.length > 0) {
+      if (cl.length > 0) {
+        this.ambiguousFraming = 'The response has both Transfer-Encoding and Content-Length, a sign of response smuggling; the body was read by Transfer-Encoding (RFC 9112 §6.3) and the connection is not reused';
+      } else if (head.version === 'HTTP/1.0') {
+        this.ambiguousFraming = 'An HTTP/1.0 response with Transfer-Encoding has faulty framing (RFC 9112 §6.1); the body was read by Transfer-Encoding and the connection is not reused';
+      }
       if (te[te.length - 1] === 'chunked') {
         this.framing = 'chunked';
         this.state = 'chunk-size';
@@ -256,9 +367,10 @@ export class ResponseParser {
       }
       return;
     }
-    const cls = tokens(head.headers, 'content-length');
-    if (cls.length > 0) {
-      const distinct = [...new Set(cls)];
+    if (cl.length > 0) {
+      const parts = cl.flatMap((v) => v.split(',')).map(trimOws);
+      if (parts.some((p) => p === '')) throw this.error(`empty Content-Length ${JSON.stringify(cl.join(', '))}, so the body length cannot be known`, 0);
+      const distinct = [...new Set(parts)];
       if (distinct.length > 1) throw this.error(`conflicting Content-Length values: ${distinct.join(', ')}`, 0);
       if (!/^\d{1,15}$/.test(distinct[0])) throw this.error(`invalid Content-Length ${JSON.stringify(distinct[0])}`, 0);
       this.remaining = Number(distinct[0]);
@@ -271,17 +383,23 @@ export class ResponseParser {
     this.state = 'body-close';
   }
 
-  private addBody(chunk: Buffer): void {
-    this.bodyBytesOnWire += chunk.length;
-    if (!this.body.add(chunk)) {
-      this.truncated = true;
-      this.state = 'done';
+  /** Keeps body bytes up to the cap. The first byte past the cap stops the reading, wherever the reads were split. */
+  private addBody(piece: Buffer): void {
+    const room = this.body.room;
+    if (piece.length <= room) {
+      this.body.add(piece);
+      this.bodyBytesOnWire += piece.length;
+      return;
     }
+    this.body.add(piece.subarray(0, room));
+    this.bodyBytesOnWire += room;
+    this.truncated = true;
+    this.state = 'done';
   }
 
   private badStatusLine(buf: Buffer): PhaseError {
     const eol = buf.indexOf(10);
-    const first = buf.subarray(0, Math.min(eol < 0 ? buf.length : eol, 80)).toString('latin1').replace(/\r$/, '');
+    const first = stripCr(buf.toString('latin1', 0, Math.min(eol < 0 ? buf.length : eol, 80)));
     return this.error(`invalid status line ${JSON.stringify(first)} (expected e.g. "HTTP/1.1 200 OK")`, 0);
   }
 
@@ -290,56 +408,10 @@ export class ResponseParser {
   }
 }
 
-/** Comma-separated header tokens, lower-cased. */
-export function tokens(headers: HeaderList, name: string): string[] {
-  const out: string[] = [];
-  for (const [k, v] of headers) {
-    if (k.toLowerCase() !== name) continue;
-    for (const t of v.split(',')) {
-      const s = t.trim().toLowerCase();
-      if (s) out.push(s);
-    }
-  }
-  return out;
+function stripCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }
 
-/** Collects the body up to a cap; preallocates when the length is known, so a big body is held once. */
-class BodyBuffer {
-  private chunks: Buffer[] = [];
-  private fixed?: Buffer;
-  private size = 0;
-  constructor(private readonly max: number) {}
-
-  expect(length: number): void {
-    if (length > 64 * 1024) this.fixed = Buffer.allocUnsafe(Math.min(length, this.max));
-  }
-
-  /** Returns false when the cap was reached (the chunk was cut). */
-  add(chunk: Buffer): boolean {
-    const room = this.max - this.size;
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (this.fixed && this.size + part.length <= this.fixed.length) {
-      part.copy(this.fixed, this.size);
-    } else if (part.length > 0) {
-      this.chunks.push(Buffer.from(part)); // copy: the socket's chunk may be a slice of a larger pool buffer
-    }
-    this.size += part.length;
-    return chunk.length <= room;
-  }
-
-  result(): Buffer {
-    if (this.fixed && this.chunks.length === 0) return this.fixed.subarray(0, this.size);
-    const all = this.fixed ? [this.fixed.subarray(0, this.size - sum(this.chunks)), ...this.chunks] : this.chunks;
-    if (all.length === 1) return all[0];
-    const out = Buffer.concat(all, this.size);
-    this.chunks = [out];
-    this.fixed = undefined;
-    return out;
-  }
-}
-
-function sum(bufs: Buffer[]): number {
-  let n = 0;
-  for (const b of bufs) n += b.length;
-  return n;
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
