@@ -18,7 +18,6 @@ export interface ResponseHead {
 /** Three digits, 100–999 (RFC 9110 §15: the first digit is the class; 0xx does not exist). */
 const STATUS_LINE = /^HTTP\/(\d)\.(\d) ([1-9]\d\d)(?: (.*))?$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// eslint-disable-next-line no-control-regex
 const CR_OR_NUL = /[\r\0]/g;
 
 /** Strips SP and HTAB only (OWS); String.trim() would also strip VT, FF, NBSP and other Unicode spaces. */

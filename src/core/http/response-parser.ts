@@ -51,6 +51,8 @@ export class ResponseParser {
   /** Empty lines skipped before a status line (RFC 9112 §2.2). */
   blankLines = 0;
   readonly fixes = new FieldFixes();
+  /** Bytes examined by line and head searches, and bytes copied to keep partial input (both grow linearly with the input). */
+  readonly work = { scanned: 0, copied: 0 };
 
   private state: State = 'head';
   private pend: Buffer = Buffer.alloc(0);
@@ -168,9 +170,11 @@ export class ResponseParser {
     if (need > this.pend.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, this.pend.length * 2, 256));
       this.pend.copy(grown, 0, 0, this.pendLen);
+      this.work.copied += this.pendLen;
       this.pend = grown;
     }
     chunk.copy(this.pend, this.pendLen);
+    this.work.copied += chunk.length;
     this.pendLen = need;
   }
 
@@ -178,7 +182,10 @@ export class ResponseParser {
   private keep(buf: Buffer, fromPend: boolean): void {
     if (fromPend) {
       const start = this.pendLen - buf.length;
-      if (start > 0) this.pend.copyWithin(0, start, this.pendLen);
+      if (start > 0) {
+        this.pend.copyWithin(0, start, this.pendLen);
+        this.work.copied += buf.length;
+      }
       this.pendLen = buf.length;
     } else {
       this.pendLen = 0;
@@ -225,6 +232,7 @@ export class ResponseParser {
   /** The LF ending the current line, searching from where the last search stopped; -1 (and remembers) when none yet. */
   private lineEnd(buf: Buffer): number {
     const eol = buf.indexOf(10, this.scanFrom);
+    this.work.scanned += (eol < 0 ? buf.length : eol + 1) - this.scanFrom;
     if (eol < 0) this.scanFrom = buf.length;
     return eol;
   }
@@ -302,11 +310,12 @@ export class ResponseParser {
       p = buf.indexOf(10, p + 1);
     }
     const size = end < 0 ? buf.length : end + sep;
+    this.work.scanned += (end < 0 ? buf.length : end + 1) - this.scanFrom;
     if (size > MAX_HEAD_BYTES) throw this.error(`response headers are larger than ${MAX_HEAD_BYTES / 1024} KB`, 0);
     if (end < 0) {
       this.scanFrom = resume;
-      // Fail fast on garbage instead of waiting for a head that will never come.
-      if (buf.length >= 5 && buf.toString('latin1', 0, 5) !== 'HTTP/') throw this.badStatusLine(buf);
+      // Fail fast on garbage instead of waiting for a head that will never come (once the quoted line is whole or 80 bytes).
+      if (!'HTTP/'.startsWith(buf.toString('latin1', 0, Math.min(5, buf.length))) && (buf.length >= 80 || buf.indexOf(10) >= 0)) throw this.badStatusLine(buf);
       return -1;
     }
     const head = parseHeadText(
