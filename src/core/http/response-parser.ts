@@ -12,6 +12,8 @@
 import type { BodyFraming, HeaderList } from '../exchange';
 import { PhaseError } from '../transport/errors';
 import { BodyBuffer } from './body-buffer';
+import { framingOf } from './framing';
+import { PendingBytes } from './pending';
 import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, parseHeadText, tokens, trimOws, type ResponseHead } from './head';
 
 export { MAX_HEAD_BYTES, tokens, type ResponseHead };
@@ -51,12 +53,11 @@ export class ResponseParser {
   /** Empty lines skipped before a status line (RFC 9112 §2.2). */
   blankLines = 0;
   readonly fixes = new FieldFixes();
-  /** Bytes examined by line and head searches, and bytes copied to keep partial input (both grow linearly with the input). */
-  readonly work = { scanned: 0, copied: 0 };
+  /** Bytes examined by line and head searches (grows linearly with the input; `work.copied` likewise). */
+  private scanned = 0;
 
   private state: State = 'head';
-  private pend: Buffer = Buffer.alloc(0);
-  private pendLen = 0;
+  private readonly pending = new PendingBytes();
   /** Where the search for the end of the current line/head resumes, relative to the start of the pending bytes. */
   private scanFrom = 0;
   private remaining = 0;
@@ -69,6 +70,11 @@ export class ResponseParser {
     readonly maxBodyBytes: number,
   ) {
     this.body = new BodyBuffer(maxBodyBytes);
+  }
+
+  /** Work done so far: bytes examined by searches and bytes copied to keep partial input (a test checks both are linear). */
+  get work(): { scanned: number; copied: number } {
+    return { scanned: this.scanned, copied: this.pending.copied };
   }
 
   get done(): boolean {
@@ -97,20 +103,19 @@ export class ResponseParser {
       if (!this.truncated) this.extraBytes += chunk.length;
       return;
     }
-    const fromPend = this.pendLen > 0;
-    if (fromPend) this.append(chunk);
-    let buf = fromPend ? this.pend.subarray(0, this.pendLen) : chunk;
+    const fromPend = this.pending.length > 0;
+    let buf = fromPend ? this.pending.with(chunk) : chunk;
     while (buf.length > 0 && !this.done) {
       const used = this.step(buf);
       if (used < 0) {
-        this.keep(buf, fromPend);
+        this.pending.keep(buf, fromPend);
         return;
       }
       this.offset += used;
       this.scanFrom = 0;
       buf = buf.subarray(used);
     }
-    this.pendLen = 0;
+    this.pending.clear();
     if (buf.length > 0 && !this.truncated) this.extraBytes += buf.length;
   }
 
@@ -122,13 +127,13 @@ export class ResponseParser {
       return;
     }
     if (this.state === 'head') {
-      const got = this.offset + this.pendLen;
+      const got = this.offset + this.pending.length;
       const between = this.interim.length + this.interimNotKept > 0 ? ' after an interim (1xx) response' : '';
       throw new PhaseError(
         got === 0 ? 'wait' : 'parse',
         got === 0
           ? 'The server closed the connection without sending a response'
-          : this.pendLen === 0
+          : this.pending.length === 0
             ? `The server closed the connection${between} without sending the final response (after ${got} bytes)`
             : `The server closed the connection in the middle of the response headers (after ${got} bytes)`,
         'ECONNCLOSED',
@@ -163,34 +168,6 @@ export class ResponseParser {
     }
     if (this.extraBytes > 0) out.push(`${plural(this.extraBytes, 'byte')} ${this.tunnel ? 'came through the tunnel' : 'after the response'} ${this.extraBytes === 1 ? 'was' : 'were'} ignored`);
     return out;
-  }
-
-  private append(chunk: Buffer): void {
-    const need = this.pendLen + chunk.length;
-    if (need > this.pend.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.pend.length * 2, 256));
-      this.pend.copy(grown, 0, 0, this.pendLen);
-      this.work.copied += this.pendLen;
-      this.pend = grown;
-    }
-    chunk.copy(this.pend, this.pendLen);
-    this.work.copied += chunk.length;
-    this.pendLen = need;
-  }
-
-  /** Keeps the unconsumed tail `buf` for the next push. */
-  private keep(buf: Buffer, fromPend: boolean): void {
-    if (fromPend) {
-      const start = this.pendLen - buf.length;
-      if (start > 0) {
-        this.pend.copyWithin(0, start, this.pendLen);
-        this.work.copied += buf.length;
-      }
-      this.pendLen = buf.length;
-    } else {
-      this.pendLen = 0;
-      this.append(buf);
-    }
   }
 
   /** Consumes from `buf`; returns bytes used (> 0), or -1 when more input is needed. */
@@ -232,7 +209,7 @@ export class ResponseParser {
   /** The LF ending the current line, searching from where the last search stopped; -1 (and remembers) when none yet. */
   private lineEnd(buf: Buffer): number {
     const eol = buf.indexOf(10, this.scanFrom);
-    this.work.scanned += (eol < 0 ? buf.length : eol + 1) - this.scanFrom;
+    this.scanned += (eol < 0 ? buf.length : eol + 1) - this.scanFrom;
     if (eol < 0) this.scanFrom = buf.length;
     return eol;
   }
@@ -310,7 +287,7 @@ export class ResponseParser {
       p = buf.indexOf(10, p + 1);
     }
     const size = end < 0 ? buf.length : end + sep;
-    this.work.scanned += (end < 0 ? buf.length : end + 1) - this.scanFrom;
+    this.scanned += (end < 0 ? buf.length : end + 1) - this.scanFrom;
     if (size > MAX_HEAD_BYTES) throw this.error(`response headers are larger than ${MAX_HEAD_BYTES / 1024} KB`, 0);
     if (end < 0) {
       this.scanFrom = resume;
@@ -345,51 +322,27 @@ export class ResponseParser {
   }
 
   private chooseFraming(head: ResponseHead): void {
-    const method = this.method.toUpperCase();
-    if (method === 'CONNECT' && head.status >= 200 && head.status < 300) {
-      // The connection is a tunnel from the end of the head; Content-Length / Transfer-Encoding mean nothing here.
-      this.tunnel = true;
-      this.framing = 'none';
-      this.state = 'done';
-      return;
+    const f = framingOf(this.method, head);
+    switch (f.kind) {
+      case 'error':
+        throw this.error(f.what, 0);
+      case 'tunnel':
+      case 'none':
+        this.tunnel = f.kind === 'tunnel';
+        this.framing = 'none';
+        this.state = 'done';
+        return;
+      case 'length':
+        this.remaining = f.length;
+        this.framing = 'content-length';
+        this.body.expect(f.length);
+        this.state = f.length === 0 ? 'done' : 'body-length';
+        return;
+      default:
+        this.ambiguousFraming = f.ambiguous;
+        this.framing = f.kind;
+        this.state = f.kind === 'chunked' ? 'chunk-size' : 'body-close';
     }
-    const noBody = method === 'HEAD' || head.status === 204 || head.status === 304 || head.status === 101 || (head.status >= 100 && head.status < 200);
-    if (noBody) {
-      this.framing = 'none';
-      this.state = 'done';
-      return;
-    }
-    const te = tokens(head.headers, 'transfer-encoding');
-    const cl = head.headers.filter(([k]) => k.toLowerCase() === 'content-length').map(([, v]) => v);
-    if (te.length > 0) {
-      if (cl.length > 0) {
-        this.ambiguousFraming = 'The response has both Transfer-Encoding and Content-Length, a sign of response smuggling; the body was read by Transfer-Encoding (RFC 9112 §6.3) and the connection is not reused';
-      } else if (head.version === 'HTTP/1.0') {
-        this.ambiguousFraming = 'An HTTP/1.0 response with Transfer-Encoding has faulty framing (RFC 9112 §6.1); the body was read by Transfer-Encoding and the connection is not reused';
-      }
-      if (te[te.length - 1] === 'chunked') {
-        this.framing = 'chunked';
-        this.state = 'chunk-size';
-      } else {
-        this.framing = 'close';
-        this.state = 'body-close';
-      }
-      return;
-    }
-    if (cl.length > 0) {
-      const parts = cl.flatMap((v) => v.split(',')).map(trimOws);
-      if (parts.some((p) => p === '')) throw this.error(`empty Content-Length ${JSON.stringify(cl.join(', '))}, so the body length cannot be known`, 0);
-      const distinct = [...new Set(parts)];
-      if (distinct.length > 1) throw this.error(`conflicting Content-Length values: ${distinct.join(', ')}`, 0);
-      if (!/^\d{1,15}$/.test(distinct[0])) throw this.error(`invalid Content-Length ${JSON.stringify(distinct[0])}`, 0);
-      this.remaining = Number(distinct[0]);
-      this.framing = 'content-length';
-      this.body.expect(this.remaining);
-      this.state = this.remaining === 0 ? 'done' : 'body-length';
-      return;
-    }
-    this.framing = 'close';
-    this.state = 'body-close';
   }
 
   /** Keeps body bytes up to the cap. The first byte past the cap stops the reading, wherever the reads were split. */
