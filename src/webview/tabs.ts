@@ -138,6 +138,7 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
       notice(b, 'warning', `The body was cut at ${formatBytes(m.maxResponseBytes)} (setting netreq.maxResponseBytes); the rest was not read.`),
     );
   }
+  for (const n of res.notes ?? []) root.appendChild(notice(b, 'warning', n));
   if (res.decodeError) {
     root.appendChild(notice(b, 'warning', `Could not decode content-encoding ${res.contentEncoding ?? ''}: ${res.decodeError}`));
   } else if (res.contentEncoding && res.contentEncoding.toLowerCase() !== 'identity') {
@@ -203,12 +204,13 @@ export function renderHeaders(b: Builder, m: ExchangeMessage): DomElement {
       root.appendChild(b.el('h3', undefined, `Interim response ${i + 1} · ${r.version ? `${r.version} ` : ''}${r.status} ${r.reason}`));
       root.appendChild(headerTable(b, r.headers));
     });
+    if (res.interimNotKept) root.appendChild(b.el('p', 'muted', `… ${res.interimNotKept} more interim responses were counted, not kept`));
     if (res.trailers.length > 0) {
       root.appendChild(b.el('h3', undefined, 'Trailers'));
       root.appendChild(headerTable(b, res.trailers));
     }
+    if (res.trailersNotKept) root.appendChild(b.el('p', 'muted', `… ${res.trailersNotKept} more trailer fields were counted, not kept`));
     root.appendChild(b.el('p', 'muted', `Body framing: ${res.framing}`));
-    for (const n of res.notes ?? []) root.appendChild(notice(b, 'warning', n));
   } else {
     root.appendChild(b.el('p', 'muted', 'No response headers were received.'));
   }
