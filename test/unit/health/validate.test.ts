@@ -36,7 +36,7 @@ describe('health config validation (shared by netreq health and the settings)', 
         { name: 'b', target: 'tcp://a:1', timeoutMs: 0, slowMs: -5 },
         { name: 'c', target: 'tls://a:1', warnDays: 1.5, intervalSeconds: 0.5 },
         { name: 'd', target: 'gopher://a' },
-        { name: 'e', target: 'tcp://a:1', timeoutMs: 1e400 },
+        { name: 'e', target: 'tcp://a:1', timeoutMs: Number.POSITIVE_INFINITY },
       ]),
       [
         'check "a" (#1): field "timeoutMs" must be a whole number of milliseconds from 1 to 2147483647, got 2147483648',
