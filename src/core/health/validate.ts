@@ -50,11 +50,23 @@ export function describeValue(v: unknown): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `: did you mean "timeoutMs"?` for a key that differs only in case or is the start of a known one, else the list. */
+/** Edit distance of two short keys (at most 2 counts; more is "far"). */
+function near(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 40) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length] <= 2;
+}
+
+/** `: did you mean "timeoutMs"?` for a key close to a known one (case, a typo, a prefix), else the list. */
 function suggest(key: string, known: readonly string[]): string {
   const k = key.toLowerCase();
-  const near = k.length >= 3 ? known.find((n) => n.toLowerCase() === k || n.toLowerCase().startsWith(k) || k.startsWith(n.toLowerCase())) : undefined;
-  return near ? `: did you mean "${near}"?` : `; known fields: ${known.join(', ')}`;
+  const hit = k.length >= 3 ? known.find((n) => n.toLowerCase().startsWith(k) || k.startsWith(n.toLowerCase()) || near(k, n.toLowerCase())) : undefined;
+  return hit ? `: did you mean "${hit}"?` : `; known fields: ${known.join(', ')}`;
 }
 
 const KNOWN = ['name', 'target', 'intervalSeconds', 'timeoutMs', 'slowMs', 'warnDays', 'insecure', 'expect'];

@@ -62,10 +62,11 @@ describe('health config validation (shared by netreq health and the settings)', 
   });
 
   it('unknown fields are warnings with a suggestion, and are not copied into the check', () => {
-    const v = validateChecks([{ name: 'api', target: 'tcp://a:1', timeout: 5, Insecure: true, expect: { stauts: [200] }, colour: 'red' }]);
+    const v = validateChecks([{ name: 'api', target: 'tcp://a:1', timeout: 5, Insecure: true, expect: { stauts: [200], sound: 1 }, colour: 'red' }]);
     assert.deepEqual(v.errors, []);
     assert.deepEqual(v.warnings.map(formatIssue), [
-      'check "api" (#1): field "expect.stauts" is not a known field (ignored); known fields: status, bodyContains, address, payload, reply',
+      'check "api" (#1): field "expect.stauts" is not a known field (ignored): did you mean "status"?',
+      'check "api" (#1): field "expect.sound" is not a known field (ignored); known fields: status, bodyContains, address, payload, reply',
       'check "api" (#1): field "timeout" is not a known field (ignored): did you mean "timeoutMs"?',
       'check "api" (#1): field "Insecure" is not a known field (ignored): did you mean "insecure"?',
       'check "api" (#1): field "colour" is not a known field (ignored); known fields: name, target, intervalSeconds, timeoutMs, slowMs, warnDays, insecure, expect',
