@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_INTERVAL_SECONDS, MAX_TIMER_MS, MAX_WARN_DAYS } from '../../../src/core/health/validate';
 import {
   concurrencyFrom,
   parseIntervalText,
@@ -44,6 +47,21 @@ describe('health view: checks from settings', () => {
 
   it('netreq.health.concurrency: a whole number 1-256, else 16', () => {
     assert.deepEqual([undefined, 1, 64, 256, 0, 257, 2.5, '8', null].map(concurrencyFrom), [16, 1, 64, 256, 16, 16, 16, 16, 16]);
+  });
+
+  it('the settings schema in package.json has the validator\'s limits (the editor flags what netreq health refuses)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties ?? Object.assign({}, ...pkg.contributes.configuration.map((c: { properties: object }) => c.properties));
+    const check = props['netreq.health.checks'].items.properties;
+    assert.deepEqual([check.timeoutMs.type, check.timeoutMs.minimum, check.timeoutMs.maximum], ['integer', 1, MAX_TIMER_MS]);
+    assert.deepEqual([check.slowMs.type, check.slowMs.maximum], ['integer', MAX_TIMER_MS]);
+    assert.deepEqual([check.warnDays.type, check.warnDays.minimum, check.warnDays.maximum], ['integer', 0, MAX_WARN_DAYS]);
+    assert.deepEqual([check.intervalSeconds.minimum, check.intervalSeconds.maximum], [1, MAX_INTERVAL_SECONDS]);
+    assert.equal(check.insecure.type, 'boolean');
+    const c = props['netreq.health.concurrency'];
+    assert.deepEqual([c.type, c.minimum, c.maximum, c.default], ['integer', 1, MAX_CONCURRENCY, DEFAULT_CONCURRENCY]);
+    const status = new RegExp(check.expect.properties.status.items.anyOf[1].pattern);
+    assert.deepEqual(['2xx', '404', '30X', '2x', '(a+)+', '600'].map((x) => status.test(x)), [true, true, true, false, false, false]);
   });
 
   it('user checks always run; workspace checks are idle in Restricted Mode; both lists apply', () => {
