@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { HealthCheckConfig } from '../core/health/checks';
-import { DEFAULT_CONCURRENCY, HealthScheduler, type CheckStatus } from '../core/health/scheduler';
+import { cycleBoundMs, DEFAULT_CONCURRENCY, HealthScheduler, type CheckStatus } from '../core/health/scheduler';
+import { formatMs } from '../core/transport/errors';
 import { concurrencyProblem, formatIssue, MAX_CONCURRENCY, validateChecks } from '../core/health/validate';
 import { MulticastListener } from '../core/listener/multicast';
 import { clock, flowLine } from '../core/proxy/log';
@@ -207,8 +208,14 @@ export async function healthCommand(rest: string[], io: ServiceIo): Promise<numb
     io.err(`netreq: ${loaded.errors.length === 1 ? '1 problem' : `${loaded.errors.length} problems`} in ${loaded.source}; nothing was checked`);
     return 2;
   }
+  const limit = concurrency ?? loaded.concurrency ?? DEFAULT_CONCURRENCY;
+  const bound = cycleBoundMs(loaded.checks, limit);
+  if (bound > 60_000) {
+    const hint = limit < MAX_CONCURRENCY ? `; --concurrency ${MAX_CONCURRENCY} would make it ${formatMs(cycleBoundMs(loaded.checks, MAX_CONCURRENCY))}` : '';
+    io.err(`netreq: note: ${loaded.checks.length} checks, ${limit} at a time: a round can take up to ${formatMs(bound)} when none answer${hint}`);
+  }
   const pool = new ConnectionPool();
-  const scheduler = new HealthScheduler({ pool, concurrency: concurrency ?? loaded.concurrency ?? DEFAULT_CONCURRENCY });
+  const scheduler = new HealthScheduler({ pool, concurrency: limit });
   scheduler.setChecks(loaded.checks);
   const allHealthy = () => scheduler.statuses().every((s) => s.state === 'healthy');
   const report = () => {

@@ -99,6 +99,16 @@ describe('netreq health: config errors, --concurrency, bounded cycle', function 
     assert.ok(hold.peak >= 3 && hold.peak <= 6, `peak ${hold.peak}`);
   });
 
+  it('says how long a round can take when that is over a minute, and what --concurrency 256 would make it', async () => {
+    const refused = Array.from({ length: 20 }, (_, i) => ({ name: `r${i}`, target: 'tcp://127.0.0.1:1', timeoutMs: 99_000 }));
+    const r = await health(['--config', file('long.json', refused), '--concurrency', '2']);
+    assert.equal(r.code, 1);
+    assert.equal(r.err, 'netreq: note: 20 checks, 2 at a time: a round can take up to 1000 s when none answer; --concurrency 256 would make it 100 s');
+    assert.match(r.out, /0\/20 healthy/);
+    const quick = await health(['--config', file('quick.json', refused.map((c) => ({ ...c, timeoutMs: 1000 })))]);
+    assert.equal(quick.err, '', 'no note when a round is bounded by a minute or less');
+  });
+
   it('netreq.health.concurrency in the settings file applies when there is no flag; the flag wins', async () => {
     const checks = () => Array.from({ length: 6 }, (_, i) => ({ name: `h${i}`, target: `http://127.0.0.1:${hold.port}/${i}`, timeoutMs: 100 }));
     const cfg = file('settings.json', { 'netreq.health.checks': checks(), 'netreq.health.concurrency': 1 });
