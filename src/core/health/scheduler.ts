@@ -69,6 +69,8 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
   /** Callers waiting for a run of a check that was already running or queued. */
   private readonly waiting = new Map<string, Array<(r: HealthResult | undefined) => void>>();
   private active = 0;
+  /** Stops each run under way (dispose stops them all, so nothing outlives the scheduler). */
+  private readonly inflight = new Set<() => void>();
   private started = false;
   private isPaused = false;
   private disposed = false;
@@ -176,6 +178,7 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const q of this.queue.splice(0)) q.done(undefined);
+    for (const stop of [...this.inflight]) stop();
     for (const name of [...this.waiting.keys()]) this.release(name, undefined);
     this.removeAllListeners();
   }
@@ -216,6 +219,7 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
+        this.inflight.delete(cancel);
         this.active--;
         c.running = false;
         if (result && this.checks.get(job.name) === c && c.config.target === config.target) this.record(c, result);
@@ -240,6 +244,11 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
           error: `timed out: no result within ${formatMs(timeout + grace)} (its timeout of ${formatMs(timeout)} plus ${formatMs(grace)}), so the check was stopped`,
         });
       }, Math.min(MAX_TIMER_MS, timeout + grace));
+      const cancel = () => {
+        stop.abort();
+        finish(undefined);
+      };
+      this.inflight.add(cancel);
       (this.deps.run ?? runCheck)(config, this.deps, stop.signal).then(finish, () => finish(undefined));
     }
   }

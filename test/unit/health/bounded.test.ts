@@ -86,4 +86,17 @@ describe('health: a cycle is bounded (concurrency, per-check deadline)', functio
     assert.equal(hold.open, 0, 'stopping a check closed its connection');
     s.dispose();
   });
+
+  it('dispose stops the runs under way: their connections close and waiting callers get no result', async () => {
+    const s = new HealthScheduler({ pool, concurrency: 4 });
+    s.setChecks([1, 2, 3].map((i) => ({ name: `h${i}`, target: `http://127.0.0.1:${hold.port}/${i}`, timeoutMs: 60_000 })));
+    const all = s.runAll();
+    for (let i = 0; i < 80 && hold.accepted < 3; i++) await sleep(25);
+    assert.equal(hold.accepted, 3);
+    s.dispose();
+    const statuses = await all;
+    assert.deepEqual(statuses.map((x) => [x.running, x.history.length]), [[false, 0], [false, 0], [false, 0]]);
+    for (let i = 0; i < 40 && hold.open > 0; i++) await sleep(25);
+    assert.equal(hold.open, 0, 'the held connections were closed');
+  });
 });
