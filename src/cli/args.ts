@@ -69,8 +69,10 @@ Usage:
                                an HTTP forward proxy (CONNECT tunnels too), one log line per flow, until Ctrl+C
   netreq listen GROUP:PORT [--interface ADDR]
                                join a multicast group and print every datagram, until Ctrl+C
-  netreq health [--config FILE] [--watch] [--json]
-                               run the health checks once (or continuously), print a table; exit 0 when all healthy
+  netreq health [--config FILE] [--watch] [--json] [--concurrency N]
+                               run the health checks once (or continuously), print a table; exit 0 when all healthy;
+                               N checks at once (1–256, default 16 or netreq.health.concurrency); a check with no
+                               result by its timeoutMs (default 5000) + 1 s is stopped and shown as timed out
   netreq --help | --version
 
 Options for run:

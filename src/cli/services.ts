@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { HealthCheckConfig } from '../core/health/checks';
-import { HealthScheduler, type CheckStatus } from '../core/health/scheduler';
+import { cycleBoundMs, DEFAULT_CONCURRENCY, HealthScheduler, type CheckStatus } from '../core/health/scheduler';
+import { formatMs } from '../core/transport/errors';
+import { concurrencyProblem, formatIssue, MAX_CONCURRENCY, validateChecks } from '../core/health/validate';
 import { MulticastListener } from '../core/listener/multicast';
 import { clock, flowLine } from '../core/proxy/log';
 import { ProxyServer } from '../core/proxy/server';
@@ -130,8 +132,23 @@ export async function listenCommand(rest: string[], io: ServiceIo): Promise<numb
   return 0;
 }
 
-/** Checks from --config (JSON: an array, {checks: [...]}, or a settings file with netreq.health.checks), else the nearest .vscode/settings.json. */
-export function loadHealthChecks(configPath: string | undefined, cwd: string): { checks: HealthCheckConfig[]; source: string } {
+export interface LoadedHealthConfig {
+  checks: HealthCheckConfig[];
+  source: string;
+  /** `netreq.health.concurrency` when the file is a settings file that sets it. */
+  concurrency?: number;
+  /** Problems that stop the run (exit 2), each naming the check and the field. */
+  errors: string[];
+  /** Unknown fields (ignored). */
+  warnings: string[];
+}
+
+/**
+ * Checks from --config (JSON: an array, {checks: [...]}, or a settings file with netreq.health.checks), else the
+ * nearest .vscode/settings.json; every check validated (types, ranges, schemes, unique names). Throws only when
+ * there is no usable file.
+ */
+export function loadHealthChecks(configPath: string | undefined, cwd: string): LoadedHealthConfig {
   const read = (p: string) => {
     try {
       return JSON.parse(stripJsonc(fs.readFileSync(p, 'utf8'))) as unknown;
@@ -139,20 +156,23 @@ export function loadHealthChecks(configPath: string | undefined, cwd: string): {
       throw new Error(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`, { cause: e });
     }
   };
-  const pick = (v: unknown, p: string): HealthCheckConfig[] => {
-    const list = Array.isArray(v) ? v : ((v as Record<string, unknown>)?.['netreq.health.checks'] ?? (v as Record<string, unknown>)?.checks);
+  const pick = (v: unknown, p: string): LoadedHealthConfig => {
+    const obj = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    const list = Array.isArray(v) ? v : (obj?.['netreq.health.checks'] ?? obj?.checks);
     if (!Array.isArray(list)) throw new Error(`${p} has no checks: write an array of { "name", "target", ... }, or "netreq.health.checks" in settings`);
-    return list.map((c, i) => {
-      if (!c || typeof c.name !== 'string' || typeof c.target !== 'string') throw new Error(`${p}: check ${i + 1} needs "name" and "target"`);
-      return c as HealthCheckConfig;
-    });
+    const checked = validateChecks(list);
+    const errors = checked.errors.map((i) => `health config: ${formatIssue(i)}`);
+    const c = obj?.['netreq.health.concurrency'];
+    const cp = c === undefined ? undefined : concurrencyProblem(c);
+    if (cp) errors.push(`health config: "netreq.health.concurrency" ${cp}`);
+    return { checks: checked.configs, source: p, errors, warnings: checked.warnings.map((i) => `health config: ${formatIssue(i)}`), ...(c !== undefined && !cp ? { concurrency: c as number } : {}) };
   };
-  if (configPath) return { checks: pick(read(configPath), configPath), source: configPath };
+  if (configPath) return pick(read(configPath), configPath);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const p = path.join(dir, '.vscode', 'settings.json');
     if (fs.existsSync(p)) {
       const v = read(p) as Record<string, unknown>;
-      if (v['netreq.health.checks']) return { checks: pick(v, p), source: p };
+      if (v?.['netreq.health.checks']) return pick(v, p);
     }
     if (path.dirname(dir) === dir) throw new Error('no health checks: pass --config FILE, or define "netreq.health.checks" in .vscode/settings.json');
   }
@@ -169,17 +189,33 @@ export function healthTable(statuses: CheckStatus[]): string {
 }
 
 export async function healthCommand(rest: string[], io: ServiceIo): Promise<number> {
-  const { opts, positional } = parseOptions('health', rest, { '--config': 'value', '--watch': 'flag', '--json': 'flag' });
+  const { opts, positional } = parseOptions('health', rest, { '--config': 'value', '--watch': 'flag', '--json': 'flag', '--concurrency': 'value' });
   if (positional.length) throw new UsageError(`health takes no arguments ('${positional[0]}'); use --config FILE`);
-  let loaded;
+  const concurrency = whole('--concurrency', opts['--concurrency'], 1, MAX_CONCURRENCY);
+  let loaded: LoadedHealthConfig;
   try {
     loaded = loadHealthChecks(opts['--config'] as string | undefined, io.cwd);
   } catch (e) {
     io.err(`netreq: ${(e as Error).message}`);
     return 2;
   }
+  const SHOWN = 50;
+  for (const w of loaded.warnings.slice(0, SHOWN)) io.err(`netreq: warning: ${w}`);
+  if (loaded.warnings.length > SHOWN) io.err(`netreq: warning: … and ${loaded.warnings.length - SHOWN} more unknown fields`);
+  if (loaded.errors.length) {
+    for (const e of loaded.errors.slice(0, SHOWN)) io.err(`netreq: ${e}`);
+    if (loaded.errors.length > SHOWN) io.err(`netreq: … and ${loaded.errors.length - SHOWN} more problems`);
+    io.err(`netreq: ${loaded.errors.length === 1 ? '1 problem' : `${loaded.errors.length} problems`} in ${loaded.source}; nothing was checked`);
+    return 2;
+  }
+  const limit = concurrency ?? loaded.concurrency ?? DEFAULT_CONCURRENCY;
+  const bound = cycleBoundMs(loaded.checks, limit);
+  if (bound > 60_000) {
+    const hint = limit < MAX_CONCURRENCY ? `; --concurrency ${MAX_CONCURRENCY} would make it ${formatMs(cycleBoundMs(loaded.checks, MAX_CONCURRENCY))}` : '';
+    io.err(`netreq: note: ${loaded.checks.length} checks, ${limit} at a time: a round can take up to ${formatMs(bound)} when none answer${hint}`);
+  }
   const pool = new ConnectionPool();
-  const scheduler = new HealthScheduler({ pool, concurrency: 16 });
+  const scheduler = new HealthScheduler({ pool, concurrency: limit });
   scheduler.setChecks(loaded.checks);
   const allHealthy = () => scheduler.statuses().every((s) => s.state === 'healthy');
   const report = () => {

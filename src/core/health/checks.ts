@@ -63,9 +63,18 @@ export interface CheckDeps {
 }
 
 const DAY = 86_400_000;
+/** The largest delay a Node timer honours (a larger one fires after 1 ms). */
+export const MAX_TIMER_MS = 2_147_483_647;
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** The check's timeout, kept within what a timer can wait (validation refuses others; this is the last guard). */
+export function checkTimeoutMs(cfg: HealthCheckConfig): number {
+  const t = cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return Number.isFinite(t) && t >= 1 ? Math.min(MAX_TIMER_MS, Math.round(t)) : DEFAULT_TIMEOUT_MS;
+}
 
 function options(cfg: HealthCheckConfig): RequestOptions {
-  return { ...DEFAULT_OPTIONS, timeoutMs: cfg.timeoutMs ?? 5000, insecure: cfg.insecure ?? false, noPool: true, maxResponseBytes: 1024 * 1024 };
+  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, noPool: true, maxResponseBytes: 1024 * 1024 };
 }
 
 function statusOk(status: number, expect: HealthExpect['status']): boolean {
@@ -112,20 +121,29 @@ export function parseTarget(target: string): { kind: 'tcp' | 'tls' | 'udp'; host
   }
 }
 
-/** Runs one check once. Never rejects. */
-export async function runCheck(cfg: HealthCheckConfig, deps: CheckDeps): Promise<HealthResult> {
+/** Runs one check once; `signal` stops it (its sockets are closed). Never rejects. */
+export async function runCheck(cfg: HealthCheckConfig, deps: CheckDeps, signal?: AbortSignal): Promise<HealthResult> {
   const now = deps.now ?? Date.now;
   const t0 = performance.now();
   let r: Omit<HealthResult, 'at'>;
   try {
-    r = await runKind(cfg, deps, t0);
+    r = await runKind(cfg, deps, t0, signal);
   } catch (err) {
     r = { state: 'unhealthy', latencyMs: performance.now() - t0, summary: 'error', error: (err as Error).message };
   }
   return { ...r, at: now() };
 }
 
-async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Promise<Omit<HealthResult, 'at'>> {
+/** Aborts `op` when `signal` does; returns the unsubscribe function. */
+function follow(signal: AbortSignal | undefined, op: Operation): () => void {
+  if (!signal) return () => undefined;
+  const stop = () => op.abort(new Error('stopped'));
+  if (signal.aborted) stop();
+  signal.addEventListener('abort', stop, { once: true });
+  return () => signal.removeEventListener('abort', stop);
+}
+
+async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, signal?: AbortSignal): Promise<Omit<HealthResult, 'at'>> {
   const t = parseTarget(cfg.target);
   const opts = options(cfg);
   const elapsed = () => performance.now() - t0;
@@ -134,6 +152,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
     case 'tls': {
       const op = new Operation();
       const timer = setTimeout(() => op.abort(new Error('timeout')), opts.timeoutMs);
+      const unfollow = follow(signal, op);
       try {
         const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, alpn: [] }, deps.lookup ?? systemLookup, op);
         c.socket.destroy();
@@ -156,6 +175,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
         return { state: 'unhealthy', latencyMs: elapsed(), summary: 'down', error: ne.message };
       } finally {
         clearTimeout(timer);
+        unfollow();
       }
     }
     case 'http': {
@@ -175,7 +195,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
         version: 'HTTP/1.1',
         headers: [['User-Agent', 'NetReq-health'], ['Connection', 'close']],
         options: opts,
-      });
+      }, { signal });
       const latency = x.timings.total;
       if (x.error) return { state: 'unhealthy', latencyMs: latency, summary: 'down', error: x.error.message };
       const status = x.response!.status;
@@ -192,6 +212,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
       const lookup = deps.lookup ?? ((h: string) => dns.lookup(h, { all: true, verbatim: true }));
       const op = new Operation();
       const timer = setTimeout(() => op.abort(new Error('timeout')), opts.timeoutMs);
+      const unfollow = follow(signal, op);
       try {
         const found = await op.race(lookup(t.name));
         const addresses = found.map((a) => a.address);
@@ -207,6 +228,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
         return { state: 'unhealthy', latencyMs: elapsed(), summary: 'not resolved', error: message };
       } finally {
         clearTimeout(timer);
+        unfollow();
       }
     }
     case 'udp': {
@@ -219,7 +241,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
         waitMs: opts.timeoutMs,
         hex: false,
         options: opts,
-      });
+      }, { signal });
       const latency = x.timings.firstByte ?? x.timings.total;
       if (x.error) return { state: 'unhealthy', latencyMs: x.timings.total, summary: 'down', error: x.error.message };
       const reply = x.transcript.find((e) => e.dir === 'received');
@@ -245,7 +267,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number): Pro
         messages: [],
         waitMs: 0,
         options: opts,
-      });
+      }, { signal });
       if (x.error) return { state: 'unhealthy', latencyMs: x.timings.total, summary: 'handshake failed', error: x.error.message };
       const latency = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.tlsHandshake ?? 0) + (x.timings.requestSent ?? 0) + (x.timings.firstByte ?? 0);
       return slowOr(cfg, latency, `handshake in ${formatMs(latency)}`);

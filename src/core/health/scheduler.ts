@@ -2,11 +2,26 @@
  * Runs health checks: in parallel up to a concurrency limit, each on its own interval with jitter, never
  * overlapping itself, pausable, keeping each check's last 50 results, and telling listeners when a state
  * changes (the views listen; a slow view never slows the checks).
+ *
+ * A cycle is bounded: a run that has no result by its timeout plus a grace (1 s) is stopped (its sockets
+ * closed) and recorded as timed out, and its slot goes to the next check. So a cycle of N checks at
+ * concurrency C ends within ceil(N / C) × (the longest timeout + 1 s).
  */
 import { EventEmitter } from 'node:events';
-import { runCheck, type CheckDeps, type HealthCheckConfig, type HealthResult, type HealthState } from './checks';
+import { formatMs } from '../transport/errors';
+import { checkTimeoutMs, MAX_TIMER_MS, runCheck, type CheckDeps, type HealthCheckConfig, type HealthResult, type HealthState } from './checks';
 
 export const HISTORY = 50;
+export const DEFAULT_CONCURRENCY = 16;
+/** How long past its own timeout a check may take before the scheduler stops it. */
+export const GRACE_MS = 1000;
+
+/** The longest a cycle of these checks can take at this concurrency: ceil(N / C) × (longest timeout + grace). */
+export function cycleBoundMs(configs: readonly HealthCheckConfig[], concurrency: number, graceMs = GRACE_MS): number {
+  if (configs.length === 0) return 0;
+  const longest = Math.max(...configs.map(checkTimeoutMs));
+  return Math.ceil(configs.length / Math.max(1, concurrency)) * (longest + graceMs);
+}
 
 export interface CheckStatus {
   config: HealthCheckConfig;
@@ -41,8 +56,10 @@ export interface SchedulerDeps extends CheckDeps {
   random?: () => number;
   /** Shortest interval allowed (default 1000 ms), so a typo cannot hammer a server. */
   minIntervalMs?: number;
-  /** The check runner (tests may count calls); defaults to runCheck. */
-  run?: (cfg: HealthCheckConfig, deps: CheckDeps) => Promise<HealthResult>;
+  /** Grace past a check's timeout before it is stopped and recorded as timed out (default 1000 ms). */
+  graceMs?: number;
+  /** The check runner (tests may count calls); defaults to runCheck. It should stop when `signal` aborts. */
+  run?: (cfg: HealthCheckConfig, deps: CheckDeps, signal?: AbortSignal) => Promise<HealthResult>;
 }
 
 export class HealthScheduler extends EventEmitter<SchedulerEvents> {
@@ -52,6 +69,8 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
   /** Callers waiting for a run of a check that was already running or queued. */
   private readonly waiting = new Map<string, Array<(r: HealthResult | undefined) => void>>();
   private active = 0;
+  /** Stops each run under way (dispose stops them all, so nothing outlives the scheduler). */
+  private readonly inflight = new Set<() => void>();
   private started = false;
   private isPaused = false;
   private disposed = false;
@@ -159,6 +178,7 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const q of this.queue.splice(0)) q.done(undefined);
+    for (const stop of [...this.inflight]) stop();
     for (const name of [...this.waiting.keys()]) this.release(name, undefined);
     this.removeAllListeners();
   }
@@ -170,7 +190,7 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
     const interval = Math.max(this.deps.minIntervalMs ?? 1000, (c.config.intervalSeconds ?? 30) * 1000);
     const jitter = this.deps.jitter ?? 0.1;
     const rand = (this.deps.random ?? Math.random)();
-    const delay = soon ? rand * Math.min(interval, 1000) : interval * (1 - jitter + 2 * jitter * rand);
+    const delay = Math.min(MAX_TIMER_MS, soon ? rand * Math.min(interval, 1000) : interval * (1 - jitter + 2 * jitter * rand));
     c.nextAt = Date.now() + delay;
     const t = setTimeout(() => {
       this.timers.delete(name);
@@ -183,7 +203,7 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
   }
 
   private pump(): void {
-    const limit = Math.max(1, this.deps.concurrency ?? 16);
+    const limit = Math.max(1, this.deps.concurrency ?? DEFAULT_CONCURRENCY);
     while (this.active < limit && this.queue.length > 0) {
       const job = this.queue.shift()!;
       const c = this.checks.get(job.name);
@@ -193,27 +213,43 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
       }
       this.active++;
       c.running = true;
-      const run = this.deps.run ?? runCheck;
       const config = c.config;
-      run(config, this.deps)
-        .then((result) => {
-          this.active--;
-          c.running = false;
-          if (this.checks.get(job.name) === c && c.config.target === config.target) this.record(c, result);
-          job.done(result);
-          this.release(job.name, result);
-          this.emit('change');
-          this.pump();
-        })
-        .catch((err: unknown) => {
-          this.active--;
-          c.running = false;
-          job.done(undefined);
-          this.release(job.name, undefined);
-          this.emit('change');
-          this.pump();
-          void err;
+      let settled = false;
+      const finish = (result: HealthResult | undefined) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        this.inflight.delete(cancel);
+        this.active--;
+        c.running = false;
+        if (result && this.checks.get(job.name) === c && c.config.target === config.target) this.record(c, result);
+        job.done(result);
+        this.release(job.name, result);
+        this.emit('change');
+        this.pump();
+      };
+      const stop = new AbortController();
+      const timeout = checkTimeoutMs(config);
+      const grace = this.deps.graceMs ?? GRACE_MS;
+      const t0 = performance.now();
+      // The bound on this run: past it the run is stopped and not waited for.
+      const deadline = setTimeout(() => {
+        stop.abort();
+        const latencyMs = performance.now() - t0;
+        finish({
+          state: 'unhealthy',
+          at: (this.deps.now ?? Date.now)(),
+          latencyMs,
+          summary: 'timed out',
+          error: `timed out: no result within ${formatMs(timeout + grace)} (its timeout of ${formatMs(timeout)} plus ${formatMs(grace)}), so the check was stopped`,
         });
+      }, Math.min(MAX_TIMER_MS, timeout + grace));
+      const cancel = () => {
+        stop.abort();
+        finish(undefined);
+      };
+      this.inflight.add(cancel);
+      (this.deps.run ?? runCheck)(config, this.deps, stop.signal).then(finish, () => finish(undefined));
     }
   }
 

@@ -12,12 +12,11 @@ import type { ConnectionPool } from '../../core/transport/pool';
 import * as config from '../config';
 import { Disposable, toDisposable } from '../lifecycle';
 import { statusBarView, unhealthyNotice, type StatusBarView } from './format';
-import { runnableConfigs, type HealthEntry } from './settings';
+import { concurrencyFrom, runnableConfigs, type HealthEntry } from './settings';
 import { HealthSources, type SourceDeps } from './sources';
 
 export const PAUSED_KEY = 'netreq.health.paused';
 export const VIEW_ID = 'netreq.health';
-const DEFAULT_CONCURRENCY = 16;
 const RENDER_MS = 150;
 const NOTIFY_MS = 500;
 
@@ -32,8 +31,7 @@ function setting<T>(key: string, fallback: T): T {
 }
 
 export function concurrencySetting(): number {
-  const v = setting<unknown>('health.concurrency', DEFAULT_CONCURRENCY);
-  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.min(256, Math.floor(v)) : DEFAULT_CONCURRENCY;
+  return concurrencyFrom(setting<unknown>('health.concurrency', undefined));
 }
 
 export class HealthController extends Disposable {

@@ -26,11 +26,11 @@ export const STATE_WORDS: Record<HealthState, string> = { healthy: 'Healthy', de
 /**
  * Markdown-escapes text from outside (error messages, server names, targets): every ASCII punctuation
  * character gets a backslash (so no link, image, HTML, emphasis or code can be formed), control
- * characters and line breaks become spaces, and very long text is cut.
+ * characters (C0, C1), bidi controls and line breaks become spaces, and very long text is cut.
  */
 export function escapeMarkdown(text: string, max = 500): string {
   // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+  let t = text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]+/g, ' ');
   if (t.length > max) t = `${t.slice(0, max)}…`;
   return t.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
@@ -59,13 +59,24 @@ export function checkIcon(entry: HealthEntry, status: CheckStatus | undefined): 
   return STATE_ICONS[status.state];
 }
 
-/** The grey text after a check's name: "12 ms · 5 s ago", "checking…", "paused", or why it does not run. */
+/** Text from outside on one short line: control, line-break and bidi characters become spaces, runs of space one, long text cut with "…". */
+export function oneLine(text: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex
+  const t = text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\s]+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1).trimEnd()}…` : t;
+}
+
+/**
+ * The grey text after a check's name: "12 ms · 5 s ago" when healthy, the error when not ("Connection
+ * refused: nothing is listening on 127.0.0.1:1 · 5 s ago": how long a failure took says little),
+ * "checking…", "paused", or why it does not run.
+ */
 export function checkDescription(entry: HealthEntry, status: CheckStatus | undefined, now: number, paused: boolean): string {
-  if (entry.problem) return `cannot run: ${entry.problem}`;
+  if (entry.problem) return `cannot run: ${oneLine(entry.problem, 120)}`;
   if (entry.idle) return 'idle: Restricted Mode';
   const last = status?.last;
   const parts: string[] = [];
-  if (last) parts.push(formatMs(last.latencyMs), formatAge(Math.max(0, now - last.at)));
+  if (last) parts.push(last.state !== 'healthy' && last.error ? oneLine(last.error) : formatMs(last.latencyMs), formatAge(Math.max(0, now - last.at)));
   else if (!status?.running) parts.push(paused ? 'not checked' : 'waiting for the first check');
   if (status?.running) parts.push('checking…');
   else if (paused) parts.push('paused');
@@ -74,7 +85,7 @@ export function checkDescription(entry: HealthEntry, status: CheckStatus | undef
 
 /** A result row under a check: "12:03:05" with "HTTP 200 in 12 ms" (or the error). */
 export function resultRow(r: HealthResult): { label: string; description: string; icon: IconSpec } {
-  return { label: formatClock(r.at), description: r.error ? `${r.summary}: ${r.error}` : r.summary, icon: STATE_ICONS[r.state] };
+  return { label: formatClock(r.at), description: oneLine(r.error ? `${r.summary}: ${r.error}` : r.summary, 160), icon: STATE_ICONS[r.state] };
 }
 
 function detailText(v: string | number | string[]): string {

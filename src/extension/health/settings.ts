@@ -8,6 +8,7 @@
  * Restricted Mode too: the user wrote them, not the folder.
  */
 import { parseTarget, type HealthCheckConfig } from '../../core/health/checks';
+import { concurrencyProblem, DEFAULT_CONCURRENCY, issueText, validateCheck } from '../../core/health/validate';
 import { parseDuration } from '../../core/netreq/values';
 
 export const DEFAULT_INTERVAL_SECONDS = 30;
@@ -38,41 +39,41 @@ export function sourceLabel(source: CheckSource): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** One item of `netreq.health.checks`, checked: the config, or the problem with it. */
-export function validateRawCheck(raw: unknown, where: string): { config: HealthCheckConfig } | { problem: string; name?: string; target?: string } {
-  if (!isObject(raw)) return { problem: `${where} is not an object: write { "name": "api", "target": "https://127.0.0.1:8443/health" }` };
-  const name = typeof raw.name === 'string' ? raw.name.trim() : '';
-  const target = typeof raw.target === 'string' ? raw.target.trim() : undefined;
-  const named = name ? { name } : {};
-  if (!name) return { problem: `${where} needs a "name" (text)`, ...(target ? { target } : {}) };
-  if (!target) return { problem: `${where} ("${name}") needs a "target", e.g. tcp://127.0.0.1:8080 or https://127.0.0.1:8443/health`, ...named };
-  try {
-    parseTarget(target);
-  } catch (e) {
-    return { problem: (e as Error).message, ...named, target };
-  }
-  for (const key of ['intervalSeconds', 'timeoutMs', 'slowMs', 'warnDays'] as const) {
-    const v = raw[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (v === 0 && key !== 'warnDays'))) {
-      return { problem: `"${key}" of "${name}" must be a positive number (it is ${JSON.stringify(v)})`, ...named, target };
-    }
-  }
-  if (raw.insecure !== undefined && typeof raw.insecure !== 'boolean') return { problem: `"insecure" of "${name}" must be true or false`, ...named, target };
-  if (raw.expect !== undefined && !isObject(raw.expect)) return { problem: `"expect" of "${name}" must be an object, e.g. { "status": [200] }`, ...named, target };
-  return { config: { ...(raw as unknown as HealthCheckConfig), name, target } };
+/**
+ * One item of `netreq.health.checks`, checked by the same rules as `netreq health` (core/health/validate):
+ * the config, or every problem with it in words (`field "insecure" must be true or false, got the string "false"`).
+ */
+export function validateRawCheck(raw: unknown, index: number): { config: HealthCheckConfig } | { problem: string; name?: string; target?: string } {
+  const v = validateCheck(raw, index);
+  if (v.config) return { config: v.config };
+  return { problem: v.errors.map(issueText).join('; '), ...(v.name ? { name: v.name } : {}), ...(v.target ? { target: v.target } : {}) };
 }
 
+/**
+ * One level's list. Two checks of the same list with the same name: the later one cannot run (as in
+ * `netreq health`, which refuses such a file), since Remove and the history could not tell them apart.
+ * Checks from different places (user, workspace, files) may share a name: uniqueNames gives the later a suffix.
+ */
 function fromSetting(list: unknown, scope: SettingScope, idle: boolean): HealthEntry[] {
   if (list === undefined || list === null) return [];
   const where = scope === 'user' ? 'user settings' : 'workspace settings';
   if (!Array.isArray(list)) {
     return [{ name: `netreq.health.checks (${where})`, source: { kind: 'setting', scope, name: '' }, problem: `netreq.health.checks in ${where} must be an array of checks` }];
   }
+  const firstByName = new Map<string, number>();
   return list.map((raw, i): HealthEntry => {
-    const r = validateRawCheck(raw, `Check ${i + 1} in ${where}`);
+    const r = validateRawCheck(raw, i);
     const rawName = isObject(raw) && typeof raw.name === 'string' ? raw.name : '';
-    if ('config' in r) return { name: r.config.name, source: { kind: 'setting', scope, name: rawName }, config: r.config, target: r.config.target, ...(idle ? { idle } : {}) };
-    return { name: r.name || `check ${i + 1} (${where})`, source: { kind: 'setting', scope, name: rawName }, problem: r.problem, ...(r.target ? { target: r.target } : {}) };
+    const name = 'config' in r ? r.config.name : r.name;
+    const first = name === undefined ? undefined : firstByName.get(name);
+    if (name !== undefined && first === undefined) firstByName.set(name, i);
+    const source: CheckSource = { kind: 'setting', scope, name: rawName };
+    if (first !== undefined) {
+      const problem = `has the same name as check #${first + 1} in ${where}: give each check its own name`;
+      return { name: name!, source, problem: 'problem' in r ? `${problem}; ${r.problem}` : problem, target: 'config' in r ? r.config.target : r.target };
+    }
+    if ('config' in r) return { name: r.config.name, source, config: r.config, target: r.config.target, ...(idle ? { idle } : {}) };
+    return { name: r.name || `check ${i + 1} (${where})`, source, problem: r.problem, ...(r.target ? { target: r.target } : {}) };
   });
 }
 
@@ -141,4 +142,9 @@ export function parseIntervalText(text: string): { seconds: number } | { error: 
   if (!d.ok) return { error: `${d.message.replace(/ \(a bare number means milliseconds\)/, '')} (a bare number means seconds)` };
   if (d.value < 1000) return { error: 'Check at most once a second: write 1s or more' };
   return { seconds: Math.round(d.value / 1000) };
+}
+
+/** `netreq.health.concurrency` as set: a whole number 1–256, else the default (16). */
+export function concurrencyFrom(value: unknown): number {
+  return value !== undefined && !concurrencyProblem(value) ? (value as number) : DEFAULT_CONCURRENCY;
 }

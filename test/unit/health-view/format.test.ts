@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HealthResult } from '../../../src/core/health/checks';
 import type { CheckStatus, HealthSummary } from '../../../src/core/health/scheduler';
-import { checkDescription, checkIcon, checkTooltip, escapeMarkdown, formatAge, resultRow, statusBarView, unhealthyNotice } from '../../../src/extension/health/format';
+import { checkDescription, checkIcon, checkTooltip, escapeMarkdown, formatAge, oneLine, resultRow, statusBarView, unhealthyNotice } from '../../../src/extension/health/format';
 import type { HealthEntry } from '../../../src/extension/health/settings';
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -38,6 +38,21 @@ describe('health view: words and looks', () => {
     assert.equal(checkDescription(entry, status([result('healthy', 3, 60_000)]), NOW, true), '3 ms · 1 min ago · paused');
     assert.equal(checkDescription({ ...entry, idle: true }, undefined, NOW, false), 'idle: Restricted Mode');
     assert.match(checkDescription({ ...entry, config: undefined, problem: '"x" needs host:port' }, undefined, NOW, false), /^cannot run: "x" needs host:port/);
+  });
+
+  it('a failing check shows its error (one short line), not how long the failure took', () => {
+    const refused = result('unhealthy', 1, 5000, { error: 'Connection refused: nothing is listening on 127.0.0.1:1' });
+    assert.equal(checkDescription(entry, status([refused]), NOW, false), 'Connection refused: nothing is listening on 127.0.0.1:1 · 5 s ago');
+    const slow = result('degraded', 1500, 0, { error: 'slow: 1.5 s (over 1 s)' });
+    assert.equal(checkDescription(entry, status([slow], { running: true }), NOW, false), 'slow: 1.5 s (over 1 s) · just now · checking…');
+    const hostile = result('unhealthy', 1, 60_000, { error: `status 500 \u001b]0;owned\u0007 \u202eevil\r\nX-Injected: ${'y'.repeat(200)}` });
+    const d = checkDescription(entry, status([hostile]), NOW, true);
+    assert.match(d, /^status 500 \]0;owned evil X-Injected: y+… · 1 min ago · paused$/);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(d, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    assert.equal(d.split(' · ')[0].length, 80);
+    assert.equal(oneLine('a\u0085b\u2067c\td'), 'a b c d', 'C1, bidi isolates and tabs become spaces');
+    assert.equal(resultRow(refused).description, 'down: Connection refused: nothing is listening on 127.0.0.1:1');
   });
 
   it('icons: state codicons with theme colours, a spinner for a first run, a slash when idle', () => {

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_INTERVAL_SECONDS, MAX_TIMER_MS, MAX_WARN_DAYS } from '../../../src/core/health/validate';
 import {
+  concurrencyFrom,
   parseIntervalText,
   runnableConfigs,
   settingEntries,
@@ -14,17 +18,50 @@ import {
 } from '../../../src/extension/health/settings';
 
 describe('health view: checks from settings', () => {
-  it('validates each check and says what is wrong in words', () => {
-    assert.deepEqual(validateRawCheck({ name: ' api ', target: 'http://127.0.0.1:1/', intervalSeconds: 5 }, 'Check 1'), {
+  it('validates each check by the same rules as netreq health and says what is wrong in words', () => {
+    const problem = (raw: unknown) => (validateRawCheck(raw, 1) as { problem: string }).problem;
+    assert.deepEqual(validateRawCheck({ name: ' api ', target: 'http://127.0.0.1:1/', intervalSeconds: 5 }, 0), {
       config: { name: 'api', target: 'http://127.0.0.1:1/', intervalSeconds: 5 },
     });
-    assert.match((validateRawCheck('tcp://a:1', 'Check 2') as { problem: string }).problem, /Check 2 is not an object/);
-    assert.match((validateRawCheck({ target: 'tcp://a:1' }, 'Check 3') as { problem: string }).problem, /Check 3 needs a "name"/);
-    assert.match((validateRawCheck({ name: 'db' }, 'Check 4') as { problem: string }).problem, /\("db"\) needs a "target"/);
-    assert.match((validateRawCheck({ name: 'db', target: 'tcp://a' }, 'C') as { problem: string }).problem, /needs host:port/);
-    assert.match((validateRawCheck({ name: 'db', target: 'tcp://a:1', intervalSeconds: 0 }, 'C') as { problem: string }).problem, /"intervalSeconds" of "db" must be a positive number/);
-    assert.match((validateRawCheck({ name: 'db', target: 'tcp://a:1', insecure: 'yes' }, 'C') as { problem: string }).problem, /"insecure" of "db" must be true or false/);
-    assert.ok('config' in validateRawCheck({ name: 'c', target: 'tls://a:443', warnDays: 0 }, 'C'), 'warnDays 0 is allowed');
+    assert.equal(problem('tcp://a:1'), 'must be an object like { "name": "api", "target": "https://127.0.0.1:8443/health" }, got the string "tcp://a:1"');
+    assert.equal(problem({ target: 'tcp://a:1' }), 'needs a "name" (text)');
+    assert.match(problem({ name: 'db' }), /^needs a "target", e\.g\. tcp:/);
+    assert.match(problem({ name: 'db', target: 'tcp://a' }), /^field "target" is not usable: .*needs host:port/);
+    assert.equal(problem({ name: 'db', target: 'tcp://a:1', intervalSeconds: 0 }), 'field "intervalSeconds" must be a number of seconds from 1 to 2147483, got 0');
+    // The string "false" is not false: it must not turn certificate checks off.
+    assert.equal(problem({ name: 'db', target: 'tls://a:1', insecure: 'false' }), 'field "insecure" must be true or false, got the string "false"');
+    assert.equal(problem({ name: 'db', target: 'tcp://a:1', timeoutMs: 2 ** 31 }), 'field "timeoutMs" must be a whole number of milliseconds from 1 to 2147483647, got 2147483648');
+    assert.equal(problem({ name: 'db', target: 'gopher://a', slowMs: -1 }), 'field "target" is not usable: Unknown check kind "gopher://": use tcp, http, https, tls, dns, udp, ws or wss; field "slowMs" must be a whole number of milliseconds from 1 to 2147483647, got -1');
+    assert.ok('config' in validateRawCheck({ name: 'c', target: 'tls://a:443', warnDays: 0 }, 0), 'warnDays 0 is allowed');
+    assert.ok('config' in validateRawCheck({ name: 'c', target: 'tcp://a:1', unknownField: 1 }, 0), 'an unknown field alone does not stop a check (the settings schema flags it)');
+  });
+
+  it('two checks with one name in the same setting: the later cannot run; across user and workspace both run', () => {
+    const entries = settingEntries({ user: [{ name: 'api', target: 'tcp://127.0.0.1:1' }, { name: 'api', target: 'tcp://127.0.0.1:2' }], workspace: [{ name: 'api', target: 'tcp://127.0.0.1:3' }] }, true);
+    assert.equal(entries[1].problem, 'has the same name as check #1 in user settings: give each check its own name');
+    assert.deepEqual(runnableConfigs(uniqueNames(entries)).map((c) => [c.name, c.target]), [
+      ['api', 'tcp://127.0.0.1:1'],
+      ['api (3)', 'tcp://127.0.0.1:3'],
+    ]);
+  });
+
+  it('netreq.health.concurrency: a whole number 1-256, else 16', () => {
+    assert.deepEqual([undefined, 1, 64, 256, 0, 257, 2.5, '8', null].map(concurrencyFrom), [16, 1, 64, 256, 16, 16, 16, 16, 16]);
+  });
+
+  it('the settings schema in package.json has the validator\'s limits (the editor flags what netreq health refuses)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties ?? Object.assign({}, ...pkg.contributes.configuration.map((c: { properties: object }) => c.properties));
+    const check = props['netreq.health.checks'].items.properties;
+    assert.deepEqual([check.timeoutMs.type, check.timeoutMs.minimum, check.timeoutMs.maximum], ['integer', 1, MAX_TIMER_MS]);
+    assert.deepEqual([check.slowMs.type, check.slowMs.maximum], ['integer', MAX_TIMER_MS]);
+    assert.deepEqual([check.warnDays.type, check.warnDays.minimum, check.warnDays.maximum], ['integer', 0, MAX_WARN_DAYS]);
+    assert.deepEqual([check.intervalSeconds.minimum, check.intervalSeconds.maximum], [1, MAX_INTERVAL_SECONDS]);
+    assert.equal(check.insecure.type, 'boolean');
+    const c = props['netreq.health.concurrency'];
+    assert.deepEqual([c.type, c.minimum, c.maximum, c.default], ['integer', 1, MAX_CONCURRENCY, DEFAULT_CONCURRENCY]);
+    const status = new RegExp(check.expect.properties.status.items.anyOf[1].pattern);
+    assert.deepEqual(['2xx', '404', '30X', '2x', '(a+)+', '600'].map((x) => status.test(x)), [true, true, true, false, false, false]);
   });
 
   it('user checks always run; workspace checks are idle in Restricted Mode; both lists apply', () => {
