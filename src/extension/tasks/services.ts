@@ -162,6 +162,10 @@ export class ServicesController extends Disposable implements ServiceHost {
     this.panel.notify();
   }
 
+  listenerStats(): void {
+    this.panel.refresh(true);
+  }
+
   warn(message: string): void {
     void vscode.window.showWarningMessage(message);
   }
@@ -189,7 +193,7 @@ export class ServicesController extends Disposable implements ServiceHost {
   }
 
   private summaries(): ServiceSummary[] {
-    return [...this.live].filter((s) => s.config).map((s) => ({ kind: s.config!.service, label: s.label }));
+    return [...this.live].filter((s) => s.config).map((s) => ({ kind: s.config!.service, label: s.label, ...(s.kernelDrops !== undefined ? { kernelDrops: s.kernelDrops } : {}) }));
   }
 
   private update(): void {
