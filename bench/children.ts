@@ -9,7 +9,7 @@
  *                           a fresh connection every 100 requests); counts statuses and errors
  * - mcast GROUP PORT RATE S sends RATE datagrams/s to GROUP:PORT on the loopback interface for S seconds
  *
- * Every loop is bounded (bytes, request count, seconds) and every peer is on 127.0.0.1.
+ * Every loop is bounded (bytes, request count, seconds), every child has a deadline, and every peer is on 127.0.0.1.
  */
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
@@ -156,6 +156,17 @@ function mcast(group: string, port: number, rate: number, seconds: number): void
 }
 
 const [role, ...args] = process.argv.slice(2);
+
+// A child never outlives the bench: it ends when the bench goes away, and at its own deadline (the bench gives it
+// in NETREQ_BENCH_CHILD_MS, a little past the bench's own, which kills it and records a timeout first).
+process.on('disconnect', () => process.exit(0));
+const deadlineMs = Number(process.env.NETREQ_BENCH_CHILD_MS);
+if (deadlineMs > 0) {
+  setTimeout(() => {
+    console.error(`bench child ${role}: no result within ${deadlineMs / 1000} s, ending`);
+    process.exit(3);
+  }, deadlineMs).unref();
+}
 switch (role) {
   case 'source':
     source(Number(args[0]));

@@ -11,13 +11,18 @@ import { parseNetreq } from '../src/core/netreq';
 import { ConnectionPool } from '../src/core/transport/pool';
 import { startNginx, type Peer } from '../test/support/peers';
 import { healthRow } from './health';
+import { failedRow, killTracked, rowsWithin, track, withDeadline, type Row } from './deadline';
 import { listenerRow, proxyRows } from './proxy';
-import { socketRows, type Row } from './sockets';
+import { socketRows, udpRows } from './sockets';
 import { httpSpec } from '../test/support/servers';
 
 const REQUESTS = 2000;
 const ROUNDS = 7;
 const BODY_MB = 50;
+/** Deadlines: one round of 2,000 requests, one big-body child, a group of rows. */
+const ROUND_MS = 120_000;
+const CHILD_MS = 120_000;
+const MIN = 60_000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -74,12 +79,17 @@ function parseBench(): { ms: number; blocks: number } {
 
 /** Peak RSS growth of a fresh process fetching the big file with `mode` (measured in that child). */
 function bigBodyChild(port: number, mode: 'netreq' | 'undici'): Promise<{ growthMb: number; bodyMb: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'bigbody.js'), [String(port), mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m) => resolve(m as { growthMb: number; bodyMb: number }));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`bigbody child (${mode}) exited ${code}`)));
-  });
+  return withDeadline(`${BODY_MB} MB body child (${mode})`, CHILD_MS, (step) =>
+    new Promise((resolve, reject) => {
+      const child = track(fork(path.join(__dirname, 'bigbody.js'), [String(port), mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+      step.atTimeout(() => child.kill('SIGKILL'));
+      child.once('message', (m) => resolve(m as { growthMb: number; bodyMb: number }));
+      child.once('exit', (code) => reject(new Error(`bigbody child (${mode}) exited ${code} without a result`)));
+    }),
+  );
 }
+
+const timed = <T>(what: string, run: () => Promise<T>) => withDeadline(what, ROUND_MS, run);
 
 /** `NETREQ_BENCH_ONLY=proxy,listener npm run bench` runs only those groups and prints them (RESULTS.md untouched). */
 const ONLY = process.env.NETREQ_BENCH_ONLY?.split(',').map((s) => s.trim());
@@ -87,10 +97,11 @@ const ONLY = process.env.NETREQ_BENCH_ONLY?.split(',').map((s) => s.trim());
 async function main(): Promise<void> {
   if (ONLY) {
     const rows: Row[] = [];
-    if (ONLY.includes('proxy')) rows.push(...(await proxyRows()));
-    if (ONLY.includes('listener')) rows.push(await listenerRow());
+    if (ONLY.includes('proxy')) rows.push(...(await proxyGroup()));
+    if (ONLY.includes('listener')) rows.push(...(await listenerGroup()));
     if (ONLY.includes('sockets')) rows.push(...(await socketRows()));
-    if (ONLY.includes('health')) rows.push(await healthRow());
+    if (ONLY.includes('udp')) rows.push(...(await rowsWithin('UDP round trips through a socat echo', 3 * MIN, udpRows)));
+    if (ONLY.includes('health')) rows.push(...(await healthGroup()));
     for (const r of rows) console.log(`| ${r.what} | ${r.netreq} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.verdict} |`);
     return;
   }
@@ -99,21 +110,21 @@ async function main(): Promise<void> {
   let nginx: Peer | undefined;
   const rows: Row[] = [];
   try {
-    nginx = await startNginx({
+    nginx = await withDeadline('start nginx', 20_000, () => startNginx({
       files: { 'small.txt': 'x'.repeat(512) },
       serverExtra: `location = /big.bin { alias ${bigPath}; }`,
-    });
+    }));
     const port = nginx.port;
     const ours: number[] = [];
     const theirs: number[] = [];
     const nopool: number[] = [];
     // One discarded round each: nginx, the JIT and the TCP stack warm up over the first thousands of requests.
-    await netreqRps(port, false);
-    await undiciRps(port);
+    await timed('HTTP warm-up (NetReq)', () => netreqRps(port, false));
+    await timed('HTTP warm-up (undici)', () => undiciRps(port));
     for (let r = 0; r < ROUNDS; r++) {
-      ours.push(await netreqRps(port, false));
-      theirs.push(await undiciRps(port));
-      nopool.push(await netreqRps(port, true));
+      ours.push(await timed(`HTTP round ${r + 1} (NetReq)`, () => netreqRps(port, false)));
+      theirs.push(await timed(`HTTP round ${r + 1} (undici)`, () => undiciRps(port)));
+      nopool.push(await timed(`HTTP round ${r + 1} (NetReq, no pool)`, () => netreqRps(port, true)));
       console.log(`round ${r + 1}: netreq ${ours[r].toFixed(0)} req/s, undici ${theirs[r].toFixed(0)} req/s, netreq no-pool ${nopool[r].toFixed(0)} req/s`);
     }
     const o = median(ours);
@@ -155,16 +166,24 @@ async function main(): Promise<void> {
       target: '≤ 2× body',
       verdict: big.growthMb <= 2 * big.bodyMb ? 'met' : 'MISSED',
     });
+  } catch (e) {
+    // A round past its deadline (or a failure) is a row of the table; the other groups still run.
+    console.error(`bench: HTTP rows: ${(e as Error).message}`);
+    rows.push(failedRow('HTTP rows (keep-alive GETs, pool gain, parse, 50 MB body)', e));
   } finally {
     await nginx?.stop();
     fs.rmSync(bigPath, { force: true });
   }
   rows.push(...(await socketRows()));
-  rows.push(await healthRow());
-  rows.push(...(await proxyRows()));
-  rows.push(await listenerRow());
+  rows.push(...(await healthGroup()));
+  rows.push(...(await proxyGroup()));
+  rows.push(...(await listenerGroup()));
   writeResults(rows);
 }
+
+const healthGroup = () => rowsWithin('Health: 1,000 checks on loopback', 2 * MIN, async () => [await healthRow()]);
+const proxyGroup = () => rowsWithin('Proxy rows (requests/s, tunnel, soak)', 20 * MIN, proxyRows);
+const listenerGroup = () => rowsWithin('Multicast listener at 20,000 datagrams/s', 2 * MIN, async () => [await listenerRow()]);
 
 function writeResults(rows: Row[]): void {
   const nginxVersion = spawnSync('sh', ['-c', 'nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1'], { encoding: 'utf8' }).stdout.trim();
@@ -187,7 +206,15 @@ function writeResults(rows: Row[]): void {
   console.log(lines.join('\n'));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// The end is the end: a step that timed out may leave a socket or a child behind, which must not keep the bench alive.
+main().then(
+  () => {
+    killTracked();
+    process.exit(0);
+  },
+  (e) => {
+    console.error(e);
+    killTracked();
+    process.exit(1);
+  },
+);

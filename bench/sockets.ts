@@ -11,26 +11,51 @@ import { WsSession } from '../src/core/sockets/ws';
 import { startPythonWsEcho, startSocat } from '../test/support/peers';
 import { tcpSpec, udpSpec } from '../test/support/sockets';
 import { wsSpec } from '../test/support/ws';
+import { rowsWithin, secs, syncTimedOut, withDeadline, type Row, type Step } from './deadline';
 
-export interface Row {
-  what: string;
-  netreq: string;
-  peer: string;
-  ratio: string;
-  target: string;
-  verdict: string;
-}
+export type { Row };
 
 const WS_ROUND_TRIPS = 5000;
 const TCP_MB = 256;
-const UDP_ROUND_TRIPS = 2000;
+/** NETREQ_BENCH_UDP_ROUND_TRIPS=200 for a short check of the row. */
+const UDP_ROUND_TRIPS = Number(process.env.NETREQ_BENCH_UDP_ROUND_TRIPS) || 2000;
+/** A UDP round trip without an echo within this is counted as lost (and the loop goes on). */
+const UDP_WAIT_MS = 500;
+/** This many lost in a row: the echo peer is gone; the loop stops and says so (a figure, not a wait). */
+const UDP_LOST_IN_A_ROW = 20;
+/** The most one UDP loop (2,000 round trips, ~5 s when the peer answers) may take. */
+const UDP_LOOP_MS = 60_000;
+/** Deadlines: a peer start, one measured round, a whole group of rows. */
+const START_MS = 20_000;
+const ROUND_MS = 90_000;
+const SYNC_CLIENT_MS = 120_000;
 
-async function netreqWs(port: number): Promise<number> {
+/** Resolves with `p`, or rejects once the step's deadline passed (a reply that never comes does not hang the loop). */
+function orAbort<T>(signal: AbortSignal, p: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted at the deadline'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted at the deadline'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function netreqWs(port: number, step: Step): Promise<number> {
   const s = new WsSession(wsSpec(port));
+  step.atTimeout(() => s.close());
   if (!(await s.open())) throw new Error(s.exchange.error?.message);
   let pending: (() => void) | undefined;
   s.on('frame', (f) => f.dir === 'received' && pending?.());
-  const once = () => new Promise<void>((r) => (pending = r));
+  const once = () => orAbort(step.signal, new Promise<void>((r) => (pending = r)));
   for (let i = 0; i < 200; i++) {
     const p = once();
     s.sendText(`warm ${i}`);
@@ -47,12 +72,13 @@ async function netreqWs(port: number): Promise<number> {
   return rate;
 }
 
-async function bareWs(port: number): Promise<number> {
+async function bareWs(port: number, step: Step): Promise<number> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  step.atTimeout(() => ws.terminate());
+  await orAbort(step.signal, new Promise((r, j) => ws.once('open', r).once('error', j)));
   let pending: (() => void) | undefined;
   ws.on('message', () => pending?.());
-  const once = () => new Promise<void>((r) => (pending = r));
+  const once = () => orAbort(step.signal, new Promise<void>((r) => (pending = r)));
   for (let i = 0; i < 200; i++) {
     const p = once();
     ws.send(`warm ${i}`);
@@ -82,7 +108,8 @@ function pythonWs(port: number): number {
     `        print(${WS_ROUND_TRIPS} / (time.perf_counter() - t))`,
     'asyncio.run(main())',
   ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', timeout: SYNC_CLIENT_MS });
+  syncTimedOut('python3-websockets client', SYNC_CLIENT_MS, r);
   if (r.status !== 0) throw new Error(`python websockets client failed: ${r.stderr}`);
   return Number(r.stdout.trim());
 }
@@ -98,43 +125,79 @@ async function netreqTcp(port: number, payload: Buffer): Promise<number> {
 
 function socatTcp(port: number, file: string, size: number): number {
   const t0 = performance.now();
-  const r = spawnSync('socat', ['-b', '131072', `OPEN:${file},rdonly!!OPEN:/dev/null,wronly`, `TCP:127.0.0.1:${port}`], { timeout: 120_000 });
+  const r = spawnSync('socat', ['-b', '131072', `OPEN:${file},rdonly!!OPEN:/dev/null,wronly`, `TCP:127.0.0.1:${port}`], { timeout: SYNC_CLIENT_MS });
+  syncTimedOut('socat TCP client', SYNC_CLIENT_MS, r);
   if (r.status !== 0) throw new Error(`socat client failed: ${r.stderr}`);
   return size / 2 ** 20 / ((performance.now() - t0) / 1000);
 }
 
-/** UDP may drop a datagram (socat forks a child per datagram): a round trip without a reply in 500 ms counts as lost. */
-async function netreqUdp(port: number): Promise<{ rate: number; lost: number }> {
-  const client = new UdpClient();
-  let lost = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < UDP_ROUND_TRIPS; i++) {
-    const x = await client.send(udpSpec(port, { payload: Buffer.from(`dgram ${i}`), replies: 1, waitMs: 500 }));
-    if (x.error) throw new Error(`UDP round trip ${i}: ${x.error.message}`);
-    if (x.stop !== 'replies') lost++;
-  }
-  return { rate: (UDP_ROUND_TRIPS - lost) / ((performance.now() - t0) / 1000), lost };
+export interface UdpRun {
+  rate: number;
+  done: number;
+  lost: number;
+  /** Why the loop ended before UDP_ROUND_TRIPS (the deadline, or the peer stopped answering). */
+  stopped?: string;
 }
 
-async function bareUdp(port: number): Promise<{ rate: number; lost: number }> {
+/**
+ * Round trips until UDP_ROUND_TRIPS, the step's deadline, or UDP_LOST_IN_A_ROW lost in a row. `one` resolves
+ * with whether the echo came back within UDP_WAIT_MS (socat forks a child per datagram and may drop one).
+ */
+export async function udpLoop(step: Step, one: (i: number) => Promise<boolean>): Promise<UdpRun> {
   let lost = 0;
+  let inARow = 0;
+  let done = 0;
+  let stopped: string | undefined;
   const t0 = performance.now();
   for (let i = 0; i < UDP_ROUND_TRIPS; i++) {
-    const s = dgram.createSocket('udp4');
-    await new Promise<void>((r) => s.connect(port, '127.0.0.1', () => r()));
-    const got = new Promise<boolean>((r) => {
-      const t = setTimeout(() => r(false), 500);
-      s.once('message', () => {
-        clearTimeout(t);
-        r(true);
-      });
-    });
-    s.send(`dgram ${i}`);
-    if (!(await got)) lost++;
-    s.close();
+    if (step.signal.aborted) {
+      stopped = `its ${secs(UDP_LOOP_MS)} deadline passed`;
+      break;
+    }
+    const ok = await one(i);
+    done++;
+    if (ok) inARow = 0;
+    else {
+      lost++;
+      if (++inARow >= UDP_LOST_IN_A_ROW) {
+        stopped = `${UDP_LOST_IN_A_ROW} lost in a row (the echo peer stopped answering)`;
+        break;
+      }
+    }
   }
-  return { rate: (UDP_ROUND_TRIPS - lost) / ((performance.now() - t0) / 1000), lost };
+  return { rate: (done - lost) / ((performance.now() - t0) / 1000), done, lost, stopped };
 }
+
+function netreqUdp(port: number, step: Step): Promise<UdpRun> {
+  const client = new UdpClient();
+  return udpLoop(step, async (i) => {
+    const x = await client.send(udpSpec(port, { payload: Buffer.from(`dgram ${i}`), replies: 1, waitMs: UDP_WAIT_MS }));
+    if (x.error) throw new Error(`UDP round trip ${i}: ${x.error.message}`);
+    return x.stop === 'replies';
+  });
+}
+
+function bareUdp(port: number, step: Step): Promise<UdpRun> {
+  return udpLoop(step, async (i) => {
+    const s = dgram.createSocket('udp4');
+    try {
+      return await new Promise<boolean>((resolve) => {
+        // Every outcome answers within UDP_WAIT_MS: the echo, an error (e.g. ICMP port unreachable), or the timer.
+        const t = setTimeout(() => resolve(false), UDP_WAIT_MS);
+        s.once('error', () => resolve(false));
+        s.once('message', () => {
+          clearTimeout(t);
+          resolve(true);
+        });
+        s.connect(port, '127.0.0.1', () => s.send(`dgram ${i}`));
+      });
+    } finally {
+      s.close();
+    }
+  });
+}
+
+const udpText = (r: UdpRun) => `${r.rate.toFixed(0)} round trips/s (${r.lost} lost of ${r.done}${r.stopped ? `; stopped early: ${r.stopped}` : ''})`;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -143,71 +206,123 @@ function median(xs: number[]): number {
 
 const verdict = (ratio: number, target: number) => (ratio >= target ? 'met' : 'MISSED');
 
-export async function socketRows(): Promise<Row[]> {
-  const rows: Row[] = [];
-  const py = await startPythonWsEcho();
+/** A peer start under its own deadline (stopped if it comes up after the deadline passed). */
+async function started<P extends { stop(): Promise<void> }>(what: string, start: () => Promise<P>): Promise<P> {
+  let late = false;
+  const p = start().then((peer) => {
+    if (late) void peer.stop();
+    return peer;
+  });
+  return withDeadline(`start ${what}`, START_MS, async (step) => {
+    step.atTimeout(() => (late = true));
+    return p;
+  });
+}
+
+/** One measured round under its deadline. */
+const round = <T>(what: string, run: (step: Step) => Promise<T>) => withDeadline(what, ROUND_MS, run);
+
+async function wsRows(group: Step): Promise<Row[]> {
+  const py = await started('python3-websockets echo', startPythonWsEcho);
+  group.atTimeout(() => py.stop()); // the group timed out: its peer does not outlive it
   try {
     // Alternating rounds, medians: single rounds swing with the 2-core machine's load.
     const o: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < 3; r++) {
-      o.push(await netreqWs(py.port));
-      b.push(await bareWs(py.port));
+      o.push(await round(`WebSocket round ${r + 1} (NetReq)`, (step) => netreqWs(py.port, step)));
+      b.push(await round(`WebSocket round ${r + 1} (bare ws)`, (step) => bareWs(py.port, step)));
     }
     const ours = median(o);
     const bare = median(b);
     const pyRate = pythonWs(py.port);
-    rows.push({
-      what: `WebSocket sequential echo round trips (${WS_ROUND_TRIPS}, python3-websockets echo server, median of 3 alternating rounds)`,
-      netreq: `${ours.toFixed(0)} rt/s`,
-      peer: `bare ws ${bare.toFixed(0)} rt/s; python3-websockets client ${pyRate.toFixed(0)} rt/s`,
-      ratio: `${(ours / bare).toFixed(2)}× ws`,
-      target: '≥ 0.9× ws',
-      verdict: verdict(ours / bare, 0.9),
-    });
+    return [
+      {
+        what: `WebSocket sequential echo round trips (${WS_ROUND_TRIPS}, python3-websockets echo server, median of 3 alternating rounds)`,
+        netreq: `${ours.toFixed(0)} rt/s`,
+        peer: `bare ws ${bare.toFixed(0)} rt/s; python3-websockets client ${pyRate.toFixed(0)} rt/s`,
+        ratio: `${(ours / bare).toFixed(2)}× ws`,
+        target: '≥ 0.9× ws',
+        verdict: verdict(ours / bare, 0.9),
+      },
+    ];
   } finally {
     await py.stop();
   }
-  const echo = await startSocat('tcp', 'EXEC:cat');
+}
+
+async function tcpRows(group: Step): Promise<Row[]> {
+  const echo = await started('socat TCP echo', () => startSocat('tcp', 'EXEC:cat'));
+  group.atTimeout(() => echo.stop()); // the group timed out: its peer does not outlive it
   const file = path.join(os.tmpdir(), `netreq-bench-tcp-${process.pid}.bin`);
   try {
     const payload = Buffer.alloc(TCP_MB * 2 ** 20, 0x5a);
     fs.writeFileSync(file, payload);
-    await netreqTcp(echo.port, payload); // warm-up: JIT and the first touch of the capture buffers
+    await round('TCP warm-up', () => netreqTcp(echo.port, payload)); // JIT and the first touch of the capture buffers
     const o: number[] = [];
     const t: number[] = [];
     for (let r = 0; r < 3; r++) {
-      o.push(await netreqTcp(echo.port, payload));
+      o.push(await round(`TCP round ${r + 1} (NetReq)`, () => netreqTcp(echo.port, payload)));
       t.push(socatTcp(echo.port, file, payload.length));
     }
     const ours = median(o);
     const theirs = median(t);
-    rows.push({
-      what: `TCP: ${TCP_MB} MB through a socat echo (EXEC:cat), sent and read back (median of 3 alternating rounds)`,
-      netreq: `${ours.toFixed(0)} MB/s`,
-      peer: `socat client ${theirs.toFixed(0)} MB/s`,
-      ratio: `${(ours / theirs).toFixed(2)}×`,
-      target: '≥ 0.8×',
-      verdict: verdict(ours / theirs, 0.8),
-    });
+    return [
+      {
+        what: `TCP: ${TCP_MB} MB through a socat echo (EXEC:cat), sent and read back (median of 3 alternating rounds)`,
+        netreq: `${ours.toFixed(0)} MB/s`,
+        peer: `socat client ${theirs.toFixed(0)} MB/s`,
+        ratio: `${(ours / theirs).toFixed(2)}×`,
+        target: '≥ 0.8×',
+        verdict: verdict(ours / theirs, 0.8),
+      },
+    ];
   } finally {
     fs.rmSync(file, { force: true });
     await echo.stop();
   }
-  const udp = await startSocat('udp', 'EXEC:cat');
+}
+
+/**
+ * A UDP loop with its own deadline (UDP_LOOP_MS): each round trip ends within UDP_WAIT_MS, so the loop notices the
+ * deadline and stops with its figures so far (the group's deadline is there for anything else that hangs).
+ */
+async function udpRun(run: (step: Step) => Promise<UdpRun>): Promise<UdpRun> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), UDP_LOOP_MS);
   try {
-    const ours = await netreqUdp(udp.port);
-    const bare = await bareUdp(udp.port);
-    rows.push({
-      what: `UDP: ${UDP_ROUND_TRIPS} datagrams sent, each echo collected (socat UDP echo, fork per datagram)`,
-      netreq: `${ours.rate.toFixed(0)} round trips/s (${ours.lost} lost)`,
-      peer: `bare dgram ${bare.rate.toFixed(0)}/s (${bare.lost} lost)`,
-      ratio: `${(ours.rate / bare.rate).toFixed(2)}×`,
-      target: 'reported',
-      verdict: '—',
-    });
+    return await run({ signal: ac.signal, atTimeout: () => undefined });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function udpRows(group: Step): Promise<Row[]> {
+  const udp = await started('socat UDP echo', () => startSocat('udp', 'EXEC:cat'));
+  group.atTimeout(() => udp.stop()); // the group timed out: its peer does not outlive it
+  try {
+    const ours = await udpRun((step) => netreqUdp(udp.port, step));
+    const bare = await udpRun((step) => bareUdp(udp.port, step));
+    return [
+      {
+        what: `UDP: ${UDP_ROUND_TRIPS} datagrams sent, each echo collected within ${UDP_WAIT_MS} ms or counted lost (socat UDP echo, fork per datagram)`,
+        netreq: udpText(ours),
+        peer: `bare dgram ${udpText(bare)}`,
+        ratio: `${(ours.rate / bare.rate).toFixed(2)}×`,
+        target: 'reported',
+        verdict: ours.stopped || bare.stopped ? 'STOPPED' : '—',
+      },
+    ];
   } finally {
     await udp.stop();
   }
-  return rows;
+}
+
+/** Each group under its own deadline: one that hangs becomes a TIMEOUT row and the next group runs. */
+export async function socketRows(): Promise<Row[]> {
+  return [
+    ...(await rowsWithin('WebSocket echo round trips', 10 * 60_000, wsRows)),
+    ...(await rowsWithin('TCP bulk through a socat echo', 10 * 60_000, tcpRows)),
+    ...(await rowsWithin('UDP round trips through a socat echo', 3 * 60_000, udpRows)),
+  ];
 }

@@ -117,8 +117,9 @@ export function formatSocketExchange(x: SocketExchange, header: string, style: S
     if (verbose) out.push(style.dim(indent(hexDump(e.data))));
   }
   const chunks = (d: 'sent' | 'received') => x.transcript.filter((e) => e.dir === d).length;
-  out.push(style.dim(`sent ${formatBytes(x.sentBytes)} in ${chunks('sent')} · received ${formatBytes(x.receivedBytes)} in ${chunks('received')} · stopped: ${x.stopDetail}`));
-  if (x.uncapturedBytes) out.push(style.yellow(`[the transcript keeps the first ${formatBytes(x.receivedBytes - x.uncapturedBytes)}; ${formatBytes(x.uncapturedBytes)} more were counted, not kept]`));
+  out.push(style.dim(`sent ${formatBytes(x.sentBytes)} in ${chunks('sent')} · received ${formatBytes(x.receivedBytes)} in ${x.datagramsReceived ?? chunks('received')} · stopped: ${x.stopDetail}`));
+  if (x.captureNote) out.push(style.yellow(`[${x.captureNote}]`));
+  else if (x.uncapturedBytes) out.push(style.yellow(`[the transcript keeps the first ${formatBytes(x.receivedBytes - x.uncapturedBytes)}; ${formatBytes(x.uncapturedBytes)} more were counted, not kept]`));
   if (x.echoMatches !== undefined) out.push(x.echoMatches ? style.green('echo: what came back equals what was sent ✓') : style.red('echo: what came back differs from what was sent ✗'));
   if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));

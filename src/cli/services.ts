@@ -14,7 +14,7 @@ import { clock, flowLine } from '../core/proxy/log';
 import { ProxyServer } from '../core/proxy/server';
 import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
-import { formatBytes } from '../shared/format';
+import { listenerStatsText } from '../shared/kernelDrops';
 import { chunkText, ms } from './format';
 import { stripJsonc } from './settings';
 
@@ -115,7 +115,7 @@ export async function listenCommand(rest: string[], io: ServiceIo): Promise<numb
   if (positional.length !== 1) throw new UsageError('listen takes GROUP:PORT, e.g. netreq listen 239.255.0.1:5000 --interface 127.0.0.1');
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(positional[0]);
   if (!m) throw new UsageError(`'${positional[0]}' is not GROUP:PORT (IPv6: [ff01::1234]:5000)`);
-  const listener = new MulticastListener({ group: m[1], port: Number(m[2]), interface: opts['--interface'] as string | undefined });
+  const listener = new MulticastListener({ group: m[1], port: Number(m[2]), interface: opts['--interface'] as string | undefined, statsIntervalMs: 5000 });
   listener.on('datagram', (d) => io.out(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512)).replace(/\n/g, ' ')}`));
   listener.on('error', (e) => io.err(`netreq: ${e.message}`));
   try {
@@ -125,10 +125,17 @@ export async function listenCommand(rest: string[], io: ServiceIo): Promise<numb
     return 1;
   }
   io.out(`Listening on ${listener.label} — Ctrl+C to stop`);
+  // Every 5 s, once the kernel's drop count is read: the totals, when anything changed.
+  let printed = { datagrams: 0, drops: listener.stats.kernelDrops };
+  listener.on('stats', (st) => {
+    if (st.datagrams === printed.datagrams && st.kernelDrops === printed.drops) return;
+    printed = { datagrams: st.datagrams, drops: st.kernelDrops };
+    io.out(`— ${listenerStatsText(st, st.rate)}`);
+  });
   const why = await io.untilStopped();
   const rate = listener.rate();
   await listener.stop();
-  io.out(`Stopped (${why}): ${listener.stats.datagrams} datagrams, ${formatBytes(listener.stats.bytes)}, ${rate.toFixed(1)}/s over the last 5 s; left the group.`);
+  io.out(`Stopped (${why}): ${listenerStatsText(listener.stats, rate)}; left the group.`);
   return 0;
 }
 

@@ -203,6 +203,12 @@ export interface SocketExchange {
   receivedBytes: number;
   /** Received bytes past the capture limit (maxResponseBytes): counted in receivedBytes, not kept in the transcript. */
   uncapturedBytes?: number;
+  /** UDP / MULTICAST: replies received, kept or not (the transcript keeps at most DATAGRAM_KEEP of them). */
+  datagramsReceived?: number;
+  /** UDP / MULTICAST: replies counted but not kept (their bytes are in uncapturedBytes). */
+  datagramsNotKept?: number;
+  /** Why part of what was received is not in the transcript, in words (set only when something was not kept). */
+  captureNote?: string;
   stop: StopReason;
   /** The stop reason in words ("the server closed the connection", "1 s of silence"...). */
   stopDetail: string;

@@ -65,6 +65,8 @@ export interface DatagramDetail {
 export interface ServiceSummary {
   kind: 'proxy' | 'multicastListener';
   label: string;
+  /** Listeners: datagrams the kernel dropped (receive buffer full), as last read; null when the system does not say. */
+  kernelDrops?: number | null;
 }
 
 export interface DroppedCounts {

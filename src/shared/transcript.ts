@@ -81,7 +81,7 @@ function count(n: number, unit: string): string {
 }
 
 /** Bytes and chunks both ways (bytes as the engine counted them, even past what was carried). */
-export function transcriptTotals(x: Pick<SocketExchangeJson, 'request' | 'transcript' | 'sentBytes' | 'receivedBytes'>): TranscriptTotals {
+export function transcriptTotals(x: Pick<SocketExchangeJson, 'request' | 'transcript' | 'sentBytes' | 'receivedBytes' | 'datagramsReceived'>): TranscriptTotals {
   const unit = isDatagramProtocol(x.request.protocol) ? 'datagram' : 'chunk';
   let sentChunks = 0;
   let receivedChunks = 0;
@@ -89,6 +89,8 @@ export function transcriptTotals(x: Pick<SocketExchangeJson, 'request' | 'transc
     if (e.dir === 'sent') sentChunks++;
     else receivedChunks++;
   }
+  // Datagrams past what the exchange keeps are counted by the engine, not carried.
+  if (typeof x.datagramsReceived === 'number' && x.datagramsReceived > receivedChunks) receivedChunks = x.datagramsReceived;
   const summary = `sent ${formatBytes(x.sentBytes)} in ${count(sentChunks, unit)} · received ${formatBytes(x.receivedBytes)} in ${count(receivedChunks, unit)}`;
   return { sentBytes: x.sentBytes, receivedBytes: x.receivedBytes, sentChunks, receivedChunks, unit, summary };
 }

@@ -3,7 +3,8 @@
  * one-line preview of bytes with control characters visible. Pure (no DOM), shared by the view and tests.
  */
 import { base64ToBytes, formatBytes, formatMs, statusClass, visualizeRaw, type StatusClass } from '../shared/format';
-import type { DatagramRow, FlowRow } from '../shared/trafficMessages';
+import { kernelDropsText } from '../shared/kernelDrops';
+import type { DatagramRow, FlowRow, ServiceSummary } from '../shared/trafficMessages';
 
 /** `HH:MM:SS.mmm` (UTC, as the terminal's log and the CLI print it). */
 export function clockText(t: number): string {
@@ -96,4 +97,10 @@ export function flowHaystack(r: FlowRow): string {
 export function datagramHaystack(r: DatagramRow): string {
   const c = datagramCells(r);
   return [c.time, c.listener, c.from, c.size, c.text, c.hex].join(' ');
+}
+
+/** A running service as the header line names it; a listener with the kernel's drop count once it was read. */
+export function serviceText(s: ServiceSummary): string {
+  const label = String(s.label);
+  return s.kind === 'multicastListener' && s.kernelDrops !== undefined ? `${label} (${kernelDropsText(s.kernelDrops)})` : label;
 }

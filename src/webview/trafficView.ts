@@ -7,7 +7,7 @@
 import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, HostToTraffic, ServiceSummary, TrafficAction, TrafficToHost } from '../shared/trafficMessages';
 import { Builder, type DomDocument, type DomElement, type DomField } from './dom';
 import { renderDatagramDetail, renderFlowDetail, type BodyMode } from './trafficDetail';
-import { datagramCells, datagramHaystack, flowCells, flowHaystack, matchesFilter } from './trafficRows';
+import { datagramCells, datagramHaystack, flowCells, flowHaystack, matchesFilter, serviceText } from './trafficRows';
 
 export type TrafficTab = 'proxy' | 'multicast';
 
@@ -299,7 +299,7 @@ export class TrafficView {
     const line = b.el('div', 'services-line');
     const proxy = this.ui.tab === 'proxy';
     const mine = this.services.filter((s) => (s.kind === 'proxy') === proxy);
-    line.appendChild(b.el('span', mine.length ? 'service-running' : 'muted', mine.length ? `Running: ${mine.map((s) => s.label).join(' · ')}` : proxy ? 'No proxy is running.' : 'No multicast listener is running.'));
+    line.appendChild(b.el('span', mine.length ? 'service-running' : 'muted', mine.length ? `Running: ${mine.map(serviceText).join(' · ')}` : proxy ? 'No proxy is running.' : 'No multicast listener is running.'));
     line.appendChild(b.el('span', 'spacer'));
     if (proxy) {
       if (mine.length === 0) line.appendChild(b.button('Start proxy', () => this.post({ type: 'command', command: 'startProxy' }), 'btn btn-primary'));

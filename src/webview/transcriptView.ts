@@ -133,6 +133,8 @@ export class TranscriptView {
     const wrap = b.el('div', 'status');
     // A failure has its own banner; the stop line says why reading stopped otherwise.
     b.add(wrap, line, x.error ? undefined : b.el('div', 'request-line stop-line', describeStop(x.stop, x.stopDetail)));
+    // Replies counted but not kept (a datagram flood): the engine's words, as text.
+    if (typeof x.captureNote === 'string') b.add(wrap, b.el('div', 'request-line capture-note', `Not all kept: ${x.captureNote}`));
     return wrap;
   }
 

@@ -6,7 +6,9 @@
 import * as dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
+import type { KernelDrops } from '../../shared/kernelDrops';
 import { hostPort } from '../transport/connect';
+import { readKernelDrops, socketInode } from './kernelDrops';
 
 export interface ListenerOptions {
   group: string;
@@ -15,6 +17,8 @@ export interface ListenerOptions {
   interface?: string;
   /** Kernel receive buffer to ask for (capped by net.core.rmem_max): room for bursts while the loop is busy. Default 4 MB. */
   receiveBufferBytes?: number;
+  /** How often to read the kernel's drop count and emit `stats`, ms. Default 5000. */
+  statsIntervalMs?: number;
 }
 
 /** The rate window: 50 slots of 100 ms (5 s), counted per slot so a datagram costs O(1) however fast they come. */
@@ -35,11 +39,18 @@ export interface ListenerStats {
   /** Datagrams per second over the last few seconds. */
   rate: number;
   startedAt: number;
+  /**
+   * Datagrams the kernel dropped because the socket's receive buffer was full (Linux: /proc/net/udp),
+   * as of the last poll; null when this system does not say.
+   */
+  kernelDrops: KernelDrops;
 }
 
 export interface ListenerEvents {
   datagram: [Datagram];
   error: [Error];
+  /** Every statsIntervalMs, after the kernel's drop count was read. */
+  stats: [ListenerStats];
 }
 
 export function isMulticast(address: string): boolean {
@@ -54,7 +65,9 @@ export class MulticastListener extends EventEmitter<ListenerEvents> {
   private socket?: dgram.Socket;
   private readonly slotIds = new Float64Array(SLOTS).fill(-1);
   private readonly slotCounts = new Uint32Array(SLOTS);
-  readonly stats: ListenerStats = { datagrams: 0, bytes: 0, rate: 0, startedAt: 0 };
+  readonly stats: ListenerStats = { datagrams: 0, bytes: 0, rate: 0, startedAt: 0, kernelDrops: null };
+  private inode?: number;
+  private statsTimer?: NodeJS.Timeout;
 
   constructor(readonly options: ListenerOptions) {
     super();
@@ -112,6 +125,30 @@ export class MulticastListener extends EventEmitter<ListenerEvents> {
       this.emit('datagram', { at, from: hostPort(rinfo.address, rinfo.port), size: msg.length, data: msg });
     });
     s.on('error', (err) => this.emit('error', err));
+    this.inode = socketInode(s);
+    await this.pollKernelDrops();
+    this.statsTimer = setInterval(() => {
+      void this.pollKernelDrops().then(() => {
+        if (!this.socket) return;
+        this.rate();
+        this.emit('stats', this.stats);
+      });
+    }, this.options.statsIntervalMs ?? 5000);
+    this.statsTimer.unref();
+  }
+
+  /** Reads the kernel's drop count for this socket (bounded; null when unknown) into `stats.kernelDrops`. */
+  async pollKernelDrops(): Promise<KernelDrops> {
+    const s = this.socket;
+    if (!s) return this.stats.kernelDrops;
+    let localPort: number;
+    try {
+      localPort = s.address().port;
+    } catch {
+      return this.stats.kernelDrops;
+    }
+    this.stats.kernelDrops = await readKernelDrops({ inode: this.inode, localPort }, net.isIPv6(this.options.group));
+    return this.stats.kernelDrops;
   }
 
   /** Datagrams per second over the last 5 s (or since start). */
@@ -126,6 +163,8 @@ export class MulticastListener extends EventEmitter<ListenerEvents> {
 
   /** Leaves the group and frees the port. */
   async stop(): Promise<void> {
+    clearInterval(this.statsTimer);
+    if (this.socket) await this.pollKernelDrops(); // the last count, for the totals printed on stop
     const s = this.socket;
     this.socket = undefined;
     if (!s) return;

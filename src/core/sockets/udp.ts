@@ -11,10 +11,18 @@ import type { MulticastRequestSpec, UdpRequestSpec } from '../request';
 import { hostPort, systemLookup, type LookupFn } from '../transport/connect';
 import { describeError, formatMs, PhaseError } from '../transport/errors';
 import { Operation } from '../transport/operation';
+import { formatBytes } from '../../shared/format';
 import type { SocketSendOptions } from './tcp';
 
 /** The largest UDP payload: 65,535 − 8 (UDP header) − 20 (IPv4 header), or − 40 for IPv6 without jumbograms. */
 export const MAX_DATAGRAM = { 4: 65_507, 6: 65_527 } as const;
+
+/**
+ * What a UDP or MULTICAST exchange keeps of its replies: the first 1,000 (or `# @replies N` when higher) and at
+ * most 16 MB (less when netreq.maxResponseBytes is lower). Past that, replies are counted (how many, how many
+ * bytes), not kept: a peer flooding 60 KB datagrams cannot grow the transcript without end.
+ */
+export const DATAGRAM_KEEP = { count: 1000, bytes: 16 * 1024 * 1024 } as const;
 
 class Cancelled extends Error {}
 
@@ -46,6 +54,64 @@ interface Collector {
   t0: number;
   op: Operation;
   replies?: number;
+  /** Replies received (kept or not): a counter, so a datagram costs O(1) however many came before. */
+  got: number;
+  kept: number;
+  keptBytes: number;
+  /** Set once a reply did not fit: later ones are counted too, so the kept ones stay the first, without gaps. */
+  full: boolean;
+  keepCount: number;
+  keepBytes: number;
+  /** Which limit the bytes cap is, in words. */
+  bytesLimit: string;
+}
+
+function collector(socket: dgram.Socket, run: DatagramRun, replies: number | undefined, maxResponseBytes: number): Collector {
+  const bytesFromSetting = maxResponseBytes < DATAGRAM_KEEP.bytes;
+  const keepBytes = bytesFromSetting ? maxResponseBytes : DATAGRAM_KEEP.bytes;
+  return {
+    socket,
+    x: run.x,
+    t0: run.t0,
+    op: run.op,
+    replies,
+    got: 0,
+    kept: 0,
+    keptBytes: 0,
+    full: false,
+    keepCount: Math.max(DATAGRAM_KEEP.count, replies ?? 0),
+    keepBytes,
+    bytesLimit: `${formatBytes(keepBytes)}${bytesFromSetting ? ' (netreq.maxResponseBytes)' : ''}`,
+  };
+}
+
+/** Counts a reply; keeps it while under both caps. */
+function receive(c: Collector, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  c.got++;
+  c.x.receivedBytes += msg.length;
+  c.x.datagramsReceived = c.got;
+  if (!c.full && c.kept < c.keepCount && c.keptBytes + msg.length <= c.keepBytes) {
+    c.x.transcript.push({ dir: 'received', at: performance.now() - c.t0, data: msg, peer: hostPort(rinfo.address, rinfo.port) });
+    c.kept++;
+    c.keptBytes += msg.length;
+    return;
+  }
+  c.full = true;
+  c.x.datagramsNotKept = (c.x.datagramsNotKept ?? 0) + 1;
+  c.x.uncapturedBytes = (c.x.uncapturedBytes ?? 0) + msg.length;
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** The words for replies counted but not kept (undefined when every reply was kept). */
+function captureNote(c: Collector): string | undefined {
+  const notKept = c.x.datagramsNotKept ?? 0;
+  if (notKept === 0) return undefined;
+  return (
+    `kept the first ${plural(c.kept, 'reply', 'replies')} (${formatBytes(c.keptBytes)}) of ${plural(c.got, 'reply', 'replies')} received; ` +
+    `${notKept.toLocaleString('en')} more (${formatBytes(c.x.uncapturedBytes ?? 0)}) were counted, not kept: ` +
+    `a datagram exchange keeps at most ${plural(c.keepCount, 'reply', 'replies')} and ${c.bytesLimit}`
+  );
 }
 
 /** Collects replies until `replies` or the window after `windowStart` ends; resolves with why it stopped. */
@@ -64,10 +130,8 @@ function collect(c: Collector, windowMs: number, sendAll: () => Promise<void>): 
     };
     const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
       c.op.phase = 'receive';
-      c.x.transcript.push({ dir: 'received', at: performance.now() - c.t0, data: msg, peer: hostPort(rinfo.address, rinfo.port) });
-      c.x.receivedBytes += msg.length;
-      const got = c.x.transcript.filter((e) => e.dir === 'received').length;
-      if (c.replies !== undefined && got >= c.replies) finish('replies', `got the ${c.replies} ${c.replies === 1 ? 'reply' : 'replies'} asked for (# @replies)`);
+      receive(c, msg, rinfo);
+      if (c.replies !== undefined && c.got >= c.replies) finish('replies', `got the ${c.replies} ${c.replies === 1 ? 'reply' : 'replies'} asked for (# @replies)`);
     };
     const onError = (err: Error) => finish('error', 'error', err);
     const off = c.op.onAbort(() => finish('cancelled', 'cancelled', c.op.reason));
@@ -78,8 +142,7 @@ function collect(c: Collector, windowMs: number, sendAll: () => Promise<void>): 
         if (settled) return;
         c.op.phase = 'wait';
         timer = setTimeout(() => {
-          const n = c.x.transcript.filter((e) => e.dir === 'received').length;
-          finish('wait-elapsed', n === 0 ? `no reply within ${formatMs(windowMs)}` : `the ${formatMs(windowMs)} reply window ended`);
+          finish('wait-elapsed', c.got === 0 ? `no reply within ${formatMs(windowMs)}` : `the ${formatMs(windowMs)} reply window ended`);
         }, windowMs);
       },
       (err) => finish('error', 'error', err),
@@ -169,6 +232,8 @@ async function collectInto(run: DatagramRun, c: Collector, windowMs: number, sen
   const stop = await collect(c, windowMs, sendAll);
   run.x.stop = stop.reason;
   run.x.stopDetail = stop.detail;
+  const note = captureNote(c);
+  if (note) run.x.captureNote = note;
   if (stop.err && !(stop.err instanceof Cancelled)) throw stop.err;
 }
 
@@ -189,7 +254,7 @@ export class UdpClient {
 
   send(spec: UdpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
     return datagramExchange('udp', spec.host, spec.port, spec.payload, opts, async (run) => {
-      const { x, op, t0 } = run;
+      const { x, op } = run;
       let address = spec.host;
       if (!net.isIP(spec.host)) {
         op.phase = 'dns';
@@ -209,7 +274,7 @@ export class UdpClient {
       x.timings.tcpConnect = performance.now() - tConnect; // "connect" of a UDP socket: choosing the route and local port
       const local = s.address();
       x.connection = { id: 0, reused: false, requestsServed: 1, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: address, remotePort: spec.port };
-      const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
+      const c = collector(s, run, spec.replies, spec.options.maxResponseBytes);
       op.phase = 'send';
       await collectInto(run, c, spec.waitMs, () => sendDatagram(c, spec.payload));
     });
@@ -230,7 +295,7 @@ export class MulticastClient {
       spec.payload,
       opts,
       async (run) => {
-        const { x, op, t0 } = run;
+        const { x, op } = run;
         checkSize(spec.payload, spec.family);
         const s = dgram.createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
         run.socket = s;
@@ -245,7 +310,7 @@ export class MulticastClient {
         }
         const local = s.address();
         x.connection = { id: 0, reused: false, requestsServed: spec.repeat, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: spec.group, remotePort: spec.port };
-        const c: Collector = { socket: s, x, t0, op, replies: spec.replies };
+        const c = collector(s, run, spec.replies, spec.options.maxResponseBytes);
         op.phase = 'send';
         await collectInto(run, c, spec.waitMs, async () => {
           for (let i = 0; i < spec.repeat; i++) {

@@ -7,7 +7,7 @@ import type { Datagram, MulticastListener } from '../../core/listener/multicast'
 import type { Flow } from '../../core/proxy/server';
 import { flowLine } from '../../core/proxy/log';
 import { chunkText, safeText } from '../../core/text';
-import { formatBytes } from '../../shared/format';
+import { listenerStatsText } from '../../shared/kernelDrops';
 import { REAL_TIMERS, type Timers } from '../traffic/trafficFeed';
 
 const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
@@ -29,7 +29,7 @@ export function datagramLine(d: Datagram): string {
 
 /** Counts and rate, printed every few seconds while datagrams come in. */
 export function listenerStatsLine(l: Pick<MulticastListener, 'stats' | 'rate'>, now = Date.now()): string {
-  return `— ${l.stats.datagrams} datagram${l.stats.datagrams === 1 ? '' : 's'}, ${formatBytes(l.stats.bytes)}, ${l.rate(now).toFixed(1)}/s over the last 5 s`;
+  return `— ${listenerStatsText(l.stats, l.rate(now))}`;
 }
 
 export const ANSI = {

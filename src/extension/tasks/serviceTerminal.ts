@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { MulticastListener, type Datagram } from '../../core/listener/multicast';
 import { ProxyServer, type Flow } from '../../core/proxy/server';
-import { formatBytes } from '../../shared/format';
+import { listenerStatsText, type KernelDrops } from '../../shared/kernelDrops';
 import { ANSI, LogWriter, datagramLine, listenerStatsLine, proxyFlowLine, terminalSafe } from './logLines';
 import { serviceConfig, serviceKey, serviceLabel, trustRefusal, type ListenerConfig, type ProxyConfig, type ServiceConfig, type TaskOrigin } from './taskDefinition';
 
@@ -29,6 +29,8 @@ export interface ServiceSession {
   startedAt: number;
   /** The last lines the terminal printed (without colors). */
   readonly lines: readonly string[];
+  /** A listener's kernel drop count as last read (null: this system does not say); undefined for a proxy. */
+  kernelDrops?: KernelDrops;
   /** Stops the service as Terminate Task does (for deactivation and the API). */
   stop(why: string): Promise<void>;
 }
@@ -42,6 +44,8 @@ export interface ServiceHost {
   flowStarted(flow: Flow, session: ServiceSession): void;
   flowEnded(flow: Flow, session: ServiceSession): void;
   datagram(d: Datagram, session: ServiceSession, source: ListenerConfig): void;
+  /** A listener's kernel drop count changed (the traffic view shows it). */
+  listenerStats(session: ServiceSession): void;
   warn(message: string): void;
 }
 
@@ -78,10 +82,10 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
   state: SessionState = 'starting';
   address?: { host: string; port: number };
   exitCode?: number;
+  kernelDrops?: KernelDrops;
   private readonly log: LogWriter;
   private proxy?: ProxyServer;
   private listener?: MulticastListener;
-  private statsTimer?: ReturnType<typeof setInterval>;
   private stopping?: Promise<void>;
   private closed = false;
 
@@ -163,7 +167,7 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
   }
 
   private async startListener(cfg: ListenerConfig): Promise<void> {
-    const listener = new MulticastListener({ group: cfg.group, port: cfg.port, interface: cfg.interface });
+    const listener = new MulticastListener({ group: cfg.group, port: cfg.port, interface: cfg.interface, statsIntervalMs: STATS_EVERY_MS });
     this.listener = listener;
     listener.on('datagram', (d) => {
       this.host.datagram(d, this, cfg);
@@ -173,12 +177,19 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
     this.log.now(ANSI.dim(`Joining ${listener.label}…`));
     await listener.start();
     this.log.now(ANSI.bold(`Listening on ${listener.label}`) + ' — one line per datagram, counts every 5 s; Terminate Task to stop.');
-    let printed = 0;
-    this.statsTimer = setInterval(() => {
-      if (listener.stats.datagrams === printed) return;
-      printed = listener.stats.datagrams;
-      this.log.now(ANSI.dim(listenerStatsLine(listener)));
-    }, STATS_EVERY_MS);
+    this.kernelDrops = listener.stats.kernelDrops;
+    let printed = { datagrams: 0, drops: listener.stats.kernelDrops };
+    // The listener reads the kernel's drop count every 5 s, then says `stats`: a line when anything changed.
+    listener.on('stats', (st) => {
+      if (st.kernelDrops !== this.kernelDrops) {
+        this.kernelDrops = st.kernelDrops;
+        this.host.listenerStats(this);
+      }
+      if (st.datagrams === printed.datagrams && st.kernelDrops === printed.drops) return;
+      printed = { datagrams: st.datagrams, drops: st.kernelDrops };
+      const line = listenerStatsLine(listener);
+      this.log.now(st.kernelDrops ? ANSI.yellow(line) : ANSI.dim(line));
+    });
   }
 
   /** Prints why the task cannot run and ends it with exit code 1. */
@@ -200,7 +211,6 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
   }
 
   private async doStop(why: string): Promise<void> {
-    if (this.statsTimer) clearInterval(this.statsTimer);
     const proxy = this.proxy;
     const listener = this.listener;
     this.proxy = undefined;
@@ -215,8 +225,7 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
       const rate = listener.rate();
       listener.removeAllListeners('datagram');
       await listener.stop();
-      const n = listener.stats.datagrams;
-      this.log.now(`Stopped (${why}): ${n} datagram${n === 1 ? '' : 's'}, ${formatBytes(listener.stats.bytes)}, ${rate.toFixed(1)}/s over the last 5 s; left the group.`);
+      this.log.now(`Stopped (${why}): ${listenerStatsText(listener.stats, rate)}; left the group.`);
     }
     this.log.close();
     if (this.state !== 'failed') this.state = 'stopped';

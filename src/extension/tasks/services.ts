@@ -28,6 +28,8 @@ export interface SessionInfo {
   exitCode?: number;
   /** What its terminal printed last (no colors). */
   lines: string[];
+  /** A listener's kernel drop count as last read (null: the system does not say). */
+  kernelDrops?: number | null;
 }
 
 /** What the integration tests (and other extensions) see of the services. */
@@ -81,7 +83,7 @@ function maxFlowsSetting(): number {
 }
 
 function info(s: ServiceSession): SessionInfo {
-  return { id: s.id, kind: s.config?.service, label: s.label, key: s.key, origin: s.origin, state: s.state, address: s.address, exitCode: s.exitCode, lines: [...s.lines] };
+  return { id: s.id, kind: s.config?.service, label: s.label, key: s.key, origin: s.origin, state: s.state, address: s.address, exitCode: s.exitCode, lines: [...s.lines], kernelDrops: s.kernelDrops };
 }
 
 export class ServicesController extends Disposable implements ServiceHost {
@@ -162,6 +164,10 @@ export class ServicesController extends Disposable implements ServiceHost {
     this.panel.notify();
   }
 
+  listenerStats(): void {
+    this.panel.refresh(true);
+  }
+
   warn(message: string): void {
     void vscode.window.showWarningMessage(message);
   }
@@ -189,7 +195,7 @@ export class ServicesController extends Disposable implements ServiceHost {
   }
 
   private summaries(): ServiceSummary[] {
-    return [...this.live].filter((s) => s.config).map((s) => ({ kind: s.config!.service, label: s.label }));
+    return [...this.live].filter((s) => s.config).map((s) => ({ kind: s.config!.service, label: s.label, ...(s.kernelDrops !== undefined ? { kernelDrops: s.kernelDrops } : {}) }));
   }
 
   private update(): void {

@@ -45,6 +45,7 @@ describe('MulticastListener (interface pinned to loopback)', function () {
     try {
       await l.start();
       assert.equal(l.label, `[ff01::1235]:${port} on ::%lo`);
+      assert.equal(l.stats.kernelDrops, 0, "found in /proc/net/udp6 by the socket's inode");
       await new MulticastClient().send(multicastSpec('ff01::1235', port, { waitMs: 50 }));
       for (let i = 0; i < 40 && got.length < 1; i++) await sleep(25);
       assert.equal(got.length, 1);
@@ -65,6 +66,7 @@ describe('MulticastListener (interface pinned to loopback)', function () {
     b.on('datagram', () => seen.b++);
     await a.start();
     await b.start();
+    assert.deepEqual([a.stats.kernelDrops, b.stats.kernelDrops], [0, 0], 'each socket found by its inode, though they share the port');
     await new MulticastClient().send(multicastSpec('239.255.0.8', port, { waitMs: 50 }));
     await sleep(100);
     assert.deepEqual(seen, { a: 1, b: 1 });

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
-import { MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
+import { formatSocketExchange, PLAIN } from '../../../src/cli/format';
+import { anyExchangeToJson } from '../../../src/core/serialize';
+import { DATAGRAM_KEEP, MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
+import { formatBytes } from '../../../src/shared/format';
 import { startSocat, type Peer } from '../../support/peers';
 import { freeUdpPort, multicastSpec, udpSpec } from '../../support/sockets';
 
@@ -111,5 +114,90 @@ describe('MULTICAST sends, interface pinned to loopback', function () {
     assert.equal(x.error, undefined, x.error?.message);
     assert.equal(x.stop, 'wait-elapsed');
     assert.equal(x.stopDetail, 'no reply within 200 ms');
+  });
+});
+
+/**
+ * A hostile loopback peer: answers the first datagram with `count` datagrams of `size` bytes (bounded), paced
+ * so that the kernel's receive buffer keeps up (the client reads in the same process between bursts).
+ */
+async function floodPeer(count: number, size: number, burst: number) {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  let sent = 0;
+  s.once('message', async (_m, rinfo) => {
+    const data = Buffer.alloc(size, 0x46);
+    while (sent < count) {
+      for (let i = 0; i < burst && sent < count; i++, sent++) s.send(data, rinfo.port, rinfo.address);
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+  return { port: s.address().port, sent: () => sent, close: () => s.close() };
+}
+
+describe('UDP against a flooding peer: replies kept are capped, the rest counted and said in words', function () {
+  this.timeout(20_000);
+
+  it('keeps the first 1,000 replies, counts the rest, and ends normally at the reply window', async () => {
+    const peer = await floodPeer(1500, 100, 8);
+    try {
+      const x = await new UdpClient().send(udpSpec(peer.port, { waitMs: 1000 }));
+      assert.equal(x.error, undefined, x.error?.message);
+      assert.equal(x.stop, 'wait-elapsed');
+      assert.equal(peer.sent(), 1500);
+      const got = x.datagramsReceived!;
+      assert.ok(got > DATAGRAM_KEEP.count, `received ${got}: the peer's flood must exceed what is kept (a loopback drop would be rare)`);
+      assert.equal(received(x).length, 1000);
+      assert.equal(x.datagramsNotKept, got - 1000);
+      assert.equal(x.receivedBytes, got * 100);
+      assert.equal(x.uncapturedBytes, (got - 1000) * 100);
+      assert.equal(
+        x.captureNote,
+        `kept the first 1,000 replies (97.7 KB) of ${got.toLocaleString('en')} replies received; ${(got - 1000).toLocaleString('en')} more (${formatBytes((got - 1000) * 100)}) were counted, not kept: a datagram exchange keeps at most 1,000 replies and 16 MB`,
+      );
+      // The CLI's text and --json say it too.
+      const text = formatSocketExchange(x, 'flood', PLAIN, false);
+      assert.ok(text.includes(`received ${formatBytes(got * 100)} in ${got} · stopped: the 1 s reply window ended`), text.slice(-400));
+      assert.ok(text.includes(`[${x.captureNote}]`));
+      const json = JSON.parse(JSON.stringify(anyExchangeToJson(x))) as Record<string, unknown>;
+      assert.equal(json.captureNote, x.captureNote);
+      assert.equal(json.datagramsReceived, got);
+      assert.equal(json.datagramsNotKept, got - 1000);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('60 KB replies stop being kept at netreq.maxResponseBytes when that is below 16 MB', async () => {
+    const peer = await floodPeer(12, 60_000, 1);
+    try {
+      const spec = udpSpec(peer.port, { waitMs: 800 });
+      spec.options.maxResponseBytes = 256 * 1024;
+      const x = await new UdpClient().send(spec);
+      assert.equal(x.error, undefined, x.error?.message);
+      assert.equal(x.stop, 'wait-elapsed');
+      const got = x.datagramsReceived!;
+      assert.ok(got > 4, `received ${got} of 12 (paced one at a time, so the kernel keeps them)`);
+      assert.equal(received(x).length, 4, '4 × 60,000 B fit in 256 KB, a fifth does not');
+      assert.equal(x.datagramsNotKept, got - 4);
+      assert.equal(x.uncapturedBytes, (got - 4) * 60_000);
+      assert.match(x.captureNote!, /^kept the first 4 replies \(234 KB\) of \d+ replies received; \d+ more \([\d.]+ KB\) were counted, not kept: a datagram exchange keeps at most 1,000 replies and 256 KB \(netreq\.maxResponseBytes\)$/);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('`# @replies` above 1,000 raises the count kept (the bytes cap still holds)', async () => {
+    const peer = await floodPeer(1200, 10, 8);
+    try {
+      const x = await new UdpClient().send(udpSpec(peer.port, { waitMs: 1000, replies: 1100 }));
+      assert.equal(x.error, undefined, x.error?.message);
+      assert.equal(x.stop, 'replies');
+      assert.equal(received(x).length, 1100);
+      assert.equal(x.datagramsNotKept, undefined);
+      assert.equal(x.captureNote, undefined);
+    } finally {
+      peer.close();
+    }
   });
 });

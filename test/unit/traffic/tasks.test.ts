@@ -94,7 +94,12 @@ describe('service terminal log lines', () => {
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(line, /[\x00-\x1f]/);
     assert.match(line, /127\.0\.0\.1:40000 +8 B {2}hi\\x1b\[2J␍␊ $/);
-    assert.equal(listenerStatsLine({ stats: { datagrams: 3, bytes: 2048, rate: 0, startedAt: 0 }, rate: () => 0.6 }), '— 3 datagrams, 2 KB, 0.6/s over the last 5 s');
+    assert.equal(listenerStatsLine({ stats: { datagrams: 3, bytes: 2048, rate: 0, startedAt: 0, kernelDrops: 0 }, rate: () => 0.6 }), '— 3 datagrams, 2 KB, 0.6/s over the last 5 s; kernel drops: 0');
+    assert.equal(
+      listenerStatsLine({ stats: { datagrams: 1, bytes: 64, rate: 0, startedAt: 0, kernelDrops: 32_000 }, rate: () => 0.2 }),
+      "— 1 datagram, 64 B, 0.2/s over the last 5 s; kernel drops: 32,000 (the socket's receive buffer was full: datagrams came faster than the listener read them)",
+    );
+    assert.equal(listenerStatsLine({ stats: { datagrams: 0, bytes: 0, rate: 0, startedAt: 0, kernelDrops: null }, rate: () => 0 }), '— 0 datagrams, 0 B, 0.0/s over the last 5 s; kernel drops: unknown');
     assert.equal(terminalSafe('a\nb\rc\x07'), 'a b c\\x07');
   });
 

@@ -166,6 +166,20 @@ describe('traffic view (fake DOM)', () => {
     assert.deepEqual(posted.at(-1), { type: 'clear', what: 'datagrams' });
   });
 
+  it("the Multicast tab names each running listener with the kernel's drop count, live", () => {
+    const { root, view } = setup();
+    const label = 'multicast listener 239.255.0.1:5000 on 127.0.0.1';
+    view.handle(snapshot({ services: [{ kind: 'multicastListener', label, kernelDrops: 0 }] }));
+    root.find((e) => e.attrs.get('role') === 'tab' && e.text.startsWith('Multicast'))!.click();
+    assert.match(root.text, /Running: multicast listener 239\.255\.0\.1:5000 on 127\.0\.0\.1 \(kernel drops: 0\)/);
+    view.handle({ type: 'services', services: [{ kind: 'multicastListener', label, kernelDrops: 32_000 }] });
+    assert.match(root.text, /\(kernel drops: 32,000 \(the socket's receive buffer was full: datagrams came faster than the listener read them\)\)/);
+    view.handle({ type: 'services', services: [{ kind: 'multicastListener', label, kernelDrops: null }] });
+    assert.match(root.text, /on 127\.0\.0\.1 \(kernel drops: unknown\)/);
+    view.handle({ type: 'services', services: [{ kind: 'multicastListener', label, kernelDrops: '<b>9</b>' as unknown as number }] });
+    assert.match(root.text, /\(kernel drops: unknown\)/, 'a count that is not a number is not shown as one');
+  });
+
   it('renders hostile flows and datagrams as text only, in every part of the view', () => {
     const { doc, root, view, rows } = setup();
     const evil = `${XSS_IMG}${XSS_SCRIPT}`;
