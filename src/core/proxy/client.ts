@@ -2,6 +2,7 @@
 import type * as net from 'node:net';
 import { Exchange, type ProxyCore } from './exchange';
 import { parseRequestHead, type RequestHead } from './http1';
+import { REFUSAL_LINGER_MS } from './limits';
 import { Growing, simpleResponse } from './messages';
 
 /** One client connection: reads request heads, runs one exchange at a time (pipelined requests wait), or becomes a tunnel. */
@@ -12,6 +13,8 @@ export class ClientConnection {
   private scanFrom = 0;
   private exchange?: Exchange;
   private closed = false;
+  /** The deadline of the request head being read (from its first byte; the idle timeout governs before). */
+  private headTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly core: ProxyCore & { tunnel(client: ClientConnection, req: RequestHead, rest: Buffer): void; emit(event: 'warning', message: string): boolean },
@@ -43,6 +46,7 @@ export class ClientConnection {
   private readonly onError = (): void => undefined; // the close that follows ends the exchange
   private readonly onClose = (): void => {
     this.closed = true;
+    this.stopHeadTimer();
     this.exchange?.clientGone();
   };
 
@@ -85,6 +89,7 @@ export class ClientConnection {
   private next(): void {
     const max = this.core.options.maxHeaderBytes;
     while (this.buf && !this.exchange && !this.closed) {
+      this.headTimer ??= setTimeout(this.headTimedOut, this.core.options.requestHeadTimeoutMs);
       let buf = this.buf;
       let skip = 0;
       while (skip + 1 < buf.length && buf[skip] === 0x0d && buf[skip + 1] === 0x0a) skip += 2; // empty lines before a request are ignored
@@ -100,6 +105,7 @@ export class ClientConnection {
         return;
       }
       if (end + 4 > max) return this.refuse('431 Request Header Fields Too Large', `The request headers are larger than this proxy accepts (${max} bytes).`);
+      this.stopHeadTimer();
       const req = parseRequestHead(buf.toString('latin1', 0, end));
       const rest = buf.subarray(end + 4);
       this.buf = rest.length > 0 ? rest : undefined;
@@ -148,9 +154,30 @@ export class ClientConnection {
     }
   }
 
+  private stopHeadTimer(): void {
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+  }
+
+  private readonly headTimedOut = (): void => {
+    this.headTimer = undefined;
+    if (this.closed || this.exchange) return;
+    const ms = this.core.options.requestHeadTimeoutMs;
+    this.refuse('408 Request Timeout', `The request head did not arrive in full within ${ms} ms of its first byte; the proxy closed the connection.`);
+  };
+
+  /**
+   * Answers and closes. What the client sends afterwards is read and dropped, and the connection is cut
+   * shortly after whatever it does (a client trickling bytes must not keep it open through the idle timeout).
+   */
   private refuse(status: string, message: string): void {
     this.closed = true;
     this.buf = undefined;
+    this.acc = undefined;
+    this.stopHeadTimer();
+    this.socket.resume();
     this.socket.end(simpleResponse(status, message));
+    const linger = setTimeout(() => this.socket.destroy(), REFUSAL_LINGER_MS);
+    this.socket.once('close', () => clearTimeout(linger));
   }
 }

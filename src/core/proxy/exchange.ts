@@ -1,4 +1,5 @@
 /** One request forwarded upstream and its response relayed back (./client.ts runs one at a time per connection). */
+import { isIP, type LookupFunction } from 'node:net';
 import type { HeaderList } from '../exchange';
 import { hostPort } from '../transport/connect';
 import type { ClientConnection } from './client';
@@ -18,6 +19,11 @@ export interface ProxyCore {
   readonly upstreamProxy?: { host: string; port: number };
   newFlow(kind: Flow['kind'], client: ClientConnection, method: string, target: string, headers: HeaderList): Flow;
   endFlow(flow: Flow, t0: number): void;
+  /** Whether host:port (an IP) is the proxy's own listening address: forwarding there would loop. */
+  isSelf(host: string, port: number): boolean;
+  /** A lookup for net.connect that refuses names resolving to the proxy itself (code ELOOPDETECTED). */
+  selfLookup(port: number, target: string): LookupFunction | undefined;
+  loopMessage(target: string): string;
 }
 
 /** Keeps the first `limit` bytes of a body for the detail view (copied, so socket buffers are not retained). */
@@ -61,6 +67,8 @@ export class Exchange {
   private timer?: ReturnType<typeof setTimeout>;
   private retried = false;
   private waitingDrain = false;
+  /** Interim (1xx) responses received so far. */
+  private interim = 0;
 
   constructor(
     private readonly core: ProxyCore,
@@ -98,6 +106,7 @@ export class Exchange {
     this.requestDone = this.reqFramer.done;
     const host = hostName.replace(/^\[|\]$/g, '');
     this.where = hostPort(host, port);
+    if (isIP(host) && core.isSelf(host, port)) return this.fail(508, core.loopMessage(this.where));
     this.connectTo = core.upstreamProxy ?? { host, port };
     this.key = hostPort(this.connectTo.host, this.connectTo.port);
     const authority = port === 80 ? hostName : `${hostName}:${port}`;
@@ -113,9 +122,15 @@ export class Exchange {
     if (!hostSeen) headers.unshift(['Host', authority]);
     const path = core.upstreamProxy ? target : (m[3] === undefined ? '/' : m[3].startsWith('?') ? `/${m[3]}` : m[3]);
     this.head = serializeHead(`${req.method} ${path} HTTP/1.1`, headers, framingHeaders(framing, headerTokens(req.headers, 'transfer-encoding'), lengthOf(req.headers) !== ''));
-    this.attach(core.pool.take(this.key) ?? core.pool.connect(this.connectTo.host, this.connectTo.port, this.key));
+    this.attach(core.pool.take(this.key) ?? this.connectUpstream());
     this.timer = setTimeout(() => this.timedOut(), core.options.upstreamTimeoutMs);
     return true;
+  }
+
+  /** A new upstream connection; direct, a name resolving to the proxy itself fails it (ELOOPDETECTED). */
+  private connectUpstream(): Upstream {
+    const { host, port } = this.connectTo;
+    return this.core.pool.connect(host, port, this.key, this.core.upstreamProxy ? undefined : this.core.selfLookup(port, this.where));
   }
 
   private attach(u: Upstream): void {
@@ -156,8 +171,12 @@ export class Exchange {
     if (this.finished) return;
     const u = this.upstream!;
     u.received += d.length;
-    this.timer?.refresh();
-    if (this.resFramer) return this.responseBody(d, 0);
+    if (this.resFramer) {
+      this.timer?.refresh();
+      return this.responseBody(d, 0);
+    }
+    // Bytes of a response head do not refresh the upstream timer: only a complete interim response does
+    // (a bounded number of times, below), so the final head must come within the timeout of the last one.
     const acc = this.resBuf;
     let buf = acc ? acc.append(d) : d;
     this.resBuf = undefined;
@@ -175,8 +194,12 @@ export class Exchange {
       const rest = buf.subarray(end + 4);
       if (res.status >= 100 && res.status < 200) {
         if (res.status === 101) return void this.fail(502, `Upstream ${this.where} switched protocols (101), which this proxy does not relay for absolute-form requests`);
+        const max = this.core.options.maxInterimResponses;
+        if (++this.interim > max) return void this.fail(502, `Upstream ${this.where} sent more than ${max} interim (1xx) responses without a final one; the proxy gave up on this request`);
+        this.timer?.refresh();
         // HTTP/1.0 clients do not expect interim responses (RFC 9110 §15.2): they get only the final one.
-        if (this.req.minor === 1) this.client.socket.write(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, endToEnd(res.headers)));
+        // Written with backpressure: while the client does not take them, the upstream is not read.
+        if (this.req.minor === 1) this.writeClient(Buffer.from(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, endToEnd(res.headers)), 'latin1'));
         buf = rest;
         this.resScan = 0;
         continue;
@@ -260,12 +283,13 @@ export class Exchange {
     if (u.reused && u.received === 0 && !this.retried && IDEMPOTENT.has(this.req.method) && this.reqFramer.framing.kind === 'none') {
       this.retried = true;
       u.owner = undefined;
-      this.attach(this.core.pool.connect(this.connectTo.host, this.connectTo.port, this.key));
+      this.attach(this.connectUpstream());
       this.timer?.refresh();
       return;
     }
     const err = u.error;
     const where = this.core.upstreamProxy ? `the upstream proxy ${this.key}` : this.where;
+    if (err?.code === 'ELOOPDETECTED') return void this.fail(508, err.message);
     if (err?.code === 'ETIMEDOUT') return void this.fail(504, `Upstream ${this.where} did not answer within ${this.core.options.upstreamTimeoutMs} ms`);
     const why =
       err?.code === 'ECONNREFUSED'
@@ -304,7 +328,7 @@ export class Exchange {
     this.flow.error = message;
     if (!this.responseHeadSent) {
       this.responseHeadSent = true;
-      const reason = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' }[status as 400 | 502 | 504] ?? 'Error';
+      const reason = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout', 508: 'Loop Detected' }[status as 400 | 502 | 504 | 508] ?? 'Error';
       this.client.socket.end(simpleResponse(`${status} ${reason}`, message, 'X-NetReq-Proxy-Error: 1\r\n'));
     } else this.client.socket.destroy();
     this.finish();

@@ -15,6 +15,7 @@ import { hostPort, parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
 import type { ProxyCore } from './exchange';
 import type { RequestHead } from './http1';
+import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, unbracket } from './limits';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
 
@@ -29,9 +30,18 @@ export interface ProxyOptions {
   clientIdleTimeoutMs: number;
   /** Give up on an upstream that does not answer (or a tunnel target that does not connect) in this long: 504. */
   upstreamTimeoutMs: number;
-  /** Most simultaneous client connections; more are closed as they arrive. */
+  /** Most simultaneous client connections; more are answered 503 and closed as they arrive. */
   maxConnections: number;
-  /** Client addresses allowed (exact IPs); undefined = any (the bind address already limits who can reach it). */
+  /**
+   * A request head must arrive in full within this long (ms) of its first byte, or the client gets 408 and the
+   * connection closes (a client trickling a byte at a time no longer holds a connection for ever).
+   */
+  requestHeadTimeoutMs: number;
+  /** Close a CONNECT tunnel when no byte has passed either way for this long (ms). */
+  tunnelIdleTimeoutMs: number;
+  /** Most interim (1xx) responses relayed for one request; more fail it with 502. */
+  maxInterimResponses: number;
+  /** Client addresses allowed (IPs, compared canonically: v4-mapped IPv6 counts as IPv4); undefined = any (the bind address already limits who can reach it). */
   allowClients?: string[];
   /** Ports CONNECT may reach; undefined = any. */
   allowConnectPorts?: number[];
@@ -52,6 +62,13 @@ export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
   clientIdleTimeoutMs: 60_000,
   upstreamTimeoutMs: 30_000,
   maxConnections: 1024,
+  // Apache's RequestReadTimeout header=20 (nginx's client_header_timeout is 60 s): a real client sends its
+  // head at once, and a trickling one frees its slot three times sooner than with nginx's default.
+  requestHeadTimeoutMs: 20_000,
+  // Longer than the client idle timeout: a tunnel often carries a TLS connection kept open between requests,
+  // or a WebSocket with pings a minute or more apart.
+  tunnelIdleTimeoutMs: 300_000,
+  maxInterimResponses: MAX_INTERIM_RESPONSES,
   bodyPreviewBytes: 64 * 1024,
   upstreamIdleTimeoutMs: 15_000,
   maxIdleUpstreamsPerHost: 256,
@@ -100,11 +117,13 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
   private readonly sockets = new Set<net.Socket>();
   readonly tunnels = new Set<net.Socket>();
   private nextFlow = 1;
+  private own?: OwnAddresses;
 
   constructor(options: Partial<ProxyOptions> = {}) {
     super();
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<ProxyOptions>;
     this.options = { ...DEFAULT_PROXY_OPTIONS, ...given };
+    this.options.host = unbracket(this.options.host); // --host [::1], as in a URL
     this.pool = new UpstreamPool(this.options, (m) => this.emit('warning', m));
     if (this.options.upstream) this.upstreamProxy = parseProxy(this.options.upstream);
   }
@@ -116,12 +135,18 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     // Half-open allowed: a client may send its request and FIN, and still read the answer (and tunnels pass FINs on).
     const server = net.createServer({ noDelay: true, allowHalfOpen: true });
     this.server = server;
-    server.maxConnections = this.options.maxConnections;
     server.on('connection', (s: net.Socket) => {
+      if (this.sockets.size >= this.options.maxConnections) {
+        // Said in words, and nothing kept: the answer is written and the socket destroyed at once.
+        s.on('error', () => undefined);
+        s.end(overloadedResponse(this.options.maxConnections));
+        s.destroy();
+        return;
+      }
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
       s.setTimeout(this.options.clientIdleTimeoutMs, () => s.destroy());
-      if (this.options.allowClients && !this.options.allowClients.includes(s.remoteAddress ?? '')) {
+      if (!clientAllowed(this.options.allowClients, s.remoteAddress)) {
         s.on('error', () => undefined);
         s.resume(); // read and drop what it sends (nothing is parsed), so its FIN closes the connection
         s.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(`This proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`)}\r\n\r\nThis proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`);
@@ -138,6 +163,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     });
     const addr = server.address() as net.AddressInfo;
     const where = { host: addr.address, port: addr.port };
+    this.own = new OwnAddresses(where);
     this.emit('listening', where);
     return where;
   }
@@ -170,6 +196,21 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     for (const s of this.tunnels) s.destroy();
     this.pool.destroyAll();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Whether host:port (an IP) is this proxy's own listening address. */
+  isSelf(host: string, port: number): boolean {
+    return this.own?.isSelf(host, port) ?? false;
+  }
+
+  /** For net.connect: a lookup refusing names that resolve to this proxy (undefined before it listens). */
+  selfLookup(port: number, target: string): net.LookupFunction | undefined {
+    return this.own?.lookup(port, target);
+  }
+
+  /** What a refused loop says. */
+  loopMessage(target: string): string {
+    return this.own?.loopMessage(target) ?? `${target} is this proxy itself`;
   }
 
   newFlow(kind: Flow['kind'], client: ClientConnection, method: string, target: string, headers: HeaderList): Flow {

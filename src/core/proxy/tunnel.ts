@@ -1,8 +1,11 @@
 /** CONNECT tunnels: the client socket spliced to the target (or through the upstream proxy), both ways. */
 import * as net from 'node:net';
+import { isIP } from 'node:net';
 import type { ClientConnection } from './client';
 import type { ProxyCore } from './exchange';
 import type { RequestHead } from './http1';
+import { hostPort } from '../transport/connect';
+import { REFUSAL_LINGER_MS } from './limits';
 import { simpleResponse } from './messages';
 
 /**
@@ -35,6 +38,9 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     client.resume(); // read (and drop) anything it sent after its CONNECT, so its FIN closes the connection
     client.setTimeout(core.options.clientIdleTimeoutMs, () => client.destroy());
     client.end(simpleResponse(status, message));
+    // ... and cut it shortly after whatever it does (trickled bytes must not keep it open).
+    const linger = setTimeout(() => client.destroy(), REFUSAL_LINGER_MS);
+    client.once('close', () => clearTimeout(linger));
     core.endFlow(flow, t0);
   };
   if (!m) return refuse('400 Bad Request', `CONNECT needs host:port, got ${JSON.stringify(authority)}`);
@@ -44,6 +50,7 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
   if (core.options.allowConnectPorts && !core.options.allowConnectPorts.includes(port)) {
     return refuse('403 Forbidden', `This proxy does not open tunnels to port ${port} (allowed: ${core.options.allowConnectPorts.join(', ')})`);
   }
+  if (isIP(host) && core.isSelf(host, port)) return refuse('508 Loop Detected', core.loopMessage(hostPort(host, port)));
   client.pause();
   // Downloads are read in large blocks (onread): each block is written to the client before the next read,
   // so the block buffer is reused only once the client has taken it.
@@ -53,6 +60,8 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     host: core.upstreamProxy?.host ?? host,
     port: core.upstreamProxy?.port ?? port,
     allowHalfOpen: true,
+    // A name resolving to the proxy itself fails before any connection (ELOOPDETECTED).
+    ...(core.upstreamProxy ? {} : { lookup: core.selfLookup(port, hostPort(host, port)) }),
     onread: {
       // Node asks for the block before every read; the callback's block stays untouched until the next read,
       // which onChunk holds off until the client has taken what was written from it.
@@ -78,7 +87,8 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
   };
   upstream.once('error', (err: NodeJS.ErrnoException) => {
     if (flow.status === undefined) {
-      refuse('502 Bad Gateway', err.code === 'ECONNREFUSED' ? `Nothing is listening on ${authority} (connection refused)` : `Cannot reach ${authority}: ${err.message}`);
+      if (err.code === 'ELOOPDETECTED') refuse('508 Loop Detected', err.message);
+      else refuse('502 Bad Gateway', err.code === 'ECONNREFUSED' ? `Nothing is listening on ${authority} (connection refused)` : `Cannot reach ${authority}: ${err.message}`);
       upstream.destroy();
     } else {
       flow.error = `${authority}: ${err.message}`;
@@ -87,6 +97,13 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
   });
   client.once('close', () => {
     if (flow.status === undefined) cleanup();
+  });
+  let halfOpen = false;
+  client.on('timeout', () => {
+    if (flow.status !== 200 || flow.done) return; // before the tunnel: the connect timer decides
+    const ms = halfOpen ? Math.min(core.options.clientIdleTimeoutMs, core.options.tunnelIdleTimeoutMs) : core.options.tunnelIdleTimeoutMs;
+    flow.error = `The tunnel was idle (no bytes either way) for ${ms} ms${halfOpen ? ' after one side had ended' : ''}; the proxy closed it`;
+    cleanup();
   });
   const splice = (early: Buffer) => {
     clearTimeout(timer);
@@ -120,7 +137,10 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     if (early.length) onChunk(Buffer.from(early));
     // Once either direction has ended, a tunnel silent for the client idle timeout is closed (a peer that
     // never sends its own FIN must not hold it open forever).
-    const halfClosed = () => client.setTimeout(core.options.clientIdleTimeoutMs, cleanup);
+    const halfClosed = () => {
+      halfOpen = true;
+      client.setTimeout(Math.min(core.options.clientIdleTimeoutMs, core.options.tunnelIdleTimeoutMs));
+    };
     upstream.on('end', () => {
       client.end();
       halfClosed();
@@ -151,7 +171,8 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
   upstream.once('connect', () => {
     upstream.setNoDelay(true);
     client.setNoDelay(true);
-    client.setTimeout(0);
+    // Idle: no byte either way (the client socket's timer counts what it sends and what is written to it).
+    client.setTimeout(core.options.tunnelIdleTimeoutMs);
     if (client.destroyed) return cleanup();
     if (!core.upstreamProxy) return splice(Buffer.alloc(0));
     // Chained: ask the upstream proxy for the tunnel first.

@@ -69,8 +69,8 @@ export class UpstreamPool {
     return undefined;
   }
 
-  connect(host: string, port: number, key: string): Upstream {
-    const u = new Upstream(net.connect({ host, port }), key, this);
+  connect(host: string, port: number, key: string, lookup?: net.LookupFunction): Upstream {
+    const u = new Upstream(net.connect({ host, port, ...(lookup ? { lookup } : {}) }), key, this);
     this.all.add(u);
     return u;
   }
