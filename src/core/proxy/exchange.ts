@@ -1,5 +1,5 @@
 /** One request forwarded upstream and its response relayed back (./client.ts runs one at a time per connection). */
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import type { HeaderList } from '../exchange';
 import { hostPort } from '../transport/connect';
 import type { ClientConnection } from './client';
@@ -19,11 +19,10 @@ export interface ProxyCore {
   readonly upstreamProxy?: { host: string; port: number };
   newFlow(kind: Flow['kind'], client: ClientConnection, method: string, target: string, headers: HeaderList): Flow;
   endFlow(flow: Flow, t0: number): void;
-  /** Whether host:port (an IP) is the proxy's own listening address: forwarding there would loop. */
-  isSelf(host: string, port: number): boolean;
+  /** Why going to host:port (or through the upstream proxy) would come back to this proxy, when IPs say so. */
+  loopRefusal(host: string, port: number): string | undefined;
   /** A lookup for net.connect that refuses names resolving to the proxy itself (code ELOOPDETECTED). */
   selfLookup(port: number, target: string): LookupFunction | undefined;
-  loopMessage(target: string): string;
 }
 
 /** Keeps the first `limit` bytes of a body for the detail view (copied, so socket buffers are not retained). */
@@ -106,9 +105,10 @@ export class Exchange {
     this.requestDone = this.reqFramer.done;
     const host = hostName.replace(/^\[|\]$/g, '');
     this.where = hostPort(host, port);
-    if (isIP(host) && core.isSelf(host, port)) return this.fail(508, core.loopMessage(this.where));
     this.connectTo = core.upstreamProxy ?? { host, port };
     this.key = hostPort(this.connectTo.host, this.connectTo.port);
+    const loop = core.loopRefusal(host, port);
+    if (loop) return this.fail(508, loop);
     const authority = port === 80 ? hostName : `${hostName}:${port}`;
     // The request target's authority replaces any Host the client sent (RFC 9112 §3.2.2).
     const headers: HeaderList = [];
@@ -130,7 +130,7 @@ export class Exchange {
   /** A new upstream connection; direct, a name resolving to the proxy itself fails it (ELOOPDETECTED). */
   private connectUpstream(): Upstream {
     const { host, port } = this.connectTo;
-    return this.core.pool.connect(host, port, this.key, this.core.upstreamProxy ? undefined : this.core.selfLookup(port, this.where));
+    return this.core.pool.connect(host, port, this.key, this.core.selfLookup(port, this.core.upstreamProxy ? `The upstream proxy ${this.key}` : this.where));
   }
 
   private attach(u: Upstream): void {

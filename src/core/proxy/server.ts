@@ -10,12 +10,13 @@
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
+import { isIP } from 'node:net';
 import type { HeaderList } from '../exchange';
 import { hostPort, parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
 import type { ProxyCore } from './exchange';
 import type { RequestHead } from './http1';
-import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, unbracket } from './limits';
+import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, REFUSAL_LINGER_MS, unbracket } from './limits';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
 
@@ -149,6 +150,8 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       if (!clientAllowed(this.options.allowClients, s.remoteAddress)) {
         s.on('error', () => undefined);
         s.resume(); // read and drop what it sends (nothing is parsed), so its FIN closes the connection
+        const linger = setTimeout(() => s.destroy(), REFUSAL_LINGER_MS); // however it trickles bytes
+        s.once('close', () => clearTimeout(linger));
         s.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(`This proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`)}\r\n\r\nThis proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`);
         return;
       }
@@ -198,9 +201,14 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Whether host:port (an IP) is this proxy's own listening address. */
-  isSelf(host: string, port: number): boolean {
-    return this.own?.isSelf(host, port) ?? false;
+  /** Why going to host:port (or through the upstream proxy) would come back to this proxy, when IPs say so (names: selfLookup). */
+  loopRefusal(host: string, port: number): string | undefined {
+    const own = this.own;
+    if (!own) return undefined;
+    if (isIP(host) && own.isSelf(host, port)) return own.loopMessage(hostPort(host, port));
+    const up = this.upstreamProxy;
+    if (up && isIP(up.host) && own.isSelf(up.host, up.port)) return own.loopMessage(`The upstream proxy ${hostPort(up.host, up.port)}`);
+    return undefined;
   }
 
   /** For net.connect: a lookup refusing names that resolve to this proxy (undefined before it listens). */
@@ -208,10 +216,6 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     return this.own?.lookup(port, target);
   }
 
-  /** What a refused loop says. */
-  loopMessage(target: string): string {
-    return this.own?.loopMessage(target) ?? `${target} is this proxy itself`;
-  }
 
   newFlow(kind: Flow['kind'], client: ClientConnection, method: string, target: string, headers: HeaderList): Flow {
     const flow: Flow = {

@@ -1,6 +1,5 @@
 /** CONNECT tunnels: the client socket spliced to the target (or through the upstream proxy), both ways. */
 import * as net from 'node:net';
-import { isIP } from 'node:net';
 import type { ClientConnection } from './client';
 import type { ProxyCore } from './exchange';
 import type { RequestHead } from './http1';
@@ -50,7 +49,8 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
   if (core.options.allowConnectPorts && !core.options.allowConnectPorts.includes(port)) {
     return refuse('403 Forbidden', `This proxy does not open tunnels to port ${port} (allowed: ${core.options.allowConnectPorts.join(', ')})`);
   }
-  if (isIP(host) && core.isSelf(host, port)) return refuse('508 Loop Detected', core.loopMessage(hostPort(host, port)));
+  const loop = core.loopRefusal(host, port);
+  if (loop) return refuse('508 Loop Detected', loop);
   client.pause();
   // Downloads are read in large blocks (onread): each block is written to the client before the next read,
   // so the block buffer is reused only once the client has taken it.
@@ -61,7 +61,7 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     port: core.upstreamProxy?.port ?? port,
     allowHalfOpen: true,
     // A name resolving to the proxy itself fails before any connection (ELOOPDETECTED).
-    ...(core.upstreamProxy ? {} : { lookup: core.selfLookup(port, hostPort(host, port)) }),
+    lookup: core.selfLookup(core.upstreamProxy?.port ?? port, core.upstreamProxy ? `The upstream proxy ${hostPort(core.upstreamProxy.host, core.upstreamProxy.port)}` : hostPort(host, port)),
     onread: {
       // Node asks for the block before every read; the callback's block stays untouched until the next read,
       // which onChunk holds off until the client has taken what was written from it.

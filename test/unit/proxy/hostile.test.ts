@@ -356,6 +356,27 @@ describe('ProxyServer against hostile peers', function () {
       }
     });
 
+    it('an upstream proxy that is this proxy itself (by IP or by name): 508, and no request goes round', async () => {
+      const probe = net.createServer();
+      await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+      const free = (probe.address() as net.AddressInfo).port;
+      await new Promise<void>((r) => probe.close(() => r()));
+      for (const up of [`http://127.0.0.1:${free}`, `http://localhost:${free}`]) {
+        const { proxy, port, flows } = await start({ port: free, upstream: up });
+        try {
+          for (const req of [`GET http://example.test/ HTTP/1.1\r\nHost: example.test\r\n\r\n`, `CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n`]) {
+            const r = await talk(port, req, (t) => t.includes('loop'));
+            assert.match(r.text, /^HTTP\/1\.1 508 Loop Detected\r\n[\s\S]*The upstream proxy (127\.0\.0\.1|localhost):\d+ is this proxy itself/, `${up}: ${req}`);
+          }
+          await until(() => flows.length === 2, 'two flows');
+          assert.equal(proxy.upstreamConnections, 0);
+          assert.equal(proxy.openTunnels, 0);
+        } finally {
+          await proxy.close();
+        }
+      }
+    });
+
     it('OwnAddresses: a specific bind is only itself; the unspecified address means this host', () => {
       const own = new OwnAddresses({ host: '127.0.0.1', port: 8888 });
       assert.equal(own.isSelf('127.0.0.1', 8888), true);
