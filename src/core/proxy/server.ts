@@ -7,6 +7,10 @@
  * It speaks HTTP/1.x on raw sockets (./http1.ts finds where heads and bodies end) rather than through
  * node:http: the bytes of a body pass through as they came (chunked stays chunked), and a request costs a
  * fraction of what an http.Server plus an http.Agent cost (see bench/RESULTS.md).
+ *
+ * Pieces: ./client.ts (a client connection: heads, their deadline, exchanges in turn), ./exchange.ts (one
+ * request and its response), ./upstreams.ts (the keep-alive pool), ./tunnel.ts (CONNECT), ./messages.ts
+ * (headers and the proxy's own answers), ./limits.ts (allow-list addresses, the proxy's own addresses, caps).
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
