@@ -65,7 +65,8 @@ Usage:
   netreq run FILE [options]     send the file's requests in order (or the one chosen)
   netreq demo-servers [options] run the local demo servers the examples use, until Ctrl+C
   netreq proxy [--host H] [--port P] [--upstream URL] [--max-header-bytes N] [--max-connections N]
-               [--client-idle-timeout MS] [--upstream-timeout MS] [--allow-clients IP,..] [--allow-connect-ports P,..]
+               [--client-idle-timeout MS] [--upstream-timeout MS] [--request-head-timeout MS]
+               [--tunnel-idle-timeout MS] [--allow-clients IP,..] [--allow-connect-ports P,..]
                                an HTTP forward proxy (CONNECT tunnels too), one log line per flow, until Ctrl+C
   netreq listen GROUP:PORT [--interface ADDR]
                                join a multicast group and print every datagram, until Ctrl+C
@@ -96,6 +97,15 @@ Options for demo-servers (HTTP, HTTPS with a self-signed certificate (routes lis
   --cert-dir D      where the HTTPS certificate is made and kept (default ~/.cache/netreq/demo)
   --qotd-port P     Quote of the Day, TCP (default 8017)      --daytime-port P  Daytime, TCP (default 8013)
   --echo-port P     Echo, TCP and UDP (default 8007)          --ws-port P       WebSocket echo (default 8081)
+
+Options for proxy (defaults in brackets; times in milliseconds):
+  --host H                    address to listen on, e.g. 127.0.0.1, ::1 or [::1] [127.0.0.1]
+  --max-connections N         more simultaneous clients are answered 503 and closed [1024]
+  --client-idle-timeout MS    close a client connection idle this long [60000]
+  --request-head-timeout MS   a request head must arrive within this long of its first byte, or 408 [20000]
+  --upstream-timeout MS       504 when an upstream does not answer in this long [30000]
+  --tunnel-idle-timeout MS    close a CONNECT tunnel with no bytes either way for this long [300000]
+  A request or CONNECT to the proxy's own address is refused (508 Loop Detected).
 
 Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).
 demo-servers, proxy, listen: 0 stopped with Ctrl+C (SIGINT) or SIGTERM, 1 could not start (the message says why), 2 bad options.

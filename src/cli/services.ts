@@ -11,6 +11,7 @@ import { formatMs } from '../core/transport/errors';
 import { concurrencyProblem, formatIssue, MAX_CONCURRENCY, validateChecks } from '../core/health/validate';
 import { MulticastListener } from '../core/listener/multicast';
 import { clock, flowLine } from '../core/proxy/log';
+import { unbracket } from '../core/proxy/limits';
 import { ProxyServer } from '../core/proxy/server';
 import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
@@ -79,18 +80,22 @@ export async function proxyCommand(rest: string[], io: ServiceIo): Promise<numbe
     '--client-idle-timeout': 'value',
     '--upstream-timeout': 'value',
     '--max-connections': 'value',
+    '--request-head-timeout': 'value',
+    '--tunnel-idle-timeout': 'value',
     '--allow-clients': 'value',
     '--allow-connect-ports': 'value',
   });
   if (positional.length) throw new UsageError(`proxy takes no arguments ('${positional[0]}')`);
   const proxy = new ProxyServer({
-    host: (opts['--host'] as string) ?? '127.0.0.1',
+    host: unbracket((opts['--host'] as string) ?? '127.0.0.1'), // --host [::1], as in a URL
     port: opts['--port'] ? port('--port', opts['--port'] as string) : 8888,
     upstream: opts['--upstream'] as string | undefined,
     maxHeaderBytes: whole('--max-header-bytes', opts['--max-header-bytes'], 1024, 16 * 1024 * 1024),
     clientIdleTimeoutMs: whole('--client-idle-timeout', opts['--client-idle-timeout'], 100, 86_400_000),
     upstreamTimeoutMs: whole('--upstream-timeout', opts['--upstream-timeout'], 100, 86_400_000),
     maxConnections: whole('--max-connections', opts['--max-connections'], 1, 1_000_000),
+    requestHeadTimeoutMs: whole('--request-head-timeout', opts['--request-head-timeout'], 100, 86_400_000),
+    tunnelIdleTimeoutMs: whole('--tunnel-idle-timeout', opts['--tunnel-idle-timeout'], 100, 86_400_000),
     allowClients: list('--allow-clients', opts['--allow-clients'], (s) => (isIP(s) ? s : undefined), '127.0.0.1,::1'),
     allowConnectPorts: list('--allow-connect-ports', opts['--allow-connect-ports'], (s) => (/^\d{1,5}$/.test(s) && +s >= 1 && +s <= 65535 ? +s : undefined), '443,8443'),
   });

@@ -144,6 +144,8 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
       clientIdleTimeoutMs: cfg.clientIdleTimeout,
       upstreamTimeoutMs: cfg.upstreamTimeout,
       maxConnections: cfg.maxConnections,
+      requestHeadTimeoutMs: cfg.requestHeadTimeout,
+      tunnelIdleTimeoutMs: cfg.tunnelIdleTimeout,
       allowClients: cfg.allowClients,
       allowConnectPorts: cfg.allowConnectPorts,
     });

@@ -7,6 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { isMulticast } from '../../core/listener/multicast';
+import { unbracket } from '../../core/proxy/limits';
 
 export const TASK_TYPE = 'netreq';
 export const TASK_SOURCE = 'netreq';
@@ -37,8 +38,12 @@ export interface ProxyConfig {
   clientIdleTimeout?: number;
   /** 504 when an upstream does not answer (or a tunnel target does not connect) in this long (ms). Default 30 s. */
   upstreamTimeout?: number;
-  /** Most simultaneous client connections. Default 1024. */
+  /** Most simultaneous client connections; more get 503. Default 1024. */
   maxConnections?: number;
+  /** A request head must arrive within this long (ms) of its first byte, or 408 and close. Default 20 s. */
+  requestHeadTimeout?: number;
+  /** Close a CONNECT tunnel with no bytes either way for this long (ms). Default 5 min. */
+  tunnelIdleTimeout?: number;
   /** Client addresses allowed (IPs); others get 403. */
   allowClients?: string[];
   /** Ports CONNECT may reach; others get 403. */
@@ -51,6 +56,8 @@ const PROXY_LIMITS = [
   ['clientIdleTimeout', 100, 86_400_000],
   ['upstreamTimeout', 100, 86_400_000],
   ['maxConnections', 1, 1_000_000],
+  ['requestHeadTimeout', 100, 86_400_000],
+  ['tunnelIdleTimeout', 100, 86_400_000],
 ] as const;
 
 export interface ListenerConfig {
@@ -115,7 +122,8 @@ export function serviceConfig(def: Record<string, unknown>, defaults: { proxy?: 
     if (typeof upstream === 'object') return upstream;
     const port = portOf(def.port, base.port, true);
     if (typeof port === 'string') return { error: port };
-    const cfg: ProxyConfig = { service, host: host ?? base.host, port };
+    // A host in brackets ([::1], as in a URL) is the address inside them.
+    const cfg: ProxyConfig = { service, host: unbracket(host ?? base.host), port };
     for (const [name, min, max] of PROXY_LIMITS) {
       const n = wholeNumber(def[name], name, min, max);
       if (typeof n === 'object') return n;

@@ -88,6 +88,37 @@ describe('netreq proxy / listen / health', function () {
     }
   });
 
+  it('proxy: --host [::1] (brackets, as in a URL), --request-head-timeout and --tunnel-idle-timeout', async () => {
+    const s = service(['proxy', '--host', '[::1]', '--port', '0', '--request-head-timeout', '300', '--tunnel-idle-timeout', '300']);
+    await waitFor(() => s.out.some((l) => l.startsWith('NetReq proxy on')), 'the proxy to start');
+    assert.match(s.out[0], /^NetReq proxy on http:\/\/\[::1\]:\d+ — Ctrl\+C to stop$/);
+    assert.deepEqual(s.err, [], 'no warning: ::1 is loopback');
+    const port = Number(/:(\d+) —/.exec(s.out[0])![1]);
+    /** Writes `first`, then nothing; what came back until the proxy closed (bounded). */
+    const ask = (first: string) =>
+      new Promise<string>((resolve) => {
+        const c = net.connect(port, '::1', () => c.write(first));
+        let got = '';
+        c.on('data', (d) => (got += d));
+        c.on('close', () => resolve(got));
+        c.on('error', () => undefined);
+        setTimeout(() => c.destroy(), 5000);
+      });
+    assert.match(await ask('GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127'), /^HTTP\/1\.1 408 Request Timeout[\s\S]*within 300 ms of its first byte/);
+    assert.match(await ask(`CONNECT 127.0.0.1:${nginx.port} HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 200 Connection Established\r\n\r\n$/, 'an idle tunnel is closed');
+    await waitFor(() => s.out.some((l) => l.includes('The tunnel was idle (no bytes either way) for 300 ms')), 'the tunnel log line');
+    s.stop('SIGINT');
+    assert.equal(await s.done, 0);
+    for (const [flag, value, says] of [
+      ['--request-head-timeout', '50', /--request-head-timeout takes a whole number 100–86400000, not '50'/],
+      ['--tunnel-idle-timeout', '5m', /--tunnel-idle-timeout takes a whole number 100–86400000, not '5m'/],
+    ] as const) {
+      const bad = service(['proxy', '--port', '0', flag, value]);
+      assert.equal(await bad.done, 2);
+      assert.match(bad.err.join('\n'), says);
+    }
+  });
+
   it('proxy: a port in use is a clear error with exit 1', async () => {
     const s = service(['proxy', '--port', String(nginx.port)]);
     assert.equal(await s.done, 1);

@@ -426,14 +426,16 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
     }
   });
 
-  it('closes idle client connections after the idle timeout, and connections over the limit at once', async () => {
+  it('closes idle client connections after the idle timeout, and connections over the limit at once (with a 503)', async () => {
     const p = new ProxyServer({ port: 0, clientIdleTimeoutMs: 300, maxConnections: 2 });
     const { port: pp } = await p.listen();
+    let said = '';
     const open = () =>
       new Promise<{ socket: net.Socket; closedIn: Promise<number> }>((resolve) => {
         const t0 = Date.now();
         const socket = net.connect(pp, '127.0.0.1', () => resolve({ socket, closedIn: new Promise((r) => socket.once('close', () => r(Date.now() - t0))) }));
         socket.on('error', () => undefined);
+        socket.on('data', (d: Buffer) => (said += d.toString('latin1')));
       });
     try {
       const a = await open();
@@ -441,6 +443,7 @@ describe('ProxyServer forwarding: framing, keep-alive, pipelining, streaming', f
       const c = await open();
       const extra = await Promise.race([c.closedIn, sleep(2000).then(() => Infinity)]);
       assert.ok(extra < 250, `the third connection (limit 2) is closed at once, not after ${extra} ms`);
+      assert.match(said, /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*This proxy is serving its maximum of 2 connections; try again shortly\.\n$/);
       const [ta, tb] = await Promise.all([a.closedIn, b.closedIn]);
       assert.ok(ta >= 250 && ta < 3000 && tb >= 250 && tb < 3000, `idle connections closed after the 300 ms timeout (${ta}, ${tb} ms)`);
       for (let i = 0; i < 20 && p.openConnections > 0; i++) await sleep(25);

@@ -32,9 +32,9 @@ describe('netreq task definitions', () => {
   });
 
   it('takes the proxy limits and allow-lists, and explains wrong ones', () => {
-    const def = { service: 'proxy', maxHeaderBytes: 8192, clientIdleTimeout: 5000, upstreamTimeout: 1500, maxConnections: 50, allowClients: ['127.0.0.1', ' ::1 '], allowConnectPorts: [443, 8443] };
+    const def = { service: 'proxy', maxHeaderBytes: 8192, clientIdleTimeout: 5000, upstreamTimeout: 1500, maxConnections: 50, requestHeadTimeout: 10_000, tunnelIdleTimeout: 120_000, allowClients: ['127.0.0.1', ' ::1 '], allowConnectPorts: [443, 8443] };
     const cfg = serviceConfig(def);
-    assert.deepEqual(cfg, { service: 'proxy', host: '127.0.0.1', port: 8888, maxHeaderBytes: 8192, clientIdleTimeout: 5000, upstreamTimeout: 1500, maxConnections: 50, allowClients: ['127.0.0.1', '::1'], allowConnectPorts: [443, 8443] });
+    assert.deepEqual(cfg, { service: 'proxy', host: '127.0.0.1', port: 8888, maxHeaderBytes: 8192, clientIdleTimeout: 5000, upstreamTimeout: 1500, maxConnections: 50, requestHeadTimeout: 10_000, tunnelIdleTimeout: 120_000, allowClients: ['127.0.0.1', '::1'], allowConnectPorts: [443, 8443] });
     assert.ok(!('error' in cfg));
     assert.deepEqual(serviceConfig(taskDefinition(cfg)), cfg, 'round-trips through tasks.json');
     const err = (d: Record<string, unknown>) => {
@@ -46,6 +46,16 @@ describe('netreq task definitions', () => {
     assert.match(err({ upstreamTimeout: '30s' }), /"upstreamTimeout" must be a whole number/);
     assert.match(err({ allowClients: ['localhost'] }), /"allowClients" must be a list of IP addresses/);
     assert.match(err({ allowConnectPorts: [0] }), /"allowConnectPorts" must be a list of ports 1–65535/);
+    assert.match(err({ requestHeadTimeout: 0 }), /"requestHeadTimeout" must be a whole number 100–86400000 \(got 0\)/);
+    assert.match(err({ requestHeadTimeout: '20s' }), /"requestHeadTimeout" must be a whole number 100–86400000 \(got "20s"\)/);
+    assert.match(err({ tunnelIdleTimeout: 1.5 }), /"tunnelIdleTimeout" must be a whole number 100–86400000 \(got 1\.5\)/);
+  });
+
+  it('a proxy host in brackets ([::1], as in a URL) is the address inside them', () => {
+    const cfg = serviceConfig({ service: 'proxy', host: '[::1]', port: 0 });
+    assert.ok(!('error' in cfg) && cfg.service === 'proxy');
+    assert.equal(cfg.host, '::1');
+    assert.equal(serviceLabel(cfg), 'proxy [::1]:0');
   });
 
   it('round-trips through a task definition; labels and keys', () => {

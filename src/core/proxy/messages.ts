@@ -1,0 +1,81 @@
+/** Pieces of HTTP/1.x messages the proxy writes: hop-by-hop filtering, framing headers, its own short answers. */
+import type { HeaderList } from '../exchange';
+import type { Framing } from './http1';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded. */
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** Headers a Connection header may not remove: the message's framing and its target are the proxy's to decide. */
+const NOT_NAMEABLE = new Set(['content-length', 'host']);
+
+/** Removes hop-by-hop headers, including those named in Connection (never Content-Length or Host). */
+export function endToEnd(headers: HeaderList): HeaderList {
+  let named: Set<string> | undefined;
+  for (const [k, v] of headers) if (k.length === 10 && k.toLowerCase() === 'connection') for (const t of v.split(',')) (named ??= new Set()).add(t.trim().toLowerCase());
+  return headers.filter(([k]) => {
+    const l = k.toLowerCase();
+    return !HOP_BY_HOP.has(l) && !(named?.has(l) && !NOT_NAMEABLE.has(l));
+  });
+}
+
+/** The headers without Content-Length and Transfer-Encoding, which the proxy writes from its framing decision. */
+export function withoutFraming(headers: HeaderList): HeaderList {
+  return headers.filter(([k]) => {
+    const l = k.toLowerCase();
+    return l !== 'content-length' && l !== 'transfer-encoding';
+  });
+}
+
+/** The framing headers for a body the proxy passes on as it came (`length0`: say Content-Length: 0 for an empty one). */
+export function framingHeaders(framing: Framing, codings: string[], length0: boolean): string {
+  if (framing.kind === 'length') return `Content-Length: ${framing.length}\r\n`;
+  if (framing.kind === 'none') return length0 ? 'Content-Length: 0\r\n' : '';
+  if (codings.length > 0) return `Transfer-Encoding: ${codings.join(', ')}\r\n`;
+  return '';
+}
+
+/** The first Content-Length header as it came (for HEAD and 304, where it describes a body that is not sent). */
+export function lengthOf(headers: HeaderList): string {
+  const h = headers.find(([k]) => k.toLowerCase() === 'content-length');
+  return h && /^\d{1,15}$/.test(h[1]) ? `Content-Length: ${h[1]}\r\n` : '';
+}
+
+export function simpleResponse(status: string, message: string, extra = ''): string {
+  const body = `${message}\n`;
+  return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+}
+
+/**
+ * A buffer that grows by doubling, for heads that arrive in many small pieces: appending costs amortized
+ * O(size) instead of a copy of everything so far per piece.
+ */
+export class Growing {
+  private store: Buffer;
+  private length: number;
+  view: Buffer;
+
+  constructor(first: Buffer) {
+    this.store = Buffer.allocUnsafe(Math.max(4096, first.length * 2));
+    first.copy(this.store);
+    this.length = first.length;
+    this.view = this.store.subarray(0, this.length);
+  }
+
+  append(d: Buffer): Buffer {
+    if (this.length + d.length > this.store.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.length + d.length));
+      this.store.copy(bigger, 0, 0, this.length);
+      this.store = bigger;
+    }
+    d.copy(this.store, this.length);
+    this.length += d.length;
+    this.view = this.store.subarray(0, this.length);
+    return this.view;
+  }
+
+  /** `prev` with `d` appended, reusing `acc` when `prev` is its current view. */
+  static join(acc: Growing | undefined, prev: Buffer, d: Buffer): { acc: Growing; buf: Buffer } {
+    const g = acc && acc.view === prev ? acc : new Growing(prev);
+    return { acc: g, buf: g.append(d) };
+  }
+}
