@@ -29,7 +29,6 @@ export interface SafeTextOptions {
  * characters U+E0000–U+E007F that carry hidden text), and lone surrogates. Zero-width (non-)joiners stay:
  * scripts and emoji need them.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = '[\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufff9-\\ufffb\\p{Cs}\\u{e0000}-\\u{e007f}]';
 /** The SGR codes of NetReq's own styles (src/cli/format.ts COLOR, src/extension/tasks/logLines.ts ANSI). */
 const OWN_SGR = '\\x1b\\[(?:1|2|22|31|32|33|36|39)m';
