@@ -20,7 +20,7 @@ import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './se
 declare const NETREQ_VERSION: string | undefined;
 
 export interface Io {
-  /** Standard output. `main` escapes every string it writes here (`terminalIo`): callers need not, and cannot forget. */
+  /** Standard output. `main` wraps `out` and `err` (`terminalIo`), so every string that reaches them is terminal-safe. */
   out: (s: string) => void;
   err: (s: string) => void;
   color: boolean;
