@@ -1,10 +1,14 @@
-/** Human-readable rendering of an exchange for the terminal. Network bytes never reach the terminal raw. */
+/**
+ * Human-readable rendering of an exchange for the terminal. Network bytes never reach the terminal raw: text from
+ * outside is escaped before it is styled (`safeLine` for what belongs on one line, `safeText` for bodies), and the
+ * CLI's sink (`terminalIo` in main.ts) escapes everything again, keeping only the colour codes of `COLOR`.
+ */
 import type { HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
 import { describeClose } from '../core/sockets/ws';
 import { formatBytes } from '../shared/format';
-import { chunkText, ms, safeText } from '../core/text';
+import { chunkText, ms, safeLine, safeText } from '../core/text';
 
-export { chunkText, ms, safeText };
+export { chunkText, ms, safeLine, safeText };
 
 export interface Style {
   bold(s: string): string;
@@ -44,7 +48,7 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
   const out: string[] = [];
   out.push(style.bold(header));
   const r = x.request;
-  out.push(style.cyan(`${r.method} ${r.url}`) + style.dim(` ${r.version}`));
+  out.push(style.cyan(safeLine(`${r.method} ${r.url}`)) + style.dim(` ${r.version}`));
   if (verbose) {
     out.push(style.dim('--- sent ---'));
     out.push(style.dim(safeText(x.sent.subarray(0, 64 * 1024).toString('latin1')).replace(/\n/g, '⏎\n')));
@@ -52,12 +56,12 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
   }
   const res = x.response;
   if (res) {
-    for (const i of res.interim) out.push(style.dim(`${safeText(i.version ?? res.version)} ${i.status} ${safeText(i.reason)}`));
+    for (const i of res.interim) out.push(style.dim(`${safeLine(i.version ?? res.version)} ${i.status} ${safeLine(i.reason)}`));
     const color = res.status >= 500 ? style.red : res.status >= 400 ? style.yellow : res.status >= 300 ? style.cyan : style.green;
     const conn = x.connection;
     const connText = conn ? ` · connection #${conn.id} ${conn.reused ? `reused (request ${conn.requestsServed})` : 'new'}` : '';
-    out.push(`${color(style.bold(`${res.version} ${res.status} ${safeText(res.reason)}`))}${style.dim(`  ${ms(x.timings.total)} · ${formatBytes(res.bodyBytesOnWire)}${connText}`)}`);
-    for (const [k, v] of res.headers) out.push(`${style.dim(safeText(k) + ':')} ${safeText(v)}`);
+    out.push(`${color(style.bold(`${res.version} ${res.status} ${safeLine(res.reason)}`))}${style.dim(`  ${ms(x.timings.total)} · ${formatBytes(res.bodyBytesOnWire)}${connText}`)}`);
+    for (const [k, v] of res.headers) out.push(`${style.dim(safeLine(k) + ':')} ${safeLine(v)}`);
     out.push('');
     const text = asText(res.body);
     if (res.body.length === 0) {
@@ -67,21 +71,21 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
     } else {
       out.push(style.dim(`[binary body, ${formatBytes(res.body.length)}; --json carries it as base64]`));
     }
-    for (const [k, v] of res.trailers) out.push(`${style.dim('trailer ' + safeText(k) + ':')} ${safeText(v)}`);
+    for (const [k, v] of res.trailers) out.push(`${style.dim('trailer ' + safeLine(k) + ':')} ${safeLine(v)}`);
     if (res.truncated) out.push(style.yellow(`[body cut at ${formatBytes(res.body.length)} (maxResponseBytes); the rest was not read]`));
-    if (res.decodeError) out.push(style.yellow(`[${res.decodeError}]`));
-    for (const n of res.notes ?? []) out.push(style.yellow(`[${safeText(n)}]`));
+    if (res.decodeError) out.push(style.yellow(`[${safeLine(res.decodeError)}]`));
+    for (const n of res.notes ?? []) out.push(style.yellow(`[${safeLine(n)}]`));
   }
-  if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
+  if (x.error) out.push(errorLine(x.error, style));
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));
   if (x.tls) {
     const t = x.tls;
     out.push(tlsLine(t, style));
     if (verbose) {
       for (const c of t.chain) {
-        out.push(style.dim(`  cert  ${safeText(c.subject)}  issuer ${safeText(c.issuer)}`));
-        out.push(style.dim(`        valid ${c.validFrom} → ${c.validTo}  san ${safeText(c.subjectAltNames.join(', '))}`));
-        out.push(style.dim(`        sha256 ${c.fingerprint256}`));
+        out.push(style.dim(`  cert  ${safeLine(c.subject)}  issuer ${safeLine(c.issuer)}`));
+        out.push(style.dim(safeLine(`        valid ${c.validFrom} → ${c.validTo}  san ${c.subjectAltNames.join(', ')}`)));
+        out.push(style.dim(`        sha256 ${safeLine(c.fingerprint256)}`));
       }
     }
   }
@@ -109,47 +113,54 @@ function indent(s: string, by = '    '): string {
 }
 
 export function formatSocketExchange(x: SocketExchange, header: string, style: Style, verbose: boolean): string {
-  const out: string[] = [style.bold(header), style.cyan(`${x.request.protocol.toUpperCase()} ${x.request.target}`)];
+  const out: string[] = [style.bold(header), style.cyan(safeLine(`${x.request.protocol.toUpperCase()} ${x.request.target}`))];
   for (const e of x.transcript) {
     const arrow = e.dir === 'sent' ? style.cyan('→') : style.green('←');
-    out.push(`${arrow} ${style.dim(`${ms(e.at).padStart(9)}  ${formatBytes(e.data.length).padStart(8)}${e.peer ? `  ${e.peer}` : ''}`)}`);
+    out.push(`${arrow} ${style.dim(`${ms(e.at).padStart(9)}  ${formatBytes(e.data.length).padStart(8)}${e.peer ? `  ${safeLine(e.peer)}` : ''}`)}`);
     out.push(indent(chunkText(e.data)));
     if (verbose) out.push(style.dim(indent(hexDump(e.data))));
   }
   const chunks = (d: 'sent' | 'received') => x.transcript.filter((e) => e.dir === d).length;
-  out.push(style.dim(`sent ${formatBytes(x.sentBytes)} in ${chunks('sent')} · received ${formatBytes(x.receivedBytes)} in ${x.datagramsReceived ?? chunks('received')} · stopped: ${x.stopDetail}`));
-  if (x.captureNote) out.push(style.yellow(`[${x.captureNote}]`));
+  out.push(style.dim(`sent ${formatBytes(x.sentBytes)} in ${chunks('sent')} · received ${formatBytes(x.receivedBytes)} in ${x.datagramsReceived ?? chunks('received')} · stopped: ${safeLine(x.stopDetail)}`));
+  if (x.captureNote) out.push(style.yellow(`[${safeLine(x.captureNote)}]`));
   else if (x.uncapturedBytes) out.push(style.yellow(`[the transcript keeps the first ${formatBytes(x.receivedBytes - x.uncapturedBytes)}; ${formatBytes(x.uncapturedBytes)} more were counted, not kept]`));
   if (x.echoMatches !== undefined) out.push(x.echoMatches ? style.green('echo: what came back equals what was sent ✓') : style.red('echo: what came back differs from what was sent ✗'));
-  if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
+  if (x.error) out.push(errorLine(x.error, style));
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));
   if (x.tls) out.push(tlsLine(x.tls, style));
   return out.join('\n');
 }
 
 export function formatWsExchange(x: WsExchange, header: string, style: Style, verbose: boolean): string {
-  const out: string[] = [style.bold(header), style.cyan(`WS ${x.request.url}`)];
+  const out: string[] = [style.bold(header), style.cyan(safeLine(`WS ${x.request.url}`))];
   const h = x.handshake;
   if (verbose && h.requestHead) out.push(style.dim(indent(safeText(h.requestHead).trimEnd())));
   if (h.status !== undefined) {
-    out.push(`${h.status === 101 ? style.green(`${h.status} ${safeText(h.reason ?? '')}`) : style.red(`${h.status} ${safeText(h.reason ?? '')}`)}${h.protocol ? style.dim(`  subprotocol ${safeText(h.protocol)}`) : ''}`);
-    if (verbose) for (const [k, v] of h.responseHeaders) out.push(style.dim(`    ${safeText(k)}: ${safeText(v)}`));
+    const status = `${h.status} ${safeLine(h.reason ?? '')}`;
+    out.push(`${h.status === 101 ? style.green(status) : style.red(status)}${h.protocol ? style.dim(`  subprotocol ${safeLine(h.protocol)}`) : ''}`);
+    if (verbose) for (const [k, v] of h.responseHeaders) out.push(style.dim(`    ${safeLine(k)}: ${safeLine(v)}`));
   }
   if (x.framesDropped) out.push(style.dim(`… ${x.framesDropped} earlier frames not kept (the newest ${x.frames.length} follow)`));
   for (const f of x.frames) {
     const arrow = f.dir === 'sent' ? style.cyan('→') : style.green('←');
-    const body = f.opcode === 'binary' ? hexDump(f.data, 256) : f.opcode === 'close' ? `${f.closeCode ?? ''} ${safeText(f.data.toString('utf8'))}`.trim() : safeText(f.data.toString('utf8'));
+    const body = f.opcode === 'binary' ? hexDump(f.data, 256) : f.opcode === 'close' ? `${f.closeCode ?? ''} ${safeLine(f.data.toString('utf8'))}`.trim() : safeText(f.data.toString('utf8'));
     out.push(`${arrow} ${style.dim(`${ms(f.at).padStart(9)}  ${f.opcode.padEnd(6)} ${formatBytes(f.data.length).padStart(8)}`)}  ${body.includes('\n') ? `\n${indent(body)}` : body}`);
   }
-  if (x.closeCode !== undefined) out.push(style.dim(`closed by ${x.closedBy ?? '?'}: ${describeClose(x.closeCode, x.closeReason)}`));
-  if (x.error) out.push(style.red(`✗ ${x.error.message}`) + style.dim(`  [phase: ${x.error.phase}]`));
+  if (x.closeCode !== undefined) out.push(style.dim(`closed by ${x.closedBy ?? '?'}: ${safeLine(describeClose(x.closeCode, x.closeReason))}`));
+  if (x.error) out.push(errorLine(x.error, style));
   if (h.responseBody?.length) out.push(indent(safeText(h.responseBody.toString('utf8'))));
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));
   if (x.tls) out.push(tlsLine(x.tls, style));
   return out.join('\n');
 }
 
+/** An engine's error: one line, whatever the peer's bytes it quotes (reason phrases, close reasons, certificate names). */
+function errorLine(e: { message: string; phase: string }, style: Style): string {
+  return style.red(`✗ ${safeLine(e.message)}`) + style.dim(`  [phase: ${e.phase}]`);
+}
+
 function tlsLine(t: TlsInfo, style: Style): string {
-  const verdict = t.authorized ? style.green('verified') : t.verify ? style.red(`not verified: ${t.authorizationError}`) : style.yellow(`not verified (@insecure): ${t.authorizationError}`);
-  return style.dim(`tls     ${t.protocol} · ${t.cipher}${t.alpn ? ` · alpn ${t.alpn}` : ''} · `) + verdict;
+  const why = safeLine(t.authorizationError ?? '');
+  const verdict = t.authorized ? style.green('verified') : t.verify ? style.red(`not verified: ${why}`) : style.yellow(`not verified (@insecure): ${why}`);
+  return style.dim(safeLine(`tls     ${t.protocol} · ${t.cipher}${t.alpn ? ` · alpn ${t.alpn}` : ''} · `)) + verdict;
 }

@@ -13,12 +13,14 @@ import { ConnectionPool } from '../core/transport/pool';
 import { DemoServerError, startDemoServers } from '../core/demo';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatExchange, formatSocketExchange, formatWsExchange } from './format';
+import { jsonLine, safeLine, safeText } from '../core/text';
 import { loadEnvironments } from './settings';
 import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
 
 export interface Io {
+  /** Standard output. `main` wraps `out` and `err` (`terminalIo`), so every string that reaches them is terminal-safe. */
   out: (s: string) => void;
   err: (s: string) => void;
   color: boolean;
@@ -40,10 +42,22 @@ export function version(): string {
 }
 
 export function formatDiagnostic(file: string, d: Diagnostic): string {
-  return `${file}:${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.severity}: ${d.message}`;
+  return safeLine(`${file}:${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.severity}: ${d.message}`);
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/**
+ * The CLI's only way to the terminal: every string written to `out` or `err` is made terminal-safe
+ * (`safeText`: no control, C1, bidi or invisible character raw; with colour on, only the CLI's own colour codes
+ * survive). Text from outside that belongs on one line is escaped where it is put in the line (`safeLine`), so
+ * a line break in it cannot forge a line; escaping twice changes nothing.
+ */
+export function terminalIo(io: Io): Io {
+  const opts = { keepColors: io.color };
+  return { ...io, out: (s) => io.out(safeText(s, opts)), err: (s) => io.err(safeText(s, opts)) };
+}
+
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  const io = terminalIo(rawIo);
   let args;
   try {
     args = parseArgs(argv);
@@ -198,10 +212,10 @@ async function run(args: RunArgs, io: Io): Promise<number> {
       const line = (block.requestLine?.line ?? block.startLine) + 1;
       if (args.json) {
         const bodyText = x.kind === 'http' && x.response ? asText(x.response.body) : undefined;
-        io.out(JSON.stringify({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: anyExchangeToJson(x) }));
+        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: anyExchangeToJson(x) }));
       } else {
         const title = block.title || block.name || '';
-        const header = `### ${title ? `${title}  ` : ''}${style.dim(where)}`;
+        const header = `### ${title ? `${safeLine(title)}  ` : ''}${style.dim(safeLine(where))}`;
         const text =
           x.kind === 'http' ? formatExchange(x, header, style, args.verbose) : x.kind === 'socket' ? formatSocketExchange(x, header, style, args.verbose) : formatWsExchange(x, header, style, args.verbose);
         io.out(text + '\n');
@@ -251,7 +265,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`netreq: internal error: ${(e as Error).message}\n`);
+      process.stderr.write(`netreq: internal error: ${safeLine((e as Error).message)}\n`);
       process.exitCode = 70;
     },
   );

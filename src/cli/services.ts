@@ -17,6 +17,7 @@ import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
 import { listenerStatsText } from '../shared/kernelDrops';
 import { chunkText, ms } from './format';
+import { jsonLine, safeLine } from '../core/text';
 import { stripJsonc } from './settings';
 
 type Spec = Record<string, 'flag' | 'value'>;
@@ -121,7 +122,7 @@ export async function listenCommand(rest: string[], io: ServiceIo): Promise<numb
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(positional[0]);
   if (!m) throw new UsageError(`'${positional[0]}' is not GROUP:PORT (IPv6: [ff01::1234]:5000)`);
   const listener = new MulticastListener({ group: m[1], port: Number(m[2]), interface: opts['--interface'] as string | undefined, statsIntervalMs: 5000 });
-  listener.on('datagram', (d) => io.out(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512)).replace(/\n/g, ' ')}`));
+  listener.on('datagram', (d) => io.out(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`));
   listener.on('error', (e) => io.err(`netreq: ${e.message}`));
   try {
     await listener.start();
@@ -191,7 +192,7 @@ export function loadHealthChecks(configPath: string | undefined, cwd: string): L
 }
 
 export function healthTable(statuses: CheckStatus[]): string {
-  const rows = statuses.map((s) => [s.config.name, s.config.target, s.state, s.last ? ms(s.last.latencyMs) : '—', s.last?.error ?? '']);
+  const rows = statuses.map((s) => [s.config.name, s.config.target, s.state, s.last ? ms(s.last.latencyMs) : '—', s.last?.error ?? ''].map(safeLine));
   const head = ['NAME', 'TARGET', 'STATE', 'LATENCY', 'ERROR'];
   const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
@@ -232,7 +233,7 @@ export async function healthCommand(rest: string[], io: ServiceIo): Promise<numb
   const allHealthy = () => scheduler.statuses().every((s) => s.state === 'healthy');
   const report = () => {
     const statuses = scheduler.statuses();
-    if (opts['--json']) io.out(JSON.stringify({ at: new Date().toISOString(), summary: scheduler.summary(), checks: statuses.map((s) => ({ name: s.config.name, target: s.config.target, state: s.state, latencyMs: s.last?.latencyMs, error: s.last?.error, details: s.last?.details })) }));
+    if (opts['--json']) io.out(jsonLine({ at: new Date().toISOString(), summary: scheduler.summary(), checks: statuses.map((s) => ({ name: s.config.name, target: s.config.target, state: s.state, latencyMs: s.last?.latencyMs, error: s.last?.error, details: s.last?.details })) }));
     else io.out(healthTable(statuses));
   };
   try {
@@ -240,7 +241,7 @@ export async function healthCommand(rest: string[], io: ServiceIo): Promise<numb
     report();
     if (!opts['--watch']) return allHealthy() ? 0 : 1;
     scheduler.on('state-change', (c, before) => {
-      if (!opts['--json']) io.out(`${clock(Date.now())}  ${c.config.name}: ${before} → ${c.state}${c.last?.error ? `  (${c.last.error})` : ''}`);
+      if (!opts['--json']) io.out(safeLine(`${clock(Date.now())}  ${c.config.name}: ${before} → ${c.state}${c.last?.error ? `  (${c.last.error})` : ''}`));
       else report();
     });
     scheduler.start();

@@ -1,18 +1,95 @@
-/** Terminal-safe text: what the CLI and the task terminals print of bytes that came from the network. */
+/**
+ * Terminal-safe text: what the CLI and the task terminals print of text that came from outside (the network,
+ * files, settings, arguments). `safeText` is the one escaping function; everything that writes to a terminal
+ * goes through it (the CLI's `out`/`err` and the task terminals' writer apply it to every string they write).
+ */
 
-/** Makes control characters visible (ESC, BEL, NUL...) so a response cannot drive the terminal. Keeps \n and \t. */
-export function safeText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g, (c) => (c === '\r' ? '' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+export interface SafeTextOptions {
+  /**
+   * One line (a log line, a table cell, an error message inside a line): line breaks and tabs become `\n`,
+   * `\r`, `\t` too, so the text cannot start a line of its own. Default: several lines, `\n` and `\t` kept and
+   * the CR of a CR LF dropped (a lone CR, which would overwrite the line, is escaped).
+   */
+  oneLine?: boolean;
+  /**
+   * Keeps the colour codes NetReq writes itself (SGR bold, dim, red, green, yellow, cyan and their resets;
+   * nothing else: no cursor moves, no titles, no other SGR). Only for a sink whose untrusted pieces were escaped
+   * before they were styled.
+   */
+  keepColors?: boolean;
+  /** Every escape as `\uXXXX`, valid inside a JSON string (for JSON lines printed to a terminal). */
+  json?: boolean;
 }
+
+/**
+ * What never reaches a terminal raw: C0 controls (ESC, BEL, NUL, CR…), DEL, C1 controls U+0080–U+009F (CSI
+ * U+009B and OSC U+009D act like ESC [ and ESC ] in many terminals), bidi controls (U+061C, U+200E, U+200F,
+ * U+202A–U+202E, U+2066–U+2069: they reorder what is shown), the line and paragraph separators U+2028/U+2029,
+ * invisible characters (zero-width space U+200B, U+2060–U+2064, BOM U+FEFF, U+FFF9–U+FFFB annotations, the tag
+ * characters U+E0000–U+E007F that carry hidden text), and lone surrogates. Zero-width (non-)joiners stay:
+ * scripts and emoji need them.
+ */
+const UNSAFE = '[\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufff9-\\ufffb\\p{Cs}\\u{e0000}-\\u{e007f}]';
+/** The SGR codes of NetReq's own styles (src/cli/format.ts COLOR, src/extension/tasks/logLines.ts ANSI). */
+const OWN_SGR = '\\x1b\\[(?:1|2|22|31|32|33|36|39)m';
+/** The same without \t and \n, for several lines (so a long text with many lines is not one callback per line). */
+const UNSAFE_ML = UNSAFE.replace('\\x00-\\x1f', '\\x00-\\x08\\x0b-\\x1f');
+const PATTERNS = new Map<string, RegExp>();
+function pattern(oneLine: boolean, keepColors: boolean, global: boolean): RegExp {
+  const key = `${oneLine}${keepColors}${global}`;
+  let re = PATTERNS.get(key);
+  if (!re) {
+    const unsafe = oneLine ? UNSAFE : UNSAFE_ML;
+    re = new RegExp(keepColors ? `${OWN_SGR}|${unsafe}` : unsafe, global ? 'gu' : 'u');
+    PATTERNS.set(key, re);
+  }
+  return re;
+}
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+function escapeOne(c: string, json: boolean): string {
+  const cp = c.codePointAt(0)!;
+  if (json) return c.length === 2 ? `\\u${hex(c.charCodeAt(0), 4)}\\u${hex(c.charCodeAt(1), 4)}` : `\\u${hex(cp, 4)}`;
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  if (cp <= 0x9f) return `\\x${hex(cp, 2)}`;
+  return cp > 0xffff ? `\\u{${hex(cp, 5)}}` : `\\u${hex(cp, 4)}`;
+}
+
+/**
+ * Makes text safe to print: every character listed above becomes a visible escape (`\x1b`, `\x9b`, `\u202e`,
+ * `\ud800`, `\u{e0041}`), so bytes from outside cannot move the cursor, retitle the terminal, write the clipboard
+ * (OSC 52), or reorder what is shown. The result contains none of them, so escaping it again changes nothing.
+ */
+export function safeText(s: string, opts: SafeTextOptions = {}): string {
+  const { json = false, keepColors = false } = opts;
+  const oneLine = json || opts.oneLine === true;
+  if (!pattern(oneLine, false, false).test(s)) return s;
+  return s.replace(pattern(oneLine, keepColors, true), (c: string, at: number) => {
+    if (c.length > 2) return c; // one of NetReq's own colour codes
+    if (!oneLine && c === '\r' && s.charCodeAt(at + 1) === 0x0a) return '';
+    return escapeOne(c, json);
+  });
+}
+
+/** `safeText` for one line: a log line, a table cell, a message printed inside a line. */
+export const safeLine = (s: string): string => safeText(s, { oneLine: true });
+
+/** A JSON line for a terminal: what JSON.stringify leaves raw (DEL, C1, bidi, separators) as `\uXXXX` escapes. */
+export const jsonLine = (value: unknown): string => safeText(JSON.stringify(value), { json: true });
 
 export function ms(n: number | undefined): string {
   if (n === undefined) return '–';
   return n < 10 ? `${n.toFixed(2)} ms` : n < 1000 ? `${n.toFixed(1)} ms` : `${(n / 1000).toFixed(2)} s`;
 }
 
-/** Text of a chunk for the terminal: printable as is, control characters as \xNN, CR LF as ␍␊ + newline. */
-export function chunkText(data: Buffer): string {
-  // eslint-disable-next-line no-control-regex
-  return data.toString('latin1').replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '␊\n' : c === '\r' ? '␍' : c === '\t' ? '␉' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+/**
+ * Text of a chunk of bytes for the terminal: printable as is, CR, LF and TAB as ␍ ␊ ␉ (with a line break after
+ * ␊ unless `oneLine`), everything else `safeText` escapes as `\xNN`.
+ */
+export function chunkText(data: Buffer, opts: { oneLine?: boolean } = {}): string {
+  const marked = data.toString('latin1').replace(/[\r\n\t]/g, (c) => (c === '\n' ? (opts.oneLine ? '␊' : '␊\n') : c === '\r' ? '␍' : '␉'));
+  return safeText(marked);
 }

@@ -1,6 +1,6 @@
 /**
- * What the service terminals print: the CLI's log lines (`netreq proxy`, `netreq listen`) made safe for a
- * terminal, and a writer that batches them so a flood of traffic never floods the terminal. Plain
+ * What the service terminals print: the CLI's log lines (`netreq proxy`, `netreq listen`), and a writer that
+ * batches them so a flood of traffic never floods the terminal and escapes every line it writes (`safeText`). Plain
  * TypeScript (no `vscode`), unit-tested.
  */
 import type { Datagram, MulticastListener } from '../../core/listener/multicast';
@@ -12,19 +12,14 @@ import { REAL_TIMERS, type Timers } from '../traffic/trafficFeed';
 
 const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
 
-/** One line, nothing that could drive the terminal (ESC, BEL, CR…): controls become \xNN, line breaks spaces. */
-export function terminalSafe(s: string): string {
-  return safeText(s.replace(/\r?\n|\r/g, ' '));
-}
-
-/** The proxy's line per flow, as `netreq proxy` prints it. */
+/** The proxy's line per flow, as `netreq proxy` prints it (one line, terminal-safe). */
 export function proxyFlowLine(f: Flow): string {
-  return terminalSafe(flowLine(f));
+  return flowLine(f);
 }
 
 /** The listener's line per datagram, as `netreq listen` prints it (the first 512 bytes as text). */
 export function datagramLine(d: Datagram): string {
-  return terminalSafe(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512)).replace(/\n/g, ' ')}`);
+  return `${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`;
 }
 
 /** Counts and rate, printed every few seconds while datagrams come in. */
@@ -98,10 +93,15 @@ export class LogWriter {
     this.closed = true;
   }
 
+  /**
+   * The one place the terminal is written: every line is made terminal-safe here (one line each; only the
+   * colour codes of ANSI above survive), so no caller can forget to.
+   */
   private emit(lines: string[]): void {
+    const safe = lines.map((l) => safeText(l, { oneLine: true, keepColors: true }));
     // eslint-disable-next-line no-control-regex
-    for (const l of lines) this.recent.push(l.replace(/\x1b\[[0-9;]*m/g, ''));
+    for (const l of safe) this.recent.push(l.replace(/\x1b\[[0-9;]*m/g, ''));
     if (this.recent.length > this.opts.keep) this.recent.splice(0, this.recent.length - this.opts.keep);
-    this.write(lines.map((l) => `${l}\r\n`).join(''));
+    this.write(safe.map((l) => `${l}\r\n`).join(''));
   }
 }

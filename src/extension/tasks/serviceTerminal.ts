@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { MulticastListener, type Datagram } from '../../core/listener/multicast';
 import { ProxyServer, type Flow } from '../../core/proxy/server';
 import { listenerStatsText, type KernelDrops } from '../../shared/kernelDrops';
-import { ANSI, LogWriter, datagramLine, listenerStatsLine, proxyFlowLine, terminalSafe } from './logLines';
+import { safeLine } from '../../core/text';
+import { ANSI, LogWriter, datagramLine, listenerStatsLine, proxyFlowLine } from './logLines';
 import { serviceConfig, serviceKey, serviceLabel, trustRefusal, type ListenerConfig, type ProxyConfig, type ServiceConfig, type TaskOrigin } from './taskDefinition';
 
 export type { TaskOrigin };
@@ -125,7 +126,7 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
     } catch (e) {
       this.proxy = undefined;
       this.listener = undefined;
-      return this.fail(`Cannot start the ${cfg.service === 'proxy' ? 'proxy' : 'multicast listener'}: ${terminalSafe(startError(cfg, e))}.`);
+      return this.fail(`Cannot start the ${cfg.service === 'proxy' ? 'proxy' : 'multicast listener'}: ${safeLine(startError(cfg, e))}.`);
     }
     if (this.closed) {
       await this.stop('the task was terminated while it started');
@@ -151,7 +152,7 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
     });
     this.proxy = proxy;
     proxy.on('warning', (w) => {
-      this.log.now(ANSI.yellow(`Warning: ${terminalSafe(w)}.`));
+      this.log.now(ANSI.yellow(`Warning: ${safeLine(w)}.`));
       this.host.warn(`NetReq: ${w}.`);
     });
     proxy.on('flow-start', (f) => this.host.flowStarted(f, this));
@@ -175,7 +176,7 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
       this.host.datagram(d, this, cfg);
       this.log.line(datagramLine(d));
     });
-    listener.on('error', (e) => this.log.now(ANSI.red(`Socket error: ${terminalSafe(e.message)}`)));
+    listener.on('error', (e) => this.log.now(ANSI.red(`Socket error: ${safeLine(e.message)}`)));
     this.log.now(ANSI.dim(`Joining ${listener.label}…`));
     await listener.start();
     this.log.now(ANSI.bold(`Listening on ${listener.label}`) + ' — one line per datagram, counts every 5 s; Terminate Task to stop.');
