@@ -25,7 +25,7 @@ import { ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
 import { TranscriptPanelManager } from './panels/transcriptPanel';
 import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
 import { WsSessionPanelManager } from './panels/wsSessionPanel';
-import type { ExchangeMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
+import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
 import { SendController } from './requests/sendCommands';
@@ -61,7 +61,11 @@ export interface NetreqApi {
   activeEnvironment(): string | undefined;
   setEnvironment(name: string | undefined): Promise<void>;
   /** What the block's response panel shows (undefined when it has no panel). */
-  responsePanelState(uri: vscode.Uri | string, blockIndex: number, blockName?: string): { sending?: SendingMessage; exchange?: ExchangeMessage } | undefined;
+  responsePanelState(
+    uri: vscode.Uri | string,
+    blockIndex: number,
+    blockName?: string,
+  ): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage } | undefined;
   /** What the block's transcript panel shows (undefined when it has no transcript panel). */
   transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage } | undefined;
   /** The block's WebSocket session (undefined when it has no session panel or never connected). */
@@ -101,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const diagnostics = new DiagnosticsController(cache, (d) => environmentVariables(config.environments(d.uri), environments.active));
   subs.push(
     environments.onDidChange(() => diagnostics.refreshAll()),
+    // Restricted Mode refusals shown after a Send no longer hold once the workspace is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => diagnostics.refreshAll()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('netreq.environments') && diagnostics.refreshAll()),
   );
   subs.push(cache, runner, environments, diagnostics);
