@@ -22,3 +22,8 @@ export interface IntegrationReport {
   /** Set when the suite could not run at all. */
   error?: string;
 }
+
+/** Where the Restricted Mode suite (test/integration/restricted) writes its report, next to the main one. */
+export function restrictedReportFile(reportFile: string): string {
+  return reportFile.replace(/\.json$/, '') + '.restricted.json';
+}
