@@ -15,7 +15,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { restrictedReportFile, type IntegrationReport, type TestResult } from '../integration/report';
+import { panelCheckFiles, restrictedReportFile, type IntegrationReport, type TestResult } from '../integration/report';
+import { checkRestrictedPanel } from './restricted-page';
 import { Cleanup, finishRun, freshResults, printResult, requireBuilt, runMain, seconds, sleep, watchdog } from './common';
 import { checkPrerequisites, devPayload, ensureVSCodeServer, launchChromium, QUIET_SETTINGS, repoRoot, startVSCodeServer, type VSCodeServer } from './vscode-server';
 
@@ -49,7 +50,7 @@ interface SuiteRun {
 }
 
 /** Opens the workbench on `url` and follows `reportFile` until the suite is done, fails to start, or times out. */
-async function followSuite(page: Page, server: VSCodeServer, url: string, reportFile: string, limitMs: number): Promise<SuiteRun> {
+async function followSuite(page: Page, server: VSCodeServer, url: string, reportFile: string, limitMs: number, onPoll?: () => Promise<void>): Promise<SuiteRun> {
   await page.goto(url, { timeout: 60_000 });
   const tStart = Date.now();
   let printed = 0;
@@ -76,6 +77,7 @@ async function followSuite(page: Page, server: VSCodeServer, url: string, report
       failedMessage = `the suite did not finish within ${seconds(limitMs)}`;
       break;
     }
+    await onPoll?.();
     await sleep(i < 20 ? 100 : 300);
   }
   if (report?.error) failedMessage = report.error;
@@ -134,8 +136,18 @@ async function main(): Promise<number> {
       fs.writeFileSync(path.join(server.userDataDir, 'User', 'settings.json'), JSON.stringify(RESTRICTED_SETTINGS, null, 2) + '\n');
       console.log(`\nRestricted Mode: Workspace Trust on, untrusted folder ${untrusted} (limit ${seconds(RESTRICTED_TIMEOUT_MS)})`);
       const restrictedUrl = server.url(untrusted, devPayload(server, root, path.join(root, 'out', 'test', 'integration', 'restricted', 'index.js')));
-      const second = await followSuite(page, server, restrictedUrl, restrictedReportFile(reportFile), RESTRICTED_TIMEOUT_MS);
+      // The suite's last test waits while this looks at the refused block's panel in the page.
+      const handshake = panelCheckFiles(reportFile);
+      let panel: TestResult | undefined;
+      const checkPanel = async () => {
+        if (panel || !fs.existsSync(handshake.ready)) return;
+        panel = await checkRestrictedPanel(page);
+        printResult(panel);
+        fs.writeFileSync(handshake.checked, panel.state);
+      };
+      const second = await followSuite(page, server, restrictedUrl, restrictedReportFile(reportFile), RESTRICTED_TIMEOUT_MS, checkPanel);
       tests.push(...(second.report?.tests ?? []));
+      tests.push(panel ?? { title: 'page check', fullTitle: 'Restricted Mode panel in the page: not run (the suite never asked for it)', state: 'failed', durationMs: 0 });
       if (second.failedMessage) failedMessage = [failedMessage, `Restricted Mode suite: ${second.failedMessage}`].filter(Boolean).join('\n');
     }
     console.log(`\nwhole run ${seconds(Date.now() - t0)}`);

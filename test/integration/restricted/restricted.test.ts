@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NetreqApi } from '../../../src/extension/extension';
+import { panelCheckFiles } from '../report';
 import { closeAllEditors, extension, netreqApi, openNetreq, responseTabs, sendCommand, startHttpServer, waitFor, workspaceDir, type LoopbackHttp } from '../helpers';
 
 describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
@@ -68,10 +69,8 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
       ].join('\n'),
     );
   });
-  after(async () => {
-    await server?.close();
-    await closeAllEditors();
-  });
+  // Editors stay open: the runner then checks the refused block's panel in the page (test/harness/restricted-page.ts).
+  after(() => server?.close());
 
   it('the folder is untrusted and NetReq is active in it (untrustedWorkspaces: limited)', () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the runner should have opened this folder untrusted (security.workspace.trust.enabled: true)');
@@ -97,7 +96,7 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
       assert.equal(state.exchange, undefined);
       assert.ok(state.refused.problems.some((p) => words.test(p)), state.refused.problems.join('\n'));
       assert.ok(state.refused.problems.every((p) => p.startsWith('restricted.netreq:')), 'each problem names file:line:col');
-      assert.ok(responseTabs().length > 0, 'no response panel tab is open');
+      await waitFor('the block’s response panel tab', () => responseTabs().find((t) => t.label.includes(state.refused!.title)));
       // The editor shows the same refusal, with its stable code.
       const diags = await waitFor(`a ${code} diagnostic in the editor`, () => {
         const found = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === code && d.severity === vscode.DiagnosticSeverity.Error);
@@ -108,8 +107,9 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
   }
 
   it('sends a body file inside the workspace, and ignores the workspace’s netreq.tls.caFiles', async () => {
-    const tls = vscode.workspace.getConfiguration('netreq').inspect<string[]>('tls.caFiles');
-    assert.deepEqual(tls?.workspaceValue, ['/nonexistent/netreq-restricted-test-ca.pem'], 'the workspace sets a CA file that does not exist');
+    // The workspace names a CA file that does not exist; VS Code leaves this restricted setting out of an untrusted workspace.
+    assert.match(fs.readFileSync(path.join(workspaceDir(), '.vscode', 'settings.json'), 'utf8'), /"netreq\.tls\.caFiles": \["\/nonexistent\//);
+    assert.equal(vscode.workspace.getConfiguration('netreq').inspect<string[]>('tls.caFiles')?.workspaceValue, undefined);
     const x = await sendCommand(doc.uri, 'inside');
     assert.ok(x, 'the block inside the workspace was not sent');
     assert.equal(x.error, undefined, x.error?.message);
@@ -128,5 +128,23 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
       assert.doesNotMatch(r.body, /root:|secret/);
       assert.equal(r.headers['x-report'], undefined);
     }
+  });
+
+  it('leaves the refusal of @passwd in view while the runner clicks its Manage Workspace Trust button in the page', async function () {
+    this.timeout(90_000);
+    assert.equal(await sendCommand(doc.uri, 'passwd'), undefined);
+    assert.equal(server.connections, 1, 'only the block inside the workspace ever connected');
+    const state = api.responsePanelState(doc.uri, -1, 'passwd');
+    assert.ok(state?.refused?.restricted);
+    const tab = await waitFor('the @passwd panel tab', () => responseTabs().find((t) => t.label.includes('Passwd')));
+    assert.ok(tab.input instanceof vscode.TabInputWebview);
+    const report = process.env.NETREQ_TEST_REPORT;
+    assert.ok(report, 'NETREQ_TEST_REPORT is not set');
+    const files = panelCheckFiles(report);
+    fs.writeFileSync(files.ready, '');
+    await waitFor('the runner to check the panel in the page', () => fs.existsSync(files.checked), 75_000, 200);
+    assert.equal(fs.readFileSync(files.checked, 'utf8'), 'passed', 'the page check failed (its own result says why)');
+    // The button opened VS Code's Workspace Trust editor.
+    await waitFor('a Workspace Trust editor tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Workspace Trust/i.test(t.label)));
   });
 });
