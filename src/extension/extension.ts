@@ -67,7 +67,7 @@ export interface NetreqApi {
     blockName?: string,
   ): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage } | undefined;
   /** What the block's transcript panel shows (undefined when it has no transcript panel). */
-  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage } | undefined;
+  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage } | undefined;
   /** The block's WebSocket session (undefined when it has no session panel or never connected). */
   wsSession(uri: vscode.Uri | string, blockIndex: number): WsSessionState | undefined;
   /** Sends a message on the block's session, as the panel's message box does ('hex': hex bytes). */

@@ -137,7 +137,7 @@ export interface TranscriptMessage {
   dataLimit: number;
 }
 
-export type HostToTranscript = SendingMessage | TranscriptMessage | ReplyMessage;
+export type HostToTranscript = SendingMessage | TranscriptMessage | RefusedMessage | ReplyMessage;
 
 export type TranscriptRequest = { type: 'copy'; id: number; text: string };
 
@@ -148,19 +148,22 @@ export type TranscriptToHost =
   | { type: 'resend' }
   /** Cancel the running request of this panel's block. */
   | { type: 'cancel' }
+  /** Open VS Code's Workspace Trust editor (after a Restricted Mode refusal). */
+  | { type: 'manageTrust' }
   | TranscriptRequest;
 
 /** Host-side check of what the transcript webview posted. */
 export function isTranscriptToHost(m: unknown): m is TranscriptToHost {
   const o = record(m);
   if (!o || typeof o.type !== 'string') return false;
-  if (SIMPLE.has(o.type)) return true;
+  if (RESPONSE_SIMPLE.has(o.type)) return true;
   return o.type === 'copy' && isId(o.id) && typeof o.text === 'string';
 }
 
 /** Webview-side check of what the host posted to the transcript panel. */
 export function isHostToTranscript(m: unknown): m is HostToTranscript {
   const t = record(m)?.type;
+  if (t === 'refused') return isRefused(m);
   return t === 'sending' || t === 'transcript' || t === 'reply';
 }
 

@@ -243,10 +243,16 @@ export class SendController extends Disposable {
     }
   }
 
-  /** Restricted Mode refused the block: say so in its response panel, with Manage Workspace Trust. */
+  /**
+   * Restricted Mode refused the block: say so in its panel, with Manage Workspace Trust (the transcript panel
+   * for socket blocks; the response panel for HTTP and WS, whose session panel needs a session).
+   */
   private showRefused(document: vscode.TextDocument, block: Block, problems: string[]): void {
     const target: BlockTarget = { uri: document.uri, blockIndex: block.index, blockName: block.name };
-    this.deps.panels.show(target).showRefused({ type: 'refused', title: blockTitle(block), problems, restricted: true });
+    const msg = { type: 'refused', title: blockTitle(block), problems, restricted: true } as const;
+    const protocol = block.requestLine?.protocol;
+    if (protocol === 'http' || protocol === 'ws' || protocol === undefined) this.deps.panels.show(target).showRefused(msg);
+    else this.deps.transcripts.show(target).showRefused(msg);
   }
 
   /** With its own cancellable notification, unless Send All shows one for the batch. */

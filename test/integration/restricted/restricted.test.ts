@@ -10,16 +10,30 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NetreqApi } from '../../../src/extension/extension';
 import { panelCheckFiles } from '../report';
-import { closeAllEditors, extension, netreqApi, openNetreq, responseTabs, sendCommand, startHttpServer, waitFor, workspaceDir, type LoopbackHttp } from '../helpers';
+import {
+  closeAllEditors,
+  extension,
+  netreqApi,
+  openNetreq,
+  responseTabs,
+  sendCommand,
+  startHttpServer,
+  startSilentServer,
+  waitFor,
+  workspaceDir,
+  type LoopbackHttp,
+} from '../helpers';
 
 describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
   let api: NetreqApi;
   let server: LoopbackHttp;
+  let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let doc: vscode.TextDocument;
   let outsideFile: string;
 
   before(async () => {
     server = await startHttpServer();
+    silent = await startSilentServer();
     const dir = workspaceDir();
     // A file beside the workspace folder, and a link inside it that leads there.
     outsideFile = path.join(path.dirname(dir), 'outside-secret.txt');
@@ -66,11 +80,20 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
         '',
         '< ./data/inside.txt',
         '',
+        '### TCP with a file outside',
+        '# @name tcp',
+        `TCP 127.0.0.1:${silent.port}`,
+        '',
+        '< /etc/passwd',
+        '',
       ].join('\n'),
     );
   });
   // Editors stay open: the runner then checks the refused block's panel in the page (test/harness/restricted-page.ts).
-  after(() => server?.close());
+  after(async () => {
+    await server?.close();
+    await silent?.close();
+  });
 
   it('the folder is untrusted and NetReq is active in it (untrustedWorkspaces: limited)', () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the runner should have opened this folder untrusted (security.workspace.trust.enabled: true)');
@@ -105,6 +128,17 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
       assert.ok(diags.some((d) => words.test(d.message)), diags.map((d) => d.message).join('\n'));
     });
   }
+
+  it('refuses a TCP block’s payload file outside before connecting; its transcript panel says why', async () => {
+    const x = await vscode.commands.executeCommand('netreq.sendRequest', doc.uri, 'tcp');
+    assert.equal(x, undefined);
+    assert.equal(silent.connections, 0, 'the TCP server saw a connection');
+    assert.equal(silent.bytes, 0);
+    const state = Array.from({ length: 10 }, (_, i) => api.transcriptPanelState(doc.uri, i)).find((st) => st?.refused);
+    assert.ok(state?.refused, 'no transcript panel shows the refusal');
+    assert.equal(state.refused.restricted, true);
+    assert.ok(state.refused.problems.some((p) => /Restricted Mode: body file \/etc\/passwd is not sent/.test(p)), state.refused.problems.join('\n'));
+  });
 
   it('sends a body file inside the workspace, and ignores the workspace’s netreq.tls.caFiles', async () => {
     // The workspace names a CA file that does not exist; VS Code leaves this restricted setting out of an untrusted workspace.
