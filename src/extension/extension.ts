@@ -3,6 +3,7 @@
  * editor features over them, and hands every registration to context.subscriptions. Nothing heavy runs at
  * activation: parsing happens when a .netreq document is looked at, sockets open when a request is sent.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, WsExchange, WsState } from '../core/exchange';
 import { HttpClient } from '../core/http/client';
@@ -29,6 +30,7 @@ import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
 import { SendController } from './requests/sendCommands';
+import { restriction } from './trust';
 
 /** A block's live WebSocket session, as the API shows it. */
 export interface WsSessionState {
@@ -102,7 +104,14 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const cache = new DocumentCache(vscode.workspace);
   const runner = new RequestRunner();
   const environments = new EnvironmentController(context.workspaceState);
-  const diagnostics = new DiagnosticsController(cache, (d) => environmentVariables(config.environments(d.uri), environments.active));
+  const diagnostics = new DiagnosticsController(
+    cache,
+    (d) => environmentVariables(config.environments(d.uri), environments.active),
+    (d) => {
+      const r = restriction();
+      return r && { folders: r.folders, baseDir: d.uri.scheme === 'file' ? path.dirname(d.uri.fsPath) : undefined };
+    },
+  );
   subs.push(
     environments.onDidChange(() => diagnostics.refreshAll()),
     // Restricted Mode refusals shown after a Send no longer hold once the workspace is trusted.

@@ -7,7 +7,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Codes } from './diag';
-import type { Diagnostic } from './types';
+import { scanRefs } from './templates';
+import type { Diagnostic, NetreqDocument } from './types';
 
 export const RESTRICTED_PREFIX = 'Restricted Mode: ';
 
@@ -38,15 +39,51 @@ export async function checkRestrictedFile(absPath: string, written: string, fold
   const roots = await Promise.all(folders.map((f) => fsp.realpath(f).catch(() => path.resolve(f))));
   if (roots.some((root) => isInside(root, real))) return { ok: true, realPath: real };
   const leads = real !== path.resolve(absPath) ? ` (it leads to ${real})` : ` (${real})`;
-  const where =
-    folders.length === 0
+  return { ok: false, code: 'restricted-file', message: refusedFile(written, leads, folders.length) };
+}
+
+function refusedFile(written: string, where: string, folders: number): string {
+  const why =
+    folders === 0
       ? 'no workspace folder is open, so no body file is read'
-      : `it is outside the workspace folder${folders.length > 1 ? 's' : ''}${leads}, and only files inside are read`;
-  return {
-    ok: false,
-    code: 'restricted-file',
-    message: `${RESTRICTED_PREFIX}body file ${written} is not sent: in an untrusted workspace ${where} (trust the workspace to use it)`,
-  };
+      : `it is outside the workspace folder${folders > 1 ? 's' : ''}${where}, and only files inside are read`;
+  return `${RESTRICTED_PREFIX}body file ${written} is not sent: in an untrusted workspace ${why} (trust the workspace to use it)`;
+}
+
+/**
+ * What Restricted Mode will refuse, found without sending (for the editor's squiggles as you type):
+ * every `{{$processEnv}}` / `{{$dotenv}}` outside comments, and each body file whose path (without
+ * variables) lies outside the folders by its text. Symbolic links are only followed when the block is
+ * sent (checkRestrictedFile), so this is a subset of the refusals, never more.
+ */
+export function restrictedProblems(text: string, doc: NetreqDocument, opts: { baseDir?: string; folders: readonly string[] }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let line = 0; line < lines.length; line++) {
+    const t = lines[line];
+    if (t.indexOf('{{') < 0) continue;
+    const lead = t.trimStart();
+    if ((lead.startsWith('#') || lead.startsWith('//')) && !/^(#|\/\/)\s*@/.test(lead)) continue;
+    for (const r of scanRefs(t).refs) {
+      if (r.kind !== 'system' || (r.name !== 'processEnv' && r.name !== 'dotenv')) continue;
+      out.push({ span: { start: { line, col: r.start }, end: { line, col: r.end } }, severity: 'error', code: Codes.restrictedVariable, message: refusedSystemVariable(r.name) });
+    }
+  }
+  const roots = opts.folders.map((f) => path.resolve(f));
+  for (const b of doc.blocks) {
+    const f = b.body?.file;
+    if (!f || f.path.indexOf('{{') >= 0 || (!path.isAbsolute(f.path) && !opts.baseDir)) continue;
+    const abs = path.resolve(opts.baseDir ?? '/', f.path);
+    if (roots.some((root) => isInside(root, abs))) continue;
+    const col = Math.max(0, (lines[f.line] ?? '').indexOf(f.path));
+    out.push({
+      span: { start: { line: f.line, col }, end: { line: f.line, col: col + f.path.length } },
+      severity: 'error',
+      code: Codes.restrictedFile,
+      message: refusedFile(f.path, ` (${abs})`, roots.length),
+    });
+  }
+  return out;
 }
 
 /** `file` is strictly below `root` (both absolute, normalised). */

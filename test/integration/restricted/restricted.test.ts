@@ -101,6 +101,18 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
     assert.equal(extension().packageJSON.capabilities.untrustedWorkspaces.supported, 'limited');
   });
 
+  it('the editor flags what a Send would refuse before anything is sent', async () => {
+    const found = await waitFor('Restricted Mode squiggles in restricted.netreq', () => {
+      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => String(x.code).startsWith('restricted-'));
+      return d.length >= 5 ? d : undefined;
+    });
+    const at = (code: string) => found.filter((x) => x.code === code).map((x) => doc.lineAt(x.range.start.line).text.slice(x.range.start.character, x.range.end.character));
+    assert.deepEqual(at('restricted-file'), ['/etc/passwd', '../outside-secret.txt', '/etc/passwd']);
+    assert.deepEqual(at('restricted-variable'), ['{{$processEnv NETREQ_TEST_REPORT}}']);
+    assert.ok(found.every((x) => x.severity === vscode.DiagnosticSeverity.Error && x.message.startsWith('Restricted Mode: ')));
+    assert.equal(server.connections, 0);
+  });
+
   for (const [name, code, words] of [
     ['passwd', 'restricted-file', /Restricted Mode: body file \/etc\/passwd is not sent: in an untrusted workspace it is outside the workspace folder/],
     ['climb', 'restricted-file', /Restricted Mode: body file \.\.\/outside-secret\.txt is not sent/],

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Codes } from '../../../src/core/netreq';
-import { isInside, isRestrictedDiagnostic, RESTRICTED_PREFIX } from '../../../src/core/netreq/restricted';
+import { parseNetreq } from '../../../src/core/netreq';
+import { isInside, isRestrictedDiagnostic, RESTRICTED_PREFIX, restrictedProblems } from '../../../src/core/netreq/restricted';
 import type { ResolveContext } from '../../../src/core/netreq/types';
 import type { HttpRequestSpec, TcpRequestSpec } from '../../../src/core/request';
 import { assertReadable, expectDiag, resolveFail, resolveOk } from './helpers';
@@ -165,6 +166,61 @@ describe('netreq: Restricted Mode', () => {
     it('a trusted workspace (no restriction) reads files anywhere, as before', async () => {
       const s = await resolveOk('POST http://127.0.0.1:1/\n\n< ../outside/secret.txt', { ...restricted, restricted: undefined });
       assert.equal(body(s), 'outside secret');
+    });
+  });
+
+  describe('restrictedProblems (the editor, before a Send)', () => {
+    const problems = (text: string, folders: string[] = [ws], baseDir: string | undefined = ws) => restrictedProblems(text, parseNetreq(text), { baseDir, folders });
+
+    it('flags every $processEnv / $dotenv outside comments, at the reference', () => {
+      const text = [
+        '@home = {{$processEnv HOME}}',
+        '# a comment about {{$processEnv HOME}} is not flagged',
+        '// {{$dotenv X}} neither',
+        '# @note {{$dotenv X}} (a directive is)',
+        'GET http://127.0.0.1:1/{{$guid}}?t={{$dotenv TOKEN}}',
+        'X-A: {{ $processEnv %which }}',
+      ].join('\n');
+      const d = problems(text);
+      assert.deepEqual(
+        d.map((x) => [x.code, x.span.start.line, x.span.start.col, x.span.end.col]),
+        [
+          [Codes.restrictedVariable, 0, 8, 28],
+          [Codes.restrictedVariable, 3, 8, 21],
+          [Codes.restrictedVariable, 4, 35, 52],
+          [Codes.restrictedVariable, 5, 5, 29],
+        ],
+      );
+      for (const x of d) {
+        assert.equal(x.severity, 'error');
+        assert.ok(x.message.startsWith(RESTRICTED_PREFIX), x.message);
+      }
+    });
+
+    it('flags body files outside the folders by their text, not those inside or built from variables', () => {
+      const text = 'POST http://h/\n\n< /etc/passwd\n\n###\nPOST http://h/\n\n< ../outside/secret.txt\n\n###\nPOST http://h/\n\n< ./body.txt\n\n###\nPOST http://h/\n\n< {{f}}/x\n';
+      const d = problems(text);
+      assert.deepEqual(
+        d.map((x) => [x.code, x.span.start.line, x.span.start.col]),
+        [
+          [Codes.restrictedFile, 2, 2],
+          [Codes.restrictedFile, 7, 2],
+        ],
+      );
+      assert.match(d[0].message, /^Restricted Mode: body file \/etc\/passwd is not sent: in an untrusted workspace it is outside the workspace folder \(\/etc\/passwd\)/);
+      assert.equal(problems(text, [])[0].message.includes('no workspace folder is open'), true);
+      assert.deepEqual(problems('POST http://h/\n\n< ./body.txt', [ws], undefined), [], 'an unsaved file has no folder to resolve against: the Send says so');
+    });
+
+    it('agrees with the resolver: each one it flags, a Send refuses with the same code at the same place', async () => {
+      for (const text of ['POST http://127.0.0.1:1/\n\n< ../outside/secret.txt', 'GET http://127.0.0.1:1/\nX-T: {{$processEnv TOKEN}}']) {
+        const [mine] = problems(text);
+        const sent = await resolveFail(text, restricted);
+        assert.ok(
+          sent.some((x) => x.code === mine.code && x.span.start.line === mine.span.start.line && x.span.start.col === mine.span.start.col),
+          JSON.stringify({ mine, sent }),
+        );
+      }
     });
   });
 
