@@ -13,12 +13,12 @@ async function refusalFrame(page: Page, deadline: number): Promise<Frame> {
   for (;;) {
     for (const f of page.frames()) {
       try {
-        if ((await f.locator('.banner-refused').count()) > 0) return f;
+        if ((await f.locator('.banner-refused', { hasText: '/etc/passwd' }).count()) > 0) return f;
       } catch {
         // detached or navigating
       }
     }
-    if (Date.now() > deadline) throw new Error('no webview shows a .banner-refused (the refused block’s response panel)');
+    if (Date.now() > deadline) throw new Error('no webview shows a .banner-refused naming /etc/passwd (the refused block’s panel)');
     await sleep(200);
   }
 }
@@ -35,11 +35,11 @@ export async function checkRestrictedPanel(page: Page, timeoutMs = 30_000): Prom
   });
   try {
     const frame = await refusalFrame(page, t0 + timeoutMs);
-    const text = await frame.locator('.banner-refused').first().innerText({ timeout: 10_000 });
+    const text = await frame.locator('.banner-refused', { hasText: '/etc/passwd' }).first().innerText({ timeout: 10_000 });
     for (const words of ['Not sent: Restricted Mode', 'Restricted Mode: body file /etc/passwd is not sent', 'This workspace is not trusted']) {
       if (!text.includes(words)) throw new Error(`the refusal banner does not say "${words}": ${text}`);
     }
-    await frame.locator('.banner-refused button', { hasText: 'Manage Workspace Trust' }).first().click({ timeout: 10_000 });
+    await frame.locator('.banner-refused', { hasText: '/etc/passwd' }).locator('button', { hasText: 'Manage Workspace Trust' }).first().click({ timeout: 10_000 });
     await page.locator('.workspace-trust-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
     return result('passed');
   } catch (e) {
