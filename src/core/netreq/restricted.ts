@@ -37,7 +37,14 @@ export async function checkRestrictedFile(absPath: string, written: string, fold
     return { ok: false, code: 'unreadable', error };
   }
   const roots = await Promise.all(folders.map((f) => fsp.realpath(f).catch(() => path.resolve(f))));
-  if (roots.some((root) => isInside(root, real))) return { ok: true, realPath: real };
+  if (roots.some((root) => isInside(root, real))) {
+    // A FIFO or device a workspace ships would hang the read or never end.
+    const st = await fsp.stat(real).catch(() => undefined);
+    if (st && !st.isFile() && !st.isDirectory()) {
+      return { ok: false, code: 'restricted-file', message: `${RESTRICTED_PREFIX}body file ${written} is not sent: in an untrusted workspace only regular files are read, and this is not one (trust the workspace to use it)` };
+    }
+    return { ok: true, realPath: real };
+  }
   const leads = real !== path.resolve(absPath) ? ` (it leads to ${real})` : ` (${real})`;
   return { ok: false, code: 'restricted-file', message: refusedFile(written, leads, folders.length) };
 }

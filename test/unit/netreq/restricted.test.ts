@@ -4,6 +4,7 @@
  * error diagnostic with a stable code and words saying how to lift it. Real files in a temp folder.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -140,6 +141,19 @@ describe('netreq: Restricted Mode', () => {
       const r = d.find((x) => x.code === Codes.restrictedVariable);
       assert.ok(r, JSON.stringify(d));
       assert.match(r.message, /\(in \.\/template\.txt\)$/);
+    });
+
+    it('refuses a FIFO inside the folder (reading it would hang) without opening it', async function () {
+      if (process.platform === 'win32') this.skip(); // no mkfifo on Windows
+      const fifo = path.join(ws, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      try {
+        const d = await resolveFail('POST http://127.0.0.1:1/\n\n< ./pipe', restricted);
+        expectDiag(d, Codes.restrictedFile, 2, 2, 'error', /only regular files are read/);
+        assert.deepEqual(reads, []);
+      } finally {
+        fs.rmSync(fifo);
+      }
     });
 
     it('with no workspace folder open, reads no body file at all', async () => {
