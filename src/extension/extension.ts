@@ -3,6 +3,7 @@
  * editor features over them, and hands every registration to context.subscriptions. Nothing heavy runs at
  * activation: parsing happens when a .netreq document is looked at, sockets open when a request is sent.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, WsExchange, WsState } from '../core/exchange';
 import { HttpClient } from '../core/http/client';
@@ -25,10 +26,11 @@ import { ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
 import { TranscriptPanelManager } from './panels/transcriptPanel';
 import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
 import { WsSessionPanelManager } from './panels/wsSessionPanel';
-import type { ExchangeMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
+import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
 import { SendController } from './requests/sendCommands';
+import { restriction } from './trust';
 
 /** A block's live WebSocket session, as the API shows it. */
 export interface WsSessionState {
@@ -61,9 +63,13 @@ export interface NetreqApi {
   activeEnvironment(): string | undefined;
   setEnvironment(name: string | undefined): Promise<void>;
   /** What the block's response panel shows (undefined when it has no panel). */
-  responsePanelState(uri: vscode.Uri | string, blockIndex: number, blockName?: string): { sending?: SendingMessage; exchange?: ExchangeMessage } | undefined;
+  responsePanelState(
+    uri: vscode.Uri | string,
+    blockIndex: number,
+    blockName?: string,
+  ): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage } | undefined;
   /** What the block's transcript panel shows (undefined when it has no transcript panel). */
-  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage } | undefined;
+  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage } | undefined;
   /** The block's WebSocket session (undefined when it has no session panel or never connected). */
   wsSession(uri: vscode.Uri | string, blockIndex: number): WsSessionState | undefined;
   /** Sends a message on the block's session, as the panel's message box does ('hex': hex bytes). */
@@ -98,9 +104,18 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const cache = new DocumentCache(vscode.workspace);
   const runner = new RequestRunner();
   const environments = new EnvironmentController(context.workspaceState);
-  const diagnostics = new DiagnosticsController(cache, (d) => environmentVariables(config.environments(d.uri), environments.active));
+  const diagnostics = new DiagnosticsController(
+    cache,
+    (d) => environmentVariables(config.environments(d.uri), environments.active),
+    (d) => {
+      const r = restriction();
+      return r && { folders: r.folders, baseDir: d.uri.scheme === 'file' ? path.dirname(d.uri.fsPath) : undefined };
+    },
+  );
   subs.push(
     environments.onDidChange(() => diagnostics.refreshAll()),
+    // Restricted Mode refusals shown after a Send no longer hold once the workspace is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => diagnostics.refreshAll()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('netreq.environments') && diagnostics.refreshAll()),
   );
   subs.push(cache, runner, environments, diagnostics);

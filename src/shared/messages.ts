@@ -37,6 +37,19 @@ export interface ExchangeMessage {
   maxResponseBytes: number;
 }
 
+/**
+ * The block was not sent: it does not resolve in a way the panel explains (today: Restricted Mode refused
+ * something it would have read). Replaces what the panel showed until the next send.
+ */
+export interface RefusedMessage {
+  type: 'refused';
+  title: string;
+  /** Why, one line per problem, as "line:col: message" (1-based, as the CLI prints them). */
+  problems: string[];
+  /** Restricted Mode refused it: the panel offers Manage Workspace Trust. */
+  restricted: boolean;
+}
+
 /** The answer to a WebviewRequest, matched by id. */
 export interface ReplyMessage {
   type: 'reply';
@@ -46,7 +59,7 @@ export interface ReplyMessage {
   message?: string;
 }
 
-export type HostToWebview = SendingMessage | ExchangeMessage | ReplyMessage;
+export type HostToWebview = SendingMessage | ExchangeMessage | RefusedMessage | ReplyMessage;
 
 /** Webview → host requests that get a ReplyMessage with the same id. */
 export type WebviewRequest =
@@ -61,11 +74,14 @@ export type WebviewToHost =
   | { type: 'resend' }
   /** Cancel the running request of this panel's block. */
   | { type: 'cancel' }
+  /** Open VS Code's Workspace Trust editor (after a Restricted Mode refusal). */
+  | { type: 'manageTrust' }
   | WebviewRequest;
 
 export type WebviewRequestType = WebviewRequest['type'];
 
 const SIMPLE: ReadonlySet<string> = new Set(['ready', 'resend', 'cancel']);
+const RESPONSE_SIMPLE: ReadonlySet<string> = new Set([...SIMPLE, 'manageTrust']);
 const REQUESTS: ReadonlySet<string> = new Set(['openBodyInEditor', 'saveBody', 'copy']);
 
 /** Host-side check of what the webview posted (a webview is less trusted than the host). */
@@ -73,7 +89,7 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   if (typeof o.type !== 'string') return false;
-  if (SIMPLE.has(o.type)) return true;
+  if (RESPONSE_SIMPLE.has(o.type)) return true;
   if (!REQUESTS.has(o.type) || typeof o.id !== 'number' || !Number.isInteger(o.id)) return false;
   if (o.type === 'copy') return typeof o.text === 'string';
   return true;
@@ -87,10 +103,16 @@ export function isWebviewRequest(m: WebviewToHost): m is WebviewRequest {
 export function isHostToWebview(m: unknown): m is HostToWebview {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
+  if (t === 'refused') return isRefused(m);
   return t === 'sending' || t === 'exchange' || t === 'reply';
 }
 
 // ==================================================================== helpers for the guards
+
+function isRefused(m: unknown): m is RefusedMessage {
+  const o = m as Record<string, unknown>;
+  return typeof o.title === 'string' && typeof o.restricted === 'boolean' && Array.isArray(o.problems) && o.problems.every((p) => typeof p === 'string');
+}
 
 function record(m: unknown): Record<string, unknown> | undefined {
   return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined;
@@ -115,7 +137,7 @@ export interface TranscriptMessage {
   dataLimit: number;
 }
 
-export type HostToTranscript = SendingMessage | TranscriptMessage | ReplyMessage;
+export type HostToTranscript = SendingMessage | TranscriptMessage | RefusedMessage | ReplyMessage;
 
 export type TranscriptRequest = { type: 'copy'; id: number; text: string };
 
@@ -126,19 +148,22 @@ export type TranscriptToHost =
   | { type: 'resend' }
   /** Cancel the running request of this panel's block. */
   | { type: 'cancel' }
+  /** Open VS Code's Workspace Trust editor (after a Restricted Mode refusal). */
+  | { type: 'manageTrust' }
   | TranscriptRequest;
 
 /** Host-side check of what the transcript webview posted. */
 export function isTranscriptToHost(m: unknown): m is TranscriptToHost {
   const o = record(m);
   if (!o || typeof o.type !== 'string') return false;
-  if (SIMPLE.has(o.type)) return true;
+  if (RESPONSE_SIMPLE.has(o.type)) return true;
   return o.type === 'copy' && isId(o.id) && typeof o.text === 'string';
 }
 
 /** Webview-side check of what the host posted to the transcript panel. */
 export function isHostToTranscript(m: unknown): m is HostToTranscript {
   const t = record(m)?.type;
+  if (t === 'refused') return isRefused(m);
   return t === 'sending' || t === 'transcript' || t === 'reply';
 }
 

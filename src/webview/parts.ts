@@ -3,6 +3,7 @@
  * sending banners, the tab bar and the connection table of a socket. Text nodes only, through Builder.
  */
 import type { ConnectionInfo, NetError } from '../core/exchange';
+import type { RefusedMessage } from '../shared/messages';
 import { Builder, type DomElement } from './dom';
 import { address } from './tabs';
 
@@ -29,6 +30,32 @@ export function errorBanner(b: Builder, err: NetError): DomElement {
     b.el('span', 'error-message', err.message),
     err.code ? b.el('span', 'error-code', err.code) : undefined,
   );
+}
+
+/**
+ * "Not sent", why (one line per problem) and what to do: in Restricted Mode a Manage Workspace Trust
+ * button (VS Code's trust editor) and a note that trusting lifts it; always Send again.
+ */
+export function refusedBanner(b: Builder, m: RefusedMessage, actions: { manageTrust: () => void; resend: () => void }): DomElement {
+  const box = b.el('div', 'banner banner-error banner-refused');
+  box.appendChild(b.el('span', 'error-phase', m.restricted ? 'Not sent: Restricted Mode' : 'Not sent'));
+  const list = b.el('ul', 'refused-problems');
+  for (const p of m.problems) list.appendChild(b.el('li', 'error-message', p));
+  box.appendChild(list);
+  if (m.restricted) {
+    box.appendChild(
+      b.el(
+        'p',
+        'muted',
+        'This workspace is not trusted, so NetReq does not read environment variables, .env values or files outside the workspace folders for its requests. Trust the workspace if you trust its authors, then send again.',
+      ),
+    );
+  }
+  const buttons = b.el('div', 'refused-actions');
+  if (m.restricted) buttons.appendChild(b.button('Manage Workspace Trust', actions.manageTrust, 'btn btn-primary', 'Open VS Code’s Workspace Trust editor'));
+  buttons.appendChild(b.button('↻ Send again', actions.resend, 'btn', 'Send this request again'));
+  box.appendChild(buttons);
+  return box;
 }
 
 /** "Sending <method> <url> …" with a Cancel button. */

@@ -3,10 +3,10 @@
  * page from them with text nodes only. No globals: the DOM and the way to post come in, so the unit
  * tests drive it with a fake document.
  */
-import type { ExchangeMessage, HostToWebview, SendingMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
+import type { ExchangeMessage, HostToWebview, RefusedMessage, SendingMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { formatBytes, formatMs, statusClass } from '../shared/format';
-import { PHASE_LABELS } from './parts';
+import { PHASE_LABELS, refusedBanner } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
 export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
@@ -32,6 +32,7 @@ export class ResponseView {
   private readonly b: Builder;
   private exchange?: ExchangeMessage;
   private sending?: SendingMessage;
+  private refused?: RefusedMessage;
   private reply?: { ok: boolean; text: string };
   private nextId = 1;
   private readonly pending = new Map<number, WebviewRequest['type']>();
@@ -50,10 +51,16 @@ export class ResponseView {
     switch (msg.type) {
       case 'sending':
         this.sending = msg;
+        this.refused = undefined;
         this.reply = undefined;
         break;
       case 'exchange':
         this.exchange = msg;
+        this.sending = undefined;
+        this.refused = undefined;
+        break;
+      case 'refused':
+        this.refused = msg;
         this.sending = undefined;
         break;
       case 'reply': {
@@ -98,6 +105,11 @@ export class ResponseView {
           b.button('Cancel', () => this.post({ type: 'cancel' })),
         ),
       );
+    }
+    if (this.refused && !this.sending) {
+      app.appendChild(b.el('div', 'request-line', this.refused.title));
+      app.appendChild(refusedBanner(b, this.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
+      return;
     }
     const m = this.exchange;
     if (!m) {

@@ -4,11 +4,11 @@
  * stopped, the ECHO verdict, timings, TLS and the connection. Rebuilt from state with text nodes only;
  * no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
-import type { HostToTranscript, SendingMessage, TranscriptMessage, TranscriptToHost } from '../shared/messages';
+import type { HostToTranscript, RefusedMessage, SendingMessage, TranscriptMessage, TranscriptToHost } from '../shared/messages';
 import { decodeText, formatBytes, formatMs, statusClass } from '../shared/format';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
 import { Builder, type DomDocument, type DomElement } from './dom';
-import { errorBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
+import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
 import { hexView, modeBar, rawTextView, renderTlsDetails, renderWaterfall } from './tabs';
 
 export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection';
@@ -33,6 +33,7 @@ export class TranscriptView {
   private readonly b: Builder;
   private message?: TranscriptMessage;
   private sending?: SendingMessage;
+  private refused?: RefusedMessage;
   private reply?: { ok: boolean; text: string };
   private nextId = 1;
   private readonly pending = new Set<number>();
@@ -51,10 +52,16 @@ export class TranscriptView {
     switch (msg.type) {
       case 'sending':
         this.sending = msg;
+        this.refused = undefined;
         this.reply = undefined;
         break;
       case 'transcript':
         this.message = msg;
+        this.sending = undefined;
+        this.refused = undefined;
+        break;
+      case 'refused':
+        this.refused = msg;
         this.sending = undefined;
         break;
       case 'reply':
@@ -86,6 +93,11 @@ export class TranscriptView {
     if (this.sending) {
       const s = this.sending;
       app.appendChild(sendingBanner(b, `Sending ${s.method} ${s.url} …`, () => this.post({ type: 'cancel' })));
+    }
+    if (this.refused && !this.sending) {
+      app.appendChild(b.el('div', 'request-line', this.refused.title));
+      app.appendChild(refusedBanner(b, this.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
+      return;
     }
     const m = this.message;
     if (!m) {

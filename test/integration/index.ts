@@ -32,7 +32,11 @@ function writeReport(file: string, report: IntegrationReport): void {
 }
 
 export function run(): Promise<void> {
-  const reportFile = process.env.NETREQ_TEST_REPORT;
+  return runSuite(testFiles(), process.env.NETREQ_TEST_REPORT);
+}
+
+/** Runs mocha over `files`, writing the report to `reportFile` after each test (the Restricted Mode suite uses it too). */
+export function runSuite(files: string[], reportFile: string | undefined): Promise<void> {
   if (!reportFile) return Promise.reject(new Error('NETREQ_TEST_REPORT is not set: the runner passes the report path through the environment'));
   const started = Date.now();
   const report: IntegrationReport = {
@@ -52,7 +56,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, slow: 3_000, color: false, reporter: 'spec' });
   // NETREQ_TEST_GREP=text runs only the tests whose full title contains it (for debugging one test).
   if (process.env.NETREQ_TEST_GREP) mocha.grep(process.env.NETREQ_TEST_GREP);
-  for (const f of testFiles()) mocha.addFile(f);
+  for (const f of files) mocha.addFile(f);
 
   return new Promise<void>((resolve, reject) => {
     const finish = (error?: string) => {

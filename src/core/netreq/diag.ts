@@ -42,6 +42,10 @@ export const Codes = {
   badBodyFile: 'bad-body-file',
   bodyFileUnreadable: 'body-file-unreadable',
   wsStrayText: 'ws-stray-text',
+  /** Restricted Mode refused `{{$processEnv}}` / `{{$dotenv}}` (see restricted.ts). */
+  restrictedVariable: 'restricted-variable',
+  /** Restricted Mode refused a body file outside the workspace folders. */
+  restrictedFile: 'restricted-file',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { EffectiveDirectives } from './directives';
 import { Codes, type DiagnosticCode, q } from './diag';
 import { parseHexLines } from './hex';
+import { checkRestrictedFile, RESTRICTED_PREFIX } from './restricted';
 import type { Problem } from './hostport';
 import type { RequestOptions } from '../request';
 import type { Block, BodySource, Diagnostic, NetreqDocument, ResolveContext, Span } from './types';
@@ -64,7 +65,17 @@ export async function readBodyFile(env: ResolveEnv, file: NonNullable<BodySource
     report(env, span, Codes.bodyFileUnreadable, `Cannot read body file ${p}: the .netreq file has not been saved, so there is no folder to find it in (save it, or use an absolute path)`);
     return undefined;
   }
-  const abs = base ? path.resolve(base, p) : p;
+  let abs = base ? path.resolve(base, p) : p;
+  const restricted = env.ctx.restricted;
+  if (restricted) {
+    const check = await checkRestrictedFile(abs, p, restricted.folders);
+    if (!check.ok && check.code === 'restricted-file') {
+      report(env, span, Codes.restrictedFile, check.message ?? RESTRICTED_PREFIX);
+      return undefined;
+    }
+    // Read the path that was checked (a symbolic link is not followed a second time).
+    if (check.ok) abs = check.realPath;
+  }
   let buf: Buffer;
   try {
     buf = await env.ctx.readFile(abs);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addOffset, formatNamed } from './datetime';
+import { refusedSystemVariable } from './restricted';
 import { checkSystemRef, isOffsetUnit, type VarRef } from './templates';
 
 export interface SystemPorts {
@@ -17,16 +18,19 @@ export interface SystemPorts {
   shared: Record<string, string>;
   /** Resolves a variable (for `%NAME` indirection); undefined when not defined. */
   variable: (name: string) => Promise<string | undefined>;
+  /** Restricted Mode: $processEnv and $dotenv are refused. */
+  restricted?: boolean;
 }
 
 export type SystemResult =
   | { value: string; warning?: string }
-  | { error: string; code: 'unknown-system-variable' | 'bad-system-variable' | 'dotenv-error' | 'undefined-variable' };
+  | { error: string; code: 'unknown-system-variable' | 'bad-system-variable' | 'dotenv-error' | 'undefined-variable' | 'restricted-variable' };
 
 export async function evalSystem(ref: VarRef, ports: SystemPorts): Promise<SystemResult> {
   const problem = checkSystemRef(ref);
   if (problem) return { error: problem.message, code: problem.unknown ? 'unknown-system-variable' : 'bad-system-variable' };
   const a = ref.args;
+  if (ports.restricted && (ref.name === 'processEnv' || ref.name === 'dotenv')) return { error: refusedSystemVariable(ref.name), code: 'restricted-variable' };
   switch (ref.name) {
     case 'guid':
       return { value: randomUUID() };

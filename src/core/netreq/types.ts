@@ -124,6 +124,12 @@ export interface ResolveContext {
   defaults: RequestOptions;
   /** Clock for $timestamp / $datetime. */
   now?: () => Date;
+  /**
+   * Restricted Mode (VS Code with an untrusted workspace): `{{$processEnv}}` and `{{$dotenv}}` are refused,
+   * and body files are read only inside these folders (after `..` and symbolic links are resolved).
+   * Absent: nothing is restricted (a trusted workspace, the CLI).
+   */
+  restricted?: { folders: readonly string[] };
 }
 
 export type ResolveResult =

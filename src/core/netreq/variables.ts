@@ -212,6 +212,7 @@ export class VariableResolver {
       shared: this.shared,
       dotenv: () => this.readDotenv(),
       variable: (n) => this.valueOf(n, chain, span),
+      restricted: this.ctx.restricted !== undefined,
     };
   }
 

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { parseNetreq, resolveBlock } from '../../core/netreq';
 import type { ResolveContext } from '../../core/netreq/types';
 import * as config from '../config';
+import { restriction } from '../trust';
 import { Disposable, toDisposable } from '../lifecycle';
 import { settingEntries, uniqueNames, type HealthEntry } from './settings';
 import { blockCheckName, checkForSpec, healthDirective, parseHealthValue } from './targets';
@@ -206,6 +207,8 @@ export class HealthSources extends Disposable {
       processEnv: process.env,
       readFile,
       defaults: config.requestDefaults(uri),
+      // Checks of an untrusted workspace do not run at all; this holds if one ever resolves anyway.
+      restricted: restriction(),
     };
   }
 }

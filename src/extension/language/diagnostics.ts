@@ -1,9 +1,11 @@
 /**
  * Squiggles: the parser's diagnostics for every open .netreq document (on open, on change debounced,
- * removed on close), plus the resolver's diagnostics for a block that was sent, until the next edit.
+ * removed on close), plus the resolver's diagnostics for a block that was sent, until the next edit; in
+ * Restricted Mode also what a Send would refuse.
  */
 import * as vscode from 'vscode';
 import { diagnosticsWithKnown } from '../../core/netreq';
+import { restrictedProblems } from '../../core/netreq/restricted';
 import type { Diagnostic as CoreDiagnostic, Severity } from '../../core/netreq/types';
 import { Disposable, toDisposable } from '../lifecycle';
 import { DocumentCache, isNetreq } from './documentCache';
@@ -45,9 +47,14 @@ export class DiagnosticsController extends Disposable {
    * @param definedVariables variables the active environment (with $shared) defines for a document: the
    *   parser cannot know them, so its "not defined in this file" warnings for those names are dropped.
    */
+  /**
+   * @param restricted Restricted Mode for a document (undefined when the workspace is trusted): what it will
+   *   refuse ($processEnv, $dotenv, body files outside the folders) is flagged as you type, before a Send.
+   */
   constructor(
     private readonly cache: DocumentCache,
     private readonly definedVariables: (document: vscode.TextDocument) => Record<string, string> = () => ({}),
+    private readonly restricted: (document: vscode.TextDocument) => { baseDir?: string; folders: readonly string[] } | undefined = () => undefined,
   ) {
     super();
     this.collection = this.register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE));
@@ -81,9 +88,12 @@ export class DiagnosticsController extends Disposable {
     this.timers.delete(key);
     const fromResolver = [...(this.resolved.get(key)?.values() ?? [])].flat();
     const defined = this.definedVariables(document);
-    const fromParser = diagnosticsWithKnown(this.cache.get(document), (name) => Object.prototype.hasOwnProperty.call(defined, name)).filter(
-      (d) => !fromResolver.some((r) => samePlace(r, d)),
-    );
+    const parsed = this.cache.get(document);
+    const restricted = this.restricted(document);
+    const fromParser = [
+      ...diagnosticsWithKnown(parsed, (name) => Object.prototype.hasOwnProperty.call(defined, name)),
+      ...(restricted ? restrictedProblems(document.getText(), parsed, restricted) : []),
+    ].filter((d) => !fromResolver.some((r) => samePlace(r, d)));
     this.collection.set(document.uri, [...fromParser, ...fromResolver].map(toVscodeDiagnostic));
   }
 

@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../core/exchange';
-import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type HostToWebview, type SendingMessage, type WebviewRequest } from '../../shared/messages';
+import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type HostToWebview, type RefusedMessage, type SendingMessage, type WebviewRequest } from '../../shared/messages';
 import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
 import { PanelHost } from './panelHost';
 import { exchangeMessage, renderResponseHtml } from './responseContent';
+import { MANAGE_TRUST_COMMAND } from '../trust';
 
 export const RESPONSE_VIEW_TYPE = 'netreq.response';
 
@@ -36,6 +37,7 @@ export interface PanelHandlers {
 export class ResponsePanel extends PanelHost<HostToWebview> {
   private sending?: SendingMessage;
   private exchangeMsg?: ExchangeMessage;
+  private refused?: RefusedMessage;
   private exchange?: HttpExchange;
   private readonly activeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidBecomeActive = this.activeEmitter.event;
@@ -67,8 +69,8 @@ export class ResponsePanel extends PanelHost<HostToWebview> {
   }
 
   /** The state the webview shows (for tests through the extension API). */
-  get state(): { sending?: SendingMessage; exchange?: ExchangeMessage } {
-    return { sending: this.sending, exchange: this.exchangeMsg };
+  get state(): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage } {
+    return { sending: this.sending, exchange: this.exchangeMsg, refused: this.refused };
   }
 
   get active(): boolean {
@@ -81,16 +83,26 @@ export class ResponsePanel extends PanelHost<HostToWebview> {
 
   showSending(msg: SendingMessage): void {
     this.sending = msg;
+    this.refused = undefined;
     this.setTitle(msg.title);
     this.post(msg);
   }
 
   showExchange(x: HttpExchange, title: string, previewLimit: number, maxResponseBytes: number): void {
     this.sending = undefined;
+    this.refused = undefined;
     this.exchange = x;
     this.exchangeMsg = exchangeMessage(x, title, previewLimit, maxResponseBytes);
     this.setTitle(title);
     this.post(this.exchangeMsg);
+  }
+
+  /** The block was not sent, and why (e.g. Restricted Mode refused a file or an environment variable). */
+  showRefused(msg: RefusedMessage): void {
+    this.sending = undefined;
+    this.refused = msg;
+    this.setTitle(msg.title);
+    this.post(msg);
   }
 
   /** Ends the "sending" state without a new exchange (e.g. the request could not be resolved). */
@@ -109,7 +121,11 @@ export class ResponsePanel extends PanelHost<HostToWebview> {
     switch (m.type) {
       case 'ready':
         if (this.exchangeMsg) this.post(this.exchangeMsg);
+        if (this.refused) this.post(this.refused);
         if (this.sending) this.post(this.sending);
+        break;
+      case 'manageTrust':
+        void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
         break;
       case 'resend':
         this.handlers.resend(this.target);

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { SocketExchange } from '../../core/exchange';
-import { isTranscriptToHost, type HostToTranscript, type SendingMessage, type TranscriptMessage } from '../../shared/messages';
+import { isTranscriptToHost, type HostToTranscript, type RefusedMessage, type SendingMessage, type TranscriptMessage } from '../../shared/messages';
+import { MANAGE_TRUST_COMMAND } from '../trust';
 import type { ActionResult } from './bodyActions';
 import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
 import { PanelHost } from './panelHost';
@@ -23,6 +24,7 @@ export interface TranscriptHandlers {
 export class TranscriptPanel extends PanelHost<HostToTranscript> implements BlockPanel {
   private sending?: SendingMessage;
   private message?: TranscriptMessage;
+  private refused?: RefusedMessage;
   private exchange?: SocketExchange;
 
   constructor(
@@ -39,22 +41,32 @@ export class TranscriptPanel extends PanelHost<HostToTranscript> implements Bloc
   }
 
   /** What the webview shows (for tests through the extension API). */
-  get state(): { sending?: SendingMessage; transcript?: TranscriptMessage } {
-    return { sending: this.sending, transcript: this.message };
+  get state(): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage } {
+    return { sending: this.sending, transcript: this.message, refused: this.refused };
   }
 
   showSending(msg: SendingMessage): void {
     this.sending = msg;
+    this.refused = undefined;
     this.panel.title = `⇄ ${msg.title}`;
     this.post(msg);
   }
 
   showExchange(x: SocketExchange, title: string, dataLimit: number): void {
     this.sending = undefined;
+    this.refused = undefined;
     this.exchange = x;
     this.message = transcriptMessage(x, title, dataLimit);
     this.panel.title = `⇄ ${title}`;
     this.post(this.message);
+  }
+
+  /** The block was not sent, and why (e.g. Restricted Mode refused a file or an environment variable). */
+  showRefused(msg: RefusedMessage): void {
+    this.sending = undefined;
+    this.refused = msg;
+    this.panel.title = `⇄ ${msg.title}`;
+    this.post(msg);
   }
 
   clearSending(): void {
@@ -68,7 +80,11 @@ export class TranscriptPanel extends PanelHost<HostToTranscript> implements Bloc
     switch (m.type) {
       case 'ready':
         if (this.message) this.post(this.message);
+        if (this.refused) this.post(this.refused);
         if (this.sending) this.post(this.sending);
+        break;
+      case 'manageTrust':
+        void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
         break;
       case 'resend':
         this.handlers.resend(this.target);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, SocketExchange, WsExchange } from '../../core/exchange';
 import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
+import { isRestrictedDiagnostic } from '../../core/netreq/restricted';
 import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
 import { formatBytes, formatMs } from '../../shared/format';
@@ -21,6 +22,7 @@ import { describeDiagnostic, type DiagnosticsController } from '../language/diag
 import { isNetreq, type DocumentCache } from '../language/documentCache';
 import { Disposable } from '../lifecycle';
 import type { BlockTarget, ResponsePanelManager } from '../panels/responsePanel';
+import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL, restriction } from '../trust';
 import type { TranscriptPanelManager } from '../panels/transcriptPanel';
 import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
 import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
@@ -45,7 +47,8 @@ export interface SendDeps {
 
 export type SendOutcome =
   | { status: 'sent'; exchange: Exchange }
-  | { status: 'busy' | 'no-request' | 'invalid'; message: string };
+  /** `restricted`: Restricted Mode refused something the block would read (shown in the block's panel too). */
+  | { status: 'busy' | 'no-request' | 'invalid'; message: string; restricted?: boolean };
 
 /** What the per-view send steps share. */
 interface Sending {
@@ -92,7 +95,9 @@ export class SendController extends Disposable {
     if (!found) return undefined;
     const outcome = await this.sendBlock(found.document, found.block, { progress: true });
     if (outcome.status === 'sent') return outcome.exchange;
-    if (outcome.status === 'invalid') void vscode.window.showErrorMessage(outcome.message);
+    if (outcome.status === 'invalid' && outcome.restricted) {
+      void vscode.window.showErrorMessage(outcome.message, MANAGE_TRUST_LABEL).then((pick) => pick && vscode.commands.executeCommand(MANAGE_TRUST_COMMAND));
+    } else if (outcome.status === 'invalid') void vscode.window.showErrorMessage(outcome.message);
     else void vscode.window.showInformationMessage(outcome.message);
     return undefined;
   }
@@ -180,6 +185,7 @@ export class SendController extends Disposable {
         processEnv: process.env,
         readFile,
         defaults: { ...config.requestDefaults(uri), ca: ca.length > 0 ? ca : undefined },
+        restricted: restriction(),
       };
       return await resolveBlock(parsed, block, ctx);
     } catch (err) {
@@ -206,7 +212,13 @@ export class SendController extends Disposable {
         const first = errors[0] ?? resolved.diagnostics[0];
         const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
         const where = path.basename(document.uri.path);
-        return { status: 'invalid', message: `NetReq: cannot send "${blockTitle(block)}": ${first ? `${where}:${describeDiagnostic(first)}` : 'it does not resolve'}${more}` };
+        const restricted = resolved.diagnostics.some(isRestrictedDiagnostic);
+        if (restricted) this.showRefused(document, block, errors.map((d) => `${where}:${describeDiagnostic(d)}`));
+        return {
+          status: 'invalid',
+          restricted,
+          message: `NetReq: cannot send "${blockTitle(block)}": ${first ? `${where}:${describeDiagnostic(first)}` : 'it does not resolve'}${more}`,
+        };
       }
       const spec = resolved.request;
       const sending: Sending = {
@@ -229,6 +241,18 @@ export class SendController extends Disposable {
       opts.outer?.removeEventListener('abort', onOuter);
       run.end();
     }
+  }
+
+  /**
+   * Restricted Mode refused the block: say so in its panel, with Manage Workspace Trust (the transcript panel
+   * for socket blocks; the response panel for HTTP and WS, whose session panel needs a session).
+   */
+  private showRefused(document: vscode.TextDocument, block: Block, problems: string[]): void {
+    const target: BlockTarget = { uri: document.uri, blockIndex: block.index, blockName: block.name };
+    const msg = { type: 'refused', title: blockTitle(block), problems, restricted: true } as const;
+    const protocol = block.requestLine?.protocol;
+    if (protocol === 'http' || protocol === 'ws' || protocol === undefined) this.deps.panels.show(target).showRefused(msg);
+    else this.deps.transcripts.show(target).showRefused(msg);
   }
 
   /** With its own cancellable notification, unless Send All shows one for the batch. */

@@ -3,7 +3,7 @@ import { isHostToWebview, isWebviewRequest, isWebviewToHost } from '../../../src
 
 describe('host <-> webview messages', () => {
   it('accepts the webview messages the host handles', () => {
-    for (const m of [{ type: 'ready' }, { type: 'resend' }, { type: 'cancel' }, { type: 'openBodyInEditor', id: 1 }, { type: 'saveBody', id: 2 }, { type: 'copy', id: 3, text: 'x' }]) {
+    for (const m of [{ type: 'ready' }, { type: 'resend' }, { type: 'cancel' }, { type: 'manageTrust' }, { type: 'openBodyInEditor', id: 1 }, { type: 'saveBody', id: 2 }, { type: 'copy', id: 3, text: 'x' }]) {
       assert.ok(isWebviewToHost(m), JSON.stringify(m));
     }
   });
@@ -23,5 +23,9 @@ describe('host <-> webview messages', () => {
     assert.ok(isHostToWebview({ type: 'reply', id: 1, ok: true }));
     assert.ok(!isHostToWebview({ type: 'html', html: '<b>' }));
     assert.ok(!isHostToWebview(undefined));
+    assert.ok(isHostToWebview({ type: 'refused', title: 't', problems: ['why'], restricted: true }));
+    for (const bad of [{ type: 'refused', title: 't', problems: 'why', restricted: true }, { type: 'refused', title: 't', problems: [1], restricted: true }, { type: 'refused', problems: [], restricted: false }, { type: 'refused', title: 't', problems: [] }]) {
+      assert.ok(!isHostToWebview(bad), JSON.stringify(bad));
+    }
   });
 });

@@ -218,6 +218,37 @@ describe('response view (fake DOM)', () => {
     assert.equal(root.byClass('banner-sending').length, 0);
   });
 
+  it('shows a Restricted Mode refusal with the reasons as text, Manage Workspace Trust and Send again', () => {
+    const { doc, root, posted, view, show } = setup();
+    show(exchange());
+    const problem = 'a.netreq:3:3: Restricted Mode: body file /etc/passwd is not sent <img src=x onerror=alert(1)>';
+    view.handle({ type: 'refused', title: 'Post it', problems: [problem, 'a.netreq:4:1: second'], restricted: true });
+    const banner = root.byClass('banner-refused')[0];
+    assert.ok(banner, 'no refusal banner');
+    assert.ok(banner.text.includes('Not sent: Restricted Mode'));
+    assert.ok(banner.text.includes(problem), 'the reason is shown verbatim as text');
+    assert.ok(banner.text.includes('second'));
+    assert.ok(banner.text.includes('This workspace is not trusted'));
+    assert.equal(root.byClass('tabs').length, 0, 'the older exchange is not shown under a refusal');
+    root.button('Manage Workspace Trust')!.click();
+    root.button('↻ Send again')!.click();
+    assert.deepEqual(posted, [{ type: 'manageTrust' }, { type: 'resend' }]);
+    for (const e of doc.created) assert.ok(SAFE_TAGS.has(e.tag) || e.tag === 'ul' || e.tag === 'li', `unexpected element <${e.tag}>`);
+    // The next send replaces the refusal.
+    view.handle({ type: 'sending', title: 't', method: 'GET', url: 'http://h/', startedAt: 0 });
+    assert.equal(root.byClass('banner-refused').length, 0);
+    show(exchange());
+    assert.equal(root.byClass('banner-refused').length, 0);
+    assert.ok(root.byClass('tabs')[0]);
+  });
+
+  it('a refusal that is not Restricted Mode offers no trust button', () => {
+    const { root, view } = setup();
+    view.handle({ type: 'refused', title: 't', problems: ['x.netreq:1:1: Something else is wrong here'], restricted: false });
+    assert.ok(root.byClass('banner-refused')[0].text.startsWith('Not sent'));
+    assert.equal(root.button('Manage Workspace Trust'), undefined);
+  });
+
   it('reports UI changes so the webview can keep them across reloads', () => {
     const doc = new FakeDocument();
     const seen: string[] = [];

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import type { FakeDocument } from './fakeDom';
 
-export const SAFE_TAGS = new Set(['div', 'span', 'p', 'pre', 'button', 'table', 'tbody', 'tr', 'th', 'td', 'h3', 'svg', 'rect', 'textarea', 'input']);
+export const SAFE_TAGS = new Set(['div', 'span', 'p', 'pre', 'button', 'table', 'tbody', 'tr', 'th', 'td', 'h3', 'svg', 'rect', 'textarea', 'input', 'ul', 'li']);
 export const SAFE_ATTRS = new Set([
   'class',
   'type',

@@ -82,7 +82,7 @@ describe('socket panel shells carry no network data', () => {
 
 describe('transcript panel messages', () => {
   it('accepts what the transcript webview may post, and nothing else', () => {
-    for (const m of [{ type: 'ready' }, { type: 'resend' }, { type: 'cancel' }, { type: 'copy', id: 1, text: 'x' }]) assert.ok(isTranscriptToHost(m), JSON.stringify(m));
+    for (const m of [{ type: 'ready' }, { type: 'resend' }, { type: 'cancel' }, { type: 'manageTrust' }, { type: 'copy', id: 1, text: 'x' }]) assert.ok(isTranscriptToHost(m), JSON.stringify(m));
     for (const m of [null, [], 'ready', {}, { type: 'saveBody', id: 1 }, { type: 'copy', id: 1 }, { type: 'copy', id: '1', text: 'x' }, { type: 'wsSend', id: 1, format: 'text', data: 'x' }]) {
       assert.ok(!isTranscriptToHost(m), JSON.stringify(m));
     }
@@ -92,6 +92,8 @@ describe('transcript panel messages', () => {
     assert.ok(isHostToTranscript({ type: 'transcript' }));
     assert.ok(isHostToTranscript({ type: 'sending' }));
     assert.ok(!isHostToTranscript({ type: 'exchange' }));
+    assert.ok(isHostToTranscript({ type: 'refused', title: 't', problems: ['why'], restricted: true }));
+    assert.ok(!isHostToTranscript({ type: 'refused', title: 't', problems: [{}], restricted: true }));
     assert.ok(!isHostToTranscript(null));
   });
 });

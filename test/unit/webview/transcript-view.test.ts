@@ -24,6 +24,22 @@ function tab(root: FakeElement, label: string): void {
 }
 
 describe('transcript view (fake DOM)', () => {
+  it('shows a Restricted Mode refusal (reasons as text, Manage Workspace Trust, Send again) until the next send', () => {
+    const { doc, root, posted, view, show } = setup();
+    show(socketExchange());
+    const problem = `t.netreq:4:3: Restricted Mode: body file /etc/passwd is not sent ${XSS_SCRIPT}`;
+    view.handle({ type: 'refused', title: 'TCP it', problems: [problem], restricted: true });
+    const banner = root.byClass('banner-refused')[0];
+    assert.ok(banner?.text.includes(problem));
+    assert.equal(root.byClass('tabs').length, 0);
+    root.button('Manage Workspace Trust')!.click();
+    root.button('↻ Send again')!.click();
+    assert.deepEqual(posted, [{ type: 'manageTrust' }, { type: 'resend' }]);
+    assertSafeDom(doc);
+    show(socketExchange());
+    assert.equal(root.byClass('banner-refused').length, 0);
+  });
+
   it('shows each chunk with direction, time, size, text with visible controls and hex side by side', () => {
     const { root, show } = setup();
     show(socketExchange());
