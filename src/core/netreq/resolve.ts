@@ -6,6 +6,7 @@
 import type { RequestOptions, RequestSpec } from '../request';
 import { effectiveDirectives, DIRECTIVES, type EffectiveDirectives } from './directives';
 import { Codes, capDiagnostics, errorText } from './diag';
+import { errorsBetween } from './docIndex';
 import { hasEnvironment } from './environments';
 import type { ResolveEnv } from './resolveCommon';
 import { resolveHttp } from './resolveHttp';
@@ -57,9 +58,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
       ],
     };
   }
-  const parseErrors = doc.diagnostics.filter(
-    (d) => d.severity === 'error' && d.span.start.line >= block.startLine && d.span.start.line <= block.endLine,
-  );
+  const parseErrors = errorsBetween(doc, block.startLine, block.endLine);
   if (parseErrors.length > 0) return { ok: false, diagnostics: parseErrors };
 
   const vars = new VariableResolver(doc, block, ctx, opts);

@@ -13,6 +13,7 @@
  */
 import * as path from 'node:path';
 import { Codes, errorText, q } from './diag';
+import { blockNames, fileVariables } from './docIndex';
 import { evalSystem, parseDotenv, type SystemPorts } from './system';
 import { nestedMessage, requestVariablePrefix, scanRefs, type VarRef } from './templates';
 import type { Block, Diagnostic, NetreqDocument, ResolveContext, Span, VariableDef } from './types';
@@ -97,11 +98,11 @@ export class VariableResolver {
     this.layers = [
       ['override', record(ctx.overrides)],
       ['request', firstWins(block?.variables ?? [])],
-      ['file', firstWins(doc.variables)],
+      ['file', fileVariables(doc)],
       ['environment', record(env)],
       ['shared', record(this.shared)],
     ];
-    this.blockNames = new Set(doc.blocks.map((b) => b.name).filter((n): n is string => n !== undefined));
+    this.blockNames = blockNames(doc);
   }
 
   /** The raw (unexpanded) value of a variable and where it comes from. */
