@@ -90,3 +90,32 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Best-of-`runs` time of `run(make(n))` and of `run(make(factor * n))`, and their ratio. Linear
+ * code gives about `factor` (less with fixed costs); quadratic code gives about factor².
+ * Inputs are built before timing. For "linear, not quadratic" checks: compare the ratio with a
+ * generous bound well below factor² (never with a time in milliseconds).
+ */
+export async function timeRatio<T>(make: (n: number) => T, run: (input: T) => unknown, n: number, factor = 8, runs = 3): Promise<{ ratio: number; small: number; large: number }> {
+  const best = async (input: T): Promise<number> => {
+    let min = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      await run(input);
+      min = Math.min(min, Number(process.hrtime.bigint() - t0));
+    }
+    return min;
+  };
+  const small = await best(make(n));
+  const large = await best(make(factor * n));
+  return { ratio: large / Math.max(small, 1), small: small / 1e6, large: large / 1e6 };
+}
+
+/** Asserts that growing the input `factor` times grows the time well under factor² times. */
+export async function assertLinear<T>(what: string, make: (n: number) => T, run: (input: T) => unknown, n: number): Promise<void> {
+  const factor = 8;
+  const r = await timeRatio(make, run, n, factor);
+  // Linear: ~8x. Quadratic: ~64x. 24x leaves room for a busy, shared CI machine.
+  assert.ok(r.ratio < 24, `${what}: ${factor}x the input took ${r.ratio.toFixed(1)}x the time (${r.small.toFixed(1)} ms → ${r.large.toFixed(1)} ms); expected linear (~${factor}x), quadratic would be ~${factor * factor}x`);
+}
