@@ -139,6 +139,11 @@ export function q(text: string, max = 60): string {
   return `'${t}'`;
 }
 
+/** User text in double quotes (JSON escapes) for a message, shortened when long: a 1 MB value is not repeated whole. */
+export function shown(text: string, max = 60): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+}
+
 /** Levenshtein distance, bounded use only (short directive names). */
 export function editDistance(a: string, b: string): number {
   const m = a.length;

@@ -3,6 +3,7 @@
  * Shared by the parser (diagnostics) and the resolver (substitution). No regex backtracking:
  * references are found with indexOf.
  */
+import { shown } from './diag';
 
 /** 'nested': a `{{` inside the reference (`{{$datetime "{{x}}"}}`), which is an error. */
 export type RefKind = 'plain' | 'percent' | 'system' | 'nested';
@@ -189,7 +190,7 @@ export function checkSystemRef(ref: VarRef): { unknown: boolean; message: string
       }
       const quoted = /^\$\S+\s+["']/.test(ref.inner);
       if (!quoted && a[0] !== 'rfc1123' && a[0] !== 'iso8601') {
-        return bad(`{{$${ref.name}}}: unknown format ${JSON.stringify(a[0])}; use rfc1123, iso8601 or a quoted format like "YYYY-MM-DD"`);
+        return bad(`{{$${ref.name}}}: unknown format ${shown(a[0])}; use rfc1123, iso8601 or a quoted format like "YYYY-MM-DD"`);
       }
       return wrap(offsetProblem(ref.name, a[1], a[2]));
     }

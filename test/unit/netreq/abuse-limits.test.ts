@@ -122,8 +122,8 @@ describe('netreq parser and resolver under abuse (issue #9 §6)', () => {
     this.timeout(60_000);
     const shapes: Record<string, (n: number) => string> = {
       references: (n) => `GET http://h/${'{{a}}'.repeat(n)}\n`,
-      'nested braces': (n) => `GET http://h/${'{{'.repeat(n)}${'}}'.repeat(n)}\n`,
-      'unbalanced braces': (n) => `GET http://h/${'{{{{}}'.repeat(n)}\n`,
+      'nested braces': (n) => `GET http://h/${'{{'.repeat(20 * n)}${'}}'.repeat(20 * n)}\n`,
+      'unbalanced braces': (n) => `GET http://h/${'{{{{}}'.repeat(10 * n)}\n`,
       'unknown system variables': (n) => `GET http://h/${'{{$bogus}}'.repeat(n)}\n`,
       'query lines': (n) => `GET http://h/\n${'&a={{a}}\n'.repeat(n)}`,
       'body lines': (n) => `POST http://h/\n\n${'{{a}} text\n'.repeat(n)}`,
