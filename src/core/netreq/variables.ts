@@ -16,6 +16,7 @@ import { Codes, errorText, q } from './diag';
 import { blockNames, fileVariables } from './docIndex';
 import { evalSystem, parseDotenv, type SystemPorts } from './system';
 import { nestedMessage, requestVariablePrefix, scanRefs, type VarRef } from './templates';
+import { chainText, loneSurrogate, shortName, wellFormed } from './varText';
 import type { Block, Diagnostic, NetreqDocument, ResolveContext, Span, VariableDef } from './types';
 
 /** Longest expanded value of one variable: 1 MiB of characters. */
@@ -84,6 +85,7 @@ export class VariableResolver {
   private readonly tooLarge = new Set<string>();
   /** Characters inserted by substitution so far (against MAX_EXPANSION_CHARS). */
   private inserted = 0;
+  private errors = 0;
   private dotenv?: Promise<{ values: Record<string, string> } | { error: string }>;
 
   constructor(
@@ -130,9 +132,7 @@ export class VariableResolver {
   }
 
   get errorCount(): number {
-    let n = 0;
-    for (const d of this.diagnostics) if (d.severity === 'error') n++;
-    return n;
+    return this.errors;
   }
 
   private place(at: Placement, r: { start: number; end: number }): { span: Span; note: string } {
@@ -144,6 +144,7 @@ export class VariableResolver {
     const key = `${span.start.line}:${span.start.col}:${code}:${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    if (severity === 'error') this.errors++;
     this.diagnostics.push({ span, severity, code, message });
   }
 
@@ -303,45 +304,6 @@ export class VariableResolver {
     }
     return this.dotenv;
   }
-}
-
-/** A variable name for a message, shortened when long. */
-function shortName(name: string): string {
-  return name.length > 40 ? `${name.slice(0, 39)}…` : name;
-}
-
-/** `a → b → c`, or `a → b → c → … → y → z` for a long chain. */
-function chainText(chain: readonly string[]): string {
-  const names = chain.map(shortName);
-  return names.length <= 8 ? names.join(' → ') : [...names.slice(0, 4), '…', ...names.slice(-3)].join(' → ');
-}
-
-/** Index of the first unpaired UTF-16 surrogate, or -1 (encodeURIComponent throws "URI malformed" on one). */
-export function loneSurrogate(s: string, from = 0): number {
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        i++;
-        continue;
-      }
-    }
-    return i;
-  }
-  return -1;
-}
-
-/** s with every unpaired surrogate replaced by U+FFFD. */
-function wellFormed(s: string): string {
-  let out = '';
-  let last = 0;
-  for (let i = loneSurrogate(s); i >= 0; i = loneSurrogate(s, last)) {
-    out += `${s.slice(last, i)}\ufffd`;
-    last = i + 1;
-  }
-  return out + s.slice(last);
 }
 
 /** A person's words for a file system error. */
