@@ -126,29 +126,36 @@ export function parseEscapedText(text: string): ValueResult<Buffer> {
   let t = text.trim();
   if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) t = t.slice(1, -1);
   if (t === '') return fail('Write the text to wait for, e.g. \\r\\n or "END" (escapes: \\r \\n \\t \\xHH)');
-  const bytes: number[] = [];
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (c !== '\\' || i + 1 >= t.length) {
-      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
-      continue;
-    }
-    const e = t[++i];
-    if (e === 'r') bytes.push(13);
-    else if (e === 'n') bytes.push(10);
-    else if (e === 't') bytes.push(9);
-    else if (e === '0') bytes.push(0);
+  // Runs of plain text are encoded at once (one Buffer per run, not per character).
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i < t.length) {
+    const bs = t.indexOf('\\', i);
+    const runEnd = bs < 0 || bs + 1 >= t.length ? t.length : bs;
+    if (runEnd > i) parts.push(Buffer.from(t.slice(i, runEnd), 'utf8'));
+    if (runEnd >= t.length) break;
+    const e = t[bs + 1];
+    i = bs + 2;
+    if (e === 'r') parts.push(CR);
+    else if (e === 'n') parts.push(LF);
+    else if (e === 't') parts.push(TAB);
+    else if (e === '0') parts.push(NUL);
     else if (e === 'x') {
-      const h = t.slice(i + 1, i + 3);
+      const h = t.slice(i, i + 2);
       if (!/^[0-9a-fA-F]{2}$/.test(h)) return fail(`'\\x${h}' is not a byte: write \\x followed by two hex digits, e.g. \\x0a`);
-      bytes.push(parseInt(h, 16));
+      parts.push(Buffer.from([parseInt(h, 16)]));
       i += 2;
     } else {
-      for (const b of Buffer.from(e, 'utf8')) bytes.push(b);
+      parts.push(Buffer.from(e, 'utf8'));
     }
   }
-  return ok(Buffer.from(bytes));
+  return ok(Buffer.concat(parts));
 }
+
+const CR = Buffer.from([13]);
+const LF = Buffer.from([10]);
+const TAB = Buffer.from([9]);
+const NUL = Buffer.from([0]);
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { MAX_HEX_PROBLEMS, MAX_SAME_DIAGNOSTICS, parseNetreq, resolveBlock } from '../../../src/core/netreq';
 import { formatDate } from '../../../src/core/netreq/datetime';
+import { parseEscapedText } from '../../../src/core/netreq/values';
 import { assertLinear, ctx, expectDiag, resolveFail, timeRatio, withCode } from './helpers';
 
 const c = ctx({ overrides: { a: 'x' } });
@@ -141,6 +142,13 @@ describe('netreq parser and resolver under abuse (issue #9 §6)', () => {
         1250,
       );
     }
+  });
+
+  it('# @read-until text is encoded in runs: an emoji gives its UTF-8 bytes (was two U+FFFD), and long values are linear', async () => {
+    const r = parseEscapedText('😀\\t\\x41\\');
+    assert.ok(r.ok);
+    assert.equal(r.value.toString('hex'), 'f09f988009415c');
+    await assertLinear('long # @read-until values', (n) => `# @read-until ${'é\\n'.repeat(n)}\nTCP h:1\n\nx\n`, parseNetreq, 5000);
   });
 
   it('a $datetime format with 200,000 unclosed [ is formatted in linear time', async () => {
