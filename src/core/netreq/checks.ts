@@ -5,7 +5,7 @@
 import { DIRECTIVES, appliesTo } from './directives';
 import { Codes, diag, isHostName, isHttpUrl, q, trimEndCol } from './diag';
 import { parseHostPort } from './hostport';
-import { checkSystemRef, requestVariablePrefix, scanRefs } from './templates';
+import { checkSystemRef, nestedEnd, nestedMessage, requestVariablePrefix, scanRefs } from './templates';
 import type { Block, Diagnostic, Directive, HeaderLine, Protocol } from './types';
 
 const PROTOCOL_LABEL: Record<Protocol, string> = {
@@ -80,6 +80,14 @@ export function checkRefs(
     if (close < 0) {
       diags.push(diag(line, col + from, col + trimEndCol(text), 'error', Codes.unterminatedVariable, `'{{' is not closed on this line: write {{name}}`));
       return;
+    }
+    const next = text.indexOf('{{', from + 2);
+    if (next >= 0 && next < close) {
+      const end = nestedEnd(text, from);
+      const r = scanRefs(text.slice(from, end)).refs[0];
+      diags.push(diag(line, col + from, col + end, 'error', Codes.nestedVariable, nestedMessage(r)));
+      from = text.indexOf('{{', end);
+      continue;
     }
     const a = col + from;
     const b = col + close + 2;

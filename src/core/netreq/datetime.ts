@@ -141,8 +141,9 @@ export function formatDate(d: Date, format: string, utc: boolean): string {
   const f = fields(d, utc);
   let out = '';
   let i = 0;
+  const lastClose = format.lastIndexOf(']'); // a '[' after it has no ']': no search (linear for '[[[[…')
   outer: while (i < format.length) {
-    if (format[i] === '[') {
+    if (format[i] === '[' && i < lastClose) {
       const close = format.indexOf(']', i + 1);
       if (close > i) {
         out += format.slice(i + 1, close);

@@ -46,6 +46,16 @@ export const Codes = {
   restrictedVariable: 'restricted-variable',
   /** Restricted Mode refused a body file outside the workspace folders. */
   restrictedFile: 'restricted-file',
+  /** One variable's expanded value is over MAX_VALUE_CHARS. */
+  valueTooLarge: 'value-too-large',
+  /** Substitution in one request inserted more than MAX_EXPANSION_CHARS in all. */
+  expansionTooLarge: 'expansion-too-large',
+  /** Variables refer to each other more than MAX_VARIABLE_DEPTH levels deep. */
+  variableChainTooDeep: 'variable-chain-too-deep',
+  /** `{{` inside a `{{…}}` reference. */
+  nestedVariable: 'nested-variable',
+  /** A lone UTF-16 surrogate in a value that is percent-encoded with `{{%name}}`. */
+  loneSurrogate: 'lone-surrogate',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];
@@ -133,6 +143,11 @@ export function q(text: string, max = 60): string {
   return `'${t}'`;
 }
 
+/** User text in double quotes (JSON escapes) for a message, shortened when long: a 1 MB value is not repeated whole. */
+export function shown(text: string, max = 60): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+}
+
 /** Levenshtein distance, bounded use only (short directive names). */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -149,6 +164,61 @@ export function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[n];
+}
+
+/** Longest word that gets a "did you mean" suggestion (edit distance is O(length × length)). */
+export const MAX_SUGGEST_LENGTH = 32;
+
+/** Candidates within `max` edits of word (none for words over MAX_SUGGEST_LENGTH); cost bounded by the length check. */
+export function nearWords(word: string, candidates: readonly string[], max = 2): string[] {
+  if (word.length > MAX_SUGGEST_LENGTH) return [];
+  return candidates.filter((c) => Math.abs(c.length - word.length) <= max && editDistance(c, word) <= max);
+}
+
+/** How many diagnostics of one code one block (or one request) lists before a summary. */
+export const MAX_SAME_DIAGNOSTICS = 20;
+
+/**
+ * Keeps the first `max` diagnostics of each code in each group (e.g. a block), and adds one
+ * summary per code saying how many more there were. Linear; order kept. `groupOf` must be
+ * non-decreasing along `diags` (sort by line first).
+ */
+export function capDiagnostics(diags: Diagnostic[], groupOf: (d: Diagnostic) => number = () => 0, max = MAX_SAME_DIAGNOSTICS): Diagnostic[] {
+  if (diags.length <= max) return diags;
+  const out: Diagnostic[] = [];
+  let group = NaN;
+  let counts = new Map<string, number>();
+  let extra = new Map<string, { first: Diagnostic; n: number }>();
+  const flush = (): void => {
+    for (const { first, n } of extra.values()) {
+      out.push({
+        span: first.span,
+        severity: first.severity,
+        code: first.code,
+        message: `There ${n === 1 ? 'is 1 more problem' : `are ${n.toLocaleString('en-US')} more problems`} like this here (${first.code}), from this line on; only the first ${max} of each kind are listed`,
+      });
+    }
+  };
+  for (const d of diags) {
+    const g = groupOf(d);
+    if (g !== group) {
+      flush();
+      group = g;
+      counts = new Map();
+      extra = new Map();
+    }
+    const c = (counts.get(d.code) ?? 0) + 1;
+    counts.set(d.code, c);
+    if (c <= max) {
+      out.push(d);
+      continue;
+    }
+    const e = extra.get(d.code);
+    if (e) e.n++;
+    else extra.set(d.code, { first: d, n: 1 });
+  }
+  flush();
+  return out;
 }
 
 /** Message text of an unknown thrown value. */

@@ -39,7 +39,8 @@ export interface DirectiveSpec {
 
 const any = (v: string): ValueResult<unknown> => parseText(v);
 
-export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
+/** Null prototype: `# @toString` or `# @constructor` must not find Object.prototype's members. */
+export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = Object.assign(Object.create(null) as Record<string, DirectiveSpec>, {
   name: { applies: 'all', parse: parseRequestName },
   timeout: { applies: 'all', parse: (v) => parseDuration(v) },
   insecure: { applies: ['http', 'tls', 'ws'], parse: parseFlag },
@@ -81,7 +82,7 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
       message: '# @prompt is not supported: define the variable with @name = value, in an environment, or with --var',
     },
   },
-};
+} satisfies Record<string, DirectiveSpec>);
 
 export const DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
 
@@ -117,7 +118,7 @@ export interface EffectiveDirectives {
 
 type Setter = (e: EffectiveDirectives, v: unknown) => void;
 
-const SETTERS: Record<string, Setter> = {
+const SETTERS: Record<string, Setter> = Object.assign(Object.create(null) as Record<string, Setter>, {
   name: (e, v) => (e.name = v as string),
   timeout: (e, v) => (e.timeoutMs = v as number),
   insecure: (e, v) => (e.insecure = v as boolean),
@@ -138,7 +139,7 @@ const SETTERS: Record<string, Setter> = {
   loopback: (e, v) => (e.loopback = v as boolean),
   repeat: (e, v) => (e.repeat = v as Repeat),
   wait: (e, v) => (e.waitMs = v as number),
-};
+} satisfies Record<string, Setter>);
 
 export interface DirectiveProblem {
   directive: Directive;

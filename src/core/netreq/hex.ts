@@ -1,8 +1,12 @@
 /**
  * Hex payloads (`# @hex` bodies and WebSocket `>hex` messages): bytes as pairs of hex digits,
  * whitespace between them optional, `#` starts a comment to the end of the line, `0x` prefixes
- * allowed. Linear.
+ * allowed. Linear. Problems are listed for the first MAX_HEX_PROBLEMS bad tokens only, then one
+ * summary counts the rest (an 800 KB line of bad tokens is one problem per token otherwise).
  */
+
+/** Bad hex tokens listed one by one per call (one body or one WebSocket message). */
+export const MAX_HEX_PROBLEMS = 10;
 
 export interface HexProblem {
   /** Index of the line in the given lines. */
@@ -28,9 +32,18 @@ function hexValue(c: number): number {
  * Parses lines of hex; `offsets[i]` (optional) is the column where line i's text starts,
  * added to problem columns.
  */
-export function parseHexLines(lines: readonly string[], offsets?: readonly number[]): HexResult {
-  const out: number[] = [];
+export function parseHexLines(lines: readonly string[], offsets?: readonly number[], skipProblems?: (index: number) => boolean): HexResult {
+  let size = 0;
+  for (const l of lines) size += l.length;
+  const out = Buffer.allocUnsafe(Math.ceil(size / 2));
+  let n = 0;
   const problems: HexProblem[] = [];
+  let more = 0;
+  const problem = (p: HexProblem): void => {
+    if (skipProblems?.(p.index)) return;
+    if (problems.length < MAX_HEX_PROBLEMS) problems.push(p);
+    else if (more++ === 0) problems.push(p); // placeholder for the summary, at the first unlisted token
+  };
   for (let li = 0; li < lines.length; li++) {
     const text = lines[li];
     const base = offsets ? offsets[li] : 0;
@@ -42,38 +55,36 @@ export function parseHexLines(lines: readonly string[], offsets?: readonly numbe
       if (i >= end) break;
       const s = i;
       while (i < end && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
-      let tok = text.slice(s, i);
-      if (tok.length > 2 && (tok.startsWith('0x') || tok.startsWith('0X'))) tok = tok.slice(2);
-      const shown = text.slice(s, i);
+      const from = i - s > 2 && text.charCodeAt(s) === 48 && (text.charCodeAt(s + 1) | 32) === 120 ? s + 2 : s; // 0x / 0X
       let bad = false;
-      for (let k = 0; k < tok.length; k++) {
-        if (hexValue(tok.charCodeAt(k)) < 0) {
+      for (let k = from; k < i; k++) {
+        if (hexValue(text.charCodeAt(k)) < 0) {
           bad = true;
           break;
         }
       }
-      if (bad) {
-        problems.push({
+      if (bad || (i - from) % 2 !== 0) {
+        const shown = shorten(text.slice(s, i));
+        problem({
           index: li,
           start: base + s,
           end: base + i,
-          message: `'${shown}' is not hex: write bytes as pairs of hex digits, e.g. 48 65 6c 6c 6f`,
+          message: bad
+            ? `'${shown}' is not hex: write bytes as pairs of hex digits, e.g. 48 65 6c 6c 6f`
+            : `'${shown}' has an odd number of hex digits: each byte is two digits, e.g. 0a`,
         });
         continue;
       }
-      if (tok.length % 2 !== 0) {
-        problems.push({
-          index: li,
-          start: base + s,
-          end: base + i,
-          message: `'${shown}' has an odd number of hex digits: each byte is two digits, e.g. 0a`,
-        });
-        continue;
-      }
-      for (let k = 0; k < tok.length; k += 2) {
-        out.push(hexValue(tok.charCodeAt(k)) * 16 + hexValue(tok.charCodeAt(k + 1)));
-      }
+      for (let k = from; k < i; k += 2) out[n++] = hexValue(text.charCodeAt(k)) * 16 + hexValue(text.charCodeAt(k + 1));
     }
   }
-  return { bytes: Buffer.from(out), problems };
+  if (more > 0) {
+    const last = problems[problems.length - 1];
+    last.message = `There ${more === 1 ? 'is 1 more hex problem' : `are ${more.toLocaleString('en-US')} more hex problems`} from here on; only the first ${MAX_HEX_PROBLEMS} are listed`;
+  }
+  return { bytes: Buffer.from(out.subarray(0, n)), problems };
+}
+
+function shorten(t: string): string {
+  return t.length > 40 ? `${t.slice(0, 39)}…` : t;
 }

@@ -12,6 +12,9 @@ export {
   substitute,
   resolveVariable,
   unescapeValue,
+  MAX_VALUE_CHARS,
+  MAX_EXPANSION_CHARS,
+  MAX_VARIABLE_DEPTH,
   type Placement,
   type VariableLookup,
   type VariableSourceName,
@@ -19,7 +22,8 @@ export {
 export { scanRefs, SYSTEM_VARIABLES, type VarRef } from './templates';
 export { listEnvironments, hasEnvironment, environmentVariables, mergeEnvironments, SHARED } from './environments';
 export { DIRECTIVES, DIRECTIVE_NAMES } from './directives';
-export { Codes, type DiagnosticCode } from './diag';
+export { Codes, MAX_SAME_DIAGNOSTICS, type DiagnosticCode } from './diag';
+export { MAX_HEX_PROBLEMS } from './hex';
 export { HTTP_METHODS, PROTOCOL_WORDS } from './requestLine';
 export type * from './types';
 

@@ -12,7 +12,7 @@
  */
 import { checkApplicability, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
-import { Codes, diag, editDistance, errorText, indentOf, isBlank, isToken, q, sliceTrim, splitLines, trimEndCol } from './diag';
+import { Codes, capDiagnostics, diag, errorText, indentOf, isBlank, isToken, nearWords, q, sliceTrim, splitLines, trimEndCol } from './diag';
 import { parseHexLines } from './hex';
 import { parseRequestLine } from './requestLine';
 import type { Block, BodySource, Diagnostic, Directive, HeaderLine, NetreqDocument, Protocol, VariableDef } from './types';
@@ -62,6 +62,8 @@ class Parser {
   private readonly hdrs: HeaderLine[] = [];
   private nDirs = 0;
   private nHdrs = 0;
+  /** Directive keys seen in the current block (the duplicate check, linear). */
+  private readonly dirKeys = new Set<string>();
 
   constructor(text: string) {
     this.lines = splitLines(text);
@@ -79,7 +81,13 @@ class Parser {
     checkNames(this.blocks, this.diags);
     checkPending(this.pending, this.blocks, this.varLines, this.diags);
     this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
-    return { blocks: this.blocks, variables: this.vars, diagnostics: this.diags };
+    // At most MAX_SAME_DIAGNOSTICS of one code per block, then a count (groups: text between ### lines).
+    let k = 0;
+    const diagnostics = capDiagnostics(this.diags, (d) => {
+      while (k < seps.length && seps[k] <= d.span.start.line) k++;
+      return k;
+    });
+    return { blocks: this.blocks, variables: this.vars, diagnostics };
   }
 
   private segment(start: number, end: number, hasSep: boolean): void {
@@ -105,6 +113,7 @@ class Parser {
     };
     this.nDirs = 0;
     this.nHdrs = 0;
+    this.dirKeys.clear();
     let i = hasSep ? start + 1 : start;
     for (; i <= end; i++) {
       const t = L[i];
@@ -205,13 +214,13 @@ class Parser {
     this.dirs[this.nDirs++] = d;
     const spec = DIRECTIVES[key];
     if (!spec) {
-      const near = DIRECTIVE_NAMES.filter((n) => editDistance(n, key) <= 2);
+      const near = nearWords(key, DIRECTIVE_NAMES);
       const hint = near.length > 0 ? `; did you mean @${near[0]}?` : `; known directives: ${DIRECTIVE_NAMES.map((n) => `@${n}`).join(', ')}`;
-      this.diags.push(diag(i, ks - 1, k, 'warning', Codes.unknownDirective, `Unknown directive '@${key}' (ignored)${hint}`));
+      this.diags.push(diag(i, ks - 1, k, 'warning', Codes.unknownDirective, `Unknown directive ${q(`@${key}`)} (ignored)${hint}`));
       return;
     }
-    let dup = false;
-    for (let x = 0; x < this.nDirs - 1; x++) if (this.dirs[x].key === key) dup = true;
+    const dup = this.dirKeys.has(key);
+    this.dirKeys.add(key);
     if (dup) {
       this.diags.push(diag(i, ks - 1, k, 'warning', Codes.duplicateDirective, `'@${key}' is written more than once in this block; the last one counts`));
     }
@@ -304,8 +313,8 @@ class Parser {
     for (let i = start; i <= end; i++) if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
     if (hex) {
       const lines = L.slice(start, end + 1);
-      for (const p of parseHexLines(lines).problems) {
-        if (lines[p.index].indexOf('{{') >= 0) continue;
+      const templated = lines.map((l) => l.indexOf('{{') >= 0); // no hex check where variables fill in text
+      for (const p of parseHexLines(lines, undefined, (x) => templated[x]).problems) {
         this.diags.push(diag(start + p.index, p.start, p.end, 'error', Codes.badHex, p.message));
       }
     }

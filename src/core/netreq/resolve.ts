@@ -5,7 +5,8 @@
  */
 import type { RequestOptions, RequestSpec } from '../request';
 import { effectiveDirectives, DIRECTIVES, type EffectiveDirectives } from './directives';
-import { Codes, errorText } from './diag';
+import { Codes, capDiagnostics, errorText } from './diag';
+import { errorsBetween } from './docIndex';
 import { hasEnvironment } from './environments';
 import type { ResolveEnv } from './resolveCommon';
 import { resolveHttp } from './resolveHttp';
@@ -57,9 +58,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
       ],
     };
   }
-  const parseErrors = doc.diagnostics.filter(
-    (d) => d.severity === 'error' && d.span.start.line >= block.startLine && d.span.start.line <= block.endLine,
-  );
+  const parseErrors = errorsBetween(doc, block.startLine, block.endLine);
   if (parseErrors.length > 0) return { ok: false, diagnostics: parseErrors };
 
   const vars = new VariableResolver(doc, block, ctx, opts);
@@ -75,7 +74,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
   const eff = await resolveDirectives(block, vars, diags);
   const env: ResolveEnv = { doc, block, ctx, vars, eff, options: buildOptions(ctx.defaults, eff), diags };
   const request: RequestSpec | undefined = rl.protocol === 'http' ? await resolveHttp(env) : await resolveSocket(env);
-  const all = [...diags, ...vars.diagnostics];
+  const all = capDiagnostics([...diags, ...vars.diagnostics]); // at most MAX_SAME_DIAGNOSTICS per code, then a count
   if (!request || all.some((d) => d.severity === 'error')) {
     if (!all.some((d) => d.severity === 'error')) {
       all.push({ span: rl.targetSpan, severity: 'error', code: Codes.internalError, message: 'Could not prepare this request' });

@@ -52,7 +52,7 @@ export async function evalSystem(ref: VarRef, ports: SystemPorts): Promise<Syste
     case 'processEnv': {
       const name = await indirect(a[0], ports);
       if ('error' in name) return name;
-      const v = ports.processEnv[name.value];
+      const v = own(ports.processEnv, name.value);
       if (v === undefined) return { value: '', warning: `Environment variable ${name.value} is not set; {{$processEnv ${a[0]}}} is empty` };
       return { value: v };
     }
@@ -61,18 +61,25 @@ export async function evalSystem(ref: VarRef, ports: SystemPorts): Promise<Syste
       if ('error' in name) return name;
       const env = await ports.dotenv();
       if ('error' in env) return { error: env.error, code: 'dotenv-error' };
-      const v = env.values[name.value];
+      const v = own(env.values, name.value);
       if (v === undefined) return { error: `${name.value} is not defined in the .env file`, code: 'dotenv-error' };
       return { value: v };
     }
     case 'shared': {
-      const v = ports.shared[a[0]];
+      const v = own(ports.shared, a[0]);
       if (v === undefined) return { error: `'${a[0]}' is not defined in the $shared environment`, code: 'undefined-variable' };
       return { value: v };
     }
     default:
       return { error: `Unknown system variable '$${ref.name}'`, code: 'unknown-system-variable' };
   }
+}
+
+/** r[key] when it is r's own string ('constructor' or 'toString' must not find Object.prototype's members). */
+function own(r: Record<string, string | undefined>, key: string): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(r, key)) return undefined;
+  const v: unknown = r[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
 function offset(d: Date, n: string, unit: string, local: boolean): Date {

@@ -3,12 +3,14 @@
  * Shared by the parser (diagnostics) and the resolver (substitution). No regex backtracking:
  * references are found with indexOf.
  */
+import { shown } from './diag';
 
-export type RefKind = 'plain' | 'percent' | 'system';
+/** 'nested': a `{{` inside the reference (`{{$datetime "{{x}}"}}`), which is an error. */
+export type RefKind = 'plain' | 'percent' | 'system' | 'nested';
 
 export interface VarRef {
   kind: RefKind;
-  /** Variable name without `%` / `$` prefix (for system: 'guid', 'datetime'…). */
+  /** Variable name without `%` / `$` prefix (for system: 'guid', 'datetime'…; for nested: the system variable's name, or ''). */
   name: string;
   /** Arguments of a system variable (quotes removed), [] otherwise. */
   args: readonly string[];
@@ -42,11 +44,59 @@ export function scanRefs(text: string): ScanResult {
       unterminated.push(open);
       break;
     }
+    const next = text.indexOf('{{', open + 2);
+    if (next >= 0 && next < close) {
+      const end = nestedEnd(text, open);
+      const inner = text.slice(open + 2, end - 2).trim();
+      refs.push({ kind: 'nested', name: nestedSystemName(inner), args: NO_ARGS, inner, start: open, end });
+      from = end;
+      continue;
+    }
     const inner = text.slice(open + 2, close).trim();
     refs.push(makeRef(inner, open, close + 2));
     from = close + 2;
   }
   return { refs, unterminated };
+}
+
+/**
+ * For a `{{` at `open` that has another `{{` before its first `}}`: the index just past the
+ * `}}` that balances it, or past the last `}}` when none does. Linear in the distance walked.
+ */
+export function nestedEnd(text: string, open: number): number {
+  let depth = 1;
+  let last = open + 2;
+  let i = open + 2;
+  const n = text.length - 1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 123 && text.charCodeAt(i + 1) === 123) {
+      depth++;
+      i += 2;
+    } else if (c === 125 && text.charCodeAt(i + 1) === 125) {
+      i += 2;
+      last = i;
+      if (--depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return last;
+}
+
+/** 'datetime' for `$datetime "{{x`; '' when the text is not a system variable. */
+function nestedSystemName(inner: string): string {
+  if (!inner.startsWith('$')) return '';
+  let i = 1;
+  while (i < inner.length && i < 40 && /[A-Za-z]/.test(inner[i])) i++;
+  return inner.slice(1, i);
+}
+
+/** The words for a `{{…}}` that holds another `{{`. */
+export function nestedMessage(ref: VarRef): string {
+  if (ref.name === '') return `A {{…}} reference cannot hold another '{{': write {{name}}, or define a variable whose value uses other variables`;
+  const indirect = ref.name === 'processEnv' || ref.name === 'dotenv' ? `; to take the name from a variable write {{$${ref.name} %variableHoldingTheName}}` : '';
+  return `{{$${ref.name} …}} cannot hold another '{{': the arguments of a system variable are used as written${indirect}`;
 }
 
 const NO_ARGS: readonly string[] = Object.freeze([]);
@@ -140,7 +190,7 @@ export function checkSystemRef(ref: VarRef): { unknown: boolean; message: string
       }
       const quoted = /^\$\S+\s+["']/.test(ref.inner);
       if (!quoted && a[0] !== 'rfc1123' && a[0] !== 'iso8601') {
-        return bad(`{{$${ref.name}}}: unknown format ${JSON.stringify(a[0])}; use rfc1123, iso8601 or a quoted format like "YYYY-MM-DD"`);
+        return bad(`{{$${ref.name}}}: unknown format ${shown(a[0])}; use rfc1123, iso8601 or a quoted format like "YYYY-MM-DD"`);
       }
       return wrap(offsetProblem(ref.name, a[1], a[2]));
     }

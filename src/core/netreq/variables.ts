@@ -6,12 +6,25 @@
  * Client) > the active environment > the `$shared` environment. Values may reference other
  * variables, at any level; loops are reported as 'variable-cycle'. File variable values take
  * REST Client's escapes (\n \r \t, and \x for a literal x).
+ *
+ * Bounded: one variable's value may not expand past MAX_VALUE_CHARS, all substitutions for one
+ * request may not insert more than MAX_EXPANSION_CHARS, and variables may refer to each other at
+ * most MAX_VARIABLE_DEPTH levels deep; each limit is a diagnostic naming the variable.
  */
 import * as path from 'node:path';
-import { Codes, errorText } from './diag';
+import { Codes, errorText, q } from './diag';
+import { blockNames, fileVariables } from './docIndex';
 import { evalSystem, parseDotenv, type SystemPorts } from './system';
-import { requestVariablePrefix, scanRefs, type VarRef } from './templates';
+import { nestedMessage, requestVariablePrefix, scanRefs, type VarRef } from './templates';
+import { chainText, loneSurrogate, shortName, wellFormed } from './varText';
 import type { Block, Diagnostic, NetreqDocument, ResolveContext, Span, VariableDef } from './types';
+
+/** Longest expanded value of one variable: 1 MiB of characters. */
+export const MAX_VALUE_CHARS = 1024 * 1024;
+/** Most characters that substitution may insert while preparing one request: 16 MiB. */
+export const MAX_EXPANSION_CHARS = 16 * 1024 * 1024;
+/** Deepest chain of variables referring to variables. */
+export const MAX_VARIABLE_DEPTH = 64;
 
 export type VariableSourceName = 'override' | 'request' | 'file' | 'environment' | 'shared';
 
@@ -68,6 +81,11 @@ export class VariableResolver {
   private readonly cache = new Map<string, string>();
   private readonly blockNames: Set<string>;
   private readonly seen = new Set<string>();
+  /** Variables whose value was too large (reported once; never expanded again). */
+  private readonly tooLarge = new Set<string>();
+  /** Characters inserted by substitution so far (against MAX_EXPANSION_CHARS). */
+  private inserted = 0;
+  private errors = 0;
   private dotenv?: Promise<{ values: Record<string, string> } | { error: string }>;
 
   constructor(
@@ -82,11 +100,11 @@ export class VariableResolver {
     this.layers = [
       ['override', record(ctx.overrides)],
       ['request', firstWins(block?.variables ?? [])],
-      ['file', firstWins(doc.variables)],
+      ['file', fileVariables(doc)],
       ['environment', record(env)],
       ['shared', record(this.shared)],
     ];
-    this.blockNames = new Set(doc.blocks.map((b) => b.name).filter((n): n is string => n !== undefined));
+    this.blockNames = blockNames(doc);
   }
 
   /** The raw (unexpanded) value of a variable and where it comes from. */
@@ -101,7 +119,7 @@ export class VariableResolver {
   /** Expands every `{{…}}` in text; problems become diagnostics at the placement. */
   async expand(text: string, at: Placement): Promise<string> {
     if (text.indexOf('{{') < 0) return text;
-    return this.expandText(text, [], (r) => this.place(at, r));
+    return (await this.expandText(text, [], (r) => this.place(at, r))) ?? text;
   }
 
   /** The fully expanded value of one variable, or undefined (with a diagnostic) when it cannot be. */
@@ -114,9 +132,7 @@ export class VariableResolver {
   }
 
   get errorCount(): number {
-    let n = 0;
-    for (const d of this.diagnostics) if (d.severity === 'error') n++;
-    return n;
+    return this.errors;
   }
 
   private place(at: Placement, r: { start: number; end: number }): { span: Span; note: string } {
@@ -128,11 +144,18 @@ export class VariableResolver {
     const key = `${span.start.line}:${span.start.col}:${code}:${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    if (severity === 'error') this.errors++;
     this.diagnostics.push({ span, severity, code, message });
   }
 
-  private async expandText(text: string, chain: string[], place: (r: { start: number; end: number }) => { span: Span; note: string }): Promise<string> {
+  /** undefined when the value of the variable being expanded (the last in chain) grew past MAX_VALUE_CHARS. */
+  private async expandText(
+    text: string,
+    chain: string[],
+    place: (r: { start: number; end: number }) => { span: Span; note: string },
+  ): Promise<string | undefined> {
     const { refs, unterminated } = scanRefs(text);
+    // A value with no references is used as written (the size limit is on growth by substitution).
     for (const u of unterminated) {
       const p = place({ start: u, end: text.length });
       const inVar = chain.length > 0 ? ` (in the value of '${chain[chain.length - 1]}')` : '';
@@ -144,13 +167,44 @@ export class VariableResolver {
       out += text.slice(last, r.start);
       last = r.end;
       const p = place(r);
-      const v = await this.refValue(r, chain, p);
-      out += v ?? text.slice(r.start, r.end);
+      const v = this.inserted > MAX_EXPANSION_CHARS ? undefined : await this.refValue(r, chain, p);
+      if (v !== undefined) {
+        this.inserted += v.length;
+        if (this.inserted > MAX_EXPANSION_CHARS) {
+          this.report(
+            p.span,
+            'error',
+            Codes.expansionTooLarge,
+            `Substituting variables in this request would insert more than ${MAX_EXPANSION_CHARS.toLocaleString('en-US')} characters (16 MiB), the limit for one request; NetReq stopped here: check for a variable used many times or one that doubles itself${p.note}`,
+          );
+        }
+      }
+      out += this.inserted > MAX_EXPANSION_CHARS ? text.slice(r.start, r.end) : (v ?? text.slice(r.start, r.end));
+      if (chain.length > 0 && out.length > MAX_VALUE_CHARS) return this.valueTooLarge(chain, p);
     }
-    return out + text.slice(last);
+    out += text.slice(last);
+    if (chain.length > 0 && refs.length > 0 && out.length > MAX_VALUE_CHARS) return this.valueTooLarge(chain, place({ start: 0, end: 0 }));
+    return out;
+  }
+
+  private valueTooLarge(chain: string[], p: { span: Span; note: string }): undefined {
+    const name = chain[chain.length - 1];
+    this.tooLarge.add(name);
+    const via = chain.length > 1 ? ` (reached through ${chainText(chain)})` : '';
+    this.report(
+      p.span,
+      'error',
+      Codes.valueTooLarge,
+      `The value of ${q(name)}${via} expands to more than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters (1 MiB), the limit for one variable; NetReq stopped expanding it: check for a variable that doubles itself, e.g. @a = {{b}}{{b}}${p.note}`,
+    );
+    return undefined;
   }
 
   private async refValue(r: VarRef, chain: string[], p: { span: Span; note: string }): Promise<string | undefined> {
+    if (r.kind === 'nested') {
+      this.report(p.span, 'error', Codes.nestedVariable, `${nestedMessage(r)}${p.note}`);
+      return undefined;
+    }
     if (r.kind === 'system') {
       const res = await evalSystem(r, this.ports(chain, p.span));
       if ('error' in res) {
@@ -166,17 +220,37 @@ export class VariableResolver {
     }
     const v = await this.valueOf(r.name, chain, p.span, p.note);
     if (v === undefined) return undefined;
-    return r.kind === 'percent' ? encodeURIComponent(v) : v;
+    if (r.kind !== 'percent') return v;
+    const lone = loneSurrogate(v);
+    if (lone < 0) return encodeURIComponent(v);
+    const hex = v.charCodeAt(lone).toString(16).toUpperCase();
+    this.report(
+      p.span,
+      'warning',
+      Codes.loneSurrogate,
+      `The value of ${q(r.name)} holds a lone UTF-16 surrogate (U+${hex} at character ${lone + 1}), which is not text: {{%${shortName(r.name)}}} encodes it as U+FFFD (%EF%BF%BD)${p.note}`,
+    );
+    return encodeURIComponent(wellFormed(v));
   }
 
   private async valueOf(name: string, chain: string[], span: Span, note = ''): Promise<string | undefined> {
     if (chain.includes(name)) {
-      const loop = [...chain.slice(chain.indexOf(name)), name].join(' → ');
+      const loop = [...chain.slice(chain.indexOf(name)), name].map(shortName).join(' → ');
       this.report(span, 'error', Codes.variableCycle, `Variables refer to each other in a loop: ${loop}; break the loop by giving one of them a plain value${note}`);
       return undefined;
     }
     const cached = this.cache.get(name);
     if (cached !== undefined) return cached;
+    if (this.tooLarge.has(name)) return undefined; // reported where it was first expanded
+    if (chain.length >= MAX_VARIABLE_DEPTH) {
+      this.report(
+        span,
+        'error',
+        Codes.variableChainTooDeep,
+        `Variables refer to each other more than ${MAX_VARIABLE_DEPTH} levels deep (${chainText([...chain, name])}); NetReq stops there: give a variable in this chain a plain value${note}`,
+      );
+      return undefined;
+    }
     const found = this.lookup(name);
     if (!found) {
       const prefix = requestVariablePrefix(name);
@@ -200,7 +274,7 @@ export class VariableResolver {
       return undefined;
     }
     const v = await this.expandText(found.value, [...chain, name], () => ({ span, note }));
-    this.cache.set(name, v);
+    if (v !== undefined) this.cache.set(name, v);
     return v;
   }
 

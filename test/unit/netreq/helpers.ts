@@ -90,3 +90,39 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Best-of-several time of `run(make(n))` and of `run(make(factor * n))`, and their ratio. Linear
+ * code gives about `factor` (less with fixed costs); quadratic code gives about factor².
+ * CPU time of this process (not wall time), best of several runs; inputs are built before timing,
+ * and one untimed run warms the code up first.
+ */
+export async function timeRatio<T>(make: (n: number) => T, run: (input: T) => unknown, n: number, factor = 16): Promise<{ ratio: number; small: number; large: number }> {
+  const best = async (input: T, runs: number): Promise<number> => {
+    let min = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.cpuUsage(); // this process's CPU time: other jobs on the machine do not count
+      await run(input);
+      const t = process.cpuUsage(t0);
+      min = Math.min(min, (t.user + t.system) * 1000);
+    }
+    return min;
+  };
+  const smallInput = make(n);
+  await run(smallInput);
+  const small = await best(smallInput, 5);
+  const large = await best(make(factor * n), 3);
+  return { ratio: large / Math.max(small, 1), small: small / 1e6, large: large / 1e6 };
+}
+
+/**
+ * Asserts that 16x the input takes well under 16² times as long: for "linear, not quadratic"
+ * checks, with a generous bound (never a time in milliseconds).
+ */
+export async function assertLinear<T>(what: string, make: (n: number) => T, run: (input: T) => unknown, n: number): Promise<void> {
+  const factor = 16;
+  const r = await timeRatio(make, run, n, factor);
+  if (process.env.NETREQ_SHOW_RATIOS) console.log(`${what}: ${r.ratio.toFixed(1)}x (${r.small.toFixed(1)} → ${r.large.toFixed(1)} ms)`);
+  // Linear: ~16x. Quadratic: ~256x. 64x leaves room for a busy, shared CI machine (GC, other jobs).
+  assert.ok(r.ratio < 64, `${what}: ${factor}x the input took ${r.ratio.toFixed(1)}x the time (${r.small.toFixed(1)} ms → ${r.large.toFixed(1)} ms); expected linear (~${factor}x), quadratic would be ~${factor * factor}x`);
+}
