@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { ProxyServer, type Flow } from '../../../src/core/proxy/server';
 import { requireBinary, tempDir } from '../../support/peers';
 import { rawServer, sleep } from '../../support/servers';
+import { talk } from './hostilePeers';
 
 interface Upstream {
   port: number;
@@ -57,28 +58,6 @@ async function upstream(handle?: (req: http.IncomingMessage, res: http.ServerRes
         server.close(() => r());
       }),
   };
-}
-
-/** Writes `bytes`, reads until `done(text)` says so or the proxy closes (bounded); returns what came back. */
-function talk(port: number, bytes: string | Buffer, done: (got: string) => boolean = () => false, ms = 3000): Promise<{ text: string; closed: boolean }> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
-    let got = '';
-    let closed = false;
-    const finish = () => {
-      clearTimeout(t);
-      s.destroy();
-      resolve({ text: got, closed });
-    };
-    const t = setTimeout(finish, ms);
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-      if (done(got)) finish();
-    });
-    s.on('end', () => (closed = true));
-    s.on('close', finish);
-    s.on('error', () => undefined);
-  });
 }
 
 const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
