@@ -101,7 +101,7 @@ export class Exchange {
     const framing = bodyFraming(req.headers, true);
     if (typeof framing === 'string') return this.fail(400, `The proxy could not forward this request: ${framing}`);
     if (framing.kind === 'chunked' && req.minor === 0) return this.fail(400, 'The proxy could not forward this request: HTTP/1.0 has no Transfer-Encoding, so its length is unknown');
-    this.reqFramer = new BodyFramer(framing);
+    this.reqFramer = new BodyFramer(framing, true);
     this.requestDone = this.reqFramer.done;
     const host = hostName.replace(/^\[|\]$/g, '');
     this.where = hostPort(host, port);
