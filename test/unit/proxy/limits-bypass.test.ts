@@ -141,6 +141,49 @@ describe('ProxyServer: limits attacked for bypasses', function () {
     }
   });
 
+  it('a partial head pipelined behind a slow response still meets its deadline (408) once its turn comes', async () => {
+    const origin = await listen((s) => s.once('data', () => setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 600)));
+    const { proxy, port, flows } = await start({ requestHeadTimeoutMs: 300 });
+    const c = net.connect(port, '127.0.0.1');
+    try {
+      let got = '';
+      let closed = false;
+      c.on('data', (d) => (got += d.toString('latin1')));
+      c.on('close', () => (closed = true));
+      c.on('error', () => undefined);
+      c.write(`GET http://127.0.0.1:${portOf(origin)}/ HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${portOf(origin)}/2 HTTP/1.1\r\n`);
+      // The rest of the second head, a byte every 100 ms: it would take 2 s.
+      const rest = 'Host: x\r\nX-Slow: 0123456789\r\n\r\n';
+      for (let i = 0; i < rest.length && !closed; i++) {
+        c.write(rest[i]);
+        await sleep(100);
+      }
+      await until(() => closed, 'the connection to close');
+      assert.match(got, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nokHTTP\/1\.1 408 Request Timeout\r\n[\s\S]*did not arrive in full within 300 ms of its first byte/);
+      assert.equal(flows.length, 1, 'the second request never went upstream');
+    } finally {
+      c.destroy();
+      await proxy.close();
+      origin.close();
+    }
+  });
+
+  it('over maxConnections, clients that write a 200 KB head at once still read the 503 (nothing is reset unread)', async () => {
+    const { proxy, port } = await start({ maxConnections: 1 });
+    const held = net.connect(port, '127.0.0.1');
+    held.on('error', () => undefined);
+    try {
+      await until(() => proxy.openConnections === 1, 'the held connection');
+      const big = `GET http://127.0.0.1:9/ HTTP/1.1\r\nX-Big: ${'a'.repeat(200_000)}\r\n\r\n`;
+      const answers = await Promise.all(Array.from({ length: 30 }, () => talk(port, big, (t) => t.includes('try again shortly'))));
+      for (const a of answers) assert.match(a.text, /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*maximum of 1 connections; try again shortly\.\n$/);
+      assert.equal(proxy.openConnections, 1);
+    } finally {
+      held.destroy();
+      await proxy.close();
+    }
+  });
+
   it('1xx that are not interim: 101 to an absolute-form request, and a 1xx with a body, are 502 in words; a 1xx goes on without Content-Length', async () => {
     const { proxy, port } = await start({});
     const switching = await listen((s) => s.once('data', () => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframes')));
