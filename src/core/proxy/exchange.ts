@@ -212,8 +212,11 @@ export class Exchange {
       const framing: Framing | string = this.req.method === 'HEAD' || res.status === 204 || res.status === 304 ? { kind: 'none' } : bodyFraming(res.headers, false);
       if (typeof framing === 'string') return void this.fail(502, `Upstream ${this.where} sent a response this proxy cannot forward: ${framing}`);
       const connection = headerTokens(res.headers, 'connection');
-      this.upstreamKeep = framing.kind !== 'close' && (res.minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'));
       const codings = headerTokens(res.headers, 'transfer-encoding');
+      // Transfer-Encoding with Content-Length, or in HTTP/1.0, is faulty framing: the upstream may mean another
+      // end of the body, so its connection is closed after this response (RFC 9112 §6.1, §6.3), never reused.
+      const faulty = codings.length > 0 && (res.minor === 0 || res.headers.some(([k]) => k.length === 14 && k.toLowerCase() === 'content-length'));
+      this.upstreamKeep = !faulty && framing.kind !== 'close' && (res.minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'));
       this.dechunk = framing.kind === 'chunked' && this.req.minor === 0;
       if (this.req.minor === 0 && codings.some((c) => c !== 'chunked')) return void this.fail(502, `Upstream ${this.where} sent Transfer-Encoding: ${codings.join(', ')}, which an HTTP/1.0 client cannot receive`);
       if (framing.kind === 'close' || this.dechunk) this.clientKeep = false;

@@ -184,6 +184,33 @@ describe('ProxyServer: limits attacked for bypasses', function () {
     }
   });
 
+  it('a response with faulty framing (Transfer-Encoding with Content-Length, or in HTTP/1.0) never leaves its upstream connection for another client', async () => {
+    for (const head of ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n', 'HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n']) {
+      let connections = 0;
+      // Ends the body by chunked framing, then (as if by its Content-Length) sends a forged response later.
+      const origin = await listen((s) => {
+        connections++;
+        s.once('data', () => {
+          s.write(`${head}0\r\n\r\n`);
+          setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged'), 300);
+        });
+      });
+      const { proxy, port } = await start({});
+      try {
+        const req = `GET http://127.0.0.1:${portOf(origin)}/ HTTP/1.1\r\nHost: x\r\n\r\n`;
+        const first = await talk(port, req, (t) => t.endsWith('0\r\n\r\n'));
+        assert.match(first.text, /^HTTP\/1\.1 200 OK\r\n/);
+        const second = await talk(port, req, (t) => t.endsWith('0\r\n\r\n') || t.includes('forged'), 1500);
+        assert.doesNotMatch(second.text, /forged/, head);
+        assert.match(second.text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n0\r\n\r\n$/);
+        assert.equal(connections, 2, 'the second request went on a new connection');
+      } finally {
+        await proxy.close();
+        origin.close();
+      }
+    }
+  });
+
   it('1xx that are not interim: 101 to an absolute-form request, and a 1xx with a body, are 502 in words; a 1xx goes on without Content-Length', async () => {
     const { proxy, port } = await start({});
     const switching = await listen((s) => s.once('data', () => s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframes')));
