@@ -101,7 +101,7 @@ export class Exchange {
     const framing = bodyFraming(req.headers, true);
     if (typeof framing === 'string') return this.fail(400, `The proxy could not forward this request: ${framing}`);
     if (framing.kind === 'chunked' && req.minor === 0) return this.fail(400, 'The proxy could not forward this request: HTTP/1.0 has no Transfer-Encoding, so its length is unknown');
-    this.reqFramer = new BodyFramer(framing);
+    this.reqFramer = new BodyFramer(framing, true);
     this.requestDone = this.reqFramer.done;
     const host = hostName.replace(/^\[|\]$/g, '');
     this.where = hostPort(host, port);
@@ -199,7 +199,8 @@ export class Exchange {
         this.timer?.refresh();
         // HTTP/1.0 clients do not expect interim responses (RFC 9110 §15.2): they get only the final one.
         // Written with backpressure: while the client does not take them, the upstream is not read.
-        if (this.req.minor === 1) this.writeClient(Buffer.from(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, endToEnd(res.headers)), 'latin1'));
+        // A 1xx has no body (RFC 9110 §8.6 forbids Content-Length in one): a client reading one would lose the final response.
+        if (this.req.minor === 1) this.writeClient(Buffer.from(serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, withoutFraming(endToEnd(res.headers))), 'latin1'));
         buf = rest;
         this.resScan = 0;
         continue;
@@ -211,8 +212,11 @@ export class Exchange {
       const framing: Framing | string = this.req.method === 'HEAD' || res.status === 204 || res.status === 304 ? { kind: 'none' } : bodyFraming(res.headers, false);
       if (typeof framing === 'string') return void this.fail(502, `Upstream ${this.where} sent a response this proxy cannot forward: ${framing}`);
       const connection = headerTokens(res.headers, 'connection');
-      this.upstreamKeep = framing.kind !== 'close' && (res.minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'));
       const codings = headerTokens(res.headers, 'transfer-encoding');
+      // Transfer-Encoding with Content-Length, or in HTTP/1.0, is faulty framing: the upstream may mean another
+      // end of the body, so its connection is closed after this response (RFC 9112 §6.1, §6.3), never reused.
+      const faulty = codings.length > 0 && (res.minor === 0 || res.headers.some(([k]) => k.length === 14 && k.toLowerCase() === 'content-length'));
+      this.upstreamKeep = !faulty && framing.kind !== 'close' && (res.minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'));
       this.dechunk = framing.kind === 'chunked' && this.req.minor === 0;
       if (this.req.minor === 0 && codings.some((c) => c !== 'chunked')) return void this.fail(502, `Upstream ${this.where} sent Transfer-Encoding: ${codings.join(', ')}, which an HTTP/1.0 client cannot receive`);
       if (framing.kind === 'close' || this.dechunk) this.clientKeep = false;
@@ -308,6 +312,11 @@ export class Exchange {
     if (this.finished) return;
     // Waiting on a slow client is not the upstream's silence: the client's idle timeout covers a client that stops reading.
     if (this.drainHandler) return void this.timer?.refresh();
+    // The body stalled while the upstream was taking it (not held back by backpressure): the silence is the
+    // client's, as with nginx's client_body_timeout.
+    if (!this.requestDone && !this.waitingDrain && !this.responseHeadSent) {
+      return void this.fail(408, `The client sent no more of the request body for ${this.core.options.upstreamTimeoutMs} ms (${this.flow.bytesUp} bytes of it came); the proxy gave up on this request`);
+    }
     if (!this.responseHeadSent) return void this.fail(504, `Upstream ${this.where} did not answer within ${this.core.options.upstreamTimeoutMs} ms`);
     this.flow.error = `Upstream ${this.where} sent nothing for ${this.core.options.upstreamTimeoutMs} ms in the middle of the body`;
     this.abort();
@@ -328,7 +337,7 @@ export class Exchange {
     this.flow.error = message;
     if (!this.responseHeadSent) {
       this.responseHeadSent = true;
-      const reason = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout', 508: 'Loop Detected' }[status as 400 | 502 | 504 | 508] ?? 'Error';
+      const reason = { 400: 'Bad Request', 408: 'Request Timeout', 502: 'Bad Gateway', 504: 'Gateway Timeout', 508: 'Loop Detected' }[status as 400 | 408 | 502 | 504 | 508] ?? 'Error';
       this.client.socket.end(simpleResponse(`${status} ${reason}`, message, 'X-NetReq-Proxy-Error: 1\r\n'));
     } else this.client.socket.destroy();
     this.finish();

@@ -24,9 +24,17 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([^\s]+) HTTP\/1\.([01])$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
 const BAD_VALUE = /[\0\r\n]/;
+/**
+ * Control bytes a request may not carry in a field value (RFC 9110 §5.5: all CTLs but HTAB are invalid) or
+ * its target (a URI has none). Forwarded, they reach an origin that parses them differently or refuses them.
+ */
+// eslint-disable-next-line no-control-regex -- control bytes are what it looks for
+const REQUEST_CTL = /[\0-\x08\x0a-\x1f\x7f]/;
+/** Optional whitespace is SP and HTAB only (RFC 9110 §5.6.3): not VT, FF or NBSP, which String.trim removes. */
+export const trimOws = (s: string): string => s.replace(/^[ \t]+|[ \t]+$/g, '');
 
 /** Parses header lines (after the first line); returns a sentence on the first thing wrong. */
-function parseHeaderLines(lines: string[]): HeaderList | string {
+function parseHeaderLines(lines: string[], request = false): HeaderList | string {
   const headers: HeaderList = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
@@ -37,8 +45,8 @@ function parseHeaderLines(lines: string[]): HeaderList | string {
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) return `header name ${JSON.stringify(name)} has characters a header name cannot have`;
     const rawValue = line.slice(colon + 1);
-    if (BAD_VALUE.test(rawValue)) return `header ${name} has a control character in its value`;
-    const value = rawValue.trim();
+    if ((request ? REQUEST_CTL : BAD_VALUE).test(rawValue)) return `header ${name} has a control character in its value`;
+    const value = trimOws(rawValue);
     headers.push([name, value]);
   }
   return headers;
@@ -49,7 +57,8 @@ export function parseRequestHead(head: string): RequestHead | string {
   const lines = head.split('\r\n');
   const m = REQUEST_LINE.exec(lines[0]);
   if (!m) return `the request line ${JSON.stringify(lines[0].slice(0, 100))} is not "METHOD target HTTP/1.x"`;
-  const headers = parseHeaderLines(lines);
+  if (REQUEST_CTL.test(m[2])) return `the request target ${JSON.stringify(m[2].slice(0, 100))} has a control character`;
+  const headers = parseHeaderLines(lines, true);
   if (typeof headers === 'string') return headers;
   return { method: m[1], target: m[2], minor: Number(m[3]), headers };
 }
@@ -69,7 +78,7 @@ export function headerTokens(headers: HeaderList, name: string): string[] {
   for (const [k, v] of headers) {
     if (k.length !== name.length || k.toLowerCase() !== name) continue;
     for (const t of v.split(',')) {
-      const s = t.trim().toLowerCase();
+      const s = trimOws(t).toLowerCase();
       if (s) out.push(s);
     }
   }
@@ -85,10 +94,12 @@ export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { 
 export function bodyFraming(headers: HeaderList, isRequest: boolean): Framing | string {
   const te = headerTokens(headers, 'transfer-encoding');
   const lengths: string[] = [];
-  for (const [k, v] of headers) if (k.length === 14 && k.toLowerCase() === 'content-length') lengths.push(...v.split(',').map((s) => s.trim()));
+  for (const [k, v] of headers) if (k.length === 14 && k.toLowerCase() === 'content-length') lengths.push(...v.split(',').map(trimOws));
   if (te.length > 0) {
     // A response with both: Transfer-Encoding wins (the forwarder drops the Content-Length); a request with both is refused.
     if (isRequest && lengths.length > 0) return 'it has both Transfer-Encoding and Content-Length (ambiguous framing)';
+    // chunked applied twice (RFC 9112 §6.1 forbids it) would be undone once by one party and twice by another.
+    if (isRequest && te.indexOf('chunked') !== te.length - 1 && te[te.length - 1] === 'chunked') return `its Transfer-Encoding (${te.join(', ')}) applies chunked more than once`;
     if (te[te.length - 1] === 'chunked') return { kind: 'chunked' };
     return isRequest ? `its Transfer-Encoding (${te.join(', ')}) does not end with chunked, so its length is unknown` : { kind: 'close' };
   }
@@ -138,7 +149,15 @@ export class BodyFramer {
   private sawDigit = false;
   private inName = true;
 
-  constructor(readonly framing: Framing) {
+  /**
+   * `request`: the body of a request, read strictly where parsers disagree (it is passed on as it came):
+   * at most 16 hex digits in a chunk size (leading zeros included; a parser that reads a fixed number of
+   * digits would see another size), and whitespace after a size only before an extension (RFC 9112 §7.1.1).
+   */
+  constructor(
+    readonly framing: Framing,
+    private readonly request = false,
+  ) {
     this.remaining = framing.kind === 'length' ? framing.length : 0;
     this.done = framing.kind === 'none';
   }
@@ -184,6 +203,7 @@ export class BodyFramer {
           if (d >= 0) {
             this.size = this.size * 16 + d;
             this.sawDigit = true;
+            if (this.request && this.lineBytes >= 16) return this.fail('a chunk size has more than 16 hex digits', i, start);
             if (this.size > Number.MAX_SAFE_INTEGER / 16) return this.fail('a chunk size is too large', i, start);
           } else if (!this.sawDigit) return this.fail(`a chunk size line starts with byte 0x${c.toString(16).padStart(2, '0')}`, i, start);
           else if (c === 0x0d) this.state = C.SizeLf;
@@ -195,11 +215,11 @@ export class BodyFramer {
           break;
         }
         case C.SizeWs: {
-          // Whitespace after the size may only lead to an extension (";") or the end of the line.
+          // Whitespace after the size may only lead to an extension (";") or, in a response, the end of the line.
           const c = buf[i];
           if (c === 0x3b) this.state = C.SizeExt;
-          else if (c === 0x0d) this.state = C.SizeLf;
-          else if (c !== 0x20 && c !== 0x09) return this.fail(`byte 0x${c.toString(16).padStart(2, '0')} after a chunk size (only ";" or the end of the line may follow)`, i, start);
+          else if (c === 0x0d && !this.request) this.state = C.SizeLf;
+          else if (c !== 0x20 && c !== 0x09) return this.fail(`byte 0x${c.toString(16).padStart(2, '0')} after a chunk size (only ${this.request ? 'an extension (";")' : '";" or the end of the line'} may follow)`, i, start);
           i++;
           if (++this.lineBytes > MAX_CHUNK_LINE) return this.fail('a chunk size line is longer than 4 KB', i, start);
           break;

@@ -58,6 +58,11 @@ export interface ProxyOptions {
   upstreamIdleTimeoutMs: number;
   /** Most idle upstream connections kept per upstream host:port. */
   maxIdleUpstreamsPerHost: number;
+  /**
+   * Most idle upstream connections kept in all (the oldest goes first): without it, one client naming many
+   * hosts (127.0.0.2, 127.0.0.3, … all reach a server on 0.0.0.0) leaves one idle connection per host.
+   */
+  maxIdleUpstreams: number;
 }
 
 export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
@@ -77,6 +82,7 @@ export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
   bodyPreviewBytes: 64 * 1024,
   upstreamIdleTimeoutMs: 15_000,
   maxIdleUpstreamsPerHost: 256,
+  maxIdleUpstreams: 512,
 };
 
 export interface Flow {

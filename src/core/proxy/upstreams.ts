@@ -47,6 +47,8 @@ export class Upstream {
 export class UpstreamPool {
   private readonly idle = new Map<string, Upstream[]>();
   private readonly all = new Set<Upstream>();
+  /** Every idle connection, oldest first (for the total cap). */
+  private readonly idleOrder = new Set<Upstream>();
 
   constructor(
     private readonly options: ProxyOptions,
@@ -61,6 +63,7 @@ export class UpstreamPool {
     const list = this.idle.get(key);
     while (list && list.length > 0) {
       const u = list.pop()!;
+      this.idleOrder.delete(u);
       if (u.socket.destroyed || u.socket.readyState !== 'open') continue;
       u.socket.setTimeout(0);
       u.reused = true;
@@ -81,12 +84,21 @@ export class UpstreamPool {
     let list = this.idle.get(u.key);
     if (!list) this.idle.set(u.key, (list = []));
     if (list.length >= this.options.maxIdleUpstreamsPerHost || u.socket.destroyed) return void u.socket.destroy();
+    // Over the total: the oldest idle connection (whatever its host) makes room.
+    if (this.idleOrder.size >= this.options.maxIdleUpstreams) {
+      const oldest = this.idleOrder.values().next().value;
+      if (!oldest) return void u.socket.destroy(); // a cap of 0: nothing is kept
+      this.forget(oldest);
+      oldest.socket.destroy();
+    }
     list.push(u);
+    this.idleOrder.add(u);
     u.socket.setTimeout(this.options.upstreamIdleTimeoutMs);
   }
 
   forget(u: Upstream): void {
     this.all.delete(u);
+    this.idleOrder.delete(u);
     const list = this.idle.get(u.key);
     const i = list?.indexOf(u) ?? -1;
     if (i >= 0) list!.splice(i, 1);
@@ -97,5 +109,6 @@ export class UpstreamPool {
     for (const u of this.all) u.socket.destroy();
     this.all.clear();
     this.idle.clear();
+    this.idleOrder.clear();
   }
 }

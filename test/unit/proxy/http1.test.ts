@@ -24,6 +24,32 @@ describe('proxy HTTP/1.x pieces: heads, framing, where a body ends', () => {
     assert.match(parseResponseHead('HTTP/2 200 OK') as string, /status line/);
   });
 
+  it('refuses control bytes in a request target or field value, trims only SP and HTAB, and refuses chunked twice (smuggling sweep)', () => {
+    for (const t of ['http://a/b\x00', 'http://a/b\x7f', 'http://a/\x1b[2J', 'http://a/?x=\x01']) assert.match(parseRequestHead(`GET ${t} HTTP/1.1\r\nHost: a`) as string, /request target .* has a control character/, JSON.stringify(t));
+    assert.equal((parseRequestHead('GET http://a/\xe9 HTTP/1.1\r\nHost: a') as { target: string }).target, 'http://a/\xe9', 'raw UTF-8 bytes (obs-text) pass');
+    for (const v of ['a\x01', '\x1b[31m', 'a\x7fb', '\x0bchunked', 'chunked\x0c']) assert.match(parseRequestHead(`GET http://a/ HTTP/1.1\r\nX-A: ${v}`) as string, /header X-A has a control character/, JSON.stringify(v));
+    assert.deepEqual((parseRequestHead('GET http://a/ HTTP/1.1\r\nX-A: \ta b\t ') as { headers: unknown }).headers, [['X-A', 'a b']]);
+    // A response keeps them (the client's own parser deals with what an origin sends).
+    assert.deepEqual((parseResponseHead('HTTP/1.1 200 OK\r\nX-A: \x0ba') as { headers: unknown }).headers, [['X-A', '\x0ba']]);
+    assert.match(bodyFraming([['Transfer-Encoding', '\xa0chunked']], true) as string, /does not end with chunked/);
+    assert.match(bodyFraming([['Content-Length', '\xa05']], true) as string, /is not a number/);
+    assert.match(bodyFraming([['Transfer-Encoding', 'chunked, chunked']], true) as string, /applies chunked more than once/);
+    assert.match(bodyFraming([['Transfer-Encoding', 'chunked'], ['Transfer-Encoding', 'gzip, chunked']], true) as string, /applies chunked more than once/);
+    assert.deepEqual(bodyFraming([['Transfer-Encoding', 'gzip, chunked']], true), { kind: 'chunked' });
+    // A request's chunk sizes: at most 16 hex digits, whitespace only before an extension; a response's as before.
+    const chunked = (request: boolean, body: string) => {
+      const f = new BodyFramer({ kind: 'chunked' }, request);
+      f.consume(Buffer.from(body, 'latin1'), 0);
+      return f.error ?? (f.done ? 'done' : 'more');
+    };
+    assert.match(chunked(true, `${'0'.repeat(16)}5\r\nhello\r\n0\r\n\r\n`), /a chunk size has more than 16 hex digits/);
+    assert.equal(chunked(true, `${'0'.repeat(15)}5\r\nhello\r\n0\r\n\r\n`), 'done');
+    assert.match(chunked(true, '5 \r\nhello\r\n0\r\n\r\n'), /after a chunk size \(only an extension \(";"\) may follow\)/);
+    assert.equal(chunked(true, '5 \t ;x=1\r\nhello\r\n0\r\n\r\n'), 'done');
+    assert.equal(chunked(false, '5 \r\nhello\r\n0\r\n\r\n'), 'done');
+    assert.equal(chunked(false, `${'0'.repeat(20)}5\r\nhello\r\n0\r\n\r\n`), 'done');
+  });
+
   it('decides framing, refusing ambiguous requests and letting chunked win in responses', () => {
     assert.deepEqual(bodyFraming([['Content-Length', '5']], true), { kind: 'length', length: 5 });
     assert.deepEqual(bodyFraming([['Content-Length', '5, 5']], true), { kind: 'length', length: 5 });
