@@ -10,7 +10,7 @@ import { cycleBoundMs, DEFAULT_CONCURRENCY, HealthScheduler, type CheckStatus } 
 import { formatMs } from '../core/transport/errors';
 import { concurrencyProblem, formatIssue, MAX_CONCURRENCY, validateChecks } from '../core/health/validate';
 import { MulticastListener } from '../core/listener/multicast';
-import { clock, flowLine } from '../core/proxy/log';
+import { clock, flowLine, refusalLine } from '../core/proxy/log';
 import { unbracket } from '../core/proxy/limits';
 import { ProxyServer } from '../core/proxy/server';
 import { ConnectionPool } from '../core/transport/pool';
@@ -102,6 +102,7 @@ export async function proxyCommand(rest: string[], io: ServiceIo): Promise<numbe
   });
   proxy.on('warning', (w) => io.err(`netreq: warning: ${w}`));
   proxy.on('flow-end', (f) => io.out(flowLine(f)));
+  proxy.on('refused', (r) => io.out(refusalLine(r)));
   try {
     const at = await proxy.listen();
     io.out(`NetReq proxy on http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}${proxy.options.upstream ? ` (upstream ${proxy.options.upstream})` : ''} — Ctrl+C to stop`);

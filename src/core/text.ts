@@ -93,3 +93,10 @@ export function chunkText(data: Buffer, opts: { oneLine?: boolean } = {}): strin
   const marked = data.toString('latin1').replace(/[\r\n\t]/g, (c) => (c === '\n' ? (opts.oneLine ? '␊' : '␊\n') : c === '\r' ? '␍' : '␉'));
   return safeText(marked);
 }
+
+/** An internal error (a NetReq bug) in words for a log line: its message and where it was thrown, not a stack trace. */
+export function internalErrorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const at = /\n\s+at (?:.*? \()?(?:.*[\\/])?([^\\/()\s]+:\d+):\d+\)?/.exec(e.stack ?? '')?.[1];
+  return `${e.message}${at ? ` (at ${at})` : ''}`;
+}

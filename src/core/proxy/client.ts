@@ -4,6 +4,9 @@ import { Exchange, type ProxyCore } from './exchange';
 import { parseRequestHead, type RequestHead } from './http1';
 import { REFUSAL_LINGER_MS } from './limits';
 import { Growing, simpleResponse } from './messages';
+import type { Refusal } from './server';
+import { internalErrorText } from '../text';
+import { hostPort } from '../transport/connect';
 
 /** One client connection: reads request heads, runs one exchange at a time (pipelined requests wait), or becomes a tunnel. */
 export class ClientConnection {
@@ -17,7 +20,7 @@ export class ClientConnection {
   private headTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
-    private readonly core: ProxyCore & { tunnel(client: ClientConnection, req: RequestHead, rest: Buffer): void; emit(event: 'warning', message: string): boolean },
+    private readonly core: ProxyCore & { tunnel(client: ClientConnection, req: RequestHead, rest: Buffer): void; emit(event: 'warning', message: string): boolean; emit(event: 'refused', refusal: Refusal): boolean },
     readonly socket: net.Socket,
   ) {
     socket.on('data', this.onData);
@@ -56,7 +59,7 @@ export class ClientConnection {
     } catch (e) {
       // A bug here must cost one connection, not the proxy and every other client.
       this.socket.destroy();
-      this.core.emit('warning', `Internal error on a client connection (closed it): ${(e as Error).stack ?? e}`);
+      this.core.emit('warning', `Internal error on a client connection (closed it): ${internalErrorText(e)}`);
       const ex = this.exchange;
       this.exchange = undefined;
       this.closed = true;
@@ -171,6 +174,7 @@ export class ClientConnection {
    * shortly after whatever it does (a client trickling bytes must not keep it open through the idle timeout).
    */
   private refuse(status: string, message: string): void {
+    if (!this.closed) this.core.emit('refused', { at: Date.now(), client: hostPort(this.socket.remoteAddress ?? '?', this.socket.remotePort ?? 0), status, reason: message });
     this.closed = true;
     this.buf = undefined;
     this.acc = undefined;

@@ -4,7 +4,7 @@
  */
 import { formatBytes } from '../../shared/format';
 import { ms, safeLine } from '../text';
-import type { Flow } from './server';
+import type { Flow, Refusal } from './server';
 
 export const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
 
@@ -12,4 +12,9 @@ export function flowLine(f: Flow): string {
   const what = f.kind === 'tunnel' ? `CONNECT ${f.target} (tunnel)` : `${f.method} ${f.target}`;
   const status = f.status !== undefined ? String(f.status) : '—';
   return safeLine(`${clock(f.startedAt)}  ${f.client.padEnd(21)} ${what} → ${status}  ↑${formatBytes(f.bytesUp)} ↓${formatBytes(f.bytesDown)}  ${ms(f.durationMs)}${f.error ? `  ✗ ${f.error}` : ''}`);
+}
+
+/** The line for a request the proxy refused before a flow began (the client's bytes stay escaped, on one line). */
+export function refusalLine(r: Refusal): string {
+  return safeLine(`${clock(r.at)}  ${r.client.padEnd(21)} ${r.status}  ✗ ${r.reason}`);
 }

@@ -109,9 +109,20 @@ export interface Flow {
   done: boolean;
 }
 
+/** A request the proxy answered itself before any flow began (400 unparsable, 408 head too slow, 431 too large). */
+export interface Refusal {
+  /** Epoch ms. */
+  at: number;
+  client: string;
+  /** e.g. `400 Bad Request`. */
+  status: string;
+  reason: string;
+}
+
 export interface ProxyEvents {
   'flow-start': [Flow];
   'flow-end': [Flow];
+  refused: [Refusal];
   listening: [{ host: string; port: number }];
   warning: [string];
 }

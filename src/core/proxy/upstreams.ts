@@ -2,6 +2,7 @@
 import * as net from 'node:net';
 import type { Exchange } from './exchange';
 import type { ProxyOptions } from './server';
+import { internalErrorText } from '../text';
 
 /** A pooled connection to an upstream (origin server, or the upstream proxy when chaining). */
 export class Upstream {
@@ -24,7 +25,7 @@ export class Upstream {
         owner.upstreamData(d);
       } catch (e) {
         socket.destroy();
-        pool.warn(`Internal error on an upstream connection (closed it): ${(e as Error).stack ?? e}`);
+        pool.warn(`Internal error on an upstream connection (closed it): ${internalErrorText(e)}`);
         try {
           owner.abort();
         } catch {

@@ -10,6 +10,7 @@ import { ProxyServer, type Flow } from '../../core/proxy/server';
 import { listenerStatsText, type KernelDrops } from '../../shared/kernelDrops';
 import { safeLine } from '../../core/text';
 import { ANSI, LogWriter, datagramLine, listenerStatsLine, proxyFlowLine } from './logLines';
+import { refusalLine } from '../../core/proxy/log';
 import { serviceConfig, serviceKey, serviceLabel, trustRefusal, type ListenerConfig, type ProxyConfig, type ServiceConfig, type TaskOrigin } from './taskDefinition';
 
 export type { TaskOrigin };
@@ -160,6 +161,7 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
       this.host.flowEnded(f, this);
       this.log.line(proxyFlowLine(f));
     });
+    proxy.on('refused', (r) => this.log.line(ANSI.yellow(refusalLine(r))));
     this.log.now(ANSI.dim(`Starting the NetReq proxy on ${cfg.host}:${cfg.port}…`));
     const at = await proxy.listen();
     this.address = at;

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { main, type Io } from '../../../src/cli/main';
-import { chunkText, jsonLine, safeLine, safeText } from '../../../src/core/text';
+import { chunkText, internalErrorText, jsonLine, safeLine, safeText } from '../../../src/core/text';
 import { MulticastClient } from '../../../src/core/sockets/udp';
 import { datagramLine, LogWriter, proxyFlowLine, ANSI } from '../../../src/extension/tasks/logLines';
 import { tempDir } from '../../support/peers';
@@ -48,8 +48,13 @@ function service(args: string[], opts: { color?: boolean; cwd?: string } = {}) {
   const stopped = new Promise<string>((r) => (stop = r));
   const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), color: opts.color ?? false, env: {}, untilStopped: () => stopped, cwd: opts.cwd };
   const done = main(args, io).then((code): Run => ({ code, out: out.join('\n'), err: err.join('\n') }));
-  return { out, err, stop, done };
+  const svc = { out, err, stop, done };
+  running.add(svc);
+  void done.finally(() => running.delete(svc));
+  return svc;
 }
+/** Services still running: a failed test stops its own in afterEach, so mocha is never left waiting on a socket. */
+const running = new Set<{ stop: (why: string) => void; done: Promise<Run> }>();
 
 const cli = (args: string[], color = false) => service(args, { color }).done;
 
@@ -80,6 +85,12 @@ describe('terminal-safe output: hostile bytes on every path the CLI prints', fun
 
   before(() => {
     dir = tempDir('terminal-safe');
+  });
+  afterEach(async () => {
+    for (const s of [...running]) {
+      s.stop('SIGINT');
+      await s.done;
+    }
   });
   after(async () => {
     for (const s of servers) await s.close();
@@ -178,28 +189,41 @@ describe('terminal-safe output: hostile bytes on every path the CLI prints', fun
     assert.equal(JSON.parse(j.out).checks[0].name, `web ${HOSTILE_TEXT}`.trim());
   });
 
-  it('netreq proxy: a client\'s hostile target, and an upstream\'s hostile bytes in the flow\'s error, in the log line', async () => {
+  it('netreq proxy: a hostile target refused in words, bidi and C1 in an accepted target, and an upstream\'s hostile bytes in the flow\'s error', async () => {
     const upstream = await raw(hostileResponse(200));
     const broken = await raw(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'), HOSTILE_BYTES, Buffer.from('\r\n\r\n')]));
     const s = service(['proxy', '--port', '0']);
     await waitFor(() => s.out.some((l) => l.startsWith('NetReq proxy on')), 'the proxy');
     const port = Number(/:(\d+) /.exec(s.out[0])![1]);
+    const send = (bytes: Buffer) =>
+      new Promise<string>((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => c.write(bytes));
+        let got = '';
+        c.on('data', (d) => (got += d.toString('latin1')));
+        c.on('error', () => undefined);
+        c.on('close', () => resolve(got));
+      });
+    // ESC and BEL in a target (`GET http://x/\e]0;owned\a`): refused with 400, and the refusal is logged escaped.
+    const refused = await send(Buffer.from(`GET http://127.0.0.1:${upstream.port}/\x1b]0;owned\x07\x1b]52;c;b3duZWQ=\x07 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 'latin1'));
+    assert.match(refused, /^HTTP\/1\.1 400 /);
+    // Raw UTF-8 in a path is accepted (as nginx does): U+202E and U+009B reach the log line, escaped.
     for (const up of [upstream, broken]) {
-      const c = net.connect(port, '127.0.0.1');
-      c.on('error', () => undefined);
-      c.resume();
-      // A client can put ESC and BEL in the target (the proxy forwards them): `GET http://x/\e]0;owned\a`.
-      c.write(`GET http://127.0.0.1:${up.port}/\x1b]0;owned\x07\x1b]52;c;b3duZWQ=\x07 HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nConnection: close\r\n\r\n`);
-      await new Promise((r) => c.on('close', r));
+      await send(Buffer.concat([Buffer.from(`GET http://127.0.0.1:${up.port}/`), Buffer.from('\u202egpj.exe\u009b31m', 'utf8'), Buffer.from(` HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nConnection: close\r\n\r\n`)]));
     }
-    await waitFor(() => s.out.length >= 3, 'two flow lines');
+    await waitFor(() => s.out.length >= 4, 'a refusal and two flow lines');
     s.stop('SIGINT');
     const r = await s.done;
     assertClean(r.out, 'proxy (stdout)');
     assertClean(r.err, 'proxy (stderr)');
-    const flows = s.out.slice(1, 3);
-    for (const line of flows) assert.match(line, new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/${ESCAPED.source}\\\\x1b\\]52;c;b3duZWQ=\\\\x07 → `));
+    const lines = s.out.slice(1, 4);
+    const refusal = lines.find((l) => / 400 Bad Request /.test(l));
+    assert.ok(refusal, lines.join('\n'));
+    assert.match(refusal, /the request target "http:\/\/127\.0\.0\.1:\d+\/\\u001b\]0;owned\\u0007\\u001b\]52;c;b3duZWQ=\\u0007" has a control character/);
+    const flows = lines.filter((l) => l !== refusal);
+    // The target is logged as latin1 bytes: U+202E (e2 80 ae) shows its C1 byte escaped, U+009B (c2 9b) likewise.
+    for (const line of flows) assert.match(line, /GET http:\/\/127\.0\.0\.1:\d+\/â\\x80®gpj\.exeÂ\\x9b31m → /);
     assert.ok(flows.some((l) => / → 200 /.test(l)), flows.join('\n'));
+    assert.ok(flows.some((l) => /✗ Upstream 127\.0\.0\.1:\d+ sent a broken body: .*byte 0x1b/.test(l)), `the broken upstream's body in the flow error, in words:\n${flows.join('\n')}`);
   });
   it('netreq listen: a datagram\'s bytes on its one line', async () => {
     const port = await freeUdpPort();
@@ -243,6 +267,18 @@ describe('terminal-safe output: hostile bytes on every path the CLI prints', fun
 });
 
 describe('terminal-safe text: the one escaping function', () => {
+  it('an internal error is its message and where it was thrown, never a stack trace', () => {
+    let e: unknown;
+    try {
+      JSON.parse('{');
+    } catch (err) {
+      e = err;
+    }
+    const text = internalErrorText(e);
+    assert.ok(!text.includes('\n') && !/\n\s+at /.test(text), text);
+    assert.match(text, /^Unexpected end of JSON input|^Expected property name/);
+    assert.equal(internalErrorText('plain'), 'plain');
+  });
   const every = ['\x00', '\x07', '\x08', '\x0b', '\x0c', '\x1b', '\x7f', '\x80', '\x85', '\x9b', '\x9d', '\x9f', '\u061c', '\u200b', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202e', '\u2060', '\u2066', '\u2069', '\ufeff', '\ufffb', '\ud800', '\udc00', '\u{e0041}'];
 
   it('escapes every control, C1, bidi and invisible character visibly, and nothing printable', () => {
