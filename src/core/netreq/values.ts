@@ -89,6 +89,8 @@ export interface Repeat {
   everyMs: number;
 }
 
+/** The most datagrams one `# @repeat` sends: every one is recorded in the exchange's transcript. */
+export const MAX_REPEAT = 100_000;
 const REPEAT = /^(\d{1,9})(?:\s+every\s+(\S+))?$/i;
 
 /** `N` or `N every 1s`; the interval defaults to 1 s. */
@@ -97,6 +99,7 @@ export function parseRepeat(text: string): ValueResult<Repeat> {
   if (!m) return fail(`${shown(text)} is not a repeat: write e.g. 5 every 1s`);
   const count = Number(m[1]);
   if (count < 1) return fail('Repeat at least once: write e.g. 5 every 1s');
+  if (count > MAX_REPEAT) return fail(`Repeat at most ${MAX_REPEAT.toLocaleString('en-US')} times (each datagram sent is kept in the transcript)`);
   if (m[2] === undefined) return ok({ count, everyMs: 1000 });
   const every = parseDuration(m[2]);
   return every.ok ? ok({ count, everyMs: every.value }) : fail(every.message);
