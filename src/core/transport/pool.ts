@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import type { TlsInfo } from '../exchange';
-import { openConnection, hostPort, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
+import { hostPort } from './address';
+import { openConnection, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
 
 export interface PoolOptions {
   enabled: boolean;
