@@ -2,6 +2,8 @@
  * Pure formatting helpers for the response panel: no DOM, no Node, no vscode.
  * They turn bytes and numbers into strings / token lists; render.ts turns those into text nodes.
  * Shared by the webview (rendering) and the host (naming / decoding bodies); compiles under both tsconfigs.
+ * `formatBytes`, `formatMs` and `clockText` are the one size, duration and clock format of every surface (panels,
+ * CLI, terminals, log lines, error messages), src/core included.
  */
 import type { Timings } from '../core/exchange';
 

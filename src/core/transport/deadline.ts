@@ -3,6 +3,7 @@
  * AbortSignal that aborts it with `Cancelled`. Engines tell the two apart by the operation's `reason` and put
  * them in words themselves (the phase and what was seen so far).
  */
+import { formatMs } from '../../shared/format';
 import type { Operation } from './operation';
 
 /** The caller cancelled the operation (its AbortSignal fired). */
@@ -15,7 +16,7 @@ export class Cancelled extends Error {
 /** The operation ran past its deadline. */
 export class TimedOut extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`timed out after ${timeoutMs} ms`);
+    super(`timed out after ${formatMs(timeoutMs)}`);
   }
 }
 
