@@ -5,10 +5,10 @@
  */
 import type { HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
 import { describeClose } from '../core/sockets/ws';
-import { formatBytes } from '../shared/format';
-import { chunkText, ms, safeLine, safeText } from '../core/text';
+import { formatBytes, formatMs } from '../shared/format';
+import { chunkText, safeLine, safeText } from '../core/text';
 
-export { chunkText, ms, safeLine, safeText };
+export { chunkText, safeLine, safeText };
 
 export interface Style {
   bold(s: string): string;
@@ -26,14 +26,14 @@ export const PLAIN: Style = { bold: id, dim: id, red: id, green: id, yellow: id,
 
 export function timingLine(t: Timings): string {
   const parts: string[] = [];
-  if (t.dnsLookup !== undefined) parts.push(`dns ${ms(t.dnsLookup)}`);
-  if (t.tcpConnect !== undefined) parts.push(`connect ${ms(t.tcpConnect)}`);
-  if (t.proxyTunnel !== undefined) parts.push(`proxy CONNECT ${ms(t.proxyTunnel)}`);
-  if (t.tlsHandshake !== undefined) parts.push(`tls ${ms(t.tlsHandshake)}`);
-  if (t.requestSent !== undefined) parts.push(`sent ${ms(t.requestSent)}`);
-  if (t.firstByte !== undefined) parts.push(`first byte ${ms(t.firstByte)}`);
-  if (t.download !== undefined) parts.push(`download ${ms(t.download)}`);
-  parts.push(`total ${ms(t.total)}`);
+  if (t.dnsLookup !== undefined) parts.push(`dns ${formatMs(t.dnsLookup)}`);
+  if (t.tcpConnect !== undefined) parts.push(`connect ${formatMs(t.tcpConnect)}`);
+  if (t.proxyTunnel !== undefined) parts.push(`proxy CONNECT ${formatMs(t.proxyTunnel)}`);
+  if (t.tlsHandshake !== undefined) parts.push(`tls ${formatMs(t.tlsHandshake)}`);
+  if (t.requestSent !== undefined) parts.push(`sent ${formatMs(t.requestSent)}`);
+  if (t.firstByte !== undefined) parts.push(`first byte ${formatMs(t.firstByte)}`);
+  if (t.download !== undefined) parts.push(`download ${formatMs(t.download)}`);
+  parts.push(`total ${formatMs(t.total)}`);
   return parts.join(' · ');
 }
 
@@ -60,7 +60,7 @@ export function formatExchange(x: HttpExchange, header: string, style: Style, ve
     const color = res.status >= 500 ? style.red : res.status >= 400 ? style.yellow : res.status >= 300 ? style.cyan : style.green;
     const conn = x.connection;
     const connText = conn ? ` · connection #${conn.id} ${conn.reused ? `reused (request ${conn.requestsServed})` : 'new'}` : '';
-    out.push(`${color(style.bold(`${res.version} ${res.status} ${safeLine(res.reason)}`))}${style.dim(`  ${ms(x.timings.total)} · ${formatBytes(res.bodyBytesOnWire)}${connText}`)}`);
+    out.push(`${color(style.bold(`${res.version} ${res.status} ${safeLine(res.reason)}`))}${style.dim(`  ${formatMs(x.timings.total)} · ${formatBytes(res.bodyBytesOnWire)}${connText}`)}`);
     for (const [k, v] of res.headers) out.push(`${style.dim(safeLine(k) + ':')} ${safeLine(v)}`);
     out.push('');
     const text = asText(res.body);
@@ -116,7 +116,7 @@ export function formatSocketExchange(x: SocketExchange, header: string, style: S
   const out: string[] = [style.bold(header), style.cyan(safeLine(`${x.request.protocol.toUpperCase()} ${x.request.target}`))];
   for (const e of x.transcript) {
     const arrow = e.dir === 'sent' ? style.cyan('→') : style.green('←');
-    out.push(`${arrow} ${style.dim(`${ms(e.at).padStart(9)}  ${formatBytes(e.data.length).padStart(8)}${e.peer ? `  ${safeLine(e.peer)}` : ''}`)}`);
+    out.push(`${arrow} ${style.dim(`${formatMs(e.at).padStart(9)}  ${formatBytes(e.data.length).padStart(8)}${e.peer ? `  ${safeLine(e.peer)}` : ''}`)}`);
     out.push(indent(chunkText(e.data)));
     if (verbose) out.push(style.dim(indent(hexDump(e.data))));
   }
@@ -144,7 +144,7 @@ export function formatWsExchange(x: WsExchange, header: string, style: Style, ve
   for (const f of x.frames) {
     const arrow = f.dir === 'sent' ? style.cyan('→') : style.green('←');
     const body = f.opcode === 'binary' ? hexDump(f.data, 256) : f.opcode === 'close' ? `${f.closeCode ?? ''} ${safeLine(f.data.toString('utf8'))}`.trim() : safeText(f.data.toString('utf8'));
-    out.push(`${arrow} ${style.dim(`${ms(f.at).padStart(9)}  ${f.opcode.padEnd(6)} ${formatBytes(f.data.length).padStart(8)}`)}  ${body.includes('\n') ? `\n${indent(body)}` : body}`);
+    out.push(`${arrow} ${style.dim(`${formatMs(f.at).padStart(9)}  ${f.opcode.padEnd(6)} ${formatBytes(f.data.length).padStart(8)}`)}  ${body.includes('\n') ? `\n${indent(body)}` : body}`);
   }
   if (x.closeCode !== undefined) out.push(style.dim(`closed by ${x.closedBy ?? '?'}: ${safeLine(describeClose(x.closeCode, x.closeReason))}`));
   if (x.error) out.push(errorLine(x.error, style));

@@ -7,16 +7,16 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { HealthCheckConfig } from '../core/health/checks';
 import { cycleBoundMs, DEFAULT_CONCURRENCY, HealthScheduler, type CheckStatus } from '../core/health/scheduler';
-import { formatMs } from '../core/transport/errors';
 import { concurrencyProblem, formatIssue, MAX_CONCURRENCY, validateChecks } from '../core/health/validate';
 import { MulticastListener } from '../core/listener/multicast';
-import { clock, flowLine, refusalLine } from '../core/proxy/log';
-import { unbracket } from '../core/proxy/limits';
+import { flowLine, refusalLine } from '../core/proxy/log';
+import { hostPort, unbracket } from '../core/transport/address';
 import { ProxyServer } from '../core/proxy/server';
 import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
 import { listenerStatsText } from '../shared/kernelDrops';
-import { chunkText, ms } from './format';
+import { chunkText } from './format';
+import { clockText, formatMs } from '../shared/format';
 import { jsonLine, safeLine } from '../core/text';
 import { stripJsonc } from './settings';
 
@@ -105,7 +105,7 @@ export async function proxyCommand(rest: string[], io: ServiceIo): Promise<numbe
   proxy.on('refused', (r) => io.out(refusalLine(r)));
   try {
     const at = await proxy.listen();
-    io.out(`NetReq proxy on http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}${proxy.options.upstream ? ` (upstream ${proxy.options.upstream})` : ''} — Ctrl+C to stop`);
+    io.out(`NetReq proxy on http://${hostPort(at.host, at.port)}${proxy.options.upstream ? ` (upstream ${proxy.options.upstream})` : ''} — Ctrl+C to stop`);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     io.err(`netreq: cannot start the proxy: ${err.code === 'EADDRINUSE' ? `port ${proxy.options.port} on ${proxy.options.host} is already in use (choose another with --port)` : err.message}`);
@@ -123,7 +123,7 @@ export async function listenCommand(rest: string[], io: ServiceIo): Promise<numb
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(positional[0]);
   if (!m) throw new UsageError(`'${positional[0]}' is not GROUP:PORT (IPv6: [ff01::1234]:5000)`);
   const listener = new MulticastListener({ group: m[1], port: Number(m[2]), interface: opts['--interface'] as string | undefined, statsIntervalMs: 5000 });
-  listener.on('datagram', (d) => io.out(`${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`));
+  listener.on('datagram', (d) => io.out(`${clockText(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`));
   listener.on('error', (e) => io.err(`netreq: ${e.message}`));
   try {
     await listener.start();
@@ -193,7 +193,7 @@ export function loadHealthChecks(configPath: string | undefined, cwd: string): L
 }
 
 export function healthTable(statuses: CheckStatus[]): string {
-  const rows = statuses.map((s) => [s.config.name, s.config.target, s.state, s.last ? ms(s.last.latencyMs) : '—', s.last?.error ?? ''].map(safeLine));
+  const rows = statuses.map((s) => [s.config.name, s.config.target, s.state, s.last ? formatMs(s.last.latencyMs) : '—', s.last?.error ?? ''].map(safeLine));
   const head = ['NAME', 'TARGET', 'STATE', 'LATENCY', 'ERROR'];
   const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
@@ -242,7 +242,7 @@ export async function healthCommand(rest: string[], io: ServiceIo): Promise<numb
     report();
     if (!opts['--watch']) return allHealthy() ? 0 : 1;
     scheduler.on('state-change', (c, before) => {
-      if (!opts['--json']) io.out(safeLine(`${clock(Date.now())}  ${c.config.name}: ${before} → ${c.state}${c.last?.error ? `  (${c.last.error})` : ''}`));
+      if (!opts['--json']) io.out(safeLine(`${clockText(Date.now())}  ${c.config.name}: ${before} → ${c.state}${c.last?.error ? `  (${c.last.error})` : ''}`));
       else report();
     });
     scheduler.start();

@@ -80,11 +80,6 @@ export const safeLine = (s: string): string => safeText(s, { oneLine: true });
 /** A JSON line for a terminal: what JSON.stringify leaves raw (DEL, C1, bidi, separators) as `\uXXXX` escapes. */
 export const jsonLine = (value: unknown): string => safeText(JSON.stringify(value), { json: true });
 
-export function ms(n: number | undefined): string {
-  if (n === undefined) return '–';
-  return n < 10 ? `${n.toFixed(2)} ms` : n < 1000 ? `${n.toFixed(1)} ms` : `${(n / 1000).toFixed(2)} s`;
-}
-
 /**
  * Text of a chunk of bytes for the terminal: printable as is, CR, LF and TAB as ␍ ␊ ␉ (with a line break after
  * ␊ unless `oneLine`), everything else `safeText` escapes as `\xNN`.

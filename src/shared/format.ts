@@ -2,6 +2,8 @@
  * Pure formatting helpers for the response panel: no DOM, no Node, no vscode.
  * They turn bytes and numbers into strings / token lists; render.ts turns those into text nodes.
  * Shared by the webview (rendering) and the host (naming / decoding bodies); compiles under both tsconfigs.
+ * `formatBytes`, `formatMs` and `clockText` are the one size, duration and clock format of every surface (panels,
+ * CLI, terminals, log lines, error messages), src/core included.
  */
 import type { Timings } from '../core/exchange';
 
@@ -21,12 +23,26 @@ export function formatBytes(n: number): string {
   return `${s.replace(/\.0$/, '')} ${units[i]}`;
 }
 
+/**
+ * A duration in words, the one format everywhere (panels, CLI, terminals, error messages): below a second in
+ * milliseconds, from a second on in seconds, each with three significant digits at most (two decimals at most)
+ * and no trailing zeros: 0.5 ms, 5 ms, 12.3 ms, 150 ms, 1.5 s, 12.3 s, 90 s, 300 s. `–` when unknown.
+ */
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
-  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
-  if (ms >= 100) return `${Math.round(ms)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
+  if (ms < 0) return `-${formatMs(-ms)}`;
+  const inMs = threeDigits(ms);
+  return inMs < 1000 ? `${inMs} ms` : `${threeDigits(ms / 1000)} s`;
+}
+
+function threeDigits(v: number): number {
+  return +v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0);
+}
+
+/** Epoch ms as the `HH:MM:SS.mmm` clock (UTC) of log lines and the traffic view; `—` for a time that is not one. */
+export function clockText(t: number): string {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? '—' : d.toISOString().slice(11, 23);
 }
 
 // ---------------------------------------------------------------- status

@@ -2,14 +2,9 @@
  * The traffic view's rows as text: cells of a proxy flow and of a datagram, the filter's match, and a
  * one-line preview of bytes with control characters visible. Pure (no DOM), shared by the view and tests.
  */
-import { base64ToBytes, formatBytes, formatMs, statusClass, visualizeRaw, type StatusClass } from '../shared/format';
+import { base64ToBytes, clockText, formatBytes, formatMs, statusClass, visualizeRaw, type StatusClass } from '../shared/format';
 import { kernelDropsText } from '../shared/kernelDrops';
 import type { DatagramRow, FlowRow, ServiceSummary } from '../shared/trafficMessages';
-
-/** `HH:MM:SS.mmm` (UTC, as the terminal's log and the CLI print it). */
-export function clockText(t: number): string {
-  return Number.isFinite(t) ? new Date(t).toISOString().slice(11, 23) : '—';
-}
 
 export interface FlowCells {
   time: string;

@@ -11,7 +11,8 @@ import * as https from 'node:https';
 import { CertificateUnavailable, defaultCertDir, ensureDemoCertificate } from './certs';
 import { handleDemoRequest } from './routes';
 import { SOCKET_DEMOS } from './sockets';
-import { DemoServerError, isLoopback, listen, urlHost } from './listen';
+import { hostPort, isLoopback } from '../transport/address';
+import { DemoServerError, listen } from './listen';
 
 export { DemoServerError, listen } from './listen';
 
@@ -105,7 +106,7 @@ async function startHttpLike(def: DemoServerDefinition, ctx: DemoContext, port: 
   });
   const bound = await listen(server, def, ctx.host, port);
   return {
-    info: { name: def.name, url: `${scheme}://${urlHost(ctx.host, bound)}/`, host: ctx.host, port: bound, certFile },
+    info: { name: def.name, url: `${scheme}://${hostPort(ctx.host, bound)}/`, host: ctx.host, port: bound, certFile },
     stop: stopHttp(server),
   };
 }

@@ -1,25 +1,17 @@
 /** Listening for the demo servers: errors that name the port and the option to change it. */
 import * as net from 'node:net';
+import { hostPort } from '../transport/address';
 import type { DemoServerDefinition } from './index';
 
 /** A demo server could not start; the message says what to do. */
 export class DemoServerError extends Error {}
-
-/** `host:port` for URLs (IPv6 in brackets). */
-export function urlHost(host: string, port: number): string {
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || /^127\./.test(host) || host === '::1';
-}
 
 /** Listens, turning "address in use" and friends into a sentence naming the port and the option to change it. */
 export function listen(server: net.Server, def: Pick<DemoServerDefinition, 'name' | 'portOption'>, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      const where = urlHost(host, port);
+      const where = hostPort(host, port);
       if (e.code === 'EADDRINUSE')
         reject(new DemoServerError(`cannot start the ${def.name} demo server: port ${port} on ${host} is already in use (another demo server, or another program); choose another port with ${def.portOption} P, or stop what uses it`));
       else if (e.code === 'EACCES')

@@ -6,7 +6,8 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { DemoServerDefinition, RunningDemoServer } from './index';
-import { DemoServerError, listen, urlHost } from './listen';
+import { hostPort } from '../transport/address';
+import { DemoServerError, listen } from './listen';
 
 export const DEFAULT_SOCKET_PORTS = { qotd: 8017, daytime: 8013, echo: 8007, ws: 8081 } as const;
 
@@ -33,7 +34,7 @@ async function tcpServer(def: DemoServerDefinition, host: string, port: number, 
   const bound = await listen(server, def, host, port);
   let stopping: Promise<void> | undefined;
   return {
-    info: { name: def.name, url: `${scheme}://${urlHost(host, bound)}`, host, port: bound },
+    info: { name: def.name, url: `${scheme}://${hostPort(host, bound)}`, host, port: bound },
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -81,10 +82,10 @@ export const ECHO_DEMO: DemoServerDefinition = {
       });
     } catch (e) {
       await tcp.stop();
-      throw new DemoServerError(`cannot start the UDP echo demo server on ${urlHost(ctx.host, tcp.info.port)}: ${(e as Error).message}; choose another port with --echo-port P`);
+      throw new DemoServerError(`cannot start the UDP echo demo server on ${hostPort(ctx.host, tcp.info.port)}: ${(e as Error).message}; choose another port with --echo-port P`);
     }
     return {
-      info: { ...tcp.info, url: `tcp+udp://${urlHost(ctx.host, tcp.info.port)}` },
+      info: { ...tcp.info, url: `tcp+udp://${hostPort(ctx.host, tcp.info.port)}` },
       stop: async () => {
         await tcp.stop();
         await new Promise<void>((r) => udp.close(() => r()));
@@ -115,7 +116,7 @@ export const WS_DEMO: DemoServerDefinition = {
     const bound = await listen(httpServer, this, ctx.host, port);
     let stopping: Promise<void> | undefined;
     return {
-      info: { name: this.name, url: `ws://${urlHost(ctx.host, bound)}/`, host: ctx.host, port: bound },
+      info: { name: this.name, url: `ws://${hostPort(ctx.host, bound)}/`, host: ctx.host, port: bound },
       stop: () =>
         (stopping ??= new Promise<void>((resolve) => {
           for (const c of wss.clients) c.terminate();

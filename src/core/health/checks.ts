@@ -10,8 +10,11 @@ import { HttpClient } from '../http/client';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../request';
 import { UdpClient } from '../sockets/udp';
 import { WsClient } from '../sockets/ws';
-import { hostPort, openConnection, systemLookup, type LookupFn } from '../transport/connect';
-import { describeError, formatMs } from '../transport/errors';
+import { hostPort } from '../transport/address';
+import { openConnection, systemLookup, type LookupFn } from '../transport/connect';
+import { formatMs } from '../../shared/format';
+import { describeError } from '../transport/errors';
+import { armDeadline } from '../transport/deadline';
 import { Operation } from '../transport/operation';
 import type { ConnectionPool } from '../transport/pool';
 
@@ -134,15 +137,6 @@ export async function runCheck(cfg: HealthCheckConfig, deps: CheckDeps, signal?:
   return { ...r, at: now() };
 }
 
-/** Aborts `op` when `signal` does; returns the unsubscribe function. */
-function follow(signal: AbortSignal | undefined, op: Operation): () => void {
-  if (!signal) return () => undefined;
-  const stop = () => op.abort(new Error('stopped'));
-  if (signal.aborted) stop();
-  signal.addEventListener('abort', stop, { once: true });
-  return () => signal.removeEventListener('abort', stop);
-}
-
 async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, signal?: AbortSignal): Promise<Omit<HealthResult, 'at'>> {
   const t = parseTarget(cfg.target);
   const opts = options(cfg);
@@ -151,8 +145,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, sign
     case 'tcp':
     case 'tls': {
       const op = new Operation();
-      const timer = setTimeout(() => op.abort(new Error('timeout')), opts.timeoutMs);
-      const unfollow = follow(signal, op);
+      const release = armDeadline(op, opts.timeoutMs, signal);
       try {
         const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, alpn: [] }, deps.lookup ?? systemLookup, op);
         c.socket.destroy();
@@ -174,8 +167,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, sign
         const ne = op.aborted ? { message: `no answer within ${formatMs(opts.timeoutMs)} (${op.phase === 'tls' ? 'TLS handshake' : 'TCP connect'})` } : describeError(err, op.phase, hostPort(t.host, t.port));
         return { state: 'unhealthy', latencyMs: elapsed(), summary: 'down', error: ne.message };
       } finally {
-        clearTimeout(timer);
-        unfollow();
+        release();
       }
     }
     case 'http': {
@@ -211,8 +203,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, sign
     case 'dns': {
       const lookup = deps.lookup ?? ((h: string) => dns.lookup(h, { all: true, verbatim: true }));
       const op = new Operation();
-      const timer = setTimeout(() => op.abort(new Error('timeout')), opts.timeoutMs);
-      const unfollow = follow(signal, op);
+      const release = armDeadline(op, opts.timeoutMs, signal);
       try {
         const found = await op.race(lookup(t.name));
         const addresses = found.map((a) => a.address);
@@ -227,8 +218,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, sign
         const message = op.aborted ? `no DNS answer within ${formatMs(opts.timeoutMs)}` : describeError(err, 'dns', t.name).message;
         return { state: 'unhealthy', latencyMs: elapsed(), summary: 'not resolved', error: message };
       } finally {
-        clearTimeout(timer);
-        unfollow();
+        release();
       }
     }
     case 'udp': {

@@ -1,7 +1,7 @@
 /** The exact request bytes: what the user wrote, CRLF line endings, Host / Content-Length added only when missing. */
-import * as net from 'node:net';
 import type { HeaderList, HttpRequestRecord } from '../exchange';
 import type { HttpRequestSpec } from '../request';
+import { hostForUrl, hostPort } from '../transport/address';
 
 export function hasHeader(headers: HeaderList, name: string): boolean {
   const n = name.toLowerCase();
@@ -15,8 +15,7 @@ export function headerValues(headers: HeaderList, name: string): string[] {
 
 /** Host header value: host[:port], port omitted when it is the scheme's default; IPv6 in brackets. */
 export function hostHeader(host: string, port: number, tls: boolean): string {
-  const h = net.isIPv6(host) ? `[${host}]` : host;
-  return port === (tls ? 443 : 80) ? h : `${h}:${port}`;
+  return port === (tls ? 443 : 80) ? hostForUrl(host) : hostPort(host, port);
 }
 
 /** The headers that go on the wire (spec headers plus Host / Content-Length when missing). */

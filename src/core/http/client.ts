@@ -5,9 +5,12 @@
 import type { ConnectionInfo, HttpExchange, HttpResponseRecord, Phase, Timings } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { HttpRequestSpec } from '../request';
-import { hostPort, targetOf, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
+import { hostPort } from '../transport/address';
+import { targetOf, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
+import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
-import { PHASE_WORDS, PhaseError, describeError, formatMs } from '../transport/errors';
+import { formatMs } from '../../shared/format';
+import { PHASE_WORDS, PhaseError, describeError } from '../transport/errors';
 import type { ConnectionPool, Lease } from '../transport/pool';
 import { buildRequest } from './build';
 import { decodeBody } from './decode';
@@ -26,9 +29,6 @@ export interface HttpClientDeps {
   pool: ConnectionPool;
 }
 
-class Cancelled extends Error {}
-class TimedOut extends Error {}
-
 export class HttpClient {
   constructor(private readonly deps: HttpClientDeps) {}
 
@@ -46,10 +46,7 @@ export class HttpClient {
       timings: { total: 0 },
     };
     const ctl = new Operation();
-    const timer = setTimeout(() => ctl.abort(new TimedOut()), spec.options.timeoutMs);
-    const onUserAbort = () => ctl.abort(new Cancelled());
-    if (opts.signal?.aborted) onUserAbort();
-    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const release = armDeadline(ctl, spec.options.timeoutMs, opts.signal);
     const where = hostPort(spec.host, spec.port);
     try {
       const target = targetOf(spec, spec.tls);
@@ -69,8 +66,7 @@ export class HttpClient {
         Object.assign(exchange.timings, err.timings);
       }
     } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onUserAbort);
+      release();
       exchange.timings.total = performance.now() - t0;
     }
     return exchange;

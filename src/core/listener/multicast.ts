@@ -7,7 +7,7 @@ import * as dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import type { KernelDrops } from '../../shared/kernelDrops';
-import { hostPort } from '../transport/connect';
+import { hostPort } from '../transport/address';
 import { readKernelDrops, socketInode } from './kernelDrops';
 
 export interface ListenerOptions {

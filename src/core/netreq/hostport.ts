@@ -197,11 +197,6 @@ export function multicastProblem(host: string): string | undefined {
   return `${q(host)} is not a multicast address: use 224.0.0.0–239.255.255.255 or an IPv6 ff00::/8 address`;
 }
 
-/** `host` for URLs and Host headers: IPv6 gets brackets. */
-export function hostForUrl(host: string): string {
-  return isIPv6(host) ? `[${host}]` : host;
-}
-
 export interface UrlParts {
   /** Lower-cased scheme without '://'. */
   scheme: string;

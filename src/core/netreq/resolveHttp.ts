@@ -7,7 +7,8 @@ import { hostHeader } from '../http/build';
 import type { HeaderList } from '../exchange';
 import type { HttpRequestSpec } from '../request';
 import { Codes, q } from './diag';
-import { hostForUrl, isIpLiteral, originForm, parseHostPort, splitUrl } from './hostport';
+import { hostForUrl } from '../transport/address';
+import { isIpLiteral, originForm, parseHostPort, splitUrl } from './hostport';
 import {
   encodeTarget,
   expandedBodyLines,

@@ -6,7 +6,7 @@ import { REFUSAL_LINGER_MS } from './limits';
 import { Growing, simpleResponse } from './messages';
 import type { Refusal } from './server';
 import { internalErrorText } from '../text';
-import { hostPort } from '../transport/connect';
+import { hostPort } from '../transport/address';
 
 /** One client connection: reads request heads, runs one exchange at a time (pipelined requests wait), or becomes a tunnel. */
 export class ClientConnection {

@@ -1,7 +1,7 @@
 /** One request forwarded upstream and its response relayed back (./client.ts runs one at a time per connection). */
 import type { LookupFunction } from 'node:net';
 import type { HeaderList } from '../exchange';
-import { hostPort } from '../transport/connect';
+import { hostPort } from '../transport/address';
 import type { ClientConnection } from './client';
 import { BodyFramer, bodyFraming, headerTokens, parseResponseHead, serializeHead, type Framing, type RequestHead } from './http1';
 import { endToEnd, framingHeaders, Growing, lengthOf, simpleResponse, withoutFraming } from './messages';

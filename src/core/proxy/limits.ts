@@ -4,9 +4,9 @@
  * request or tunnel to itself would loop, each hop opening another socket), and the words of the answers.
  */
 import * as dns from 'node:dns';
-import { isIPv4, isIPv6, type LookupFunction } from 'node:net';
+import { isIPv4, type LookupFunction } from 'node:net';
 import * as os from 'node:os';
-import { hostPort } from '../transport/connect';
+import { canonicalIp, hostPort, isLoopback } from '../transport/address';
 
 /**
  * Most interim (1xx) responses relayed for one request. Real servers send one `100 Continue` or a few
@@ -18,33 +18,12 @@ export const MAX_INTERIM_RESPONSES = 16;
 /** How long a refused client (408) may take to read the answer before its connection is cut. */
 export const REFUSAL_LINGER_MS = 2000;
 
-/** An IP address in one form: brackets and zone dropped, IPv6 compressed and lower case, v4-mapped IPv6 as IPv4. */
-export function canonicalIp(address: string): string {
-  let a = address.trim().replace(/^\[(.*)\]$/, '$1');
-  const zone = a.indexOf('%');
-  if (zone >= 0) a = a.slice(0, zone);
-  if (isIPv4(a)) return a;
-  if (!isIPv6(a)) return a.toLowerCase();
-  const h = new URL(`http://[${a}]/`).hostname.slice(1, -1);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
-  if (!mapped) return h;
-  const hi = parseInt(mapped[1], 16);
-  const lo = parseInt(mapped[2], 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-}
-
 /** Whether a client address is on the allow-list (each side in canonical form; undefined list: everyone). */
 export function clientAllowed(allow: readonly string[] | undefined, remote: string | undefined): boolean {
   if (!allow) return true;
   if (!remote) return false;
   const r = canonicalIp(remote);
   return allow.some((a) => canonicalIp(a) === r);
-}
-
-/** A host given with brackets (`[::1]`, as in a URL) without them; anything else as it was. */
-export function unbracket(host: string): string {
-  const m = /^\[([^\]]*)\]$/.exec(host.trim());
-  return m ? m[1] : host;
 }
 
 /** The answer to a client over `maxConnections`: written, then the connection is destroyed (nothing is kept). */
@@ -76,7 +55,7 @@ export class OwnAddresses {
     if (a === this.host || a === '0.0.0.0' || a === '::') return true;
     const v4 = isIPv4(a);
     if (!(v4 ? this.anyV4 : this.anyV6)) return false;
-    if (v4 ? a.startsWith('127.') : a === '::1') return true;
+    if (isLoopback(a)) return true;
     for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) if (canonicalIp(i.address) === a) return true;
     return false;
   }

@@ -16,11 +16,12 @@ import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { isIP } from 'node:net';
 import type { HeaderList } from '../exchange';
-import { hostPort, parseProxy } from '../transport/connect';
+import { hostPort, isLoopback, unbracket } from '../transport/address';
+import { parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
 import type { ProxyCore } from './exchange';
 import type { RequestHead } from './http1';
-import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, REFUSAL_LINGER_MS, unbracket } from './limits';
+import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, REFUSAL_LINGER_MS } from './limits';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
 
@@ -125,11 +126,6 @@ export interface ProxyEvents {
   refused: [Refusal];
   listening: [{ host: string; port: number }];
   warning: [string];
-}
-/** Whether a listen address keeps the proxy on this machine (IPv4/IPv6 loopback, or the name localhost). */
-export function isLoopback(addr: string): boolean {
-  const a = addr.toLowerCase();
-  return a === 'localhost' || a.startsWith('127.') || a === '::1' || a === '[::1]' || a.startsWith('::ffff:127.');
 }
 export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore {
   readonly options: ProxyOptions;

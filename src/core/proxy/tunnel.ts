@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import type { ClientConnection } from './client';
 import type { ProxyCore } from './exchange';
 import type { RequestHead } from './http1';
-import { hostPort } from '../transport/connect';
+import { hostPort } from '../transport/address';
 import { REFUSAL_LINGER_MS } from './limits';
 import { simpleResponse } from './messages';
 

@@ -6,16 +6,16 @@
 import type { SocketExchange, StopReason } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { TcpRequestSpec } from '../request';
-import { hostPort, openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
-import { describeError, formatMs, PHASE_WORDS, PhaseError } from '../transport/errors';
+import { hostPort } from '../transport/address';
+import { openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
+import { formatMs } from '../../shared/format';
+import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
+import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
 
 export interface SocketSendOptions {
   signal?: AbortSignal;
 }
-
-class Cancelled extends Error {}
-class TimedOut extends Error {}
 
 export class TcpClient {
   constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
@@ -36,10 +36,7 @@ export class TcpClient {
       timings: { total: 0 },
     };
     const op = new Operation();
-    const timer = setTimeout(() => op.abort(new TimedOut()), spec.options.timeoutMs);
-    const onUserAbort = () => op.abort(new Cancelled());
-    if (opts.signal?.aborted) onUserAbort();
-    opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const release = armDeadline(op, spec.options.timeoutMs, opts.signal);
     let tFirst = 0;
     let tLast = 0;
     try {
@@ -126,8 +123,7 @@ export class TcpClient {
       if (x.stop !== 'cancelled' && x.stop !== 'timeout') x.stop = 'error';
       if (!x.stopDetail || x.stop === 'error') x.stopDetail = x.error.message;
     } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onUserAbort);
+      release();
       const end = performance.now();
       if (tFirst) {
         const connect = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.proxyTunnel ?? 0) + (x.timings.tlsHandshake ?? 0);

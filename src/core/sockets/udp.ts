@@ -8,10 +8,12 @@ import * as net from 'node:net';
 import type { NetError, SocketExchange, StopReason } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { MulticastRequestSpec, UdpRequestSpec } from '../request';
-import { hostPort, systemLookup, type LookupFn } from '../transport/connect';
-import { describeError, formatMs, PhaseError } from '../transport/errors';
+import { hostPort } from '../transport/address';
+import { systemLookup, type LookupFn } from '../transport/connect';
+import { describeError, PhaseError } from '../transport/errors';
+import { armDeadline, Cancelled } from '../transport/deadline';
 import { Operation } from '../transport/operation';
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatMs } from '../../shared/format';
 import type { SocketSendOptions } from './tcp';
 
 /** The largest UDP payload: 65,535 − 8 (UDP header) − 20 (IPv4 header), or − 40 for IPv6 without jumbograms. */
@@ -23,8 +25,6 @@ export const MAX_DATAGRAM = { 4: 65_507, 6: 65_527 } as const;
  * bytes), not kept: a peer flooding 60 KB datagrams cannot grow the transcript without end.
  */
 export const DATAGRAM_KEEP = { count: 1000, bytes: 16 * 1024 * 1024 } as const;
-
-class Cancelled extends Error {}
 
 function emptyExchange(protocol: string, host: string, port: number, payload: number): SocketExchange {
   return {
@@ -204,9 +204,7 @@ async function datagramExchange(
 ): Promise<SocketExchange> {
   const run: DatagramRun = { x: emptyExchange(protocol, host, port, payload.length), op: new Operation(), t0: performance.now() };
   const { x, op } = run;
-  const onUserAbort = () => op.abort(new Cancelled());
-  if (opts.signal?.aborted) onUserAbort();
-  opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+  const release = armDeadline(op, undefined, opts.signal);
   try {
     await body(run);
   } catch (err) {
@@ -220,7 +218,7 @@ async function datagramExchange(
     }
     x.stopDetail = x.error.message;
   } finally {
-    opts.signal?.removeEventListener('abort', onUserAbort);
+    release();
     if (run.socket) closeSocket(run.socket);
     finishTimings(x, run.t0);
   }

@@ -9,12 +9,12 @@ import WebSocket from 'ws';
 import type { HeaderList, WsExchange, WsFrame, WsState } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { WsRequestSpec } from '../request';
-import { hostPort, openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
-import { describeError, formatMs, PHASE_WORDS, PhaseError } from '../transport/errors';
+import { hostPort } from '../transport/address';
+import { openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
+import { formatMs } from '../../shared/format';
+import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
+import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
-
-class Cancelled extends Error {}
-class TimedOut extends Error {}
 
 export interface WsSessionEvents {
   frame: [WsFrame];
@@ -79,10 +79,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
   async open(signal?: AbortSignal): Promise<boolean> {
     const { spec, exchange: x, op } = this;
     const where = hostPort(spec.host, spec.port);
-    const timer = setTimeout(() => op.abort(new TimedOut()), spec.options.timeoutMs);
-    const onAbort = () => op.abort(new Cancelled());
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const release = armDeadline(op, spec.options.timeoutMs, signal);
     try {
       const c = await openConnection(targetOf(spec, spec.tls, ['http/1.1']), this.deps.lookup ?? systemLookup, op);
       Object.assign(x.timings, c.timings);
@@ -164,8 +161,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
       this.setState('closed');
       return false;
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      release();
     }
   }
 

@@ -9,6 +9,7 @@ import { promises as dnsPromises } from 'node:dns';
 import type { ConnectionInfo, Phase, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
+import { hostPort } from './address';
 import type { Operation } from './operation';
 
 export interface ResolvedAddress {
@@ -98,10 +99,6 @@ export class TlsVerifyError extends PhaseError {
   ) {
     super('tls', message, code);
   }
-}
-
-export function hostPort(host: string, port: number): string {
-  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Resolves, connects (trying each address in turn), and optionally wraps in TLS. */

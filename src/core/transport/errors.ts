@@ -36,10 +36,6 @@ export function tlsHint(code: string | undefined): string {
   }
 }
 
-export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${+(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${Math.round(ms)} ms`;
-}
-
 export const PHASE_WORDS: Record<Phase, string> = {
   resolve: 'preparing the request',
   dns: 'DNS lookup',

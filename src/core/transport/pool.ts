@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import type { TlsInfo } from '../exchange';
-import { openConnection, hostPort, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
+import { hostPort } from './address';
+import { formatMs } from '../../shared/format';
+import { openConnection, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
 
 export interface PoolOptions {
   enabled: boolean;
@@ -182,7 +184,7 @@ export class ConnectionPool extends EventEmitter {
     const entry = this.hosts.get(conn.key);
     const tooOld = this.now() - conn.createdAt >= this.options.maxAgeMs;
     if (!conn.pooled || !reusable || !this.options.enabled || tooOld || this.disposed || conn.closed || !isAlive(conn.socket) || !entry) {
-      this.destroy(conn, !conn.pooled ? 'not pooled (@no-pool or pooling off)' : tooOld ? `reached max age ${this.options.maxAgeMs} ms` : reason);
+      this.destroy(conn, !conn.pooled ? 'not pooled (@no-pool or pooling off)' : tooOld ? `reached max age ${formatMs(this.options.maxAgeMs)}` : reason);
       return;
     }
     conn.idleSince = this.now();
@@ -215,7 +217,7 @@ export class ConnectionPool extends EventEmitter {
       const now = this.now();
       for (const entry of this.hosts.values()) {
         for (const c of [...entry.idle]) {
-          if (now - (c.idleSince ?? now) >= this.options.idleTimeoutMs) this.destroy(c, `idle for ${this.options.idleTimeoutMs} ms`);
+          if (now - (c.idleSince ?? now) >= this.options.idleTimeoutMs) this.destroy(c, `idle for ${formatMs(this.options.idleTimeoutMs)}`);
         }
       }
       this.scheduleSweep();
@@ -337,7 +339,7 @@ export class ConnectionPool extends EventEmitter {
         continue;
       }
       if (age >= this.options.maxAgeMs) {
-        this.destroy(conn, `reached max age ${this.options.maxAgeMs} ms`);
+        this.destroy(conn, `reached max age ${formatMs(this.options.maxAgeMs)}`);
         continue;
       }
       conn.busy = true;

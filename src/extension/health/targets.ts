@@ -7,6 +7,7 @@ import { parseTarget, type HealthCheckConfig } from '../../core/health/checks';
 import { parseDuration } from '../../core/netreq/values';
 import type { Block, Directive } from '../../core/netreq/types';
 import type { RequestSpec } from '../../core/request';
+import { hostPort } from '../../core/transport/address';
 
 export const HEALTH_DIRECTIVE = 'health';
 
@@ -32,11 +33,6 @@ export function parseHealthValue(value: string): { intervalSeconds?: number; err
 /** The name a pinned block's check gets: its @name, else its ### title, else file:line. */
 export function blockCheckName(block: Block, fileLabel: string): string {
   return block.name || block.title || `${fileLabel}:${(block.requestLine?.line ?? block.startLine) + 1}`;
-}
-
-/** host:port with brackets around an IPv6 literal. */
-export function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Text that survives a round trip through UTF-8 and has no control characters but tab. */

@@ -1,4 +1,5 @@
 /** The connection pool as a Markdown report (pure; the pool view shows it read-only). */
+import { hostPort } from '../../core/transport/address';
 import type { PoolSnapshot } from '../../core/transport/pool';
 import { formatMs } from '../../shared/format';
 
@@ -31,7 +32,7 @@ export function poolMarkdown(s: PoolSnapshot, at: Date = new Date()): string {
       '|---|---|---|---|---|---|---|',
     );
     for (const c of h.connections) {
-      const remote = c.remoteAddress ? `${c.remoteAddress.includes(':') ? `[${c.remoteAddress}]` : c.remoteAddress}:${c.remotePort ?? ''}` : '';
+      const remote = c.remoteAddress ? hostPort(c.remoteAddress, c.remotePort ?? '') : '';
       lines.push(
         `| ${c.id} | ${c.state} | ${formatMs(c.ageMs)} | ${c.idleMs !== undefined ? formatMs(c.idleMs) : ''} | ${c.requestsServed} | ${c.localPort ?? ''} | ${cell(remote)} |`,
       );

@@ -8,6 +8,7 @@ import type { HttpExchange, SocketExchange } from '../../core/exchange';
 import type { HttpClient } from '../../core/http/client';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
 import type { TcpClient } from '../../core/sockets/tcp';
+import { hostPort } from '../../core/transport/address';
 import type { MulticastClient, UdpClient } from '../../core/sockets/udp';
 import type { WsSessionLike } from '../panels/wsSessionController';
 
@@ -66,12 +67,12 @@ export function describeSpec(spec: RequestSpec): { method: string; url: string; 
     case 'ws':
       return { method: 'WS', url: spec.url, path: spec.target };
     case 'multicast': {
-      const where = spec.group.includes(':') ? `[${spec.group}]:${spec.port}` : `${spec.group}:${spec.port}`;
+      const where = hostPort(spec.group, spec.port);
       return { method: 'MULTICAST', url: where, path: where };
     }
     default: {
       const word = spec.kind === 'tcp' && spec.service ? spec.service.toUpperCase() : spec.kind.toUpperCase();
-      const where = spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
+      const where = hostPort(spec.host, spec.port);
       return { method: word, url: where, path: where };
     }
   }

@@ -7,10 +7,9 @@ import type { Datagram, MulticastListener } from '../../core/listener/multicast'
 import type { Flow } from '../../core/proxy/server';
 import { flowLine } from '../../core/proxy/log';
 import { chunkText, safeText } from '../../core/text';
+import { clockText } from '../../shared/format';
 import { listenerStatsText } from '../../shared/kernelDrops';
 import { REAL_TIMERS, type Timers } from '../traffic/trafficFeed';
-
-const clock = (t: number) => new Date(t).toISOString().slice(11, 23);
 
 /** The proxy's line per flow, as `netreq proxy` prints it (one line, terminal-safe). */
 export function proxyFlowLine(f: Flow): string {
@@ -19,7 +18,7 @@ export function proxyFlowLine(f: Flow): string {
 
 /** The listener's line per datagram, as `netreq listen` prints it (the first 512 bytes as text). */
 export function datagramLine(d: Datagram): string {
-  return `${clock(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`;
+  return `${clockText(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`;
 }
 
 /** Counts and rate, printed every few seconds while datagrams come in. */

@@ -4,6 +4,7 @@
  * service started here shows in the task list like one from tasks.json, and Terminate Task stops it too.
  */
 import * as vscode from 'vscode';
+import { hostPort } from '../../core/transport/address';
 import { Disposable } from '../lifecycle';
 import type { ServiceHost, ServiceSession } from './serviceTerminal';
 import { checkInterface, parseGroupPort, serviceConfig, serviceKey, serviceLabel, TASK_TYPE, type ServiceKind } from './taskDefinition';
@@ -74,7 +75,7 @@ export class ServiceCommands extends Disposable {
     const gp = await vscode.window.showInputBox({
       title: 'NetReq: Start Multicast Listener (1/2)',
       prompt: 'Multicast group and port to listen on',
-      value: `${d.group.includes(':') ? `[${d.group}]` : d.group}:${d.port}`,
+      value: hostPort(d.group, d.port),
       ignoreFocusOut: true,
       validateInput: (v) => {
         const r = parseGroupPort(v);

@@ -9,6 +9,7 @@ import { MulticastListener, type Datagram } from '../../core/listener/multicast'
 import { ProxyServer, type Flow } from '../../core/proxy/server';
 import { listenerStatsText, type KernelDrops } from '../../shared/kernelDrops';
 import { safeLine } from '../../core/text';
+import { hostPort } from '../../core/transport/address';
 import { ANSI, LogWriter, datagramLine, listenerStatsLine, proxyFlowLine } from './logLines';
 import { refusalLine } from '../../core/proxy/log';
 import { serviceConfig, serviceKey, serviceLabel, trustRefusal, type ListenerConfig, type ProxyConfig, type ServiceConfig, type TaskOrigin } from './taskDefinition';
@@ -57,7 +58,7 @@ let nextSession = 1;
 function startError(cfg: ServiceConfig, e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (cfg.service === 'multicastListener') return err.message;
-  const where = `${cfg.host}:${cfg.port}`;
+  const where = hostPort(cfg.host, cfg.port);
   switch (err.code) {
     case 'EADDRINUSE':
       return `port ${cfg.port} on ${cfg.host} is already in use: stop what uses it, or choose another port (the task's "port", or the setting netreq.proxy.port)`;
@@ -162,10 +163,10 @@ export class ServiceTerminal implements vscode.Pseudoterminal, ServiceSession {
       this.log.line(proxyFlowLine(f));
     });
     proxy.on('refused', (r) => this.log.line(ANSI.yellow(refusalLine(r))));
-    this.log.now(ANSI.dim(`Starting the NetReq proxy on ${cfg.host}:${cfg.port}…`));
+    this.log.now(ANSI.dim(`Starting the NetReq proxy on ${hostPort(cfg.host, cfg.port)}…`));
     const at = await proxy.listen();
     this.address = at;
-    const url = `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+    const url = `http://${hostPort(at.host, at.port)}`;
     this.label = serviceLabel({ ...cfg, port: at.port });
     this.log.now(ANSI.bold(`NetReq proxy on ${url}${cfg.upstream ? ` (upstream ${cfg.upstream})` : ''}`) + ' — one line per request or tunnel; Terminate Task to stop.');
     this.log.now(ANSI.dim(`Point a client at it, e.g. curl -x ${url} http://example.com/ — NetReq: Show Traffic lists every flow.`));

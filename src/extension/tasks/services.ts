@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { Datagram } from '../../core/listener/multicast';
 import type { Flow } from '../../core/proxy/server';
+import { hostPort } from '../../core/transport/address';
 import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, ServiceSummary, TrafficAction, TrafficToHost } from '../../shared/trafficMessages';
 import { Disposable } from '../lifecycle';
 import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq } from '../traffic/trafficContent';
@@ -186,7 +187,7 @@ export class ServicesController extends Disposable implements ServiceHost {
   }
 
   private where(s: ServiceSession): string {
-    return s.address ? `${s.address.host.includes(':') ? `[${s.address.host}]` : s.address.host}:${s.address.port}` : s.label;
+    return s.address ? hostPort(s.address.host, s.address.port) : s.label;
   }
 
   private remember(s: ServiceSession): void {

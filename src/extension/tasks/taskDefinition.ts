@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { isMulticast } from '../../core/listener/multicast';
-import { unbracket } from '../../core/proxy/limits';
+import { hostPort, unbracket } from '../../core/transport/address';
 
 export const TASK_TYPE = 'netreq';
 export const TASK_SOURCE = 'netreq';
@@ -166,12 +166,11 @@ export function taskDefinition(cfg: ServiceConfig): { type: string; [k: string]:
   return { type: TASK_TYPE, service: 'multicastListener', group: cfg.group, port: cfg.port, ...(cfg.interface ? { interface: cfg.interface } : {}) };
 }
 
-const hp = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /** The task's name: "proxy 127.0.0.1:8888", "multicast listener 239.255.0.1:5000 on 127.0.0.1". */
 export function serviceLabel(cfg: ServiceConfig): string {
-  if (cfg.service === 'proxy') return `proxy ${hp(cfg.host, cfg.port)}${cfg.upstream ? ` via ${cfg.upstream}` : ''}`;
-  return `multicast listener ${hp(cfg.group, cfg.port)}${cfg.interface ? ` on ${cfg.interface}` : ''}`;
+  if (cfg.service === 'proxy') return `proxy ${hostPort(cfg.host, cfg.port)}${cfg.upstream ? ` via ${cfg.upstream}` : ''}`;
+  return `multicast listener ${hostPort(cfg.group, cfg.port)}${cfg.interface ? ` on ${cfg.interface}` : ''}`;
 }
 
 /** Identity of a service: two tasks with the same key are the same service. */

@@ -130,19 +130,9 @@ export function payload(bytes: Uint8Array, pre: Preamble): Payload {
   return { directives: ['# @hex'], lines: hexLines(bytes) };
 }
 
-/** host:port with IPv6 in brackets. */
-export function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** A host name or IP the request line takes as is (no spaces, braces or other surprises). */
 export function isPlainHost(host: string): boolean {
   return /^[A-Za-z0-9._-]+$/.test(host) || /^\[[0-9A-Fa-f:.%A-Za-z]+\]$/.test(host);
-}
-
-/** Epoch ms as `HH:MM:SS.mmm UTC` (the CLI's log clock). */
-export function clock(t: number): string {
-  return `${new Date(t).toISOString().slice(11, 23)} UTC`;
 }
 
 /** Text for a `###` title or a `#` comment: one line, no control characters, not too long. */

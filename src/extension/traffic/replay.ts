@@ -8,7 +8,9 @@
  * - Datagram: a `UDP sender:port` reply block and a `MULTICAST group:port` resend block with `# @interface`.
  */
 import type { HeaderList } from '../../core/exchange';
-import { BODY_VAR, clock, hostPort, inlineHttpBody, isPlainHost, isPlainText, oneLine, payload, Preamble, splitTrailingSpaces, utf8 } from './netreqText';
+import { hostPort } from '../../core/transport/address';
+import { clockText } from '../../shared/format';
+import { BODY_VAR, inlineHttpBody, isPlainHost, isPlainText, oneLine, payload, Preamble, splitTrailingSpaces, utf8 } from './netreqText';
 
 /** What replay needs of a proxy flow (core's Flow has it all). */
 export interface ReplayFlow {
@@ -61,7 +63,7 @@ export function flowToNetreq(flow: ReplayFlow): string {
 
 function httpToNetreq(flow: ReplayFlow): string {
   const pre = new Preamble();
-  const notes: string[] = [`# Captured by the NetReq proxy at ${clock(flow.startedAt)} from ${oneLine(flow.client)}.`];
+  const notes: string[] = [`# Captured by the NetReq proxy at ${clockText(flow.startedAt)} UTC from ${oneLine(flow.client)}.`];
   const body = flow.requestBody ?? new Uint8Array(0);
   const cut = flow.bytesUp > body.length;
   const original = endToEndHeaders(flow.requestHeaders);
@@ -112,7 +114,7 @@ function httpToNetreq(flow: ReplayFlow): string {
 
 function tunnelToNetreq(flow: ReplayFlow): string {
   const at = splitAuthority(flow.target);
-  const intro = [`# A CONNECT tunnel to ${oneLine(flow.target)} through the NetReq proxy at ${clock(flow.startedAt)} from ${oneLine(flow.client)}.`];
+  const intro = [`# A CONNECT tunnel to ${oneLine(flow.target)} through the NetReq proxy at ${clockText(flow.startedAt)} UTC from ${oneLine(flow.client)}.`];
   if (!at) {
     return [...intro, `# ${JSON.stringify(oneLine(flow.target))} is not a host:port NetReq can connect to, so there is nothing to send again.`, ''].join('\n');
   }
@@ -121,11 +123,11 @@ function tunnelToNetreq(flow: ReplayFlow): string {
     ...intro,
     '# The bytes inside were encrypted: the proxy saw only the host and port. Two ways to go there again:',
     '',
-    `### HTTPS GET ${at.host}:${at.port}`,
+    `### HTTPS GET ${hostPort(at.host, at.port)}`,
     `GET ${url}`,
     '',
-    `### TLS handshake with ${at.host}:${at.port} (the TLS tab shows the certificate; write bytes to send below)`,
-    `TLS ${at.host}:${at.port}`,
+    `### TLS handshake with ${hostPort(at.host, at.port)} (the TLS tab shows the certificate; write bytes to send below)`,
+    `TLS ${hostPort(at.host, at.port)}`,
     '',
   ].join('\n');
 }
@@ -136,7 +138,7 @@ export function datagramToNetreq(d: ReplayDatagram, source: ListenerSource): str
   const p = payload(d.data, pre);
   const group = hostPort(source.group, source.port);
   const fromOk = /^(\[[0-9A-Fa-f:.%A-Za-z]+\]|[0-9.]+):\d{1,5}$/.test(d.from);
-  const lines: string[] = [`# A ${d.data.length}-byte datagram from ${oneLine(d.from)} to ${group} at ${clock(d.at)}.`, ''];
+  const lines: string[] = [`# A ${d.data.length}-byte datagram from ${oneLine(d.from)} to ${group} at ${clockText(d.at)} UTC.`, ''];
   // With `# @eol` blank lines at the end of a block are sent too: then no blank line after the payload.
   const gap = p.directives.some((l) => l.startsWith('# @eol')) ? [] : [''];
   if (fromOk) lines.push(`### Reply to ${d.from}`, ...p.directives, `UDP ${d.from}`, ...p.lines, ...gap);

@@ -3,7 +3,7 @@ import { parseTarget } from '../../../src/core/health/checks';
 import { parseNetreq, resolveBlock } from '../../../src/core/netreq';
 import type { ResolveContext } from '../../../src/core/netreq/types';
 import { DEFAULT_OPTIONS } from '../../../src/core/request';
-import { blockCheckName, checkForSpec, healthDirective, hostPort, parseHealthValue, pinLine, requestTextFor, type BlockCheck } from '../../../src/extension/health/targets';
+import { blockCheckName, checkForSpec, healthDirective, parseHealthValue, pinLine, requestTextFor, type BlockCheck } from '../../../src/extension/health/targets';
 
 const ctx: ResolveContext = { processEnv: {}, readFile: async () => Buffer.alloc(0), defaults: DEFAULT_OPTIONS, environments: { local: { host: '127.0.0.1' } }, environmentName: 'local' };
 
@@ -63,7 +63,6 @@ describe('health view: blocks → check targets', () => {
       doc.blocks.map((b) => blockCheckName(b, 'x.netreq')),
       ['Titled', 'named', 'x.netreq:9'],
     );
-    assert.equal(hostPort('::1', 80), '[::1]:80');
   });
 
   it('pinning goes above the request line, and refuses a block that has no request or is pinned already', () => {

@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { canonicalIp, clientAllowed, OwnAddresses } from '../../../src/core/proxy/limits';
+import { clientAllowed, OwnAddresses } from '../../../src/core/proxy/limits';
+import { canonicalIp } from '../../../src/core/transport/address';
 import { ProxyServer } from '../../../src/core/proxy/server';
 import { rawServer, sleep } from '../../support/servers';
 import { count, start, talk, until } from './hostilePeers';

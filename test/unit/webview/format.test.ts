@@ -32,7 +32,7 @@ describe('format: numbers and status', () => {
     assert.equal(formatMs(0.1234), '0.12 ms');
     assert.equal(formatMs(12.34), '12.3 ms');
     assert.equal(formatMs(345.6), '346 ms');
-    assert.equal(formatMs(1500), '1.50 s');
+    assert.equal(formatMs(1500), '1.5 s');
     assert.equal(formatMs(undefined), '–');
   });
 

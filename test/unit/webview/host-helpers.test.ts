@@ -115,7 +115,7 @@ describe('connection pool report', () => {
     assert.match(md, /Open connections: \*\*2\*\* · opened since start: 5/);
     assert.match(md, /## http:\/\/127\.0\.0\.1:8080/);
     assert.match(md, /2 connections: 1 busy, 1 idle · 1 request waiting for a slot/);
-    assert.match(md, /\| 4 \| idle \| 2\.50 s \| 1\.00 s \| 3 \| 50001 \| 127\.0\.0\.1:8080 \|/);
+    assert.match(md, /\| 4 \| idle \| 2\.5 s \| 1 s \| 3 \| 50001 \| 127\.0\.0\.1:8080 \|/);
     assert.ok(md.includes('| 5 | busy | 100 ms |  | 1 |  | [::1]:8080 |'));
   });
 

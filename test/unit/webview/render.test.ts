@@ -69,7 +69,7 @@ describe('response view (fake DOM)', () => {
     assert.ok(line.classes.includes('status-2xx'));
     assert.equal(root.byClass('status-code')[0].text, '200');
     assert.equal(root.byClass('status-reason')[0].text, 'OK');
-    assert.equal(root.byClass('status-meta')[0].text, 'HTTP/1.1 · 17.0 ms · 11 B');
+    assert.equal(root.byClass('status-meta')[0].text, 'HTTP/1.1 · 17 ms · 11 B');
   });
 
   it('shows an error prominently with its phase, and still the response that came', () => {
@@ -199,7 +199,7 @@ describe('response view (fake DOM)', () => {
     show(x);
     tab(root, 'Connection');
     assert.ok(root.text.includes('#7'));
-    assert.ok(root.text.includes('reused (idle 1.20 s before this request)'));
+    assert.ok(root.text.includes('reused (idle 1.2 s before this request)'));
     assert.ok(root.text.includes('closed — Connection: close'));
     assert.ok(root.text.includes('[::1]:8080'));
   });

@@ -16,9 +16,9 @@ describe('transcript helpers', () => {
     assert.deepEqual(
       rows.map((r) => [r.dir, r.arrow, r.at, r.sizeText, r.cut]),
       [
-        ['sent', '→', '+1.50 ms', '5 B', false],
+        ['sent', '→', '+1.5 ms', '5 B', false],
         ['received', '←', '+3.25 ms', '23 B', false],
-        ['received', '←', '+12.0 ms', '4 B', false],
+        ['received', '←', '+12 ms', '4 B', false],
       ],
     );
     assert.equal(Buffer.from(rows[0].bytes).toString(), 'hello');
@@ -55,9 +55,9 @@ describe('transcript helpers', () => {
   });
 
   it('formats time offsets', () => {
-    assert.equal(formatOffset(0), '+0.00 ms');
-    assert.equal(formatOffset(1500), '+1.50 s');
-    assert.equal(formatOffset(-3), '+0.00 ms');
+    assert.equal(formatOffset(0), '+0 ms');
+    assert.equal(formatOffset(1500), '+1.5 s');
+    assert.equal(formatOffset(-3), '+0 ms');
   });
 
   it('makes control characters visible on one line: CR LF TAB ESC NUL as symbols, other bytes as «xx»', () => {

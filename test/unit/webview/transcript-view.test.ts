@@ -48,9 +48,9 @@ describe('transcript view (fake DOM)', () => {
     assert.deepEqual(
       chunks.map((c) => [c.byClass('chunk-dir')[0].text, c.byClass('chunk-at')[0].text, c.byClass('chunk-size')[0].text]),
       [
-        ['→ sent', '+1.50 ms', '5 B'],
+        ['→ sent', '+1.5 ms', '5 B'],
         ['← received', '+3.25 ms', '23 B'],
-        ['← received', '+12.0 ms', '4 B'],
+        ['← received', '+12 ms', '4 B'],
       ],
     );
     assert.ok(chunks[0].classes.includes('chunk-sent'));
