@@ -8,7 +8,7 @@ import { DIRECTIVES } from '../../../src/core/netreq/directives';
 import { PROTOCOL_WORDS, SERVICE_PORTS } from '../../../src/core/netreq/requestLine';
 import { KINDS, PROTOCOL_WORD_LIST, kindForWord, kindSyntax } from '../../../src/core/protocols/kinds';
 import { PROTOCOLS, describeSpec, moduleForProtocol, moduleForSpec, viewFor, viewForProtocol } from '../../../src/core/protocols/registry';
-import { DEFAULT_OPTIONS } from '../../../src/core/request';
+import { DEFAULT_OPTIONS, type TcpService } from '../../../src/core/request';
 import { DATAGRAM_PROTOCOLS, isDatagramProtocol, protocolLabel } from '../../../src/shared/transcript';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -74,6 +74,12 @@ describe('protocol registry', () => {
     assert.deepEqual({ ...PROTOCOL_WORDS }, { TCP: 'tcp', TLS: 'tls', QOTD: 'qotd', DAYTIME: 'daytime', ECHO: 'echo', UDP: 'udp', MULTICAST: 'multicast', WS: 'ws' });
     assert.deepEqual(PROTOCOL_WORD_LIST, ['TCP', 'TLS', 'QOTD', 'DAYTIME', 'ECHO', 'UDP', 'MULTICAST', 'WS']);
     assert.deepEqual({ ...SERVICE_PORTS }, { qotd: 17, daytime: 13, echo: 7 });
+    // The TcpService type is the stream kinds with a default port (a compile-time check as much as a run-time one).
+    const services: TcpService[] = ['qotd', 'daytime', 'echo'];
+    // @ts-expect-error TCP has no default port, so it is not a service
+    const notService: TcpService = 'tcp';
+    assert.deepEqual(services, Object.keys(SERVICE_PORTS));
+    assert.equal(notService in SERVICE_PORTS, false);
     assert.equal(kindForWord('TCP')?.id, 'tcp');
     assert.equal(kindForWord('GET'), undefined);
     assert.equal(kindForWord('CONSTRUCTOR'), undefined);
