@@ -11,6 +11,9 @@ export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'O
 
 export { PROTOCOL_WORDS, SERVICE_PORTS };
 
+/** "TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS" for the unknown-protocol message. */
+const WORDS_TEXT = PROTOCOL_WORD_LIST.join(', ');
+
 interface Token {
   text: string;
   start: number;
@@ -130,7 +133,7 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
       line,
       first,
       Codes.unknownProtocol,
-      `Unknown request ${q(first.text, 30)}: expected an HTTP method (GET, POST…), a URL, or one of ${PROTOCOL_WORD_LIST.join(', ')}`,
+      `Unknown request ${q(first.text, 30)}: expected an HTTP method (GET, POST…), a URL, or one of ${WORDS_TEXT}`,
     );
     return undefined;
   }
