@@ -15,6 +15,8 @@ import { wsModule } from './ws';
 
 export type { Clients, ProtocolModule, Summary, View };
 export type { Protocol };
+/** The module objects themselves, for what only one kind has (the WebSocket module's `open` for sessions). */
+export { datagramModule, httpModule, streamModule, wsModule };
 
 /** Every protocol module, in the order their kinds are listed (kinds.ts follows the same order). */
 export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([httpModule, streamModule, datagramModule, wsModule] as ProtocolModule[]);

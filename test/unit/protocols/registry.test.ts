@@ -2,14 +2,18 @@
 // reach (the grammar, the snippets, the webview's shared constant) are checked against it here.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseNetreq, resolveBlock } from '../../../src/core/netreq';
 import { DIRECTIVES } from '../../../src/core/netreq/directives';
 import { PROTOCOL_WORDS, SERVICE_PORTS } from '../../../src/core/netreq/requestLine';
 import { KINDS, PROTOCOL_WORD_LIST, kindForWord, kindSyntax } from '../../../src/core/protocols/kinds';
-import { PROTOCOLS, describeSpec, moduleForProtocol, moduleForSpec, viewFor, viewForProtocol } from '../../../src/core/protocols/registry';
+import { createEngines } from '../../../src/core/engines';
+import { PROTOCOLS, describeSpec, moduleForProtocol, moduleForSpec, sendSpec, viewFor, viewForProtocol, wsModule } from '../../../src/core/protocols/registry';
+import { ConnectionPool } from '../../../src/core/transport/pool';
 import { DEFAULT_OPTIONS, type TcpService } from '../../../src/core/request';
 import { DATAGRAM_PROTOCOLS, isDatagramProtocol, protocolLabel } from '../../../src/shared/transcript';
+import { startWsServer, text, wsSpec } from '../../support/ws';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const ctx = { processEnv: {}, readFile: (p: string) => fs.promises.readFile(p), defaults: { ...DEFAULT_OPTIONS } };
@@ -167,6 +171,45 @@ describe('protocol registry', () => {
     for (const k of KINDS) {
       assert.equal(isDatagramProtocol(k.id), datagram.kinds.includes(k), k.id);
       assert.equal(protocolLabel(k.id), kindSyntax(k.id).label, k.id);
+    }
+  });
+
+  it('sends through the module a spec finds, to real loopback peers: the CLI engines (TCP), WS without a WsClient given (the module makes one), and a WS session from open()', async function () {
+    this.timeout(10_000);
+    const tcp = net.createServer((c) => c.end('hello from tcp\n'));
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    const ws = await startWsServer();
+    const pool = new ConnectionPool();
+    try {
+      const port = (tcp.address() as net.AddressInfo).port;
+      const doc = parseNetreq(`TCP 127.0.0.1:${port}\n`);
+      const r = await resolveBlock(doc, doc.blocks[0], ctx);
+      assert.ok(r.ok);
+      const x = await createEngines({ pool }).send(r.request);
+      assert.equal(x.kind, 'socket');
+      assert.ok(x.kind === 'socket' && Buffer.concat(x.transcript.map((e) => e.data)).toString() === 'hello from tcp\n');
+
+      // No clients.ws (as in the extension): the WS module makes its own client; the exchange is complete.
+      const spec = wsSpec(ws.port, { messages: [text('hi')] });
+      const clients = { http: { send: () => assert.fail('not HTTP') }, tcp: { send: () => assert.fail('not TCP') }, udp: { send: () => assert.fail('not UDP') }, multicast: { send: () => assert.fail('not MULTICAST') } };
+      const wx = await sendSpec(spec, clients);
+      assert.equal(wx.kind, 'ws');
+      assert.ok(wx.kind === 'ws' && wx.handshake.status === 101 && wx.frames.some((f) => f.dir === 'received' && f.data.toString() === 'hi'), JSON.stringify(wx.kind === 'ws' && wx.error));
+
+      // open(): a session not yet connected, for the interactive panel, with the frame bound it is given.
+      const session = wsModule.open(wsSpec(ws.port), { keepFrames: 1 });
+      assert.equal(session.state, 'connecting');
+      assert.equal(await session.open(), true);
+      session.sendText('one');
+      session.sendText('two');
+      await session.close();
+      // Two sent, two close frames at least; it trims in steps (keep + a quarter, at least 1), so at most 2 stay.
+      assert.ok(session.exchange.frames.length <= 2, String(session.exchange.frames.length));
+      assert.ok((session.exchange.framesDropped ?? 0) >= 2, String(session.exchange.framesDropped));
+    } finally {
+      pool.dispose();
+      await ws.close();
+      await new Promise<void>((r) => tcp.close(() => r()));
     }
   });
 });
