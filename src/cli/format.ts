@@ -3,7 +3,7 @@
  * outside is escaped before it is styled (`safeLine` for what belongs on one line, `safeText` for bodies), and the
  * CLI's sink (`terminalIo` in main.ts) escapes everything again, keeping only the colour codes of `COLOR`.
  */
-import type { HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
+import type { Exchange, HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
 import { describeClose } from '../core/sockets/ws';
 import { formatBytes, formatMs } from '../shared/format';
 import { chunkText, safeLine, safeText } from '../core/text';
@@ -152,6 +152,21 @@ export function formatWsExchange(x: WsExchange, header: string, style: Style, ve
   out.push(style.dim(`timing  ${timingLine(x.timings)}`));
   if (x.tls) out.push(tlsLine(x.tls, style));
   return out.join('\n');
+}
+
+/**
+ * The terminal form of each exchange kind a protocol module returns (its `exchangeKind`): a kind with no
+ * renderer here does not compile.
+ */
+const RENDERERS: { [K in Exchange['kind']]: (x: Extract<Exchange, { kind: K }>, header: string, style: Style, verbose: boolean) => string } = {
+  http: formatExchange,
+  socket: formatSocketExchange,
+  ws: formatWsExchange,
+};
+
+/** Any exchange for the terminal, by its kind. */
+export function formatAnyExchange(x: Exchange, header: string, style: Style, verbose: boolean): string {
+  return (RENDERERS[x.kind] as (x: Exchange, header: string, style: Style, verbose: boolean) => string)(x, header, style, verbose);
 }
 
 /** An engine's error: one line, whatever the peer's bytes it quotes (reason phrases, close reasons, certificate names). */

@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import { parseNetreq, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
-import { anyExchangeToJson } from '../core/serialize';
+import { anyExchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
 import { DemoServerError, startDemoServers } from '../core/demo';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
-import { COLOR, PLAIN, asText, formatExchange, formatSocketExchange, formatWsExchange } from './format';
+import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
 import { jsonLine, safeLine, safeText } from '../core/text';
 import { loadEnvironments } from './settings';
 import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
@@ -216,9 +216,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
       } else {
         const title = block.title || block.name || '';
         const header = `### ${title ? `${safeLine(title)}  ` : ''}${style.dim(safeLine(where))}`;
-        const text =
-          x.kind === 'http' ? formatExchange(x, header, style, args.verbose) : x.kind === 'socket' ? formatSocketExchange(x, header, style, args.verbose) : formatWsExchange(x, header, style, args.verbose);
-        io.out(text + '\n');
+        io.out(formatAnyExchange(x, header, style, args.verbose) + '\n');
       }
     }
   } finally {

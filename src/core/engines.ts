@@ -1,9 +1,10 @@
 /**
- * One place that maps a resolved request to the engine that sends it: HTTP over the pool, TCP/TLS (and
- * QOTD/DAYTIME/ECHO), UDP, MULTICAST and WebSocket. Used by the CLI; ports are passed in.
+ * The engines of a composition root (the CLI): the clients built once, with their ports passed in, and `send`,
+ * which hands a resolved request to its protocol module (src/core/protocols/registry.ts) to run.
  */
 import type { Exchange } from './exchange';
 import { HttpClient } from './http/client';
+import { sendSpec, type Clients } from './protocols/registry';
 import type { RequestSpec } from './request';
 import { TcpClient } from './sockets/tcp';
 import { MulticastClient, UdpClient } from './sockets/udp';
@@ -16,26 +17,12 @@ export interface Engines {
 }
 
 export function createEngines(deps: { pool: ConnectionPool; lookup?: LookupFn }): Engines {
-  const http = new HttpClient({ pool: deps.pool });
-  const tcp = new TcpClient({ lookup: deps.lookup });
-  const udp = new UdpClient({ lookup: deps.lookup });
-  const multicast = new MulticastClient();
-  const ws = new WsClient({ lookup: deps.lookup });
-  return {
-    send(spec, opts = {}) {
-      switch (spec.kind) {
-        case 'http':
-          return http.send(spec, opts);
-        case 'tcp':
-        case 'tls':
-          return tcp.send(spec, opts);
-        case 'udp':
-          return udp.send(spec, opts);
-        case 'multicast':
-          return multicast.send(spec, opts);
-        case 'ws':
-          return ws.send(spec, opts);
-      }
-    },
+  const clients: Clients = {
+    http: new HttpClient({ pool: deps.pool }),
+    tcp: new TcpClient({ lookup: deps.lookup }),
+    udp: new UdpClient({ lookup: deps.lookup }),
+    multicast: new MulticastClient(),
+    ws: new WsClient({ lookup: deps.lookup }),
   };
+  return { send: (spec, opts = {}) => sendSpec(spec, clients, opts) };
 }

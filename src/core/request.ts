@@ -3,6 +3,7 @@
  * (src/core/netreq) produce these; the protocol clients consume them.
  */
 import type { HeaderList } from './exchange';
+import type { streamKinds } from './protocols/stream/syntax';
 
 /** Options every request kind carries, after directives, settings and defaults are merged. */
 export interface RequestOptions {
@@ -53,8 +54,8 @@ export interface HttpRequestSpec {
 /** How text body lines become payload bytes (`# @eol`). Absent: lines joined with CRLF, nothing after the last. */
 export type EolMode = 'lf' | 'crlf' | 'none';
 
-/** Classic RFC 865 / 867 / 862 services; they are plain TCP with a default port. */
-export type TcpService = 'qotd' | 'daytime' | 'echo';
+/** Classic RFC 865 / 867 / 862 services (the stream kinds with a default port): plain TCP with a default port. */
+export type TcpService = Extract<(typeof streamKinds)[number], { defaultPort: number }>['id'];
 
 /** `TCP host:port`, `TLS host:port`, `QOTD host[:17]`, `DAYTIME host[:13]`, `ECHO host[:7]`. */
 export interface TcpRequestSpec {

@@ -2,7 +2,7 @@
  * A JSON-safe view of an Exchange, shared by the CLI's --json output and the webview messages.
  * Buffers become base64 (with a byte count), so nothing from the network is ever interpreted as markup.
  */
-import type { Exchange, HttpExchange, HttpRequestRecord, HttpResponseRecord, SocketExchange, TranscriptEntry, WsExchange, WsFrame } from './exchange';
+import type { HttpExchange, HttpRequestRecord, HttpResponseRecord, SocketExchange, TranscriptEntry, WsExchange, WsFrame } from './exchange';
 
 export interface BytesJson {
   base64: string;
@@ -54,20 +54,19 @@ export type WsExchangeJson = Omit<WsExchange, 'frames' | 'handshake'> & {
 };
 export type AnyExchangeJson = HttpExchangeJson | SocketExchangeJson | WsExchangeJson;
 
-/** Any exchange as JSON; `dataLimit` caps each chunk / frame carried (the CLI passes Infinity). */
-export function anyExchangeToJson(x: Exchange, dataLimit = Infinity): AnyExchangeJson {
-  switch (x.kind) {
-    case 'http':
-      return exchangeToJson(x, dataLimit);
-    case 'socket':
-      return { ...x, transcript: x.transcript.map((e) => ({ ...e, data: bytesJson(e.data, dataLimit) })) };
-    case 'ws': {
-      const { responseBody, ...handshake } = x.handshake;
-      return {
-        ...x,
-        handshake: { ...handshake, responseBody: responseBody && bytesJson(responseBody, dataLimit) },
-        frames: x.frames.map((f) => ({ ...f, data: bytesJson(f.data, dataLimit) })),
-      };
-    }
-  }
+/** A socket exchange as JSON; `dataLimit` caps each chunk carried. */
+export function socketExchangeToJson(x: SocketExchange, dataLimit = Infinity): SocketExchangeJson {
+  return { ...x, transcript: x.transcript.map((e) => ({ ...e, data: bytesJson(e.data, dataLimit) })) };
 }
+
+/** A WebSocket exchange as JSON; `dataLimit` caps each frame (and the refused handshake's body) carried. */
+export function wsExchangeToJson(x: WsExchange, dataLimit = Infinity): WsExchangeJson {
+  const { responseBody, ...handshake } = x.handshake;
+  return {
+    ...x,
+    handshake: { ...handshake, responseBody: responseBody && bytesJson(responseBody, dataLimit) },
+    frames: x.frames.map((f) => ({ ...f, data: bytesJson(f.data, dataLimit) })),
+  };
+}
+
+// Any exchange as JSON: anyExchangeToJson in protocols/registry.ts (each protocol module names its form).

@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, WsExchange, WsState } from '../core/exchange';
 import { HttpClient } from '../core/http/client';
 import { environmentVariables } from '../core/netreq';
+import { wsModule } from '../core/protocols/registry';
 import { TcpClient } from '../core/sockets/tcp';
 import { MulticastClient, UdpClient } from '../core/sockets/udp';
-import { WsSession } from '../core/sockets/ws';
 import { ConnectionPool } from '../core/transport/pool';
 import * as config from './config';
 import { EnvironmentController } from './environments';
@@ -98,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     udp: new UdpClient(),
     multicast: new MulticastClient(),
     // The session keeps as many frames as its panel's log shows.
-    wsSession: (spec: ConstructorParameters<typeof WsSession>[0]) => new WsSession(spec, { keepFrames: DEFAULT_LOG_CAP }),
+    wsSession: (spec: Parameters<typeof wsModule.open>[0]) => wsModule.open(spec, { keepFrames: DEFAULT_LOG_CAP }),
   };
 
   const cache = new DocumentCache(vscode.workspace);

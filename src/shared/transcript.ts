@@ -9,9 +9,15 @@ import { base64ToBytes, formatBytes, formatMs, visualizeRaw, type RawSegment } f
 
 type TranscriptEntryJson = SocketExchangeJson['transcript'][number];
 
+/**
+ * The datagram protocols (the datagram module's kinds). The webview cannot import src/core, so this is a copy;
+ * test/unit/protocols/registry.test.ts checks that it equals the registry's.
+ */
+export const DATAGRAM_PROTOCOLS: readonly string[] = Object.freeze(['udp', 'multicast']);
+
 /** UDP and multicast move datagrams; the stream protocols move chunks. */
 export function isDatagramProtocol(protocol: string): boolean {
-  return protocol === 'udp' || protocol === 'multicast';
+  return DATAGRAM_PROTOCOLS.includes(protocol);
 }
 
 /** "TCP", "TLS", "QOTD", "ECHO", "UDP", "MULTICAST". */

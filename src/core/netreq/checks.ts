@@ -5,31 +5,20 @@
 import { DIRECTIVES, appliesTo } from './directives';
 import { Codes, diag, isHostName, isHttpUrl, q, trimEndCol } from './diag';
 import { parseHostPort } from './hostport';
+import { protocolLabel } from '../protocols/kinds';
 import { checkSystemRef, nestedEnd, nestedMessage, requestVariablePrefix, scanRefs } from './templates';
 import type { Block, Diagnostic, Directive, HeaderLine, Protocol } from './types';
-
-const PROTOCOL_LABEL: Record<Protocol, string> = {
-  http: 'HTTP',
-  tcp: 'TCP',
-  tls: 'TLS',
-  qotd: 'QOTD',
-  daytime: 'DAYTIME',
-  echo: 'ECHO',
-  udp: 'UDP',
-  multicast: 'MULTICAST',
-  ws: 'WS',
-};
 
 export function checkApplicability(block: Block, protocol: Protocol, diags: Diagnostic[]): void {
   for (const d of block.directives) {
     const spec = DIRECTIVES[d.key];
     if (!spec || spec.ignored || appliesTo(d.key, protocol) || spec.applies === 'all') continue;
-    const where = spec.applies.map((p) => PROTOCOL_LABEL[p]).join(', ');
+    const where = spec.applies.map((p) => protocolLabel(p)).join(', ');
     diags.push({
       span: d.span,
       severity: 'warning',
       code: Codes.directiveNotApplicable,
-      message: `# @${d.key} has no effect on ${PROTOCOL_LABEL[protocol]} requests (it applies to ${where})`,
+      message: `# @${d.key} has no effect on ${protocolLabel(protocol)} requests (it applies to ${where})`,
     });
   }
 }

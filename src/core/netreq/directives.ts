@@ -1,8 +1,10 @@
 /**
- * The directive table: which `# @key value` directives exist, what their value is, and which
- * protocols they apply to. Plus `effectiveDirectives`, which turns a block's directive lines
+ * The directive table: which `# @key value` directives exist and what their value is. Which protocols a
+ * directive applies to comes from the protocol modules (each kind's syntax lists its directives); the ones
+ * every request takes are marked `applies: 'all'` here. Plus `effectiveDirectives`, which turns a block's directive lines
  * into typed values for the resolver.
  */
+import { KINDS } from '../protocols/kinds';
 import type { Directive, Protocol } from './types';
 import {
   parseConnect,
@@ -24,10 +26,6 @@ import {
   type ValueResult,
 } from './values';
 
-const SOCKET_TCP: readonly Protocol[] = ['tcp', 'tls', 'qotd', 'daytime', 'echo'];
-const DATAGRAM: readonly Protocol[] = ['udp', 'multicast'];
-const PAYLOAD: readonly Protocol[] = [...SOCKET_TCP, ...DATAGRAM];
-
 export interface DirectiveSpec {
   /** Protocols it has an effect on; 'all' for every request. */
   applies: readonly Protocol[] | 'all';
@@ -39,28 +37,30 @@ export interface DirectiveSpec {
 
 const any = (v: string): ValueResult<unknown> => parseText(v);
 
-/** Null prototype: `# @toString` or `# @constructor` must not find Object.prototype's members. */
-export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = Object.assign(Object.create(null) as Record<string, DirectiveSpec>, {
+/** A directive as defined here: 'all', or 'kinds' when the protocol modules say where it applies. */
+type Definition = Omit<DirectiveSpec, 'applies'> & { applies: 'all' | 'kinds' };
+
+const DEFINITIONS = {
   name: { applies: 'all', parse: parseRequestName },
   timeout: { applies: 'all', parse: (v) => parseDuration(v) },
-  insecure: { applies: ['http', 'tls', 'ws'], parse: parseFlag },
+  insecure: { applies: 'kinds', parse: parseFlag },
   'no-pool': { applies: 'all', parse: parseFlag },
-  raw: { applies: ['http'], parse: parseFlag },
-  proxy: { applies: ['http', 'ws', ...SOCKET_TCP], parse: parseProxyUrl },
-  tls: { applies: ['http'], parse: parseFlag },
-  connect: { applies: ['http', 'ws'], parse: parseConnect },
-  eol: { applies: PAYLOAD, parse: parseEol },
-  hex: { applies: PAYLOAD, parse: parseFlag },
-  'read-until': { applies: SOCKET_TCP, parse: parseEscapedText },
-  idle: { applies: SOCKET_TCP, parse: (v) => parseDuration(v) },
-  'max-bytes': { applies: SOCKET_TCP, parse: parseSize },
-  'half-close': { applies: SOCKET_TCP, parse: parseFlag },
-  replies: { applies: DATAGRAM, parse: (v) => parseInteger(v, 1, 1_000_000, 'The number of replies') },
-  ttl: { applies: ['multicast'], parse: (v) => parseInteger(v, 0, 255, 'TTL') },
-  interface: { applies: ['multicast'], parse: parseInterface },
-  loopback: { applies: ['multicast'], parse: parseOnOff },
-  repeat: { applies: ['multicast'], parse: parseRepeat },
-  wait: { applies: ['ws'], parse: (v) => parseDuration(v, true) },
+  raw: { applies: 'kinds', parse: parseFlag },
+  proxy: { applies: 'kinds', parse: parseProxyUrl },
+  tls: { applies: 'kinds', parse: parseFlag },
+  connect: { applies: 'kinds', parse: parseConnect },
+  eol: { applies: 'kinds', parse: parseEol },
+  hex: { applies: 'kinds', parse: parseFlag },
+  'read-until': { applies: 'kinds', parse: parseEscapedText },
+  idle: { applies: 'kinds', parse: (v) => parseDuration(v) },
+  'max-bytes': { applies: 'kinds', parse: parseSize },
+  'half-close': { applies: 'kinds', parse: parseFlag },
+  replies: { applies: 'kinds', parse: (v) => parseInteger(v, 1, 1_000_000, 'The number of replies') },
+  ttl: { applies: 'kinds', parse: (v) => parseInteger(v, 0, 255, 'TTL') },
+  interface: { applies: 'kinds', parse: parseInterface },
+  loopback: { applies: 'kinds', parse: parseOnOff },
+  repeat: { applies: 'kinds', parse: parseRepeat },
+  wait: { applies: 'kinds', parse: (v) => parseDuration(v, true) },
   health: { applies: 'all', parse: any },
   note: { applies: 'all', parse: any },
   // REST Client directives, accepted so pasted .http files stay quiet about them.
@@ -82,7 +82,22 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = Object.assign
       message: '# @prompt is not supported: define the variable with @name = value, in an environment, or with --var',
     },
   },
-} satisfies Record<string, DirectiveSpec>);
+} satisfies Record<string, Definition>;
+
+/** The protocols whose syntax lists `key`, in the registry's order. */
+function kindsTaking(key: string): readonly Protocol[] {
+  return Object.freeze(KINDS.filter((k) => k.directives.includes(key)).map((k) => k.id));
+}
+
+/** Null prototype: `# @toString` or `# @constructor` must not find Object.prototype's members. */
+export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = Object.freeze(
+  Object.assign(
+    Object.create(null) as Record<string, DirectiveSpec>,
+    Object.fromEntries(
+      Object.entries(DEFINITIONS as Record<string, Definition>).map(([key, d]) => [key, Object.freeze({ ...d, applies: d.applies === 'all' ? 'all' : kindsTaking(key) })]),
+    ),
+  ),
+);
 
 export const DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
 

@@ -14,8 +14,9 @@ import { checkApplicability, checkHttpHost, checkNames, checkPending, checkRefs,
 import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
 import { Codes, capDiagnostics, diag, errorText, indentOf, isBlank, isToken, nearWords, q, sliceTrim, splitLines, trimEndCol } from './diag';
 import { parseHexLines } from './hex';
+import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';
-import type { Block, BodySource, Diagnostic, Directive, HeaderLine, NetreqDocument, Protocol, VariableDef } from './types';
+import type { Block, BodySource, Diagnostic, Directive, HeaderLine, NetreqDocument, VariableDef } from './types';
 import { parseWsBody } from './ws';
 
 export function parseNetreq(text: string): NetreqDocument {
@@ -33,7 +34,6 @@ export function parseNetreq(text: string): NetreqDocument {
 const HASH = 35;
 const SLASH = 47;
 const AT = 64;
-const PAYLOAD_PROTOCOLS: readonly Protocol[] = ['tcp', 'tls', 'qotd', 'daytime', 'echo', 'udp', 'multicast'];
 
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isKeyChar = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
@@ -151,7 +151,8 @@ class Parser {
     i++;
 
     let bodyStart = end + 1;
-    if (rl.protocol === 'http' || rl.protocol === 'ws') {
+    const syntax = kindSyntax(rl.protocol);
+    if (syntax.headers) {
       for (; i <= end; i++) {
         const t = L[i];
         const ind = indentOf(t);
@@ -161,7 +162,7 @@ class Parser {
         }
         if (isComment(t, ind)) continue;
         const c = t[ind];
-        if (rl.protocol === 'ws' && c === '>') {
+        if (syntax.body === 'ws-messages' && c === '>') {
           bodyStart = i;
           break;
         }
@@ -182,7 +183,7 @@ class Parser {
     while (bodyEnd >= bodyStart && isBlank(L[bodyEnd])) bodyEnd--;
     if (bodyStart <= bodyEnd) {
       this.body(block, bodyStart, bodyEnd);
-      if (PAYLOAD_PROTOCOLS.includes(rl.protocol) && bodyEnd < end) {
+      if (takesPayload(rl.protocol) && bodyEnd < end) {
         const afterNewline = end === L.length - 1 && L[end] === '' ? 1 : 0;
         const n = end - bodyEnd - afterNewline;
         if (n > 0) block.body!.trailingBlankLines = n;
@@ -297,6 +298,7 @@ class Parser {
   private body(block: Block, start: number, end: number): void {
     const L = this.lines;
     const protocol = block.requestLine!.protocol;
+    const messages = kindSyntax(protocol).body === 'ws-messages';
     const body: BodySource = { text: start === end ? L[start] : L.slice(start, end + 1).join('\n'), startLine: start, endLine: end };
     block.body = body;
     let only = -1;
@@ -308,8 +310,8 @@ class Parser {
       }
       only = i;
     }
-    if (only >= 0 && protocol !== 'ws' && this.fileBody(body, L[only], only)) return;
-    const hex = PAYLOAD_PROTOCOLS.includes(protocol) && this.lastFlag(block, 'hex');
+    if (only >= 0 && !messages && this.fileBody(body, L[only], only)) return;
+    const hex = takesPayload(protocol) && this.lastFlag(block, 'hex');
     for (let i = start; i <= end; i++) if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
     if (hex) {
       const lines = L.slice(start, end + 1);
@@ -318,7 +320,7 @@ class Parser {
         this.diags.push(diag(start + p.index, p.start, p.end, 'error', Codes.badHex, p.message));
       }
     }
-    if (protocol === 'ws') {
+    if (messages) {
       const lines = L.slice(start, end + 1);
       for (const p of parseWsBody(lines).problems) {
         if (p.kind === 'hex' && lines[p.index].indexOf('{{') >= 0) continue;

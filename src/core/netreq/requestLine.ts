@@ -4,34 +4,15 @@
  */
 import { Codes, diag, hasLower, isHttpUrl, isWsUrl, q, startsWithCI } from './diag';
 import { multicastProblem, opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
+import { kindForWord, PROTOCOL_WORD_LIST, PROTOCOL_WORDS, SERVICE_PORTS } from '../protocols/kinds';
 import type { Diagnostic, Protocol, RequestLine } from './types';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'];
 
-export const PROTOCOL_WORDS: Readonly<Record<string, Protocol>> = {
-  TCP: 'tcp',
-  TLS: 'tls',
-  QOTD: 'qotd',
-  DAYTIME: 'daytime',
-  ECHO: 'echo',
-  UDP: 'udp',
-  MULTICAST: 'multicast',
-  WS: 'ws',
-};
+export { PROTOCOL_WORDS, SERVICE_PORTS };
 
-/** Default ports of the classic services; other socket protocols require a port. */
-export const SERVICE_PORTS: Partial<Record<Protocol, number>> = { qotd: 17, daytime: 13, echo: 7 };
-
-const EXAMPLES: Partial<Record<Protocol, string>> = {
-  tcp: 'TCP 127.0.0.1:7',
-  tls: 'TLS example.com:443',
-  qotd: 'QOTD 127.0.0.1',
-  daytime: 'DAYTIME 127.0.0.1',
-  echo: 'ECHO 127.0.0.1',
-  udp: 'UDP 127.0.0.1:9999',
-  multicast: 'MULTICAST 239.1.2.3:5000',
-  ws: 'WS ws://127.0.0.1:8080/chat',
-};
+/** "TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS" for the unknown-protocol message. */
+const WORDS_TEXT = PROTOCOL_WORD_LIST.join(', ');
 
 interface Token {
   text: string;
@@ -101,30 +82,6 @@ function makeLine(line: number, text: string, protocol: Protocol, method: string
   return rl;
 }
 
-/** The protocol a socket word names (any case), or undefined; a switch, not a keyed lookup. */
-function protocolWord(upper: string): Protocol | undefined {
-  switch (upper) {
-    case 'TCP':
-      return 'tcp';
-    case 'TLS':
-      return 'tls';
-    case 'QOTD':
-      return 'qotd';
-    case 'DAYTIME':
-      return 'daytime';
-    case 'ECHO':
-      return 'echo';
-    case 'UDP':
-      return 'udp';
-    case 'MULTICAST':
-      return 'multicast';
-    case 'WS':
-      return 'ws';
-    default:
-      return undefined;
-  }
-}
-
 /**
  * Parses one request line, pushing problems to `diagnostics`; undefined when the first word
  * names no protocol. `raw` (a `# @raw` block) turns off the checks of the URL and the HTTP
@@ -136,19 +93,22 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
   const first = SCRATCH[0];
   const upper = hasLower(first.text) ? first.text.toUpperCase() : first.text;
 
-  const proto = protocolWord(upper);
+  const kind = kindForWord(upper);
   const second = (nt > 1 ? SCRATCH[1] : undefined);
-  if (proto && !(second && isHttpUrl(second.text) && proto !== 'ws')) {
+  // `ECHO http://…` is a custom HTTP method; a host:port kind steps aside for a URL.
+  if (kind && !(second && isHttpUrl(second.text) && kind.target === 'host:port')) {
+    const proto = kind.id;
+    const url = kind.target === 'url';
     const rl = makeLine(line, text, proto, upper, second, first.end);
     if (!second) {
-      pushErr(diagnostics, line, first, Codes.missingTarget, `${upper} needs ${proto === 'ws' ? 'a URL' : 'host:port'}, e.g. ${EXAMPLES[proto]}`);
+      pushErr(diagnostics, line, first, Codes.missingTarget, `${upper} needs ${url ? 'a URL' : 'host:port'}, e.g. ${kind.example}`);
       return rl;
     }
     const extra = (nt > 2 ? SCRATCH[2] : undefined);
     if (extra) {
-      pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${proto === 'ws' ? 'URL' : 'address'}: write just ${EXAMPLES[proto]}`);
+      pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${url ? 'URL' : 'address'}: write just ${kind.example}`);
     }
-    if (proto === 'ws') checkWsUrl(second, line, diagnostics);
+    if (url) checkWsUrl(second, line, diagnostics);
     else checkSocketTarget(proto, upper, second, line, diagnostics);
     return rl;
   }
@@ -173,7 +133,7 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
       line,
       first,
       Codes.unknownProtocol,
-      `Unknown request ${q(first.text, 30)}: expected an HTTP method (GET, POST…), a URL, or one of TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS`,
+      `Unknown request ${q(first.text, 30)}: expected an HTTP method (GET, POST…), a URL, or one of ${WORDS_TEXT}`,
     );
     return undefined;
   }

@@ -8,9 +8,8 @@ import { effectiveDirectives, DIRECTIVES, type EffectiveDirectives } from './dir
 import { Codes, capDiagnostics, errorText } from './diag';
 import { errorsBetween } from './docIndex';
 import { hasEnvironment } from './environments';
+import { moduleForProtocol } from '../protocols/registry';
 import type { ResolveEnv } from './resolveCommon';
-import { resolveHttp } from './resolveHttp';
-import { resolveSocket } from './resolveSocket';
 import type { Block, Diagnostic, Directive, NetreqDocument, ResolveContext, ResolveResult } from './types';
 import { VariableResolver, type ResolverOptions } from './variables';
 
@@ -73,7 +72,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
   }
   const eff = await resolveDirectives(block, vars, diags);
   const env: ResolveEnv = { doc, block, ctx, vars, eff, options: buildOptions(ctx.defaults, eff), diags };
-  const request: RequestSpec | undefined = rl.protocol === 'http' ? await resolveHttp(env) : await resolveSocket(env);
+  const request: RequestSpec | undefined = await moduleForProtocol(rl.protocol).resolve(env);
   const all = capDiagnostics([...diags, ...vars.diagnostics]); // at most MAX_SAME_DIAGNOSTICS per code, then a count
   if (!request || all.some((d) => d.severity === 'error')) {
     if (!all.some((d) => d.severity === 'error')) {

@@ -4,7 +4,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { HeaderList } from '../exchange';
-import type { MulticastRequestSpec, SocketRequestSpec, TcpRequestSpec, UdpRequestSpec, WsMessage, WsRequestSpec } from '../request';
+import type { MulticastRequestSpec, SocketRequestSpec, TcpRequestSpec, TcpService, UdpRequestSpec, WsMessage, WsRequestSpec } from '../request';
 import { Codes, q } from './diag';
 import { hostForUrl } from '../transport/address';
 import { isIpLiteral, multicastProblem, originForm, parseHostPort, splitUrl } from './hostport';
@@ -80,7 +80,7 @@ export async function resolveSocket(env: ResolveEnv): Promise<SocketRequestSpec 
         hex,
         options,
       };
-      if (rl.protocol === 'qotd' || rl.protocol === 'daytime' || rl.protocol === 'echo') spec.service = rl.protocol;
+      if (def !== undefined) spec.service = rl.protocol as TcpService; // a classic service: TCP with a default port
       if (tls && !isIpLiteral(host)) spec.servername = host;
       if (eff.readUntil !== undefined) spec.readUntil = eff.readUntil;
       if (eff.eol !== undefined) spec.eol = eff.eol;

@@ -2,7 +2,10 @@
  * The parsed shape of a `.netreq` file. All positions are 0-based (line, column in UTF-16 code units),
  * as VS Code's Position is; the CLI adds 1 when it prints file:line:col.
  */
+import type { Protocol } from '../protocols/kinds';
 import type { RequestSpec, RequestOptions } from '../request';
+
+export type { Protocol };
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -25,8 +28,6 @@ export interface Diagnostic {
   /** For 'undefined-variable': the variable's name, so a caller that knows the environment can drop it. */
   variable?: string;
 }
-
-export type Protocol = 'http' | 'tcp' | 'tls' | 'qotd' | 'daytime' | 'echo' | 'udp' | 'multicast' | 'ws';
 
 export interface Directive {
   key: string;

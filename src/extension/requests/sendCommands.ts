@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, SocketExchange, WsExchange } from '../../core/exchange';
 import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
 import { isRestrictedDiagnostic } from '../../core/netreq/restricted';
+import { viewForProtocol } from '../../core/protocols/registry';
 import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
 import { formatBytes, formatMs } from '../../shared/format';
@@ -251,7 +252,7 @@ export class SendController extends Disposable {
     const target: BlockTarget = { uri: document.uri, blockIndex: block.index, blockName: block.name };
     const msg = { type: 'refused', title: blockTitle(block), problems, restricted: true } as const;
     const protocol = block.requestLine?.protocol;
-    if (protocol === 'http' || protocol === 'ws' || protocol === undefined) this.deps.panels.show(target).showRefused(msg);
+    if (protocol === undefined || viewForProtocol(protocol) !== 'transcript') this.deps.panels.show(target).showRefused(msg);
     else this.deps.transcripts.show(target).showRefused(msg);
   }
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { formatSocketExchange, PLAIN } from '../../../src/cli/format';
-import { anyExchangeToJson } from '../../../src/core/serialize';
+import { anyExchangeToJson } from '../../../src/core/protocols/registry';
 import { DATAGRAM_KEEP, MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
 import { formatBytes } from '../../../src/shared/format';
 import { startSocat, type Peer } from '../../support/peers';

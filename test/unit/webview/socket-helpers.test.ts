@@ -1,6 +1,7 @@
 // Pure helpers of the transcript and WebSocket session panels (shared by host and webview).
 import { strict as assert } from 'node:assert';
-import { anyExchangeToJson, type SocketExchangeJson } from '../../../src/core/serialize';
+import { anyExchangeToJson } from '../../../src/core/protocols/registry';
+import type { SocketExchangeJson } from '../../../src/core/serialize';
 import { transcriptJson, transcriptMessage } from '../../../src/extension/panels/transcriptContent';
 import { base64ToBytes, type RawSegment } from '../../../src/shared/format';
 import { describeStop, echoVerdict, formatOffset, hexPreview, inlinePreview, isDatagramProtocol, transcriptRows, transcriptTotals } from '../../../src/shared/transcript';

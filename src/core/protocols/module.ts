@@ -1,0 +1,56 @@
+/**
+ * What a protocol module is: one object per request kind family (http, stream, datagram, ws) that says how it
+ * is written (its kinds' syntax), how a block becomes a spec, which engine sends it, which view shows it, its
+ * JSON form and its one-line summary. registry.ts lists the modules; everything that used to list protocols
+ * looks them up there.
+ */
+import type { Exchange } from '../exchange';
+import type { HttpClient } from '../http/client';
+import type { ResolveEnv } from '../netreq/resolveCommon';
+import type { RequestSpec } from '../request';
+import type { AnyExchangeJson } from '../serialize';
+import type { TcpClient } from '../sockets/tcp';
+import type { MulticastClient, UdpClient } from '../sockets/udp';
+import type { WsClient } from '../sockets/ws';
+import type { Kind } from './kinds';
+
+/** Which panel shows a request: the response panel, the socket transcript, or the interactive WebSocket session. */
+export type View = 'response' | 'transcript' | 'session';
+
+/**
+ * The engines a composition root (the extension, the CLI, a test) builds once; a module sends through the one
+ * it needs. `ws` may be absent where WS blocks open a session instead (the extension): then a WsClient is made.
+ */
+export interface Clients {
+  http: Pick<HttpClient, 'send'>;
+  tcp: Pick<TcpClient, 'send'>;
+  udp: Pick<UdpClient, 'send'>;
+  multicast: Pick<MulticastClient, 'send'>;
+  ws?: Pick<WsClient, 'send'>;
+}
+
+/** "METHOD url" of a resolved request, for titles and progress; `path` is the short form. */
+export interface Summary {
+  method: string;
+  url: string;
+  path: string;
+}
+
+export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends Exchange = Exchange> {
+  /** The folder under src/core/protocols. */
+  readonly id: string;
+  /** How its request kinds are written (request-line words, examples, body syntax, directives). */
+  readonly kinds: readonly Kind[];
+  /** The `RequestSpec.kind` values its resolver produces. */
+  readonly specKinds: readonly S['kind'][];
+  /** The `Exchange.kind` its engine returns (its JSON form and its CLI rendering are keyed by it). */
+  readonly exchangeKind: X['kind'];
+  readonly view: View;
+  /** Block → spec; problems go to env.diags as diagnostics (undefined when it cannot be built). */
+  resolve(env: ResolveEnv): Promise<S | undefined>;
+  /** Runs the request to its end; never rejects (failures are in the exchange, tagged by phase). */
+  send(spec: S, clients: Clients, opts: { signal?: AbortSignal }): Promise<X>;
+  summary(spec: S): Summary;
+  /** A JSON-safe exchange (buffers as base64); `dataLimit` caps each body, chunk or frame carried. */
+  json(x: X, dataLimit: number): AnyExchangeJson;
+}

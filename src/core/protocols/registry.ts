@@ -1,0 +1,67 @@
+/**
+ * The protocol registry: the one list of protocol modules, and the lookups derived from it. A request's kind
+ * picks its module here (to resolve, send, route to a view, summarize, serialize); nothing else switches over
+ * the kinds. Frozen: no one registers at run time (a new kind is a new folder and one line below).
+ */
+import type { Exchange } from '../exchange';
+import type { RequestSpec } from '../request';
+import type { AnyExchangeJson } from '../serialize';
+import { datagramModule } from './datagram';
+import { httpModule } from './http';
+import type { Protocol } from './kinds';
+import type { Clients, ProtocolModule, Summary, View } from './module';
+import { streamModule } from './stream';
+import { wsModule } from './ws';
+
+export type { Clients, ProtocolModule, Summary, View };
+export type { Protocol };
+/** The module objects themselves, for what only one kind has (the WebSocket module's `open` for sessions). */
+export { datagramModule, httpModule, streamModule, wsModule };
+
+/** Every protocol module, in the order their kinds are listed (kinds.ts follows the same order). */
+export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([httpModule, streamModule, datagramModule, wsModule] as ProtocolModule[]);
+
+const byProtocol = new Map<string, ProtocolModule>();
+const bySpecKind = new Map<string, ProtocolModule>();
+const byExchangeKind = new Map<string, ProtocolModule>();
+for (const m of PROTOCOLS) {
+  for (const k of m.kinds) byProtocol.set(k.id, m);
+  for (const k of m.specKinds) bySpecKind.set(k, m);
+  if (!byExchangeKind.has(m.exchangeKind)) byExchangeKind.set(m.exchangeKind, m);
+}
+// That the modules cover every kind in kinds.ts, each once, is checked by test/unit/protocols/registry.test.ts.
+
+/** The module that parses and resolves a request line's protocol. */
+export function moduleForProtocol(protocol: Protocol): ProtocolModule {
+  return byProtocol.get(protocol)!;
+}
+
+/** The module that sends a resolved request. */
+export function moduleForSpec(spec: RequestSpec): ProtocolModule {
+  return bySpecKind.get(spec.kind)!;
+}
+
+/** Sends a request through its module's engine; never rejects (the engine reports failures inside the exchange). */
+export function sendSpec(spec: RequestSpec, clients: Clients, opts: { signal?: AbortSignal } = {}): Promise<Exchange> {
+  return moduleForSpec(spec).send(spec, clients, opts);
+}
+
+/** Which panel shows the request's exchange. */
+export function viewFor(spec: RequestSpec): View {
+  return moduleForSpec(spec).view;
+}
+
+/** Which panel shows a block of this protocol (before it is resolved). */
+export function viewForProtocol(protocol: Protocol): View {
+  return moduleForProtocol(protocol).view;
+}
+
+/** "METHOD url" of a resolved request, for titles and progress. */
+export function describeSpec(spec: RequestSpec): Summary {
+  return moduleForSpec(spec).summary(spec);
+}
+
+/** Any exchange as JSON; `dataLimit` caps each body, chunk or frame carried (the CLI passes Infinity). */
+export function anyExchangeToJson(x: Exchange, dataLimit = Infinity): AnyExchangeJson {
+  return byExchangeKind.get(x.kind)!.json(x, dataLimit);
+}

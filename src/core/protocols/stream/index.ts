@@ -1,0 +1,24 @@
+/** TCP, TLS, QOTD, DAYTIME and ECHO: one connection, the payload, then what comes back until a stop condition. */
+import type { SocketExchange } from '../../exchange';
+import { resolveSocket } from '../../netreq/resolveSocket';
+import type { TcpRequestSpec } from '../../request';
+import { socketExchangeToJson } from '../../serialize';
+import { hostPort } from '../../transport/address';
+import type { ProtocolModule } from '../module';
+import { streamKinds } from './syntax';
+
+export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketExchange>>({
+  id: 'stream',
+  kinds: streamKinds,
+  specKinds: ['tcp', 'tls'] as const,
+  exchangeKind: 'socket',
+  view: 'transcript',
+  resolve: async (env) => (await resolveSocket(env)) as TcpRequestSpec | undefined,
+  send: (spec, clients, opts) => clients.tcp.send(spec, opts),
+  summary: (spec) => {
+    const word = spec.kind === 'tcp' && spec.service ? spec.service.toUpperCase() : spec.kind.toUpperCase();
+    const where = hostPort(spec.host, spec.port);
+    return { method: word, url: where, path: where };
+  },
+  json: socketExchangeToJson,
+});

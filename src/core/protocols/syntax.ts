@@ -1,0 +1,38 @@
+/**
+ * How one request kind is written in a `.netreq` file: its request-line word, label, example, target form,
+ * head and body syntax, and the directives that have an effect on it. Pure data, no imports: the parser reads
+ * it (through kinds.ts), so nothing here may pull in the resolver or the engines.
+ */
+
+/** What follows the request-line word: a URL (`WS ws://…`) or `host:port`. */
+export type TargetForm = 'url' | 'host:port';
+
+/**
+ * How the lines after the request line are read:
+ * - 'http': headers, a blank line, then the body (text, `< ./file` or `<@ ./file`);
+ * - 'payload': no headers; the body is the bytes to send (`# @eol`, `# @hex`, trailing blank lines count);
+ * - 'ws-messages': handshake headers, then `>` message lines.
+ */
+export type BodySyntax = 'http' | 'payload' | 'ws-messages';
+
+export interface KindSyntax {
+  /** The protocol id a request line carries (`RequestLine.protocol`). */
+  readonly id: string;
+  /** The request-line word (upper case); absent for HTTP, which starts with a method or a URL. */
+  readonly word?: string;
+  /** How diagnostics name it ("has no effect on TCP requests"). */
+  readonly label: string;
+  /** A complete request line, quoted in diagnostics ("write just TCP 127.0.0.1:7"). */
+  readonly example: string;
+  readonly target: TargetForm;
+  /** The port when the target has none (classic services); absent: the port is required (or the URL decides). */
+  readonly defaultPort?: number;
+  /** Header lines may follow the request line. */
+  readonly headers: boolean;
+  readonly body: BodySyntax;
+  /**
+   * Directives that have an effect on this kind, beyond the ones that apply to every request (`@name`,
+   * `@timeout`, `@no-pool`, …). The directive table in netreq/directives.ts derives "where it applies" from these.
+   */
+  readonly directives: readonly string[];
+}
