@@ -23,15 +23,13 @@ export type HttpExchangeJson = Omit<HttpExchange, 'sent' | 'received' | 'respons
   response?: HttpResponseJson;
 };
 
-export type ExchangeJson = HttpExchangeJson;
-
 export function bytesJson(b: Buffer, limit = Infinity): BytesJson {
   if (b.length <= limit) return { base64: b.toString('base64'), length: b.length };
   return { base64: b.subarray(0, limit).toString('base64'), length: limit, totalLength: b.length };
 }
 
-/** `bodyLimit` caps the body bytes carried (the webview shows the first part of a huge body). */
-export function exchangeToJson(x: HttpExchange, bodyLimit = Infinity): ExchangeJson {
+/** An HTTP exchange as JSON; `bodyLimit` caps the body bytes carried (the webview shows the first part of a huge body). */
+export function httpExchangeToJson(x: HttpExchange, bodyLimit = Infinity): HttpExchangeJson {
   const { sent, received, response, ...rest } = x;
   return {
     ...rest,
@@ -52,13 +50,14 @@ export type WsExchangeJson = Omit<WsExchange, 'frames' | 'handshake'> & {
   frames: WsFrameJson[];
   handshake: Omit<WsExchange['handshake'], 'responseBody'> & { responseBody?: BytesJson };
 };
-export type AnyExchangeJson = HttpExchangeJson | SocketExchangeJson | WsExchangeJson;
+/** Any kind of exchange as JSON (as `Exchange` is any kind; `HttpExchangeJson` is HTTP only). */
+export type ExchangeJson = HttpExchangeJson | SocketExchangeJson | WsExchangeJson;
 
 /** Any exchange as JSON; `dataLimit` caps each chunk / frame carried (the CLI passes Infinity). */
-export function anyExchangeToJson(x: Exchange, dataLimit = Infinity): AnyExchangeJson {
+export function exchangeToJson(x: Exchange, dataLimit = Infinity): ExchangeJson {
   switch (x.kind) {
     case 'http':
-      return exchangeToJson(x, dataLimit);
+      return httpExchangeToJson(x, dataLimit);
     case 'socket':
       return { ...x, transcript: x.transcript.map((e) => ({ ...e, data: bytesJson(e.data, dataLimit) })) };
     case 'ws': {
