@@ -40,6 +40,11 @@ export interface HealthCheckConfig {
   /** TLS: degraded when the certificate expires within this many days (default 14). */
   warnDays?: number;
   insecure?: boolean;
+  /**
+   * Extra trusted CA certificates (PEM) for https, wss and tls targets. A block pinned with `# @health`
+   * carries the ones its request would use (`netreq.tls.caFiles`); checks from settings have none.
+   */
+  ca?: Array<string | Buffer>;
   expect?: HealthExpect;
 }
 
@@ -74,7 +79,7 @@ export function checkTimeoutMs(cfg: HealthCheckConfig): number {
 }
 
 function options(cfg: HealthCheckConfig): RequestOptions {
-  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, noPool: true, maxResponseBytes: 1024 * 1024 };
+  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, ca: cfg.ca, noPool: true, maxResponseBytes: 1024 * 1024 };
 }
 
 function statusOk(status: number, expect: HealthExpect['status']): boolean {
@@ -154,7 +159,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, sign
       const timer = setTimeout(() => op.abort(new Error('timeout')), opts.timeoutMs);
       const unfollow = follow(signal, op);
       try {
-        const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, alpn: [] }, deps.lookup ?? systemLookup, op);
+        const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, ca: opts.ca, alpn: [] }, deps.lookup ?? systemLookup, op);
         c.socket.destroy();
         const latency = elapsed();
         if (t.kind === 'tcp') return slowOr(cfg, latency, `connected in ${formatMs(latency)}`);
