@@ -5,7 +5,7 @@
  */
 import type { HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
 import { describeClose } from '../core/sockets/ws';
-import { formatBytes } from '../shared/format';
+import { formatBytes } from '../common/format';
 import { chunkText, ms, safeLine, safeText } from '../core/text';
 
 export { chunkText, ms, safeLine, safeText };

@@ -11,7 +11,7 @@ import type { MulticastRequestSpec, UdpRequestSpec } from '../request';
 import { hostPort, systemLookup, type LookupFn } from '../transport/connect';
 import { describeError, formatMs, PhaseError } from '../transport/errors';
 import { Operation } from '../transport/operation';
-import { formatBytes } from '../../shared/format';
+import { formatBytes } from '../../common/format';
 import type { SocketSendOptions } from './tcp';
 
 /** The largest UDP payload: 65,535 − 8 (UDP header) − 20 (IPv4 header), or − 40 for IPv6 without jumbograms. */

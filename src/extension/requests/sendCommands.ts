@@ -12,7 +12,7 @@ import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
 import { isRestrictedDiagnostic } from '../../core/netreq/restricted';
 import type { Block, NetreqDocument, ResolveResult } from '../../core/netreq/types';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
-import { formatBytes, formatMs } from '../../shared/format';
+import { formatBytes, formatMs } from '../../common/format';
 import type { SendingMessage } from '../../shared/messages';
 import { protocolLabel } from '../../shared/transcript';
 import * as config from '../config';

@@ -4,7 +4,7 @@ import * as dgram from 'node:dgram';
 import { formatSocketExchange, PLAIN } from '../../../src/cli/format';
 import { exchangeToJson } from '../../../src/core/serialize';
 import { DATAGRAM_KEEP, MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
-import { formatBytes } from '../../../src/shared/format';
+import { formatBytes } from '../../../src/common/format';
 import { startSocat, type Peer } from '../../support/peers';
 import { freeUdpPort, multicastSpec, udpSpec } from '../../support/sockets';
 

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { exchangeToJson, type SocketExchangeJson } from '../../../src/core/serialize';
 import { transcriptJson, transcriptMessage } from '../../../src/extension/panels/transcriptContent';
-import { base64ToBytes, type RawSegment } from '../../../src/shared/format';
+import { base64ToBytes, type RawSegment } from '../../../src/common/format';
 import { describeStop, echoVerdict, formatOffset, hexPreview, inlinePreview, isDatagramProtocol, transcriptRows, transcriptTotals } from '../../../src/shared/transcript';
 import { closeCodeProblem, closeReasonProblem, parseCloseCode, parseHexInput } from '../../../src/shared/wsInput';
 import { socketExchange, udpExchange } from './socketFixtures';

@@ -1,6 +1,6 @@
 /**
  * Pure formatting helpers for the response panel: no DOM, no Node, no vscode.
- * They turn bytes and numbers into strings / token lists; the views (e.g. responseView.ts) turn those into text nodes.
+ * They turn bytes and numbers into strings / token lists; render.ts turns those into text nodes.
  * Shared by the webview (rendering) and the host (naming / decoding bodies); compiles under both tsconfigs.
  */
 import type { Timings } from '../core/exchange';
