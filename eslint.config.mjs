@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The architecture rule: the protocol engine, the CLI and the webview never import vscode.
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts', 'src/shared/**/*.ts', 'src/common/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode; src/core is plain Node.' }],

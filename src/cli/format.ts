@@ -5,7 +5,7 @@
  */
 import type { Exchange, HttpExchange, SocketExchange, Timings, TlsInfo, WsExchange } from '../core/exchange';
 import { describeClose } from '../core/sockets/ws';
-import { formatBytes, formatMs } from '../shared/format';
+import { formatBytes, formatMs } from '../common/format';
 import { chunkText, safeLine, safeText } from '../core/text';
 
 export { chunkText, safeLine, safeText };

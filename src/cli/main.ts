@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseNetreq, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
-import { anyExchangeToJson } from '../core/protocols/registry';
+import { exchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
 import { DemoServerError, startDemoServers } from '../core/demo';
@@ -212,7 +212,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
       const line = (block.requestLine?.line ?? block.startLine) + 1;
       if (args.json) {
         const bodyText = x.kind === 'http' && x.response ? asText(x.response.body) : undefined;
-        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: anyExchangeToJson(x) }));
+        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: exchangeToJson(x) }));
       } else {
         const title = block.title || block.name || '';
         const header = `### ${title ? `${safeLine(title)}  ` : ''}${style.dim(safeLine(where))}`;

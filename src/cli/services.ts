@@ -16,7 +16,7 @@ import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
 import { listenerStatsText } from '../shared/kernelDrops';
 import { chunkText } from './format';
-import { clockText, formatMs } from '../shared/format';
+import { clockText, formatMs } from '../common/format';
 import { jsonLine, safeLine } from '../core/text';
 import { stripJsonc } from './settings';
 

@@ -23,15 +23,13 @@ export type HttpExchangeJson = Omit<HttpExchange, 'sent' | 'received' | 'respons
   response?: HttpResponseJson;
 };
 
-export type ExchangeJson = HttpExchangeJson;
-
 export function bytesJson(b: Buffer, limit = Infinity): BytesJson {
   if (b.length <= limit) return { base64: b.toString('base64'), length: b.length };
   return { base64: b.subarray(0, limit).toString('base64'), length: limit, totalLength: b.length };
 }
 
-/** `bodyLimit` caps the body bytes carried (the webview shows the first part of a huge body). */
-export function exchangeToJson(x: HttpExchange, bodyLimit = Infinity): ExchangeJson {
+/** An HTTP exchange as JSON; `bodyLimit` caps the body bytes carried (the webview shows the first part of a huge body). */
+export function httpExchangeToJson(x: HttpExchange, bodyLimit = Infinity): HttpExchangeJson {
   const { sent, received, response, ...rest } = x;
   return {
     ...rest,
@@ -52,7 +50,8 @@ export type WsExchangeJson = Omit<WsExchange, 'frames' | 'handshake'> & {
   frames: WsFrameJson[];
   handshake: Omit<WsExchange['handshake'], 'responseBody'> & { responseBody?: BytesJson };
 };
-export type AnyExchangeJson = HttpExchangeJson | SocketExchangeJson | WsExchangeJson;
+/** Any kind of exchange as JSON (as `Exchange` is any kind; `HttpExchangeJson` is HTTP only). */
+export type ExchangeJson = HttpExchangeJson | SocketExchangeJson | WsExchangeJson;
 
 /** A socket exchange as JSON; `dataLimit` caps each chunk carried. */
 export function socketExchangeToJson(x: SocketExchange, dataLimit = Infinity): SocketExchangeJson {
@@ -69,4 +68,4 @@ export function wsExchangeToJson(x: WsExchange, dataLimit = Infinity): WsExchang
   };
 }
 
-// Any exchange as JSON: anyExchangeToJson in protocols/registry.ts (each protocol module names its form).
+// Any exchange as JSON: exchangeToJson in protocols/registry.ts (each protocol module names its form).

@@ -22,7 +22,8 @@ import { registerHealth, type HealthApi } from './health';
 import { toDisposable } from './lifecycle';
 import { registerServices, type ServicesApi } from './tasks/services';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
-import { ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
+import type { BlockTarget } from './panels/blockTarget';
+import { ResponsePanelManager } from './panels/responsePanel';
 import { TranscriptPanelManager } from './panels/transcriptPanel';
 import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
 import { WsSessionPanelManager } from './panels/wsSessionPanel';
@@ -47,9 +48,8 @@ export interface WsSessionState {
   posted: { snapshots: number; updates: number; batches: number; frames: number };
 }
 
-/** What activate() returns: a handle for integration tests (and other extensions). */
+/** What activate() returns: what other extensions may use. */
 export interface NetreqApi {
-  readonly pool: ConnectionPool;
   /**
    * Sends a block (index or @name) of a document; resolves with the exchange, undefined when nothing was
    * sent. The exchange's `kind` says what it is ('http', 'socket', 'ws'); the type parameter only names the
@@ -62,6 +62,17 @@ export interface NetreqApi {
   isRunning(uri: vscode.Uri | string, blockIndex: number): boolean;
   activeEnvironment(): string | undefined;
   setEnvironment(name: string | undefined): Promise<void>;
+  /**
+   * Probes for NetReq's own integration tests (what the panels show, the pool, the health and services
+   * internals). Present only when the extension runs under a test runner (ExtensionMode.Test); undefined
+   * in production, so no other extension comes to depend on them.
+   */
+  readonly testing?: NetreqTestingApi;
+}
+
+/** `NetreqApi.testing`: what the integration tests look at. Not an API: it changes with the code. */
+export interface NetreqTestingApi {
+  readonly pool: ConnectionPool;
   /** What the block's response panel shows (undefined when it has no panel). */
   responsePanelState(
     uri: vscode.Uri | string,
@@ -165,13 +176,16 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const asUri = (u: vscode.Uri | string) => (typeof u === 'string' ? vscode.Uri.parse(u) : u);
   const sessionOf = (uri: vscode.Uri | string, blockIndex: number) => sessions.find(asUri(uri), blockIndex);
   let apiRequests = 0;
-  return {
-    pool,
+  const api: NetreqApi = {
     sendRequest: <X extends Exchange = HttpExchange>(uri: vscode.Uri | string, block: number | string) => send.sendRequest(asUri(uri), block) as Promise<X | undefined>,
     lastExchange: (uri, blockIndex) => runner.lastExchange(asUri(uri), blockIndex),
     isRunning: (uri, blockIndex) => runner.isRunning(asUri(uri), blockIndex),
     activeEnvironment: () => environments.active,
     setEnvironment: (name) => environments.set(name),
+  };
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
+  const testing: NetreqTestingApi = {
+    pool,
     responsePanelState: (uri, blockIndex, blockName) => panels.get({ uri: asUri(uri), blockIndex, blockName })?.state,
     transcriptPanelState: (uri, blockIndex) => transcripts.find(asUri(uri), blockIndex)?.state,
     wsSession: (uri, blockIndex) => {
@@ -195,6 +209,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     health,
     services,
   };
+  return { ...api, testing };
 }
 
 export function deactivate(): void {

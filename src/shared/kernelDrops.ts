@@ -2,10 +2,10 @@
  * The words for a listener's kernel drop count (datagrams the kernel discarded because the socket's receive
  * buffer was full), shared by the CLI, the task terminal and the traffic view. No Node, no DOM.
  */
-import { formatBytes } from './format';
+import { formatBytes } from '../common/format';
+import type { KernelDrops } from '../core/listener/types';
 
-/** `null`: this system does not say (no /proc/net/udp, or the socket was not found there). */
-export type KernelDrops = number | null;
+export type { KernelDrops };
 
 export function kernelDropsText(drops: KernelDrops | undefined): string {
   if (typeof drops !== 'number' || !Number.isFinite(drops) || drops < 0) return 'kernel drops: unknown';

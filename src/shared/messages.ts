@@ -7,10 +7,10 @@
  * the webviews render it with text nodes, never as HTML. Each panel has its own pair of unions and
  * its own guards; the host checks everything a webview posts (a webview is less trusted than the host).
  */
-import type { BytesJson, ExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson } from '../core/serialize';
+import type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson } from '../core/serialize';
 import type { WsState } from '../core/exchange';
 
-export type { BytesJson, ExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson };
+export type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson };
 
 /** A request is on its way (the panel keeps the previous exchange underneath, dimmed). */
 export interface SendingMessage {
@@ -30,7 +30,7 @@ export interface ExchangeMessage {
    * Body capped at `previewLimit` bytes (`body.totalLength` is set when it was cut).
    * `response.rawBody` is not carried (length 0, `totalLength` = its real size): the Raw tab shows `received`.
    */
-  exchange: ExchangeJson;
+  exchange: HttpExchangeJson;
   /** Bytes of body the panel renders (setting netreq.response.previewBytes). */
   previewLimit: number;
   /** The cap on bodies kept in memory (setting netreq.maxResponseBytes), for the "cut" notice. */

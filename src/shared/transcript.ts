@@ -5,7 +5,7 @@
  */
 import type { StopReason } from '../core/exchange';
 import type { SocketExchangeJson } from '../core/serialize';
-import { base64ToBytes, formatBytes, formatMs, visualizeRaw, type RawSegment } from './format';
+import { base64ToBytes, formatBytes, formatMs, visualizeRaw, type RawSegment } from '../common/format';
 
 type TranscriptEntryJson = SocketExchangeJson['transcript'][number];
 

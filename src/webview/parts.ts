@@ -2,7 +2,7 @@
  * Pieces the three views share (response, transcript, WebSocket session): phase names, the error and
  * sending banners, the tab bar and the connection table of a socket. Text nodes only, through Builder.
  */
-import type { ConnectionInfo, NetError } from '../core/exchange';
+import type { ConnectionInfo, NetError } from '../shared/model';
 import type { RefusedMessage } from '../shared/messages';
 import { Builder, type DomElement } from './dom';
 import { address } from './tabs';

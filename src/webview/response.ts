@@ -4,7 +4,7 @@
  * sends the current state (the page is rebuilt whenever the panel becomes visible again).
  */
 import { isHostToWebview, type WebviewToHost } from '../shared/messages';
-import { DEFAULT_UI, ResponseView, type UiState } from './render';
+import { DEFAULT_UI, ResponseView, type UiState } from './responseView';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;

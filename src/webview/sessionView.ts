@@ -5,8 +5,8 @@
  * updates. Text nodes only; no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
 import type { HostToSession, SessionRequest, SessionToHost, WsInputFormat, WsLogFrame, WsSessionInfo } from '../shared/messages';
-import type { Timings } from '../core/exchange';
-import { base64ToBytes, decodeText, formatBytes, formatMs } from '../shared/format';
+import type { Timings } from '../shared/model';
+import { base64ToBytes, decodeText, formatBytes, formatMs } from '../common/format';
 import { formatOffset, hexPreview, inlinePreview } from '../shared/transcript';
 import { closeReasonProblem, parseCloseCode, parseHexInput } from '../shared/wsInput';
 import { Builder, type DomDocument, type DomElement, type DomEvent, type DomField } from './dom';

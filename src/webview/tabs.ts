@@ -3,7 +3,7 @@
  * nodes only (through Builder). Nothing from the network is ever parsed as markup.
  */
 import type { ExchangeMessage } from '../shared/messages';
-import type { HeaderList, Timings, TlsInfo } from '../core/exchange';
+import type { HeaderList, Timings, TlsInfo } from '../shared/model';
 import { Builder, SVG_NS, type DomElement } from './dom';
 import {
   base64ToBytes,
@@ -19,7 +19,7 @@ import {
   visualizeRaw,
   waterfall,
   type BodyKind,
-} from '../shared/format';
+} from '../common/format';
 import { countTokens, plainLines, prettyJson, prettyMarkup, type TokenLines } from '../shared/syntax';
 
 export type BodyMode = 'auto' | 'pretty' | 'text' | 'hex';

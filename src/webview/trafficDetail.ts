@@ -2,7 +2,7 @@
  * The traffic view's detail pane: a proxy flow (summary, request and response headers, the first 64 KB of
  * plain-HTTP bodies as text or hex, timings) or a datagram (sender, size, text and hex). Text nodes only.
  */
-import { base64ToBytes, clockText, formatBytes, formatMs, hexDump, statusClass, visualizeRaw } from '../shared/format';
+import { base64ToBytes, clockText, formatBytes, formatMs, hexDump, statusClass, visualizeRaw } from '../common/format';
 import type { DatagramDetail, FlowDetail, HeaderList } from '../shared/trafficMessages';
 import type { Builder, DomElement } from './dom';
 

@@ -2,7 +2,7 @@
  * The traffic view's rows as text: cells of a proxy flow and of a datagram, the filter's match, and a
  * one-line preview of bytes with control characters visible. Pure (no DOM), shared by the view and tests.
  */
-import { base64ToBytes, clockText, formatBytes, formatMs, statusClass, visualizeRaw, type StatusClass } from '../shared/format';
+import { base64ToBytes, clockText, formatBytes, formatMs, statusClass, visualizeRaw, type StatusClass } from '../common/format';
 import { kernelDropsText } from '../shared/kernelDrops';
 import type { DatagramRow, FlowRow, ServiceSummary } from '../shared/trafficMessages';
 

@@ -5,7 +5,7 @@
  * no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
 import type { HostToTranscript, RefusedMessage, SendingMessage, TranscriptMessage, TranscriptToHost } from '../shared/messages';
-import { decodeText, formatBytes, formatMs, statusClass } from '../shared/format';
+import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';

@@ -27,10 +27,17 @@ describe('activation', () => {
     await vscode.window.showTextDocument(doc, { preview: false });
     await waitFor('the extension to activate after opening requests.netreq', () => ext.isActive, 20_000);
     const api = ext.exports;
-    for (const fn of ['sendRequest', 'lastExchange', 'isRunning', 'activeEnvironment', 'setEnvironment', 'responsePanelState', 'parseCount'] as const) {
+    // What other extensions get, exactly; the test probes sit under `testing` only (ExtensionMode.Test).
+    assert.deepEqual(Object.keys(api).sort(), ['activeEnvironment', 'isRunning', 'lastExchange', 'sendRequest', 'setEnvironment', 'testing']);
+    for (const fn of ['sendRequest', 'lastExchange', 'isRunning', 'activeEnvironment', 'setEnvironment'] as const) {
       assert.equal(typeof api[fn], 'function', `API function ${fn}`);
     }
-    assert.equal(typeof api.pool.snapshot, 'function');
-    await waitFor('the document to be parsed', () => api.parseCount() >= 1);
+    const testing = api.testing;
+    assert.ok(testing, 'the test probes are there: this extension host runs in ExtensionMode.Test');
+    for (const fn of ['responsePanelState', 'transcriptPanelState', 'wsSession', 'parseCount'] as const) {
+      assert.equal(typeof testing[fn], 'function', `probe ${fn}`);
+    }
+    assert.equal(typeof testing.pool.snapshot, 'function');
+    await waitFor('the document to be parsed', () => testing.parseCount() >= 1);
   });
 });

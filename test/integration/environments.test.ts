@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { NetreqApi } from '../../src/extension/extension';
-import { closeAllEditors, netreqApi, openNetreq, setWorkspaceSetting, startHttpServer, waitFor, type LoopbackHttp } from './helpers';
+import { closeAllEditors, type LoopbackHttp, netreqApi, openNetreq, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor } from './helpers';
 
 describe('environments', () => {
-  let api: NetreqApi;
+  let api: TestedApi;
   let alpha: LoopbackHttp;
   let beta: LoopbackHttp;
   let restore: () => Promise<void>;

@@ -1,16 +1,20 @@
 /**
  * Issue 6 in the real VS Code: checks from workspace settings and from `# @health` blocks of workspace
  * files, their states in the Network Health tree and the status bar, following loopback servers the
- * tests start and stop; pause/resume, Check Now, Add Check, Remove, Open as Request, Pin.
+ * tests start and stop; pause/resume, Check Now, Add Check, Remove, Open as Request, Pin; a pinned HTTPS
+ * block checked with netreq.tls.caFiles, as Send sends it.
  * Every wait is bounded; settings and files are put back, servers closed.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NetreqApi } from '../../src/extension/extension';
 import type { HealthApi } from '../../src/extension/health';
-import { closeAllEditors, netreqApi, openNetreq, setWorkspaceSetting, sleep, startHttpServer, waitFor, workspaceUri, type LoopbackHttp } from './helpers';
+import { closeAllEditors, type LoopbackHttp, netreqApi, openNetreq, setWorkspaceSetting, sleep, startHttpServer, type TestedApi, waitFor, workspaceUri } from './helpers';
 
 const CHECK_WAIT_MS = 20_000;
 
@@ -51,7 +55,7 @@ const waitState = (h: HealthApi, name: string, state: string) => waitFor(`check 
 
 describe('network health', function () {
   this.timeout(90_000);
-  let api: NetreqApi;
+  let api: TestedApi;
   let h: HealthApi;
   let web: LoopbackHttp;
   const tcp = new Peer();
@@ -59,7 +63,7 @@ describe('network health', function () {
 
   before(async () => {
     api = await netreqApi();
-    h = api.health;
+    h = api.testing.health;
     web = await startHttpServer();
     await tcp.start();
   });
@@ -190,6 +194,54 @@ describe('network health', function () {
     assert.equal(h.statuses().find((s) => s.config.name === 'From disk')?.config.intervalSeconds, 2);
     fs.rmSync(workspaceUri(file).fsPath);
     await waitFor('the deleted file’s check to go', () => !h.entries().some((x) => x.name === 'From disk'), CHECK_WAIT_MS);
+  });
+
+  it('a pinned HTTPS block is checked with netreq.tls.caFiles, as Send sends it; an unreadable CA file is said in words', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netreq-pinned-ca-'));
+    const crt = path.join(dir, 'server.crt');
+    const key = path.join(dir, 'server.key');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, `openssl (Debian package openssl) made no certificate: ${made.stderr ?? made.error?.message}`);
+    const seen: string[] = [];
+    const server = https.createServer({ cert: fs.readFileSync(crt), key: fs.readFileSync(key) }, (req, res) => {
+      seen.push(req.url ?? '');
+      res.end('ok');
+    });
+    server.on('tlsClientError', () => undefined); // an untrusting client hangs up mid-handshake: expected below
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const file = 'health-ca.netreq';
+    const caFile = 'health-ca.crt'; // relative: resolved against the workspace folder, as for Send
+    fs.copyFileSync(crt, workspaceUri(caFile).fsPath);
+    let restoreCa: (() => Promise<void>) | undefined;
+    try {
+      restoreCa = await setWorkspaceSetting('tls.caFiles', [caFile]);
+      fs.writeFileSync(workspaceUri(file).fsPath, `### Pinned HTTPS\n# @health every 1s\nGET https://127.0.0.1:${port}/pinned\n`);
+      await waitFor('the pinned HTTPS check', () => h.entries().find((x) => x.name === 'Pinned HTTPS'), CHECK_WAIT_MS);
+      await waitState(h, 'Pinned HTTPS', 'healthy');
+      assert.ok(seen.includes('/pinned'), 'the check reached the server over TLS');
+      assert.equal(h.statuses().find((st) => st.config.name === 'Pinned HTTPS')?.config.ca?.length, 1, 'the check carries the CA file Send would use');
+      const x = await api.sendRequest(workspaceUri(file), 0);
+      assert.equal(x?.response?.status, 200, `Send trusts the same CA: ${x?.error?.message}`);
+
+      await vscode.workspace.getConfiguration('netreq', null).update('tls.caFiles', ['missing-ca.crt'], vscode.ConfigurationTarget.Workspace);
+      const broken = await waitFor('the check to say the CA file cannot be read', () => h.entries().find((x) => x.name === 'Pinned HTTPS' && x.problem), CHECK_WAIT_MS);
+      assert.match(broken.problem!, /^the request cannot be prepared: netreq\.tls\.caFiles: cannot read .*missing-ca\.crt: no such file$/);
+
+      await vscode.workspace.getConfiguration('netreq', null).update('tls.caFiles', [], vscode.ConfigurationTarget.Workspace);
+      await waitState(h, 'Pinned HTTPS', 'unhealthy');
+      const error = h.statuses().find((st) => st.config.name === 'Pinned HTTPS')?.last?.error ?? '';
+      assert.match(error, /self[- ]signed|not trusted|unable to verify/i, 'without the CA file the certificate is not trusted, in words');
+    } finally {
+      fs.rmSync(workspaceUri(file).fsPath, { force: true });
+      fs.rmSync(workspaceUri(caFile).fsPath, { force: true });
+      await restoreCa?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await waitFor('the deleted file’s check to go', () => !h.entries().some((x) => x.name === 'Pinned HTTPS'), CHECK_WAIT_MS);
   });
 
   it('Add Check writes the workspace setting (a bad target is refused in words); Remove takes it out of the same settings', async () => {

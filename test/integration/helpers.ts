@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../src/core/exchange';
-import type { NetreqApi } from '../../src/extension/extension';
+import type { NetreqApi, NetreqTestingApi } from '../../src/extension/extension';
 
 export const EXTENSION_ID = 'netreq.netreq';
 
@@ -35,15 +35,20 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
+/** The API with its test probes: `testing` is there because the tests run the extension in ExtensionMode.Test. */
+export type TestedApi = NetreqApi & { readonly testing: NetreqTestingApi };
+
 /** The extension's API, after it activated by itself (the activation test checks that it does). */
-export async function netreqApi(): Promise<NetreqApi> {
+export async function netreqApi(): Promise<TestedApi> {
   const ext = extension();
   if (!ext.isActive) {
     const doc = await vscode.workspace.openTextDocument(workspaceUri('requests.netreq'));
     await vscode.window.showTextDocument(doc, { preview: false });
     await waitFor('the extension to activate', () => ext.isActive, 20_000);
   }
-  return ext.exports;
+  const api = ext.exports;
+  assert.ok(api.testing, 'NetreqApi.testing is missing: the extension does not run in ExtensionMode.Test (is extensionTestsPath set?)');
+  return api as TestedApi;
 }
 
 export function workspaceDir(): string {

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../src/core/exchange';
-import type { NetreqApi } from '../../src/extension/extension';
-import { bodyText, closeAllEditors, codeLenses, netreqApi, openNetreq, responseTabs, sendCommand, startHttpServer, waitFor, type LoopbackHttp } from './helpers';
+import { bodyText, closeAllEditors, codeLenses, type LoopbackHttp, netreqApi, openNetreq, responseTabs, sendCommand, startHttpServer, type TestedApi, waitFor } from './helpers';
 
 describe('sending a request', () => {
-  let api: NetreqApi;
+  let api: TestedApi;
   let server: LoopbackHttp;
   let doc: vscode.TextDocument;
   let first: HttpExchange;
@@ -60,7 +59,7 @@ describe('sending a request', () => {
 
   it('opens the response panel showing that exchange', async () => {
     assert.equal(api.lastExchange(doc.uri, blockIndex)?.id, first.id, 'lastExchange() does not hold the exchange just sent');
-    const state = api.responsePanelState(doc.uri, blockIndex, 'hello');
+    const state = api.testing.responsePanelState(doc.uri, blockIndex, 'hello');
     assert.ok(state?.exchange, 'the block has no response panel');
     assert.equal(state.sending, undefined);
     assert.equal(state.exchange.exchange.response?.status, 200);

@@ -11,8 +11,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NetreqApi } from '../../src/extension/extension';
-import { closeAllEditors, netreqApi, setWorkspaceSetting, startHttpServer, waitFor, workspaceDir } from './helpers';
+import { closeAllEditors, netreqApi, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor, workspaceDir } from './helpers';
 
 async function freeTcpPort(): Promise<number> {
   const s = net.createServer();
@@ -84,14 +83,14 @@ function proxyRequest(proxyPort: number, url: string, body: string): Promise<{ s
   });
 }
 
-async function stopAllNetreqTasks(api: NetreqApi): Promise<void> {
+async function stopAllNetreqTasks(api: TestedApi): Promise<void> {
   for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === 'netreq') e.terminate();
-  await waitFor('every NetReq service to stop', () => api.services.running().length === 0, 15_000);
+  await waitFor('every NetReq service to stop', () => api.testing.services.running().length === 0, 15_000);
 }
 
 describe('services: proxy and multicast listener tasks', function () {
   this.timeout(90_000);
-  let api: NetreqApi;
+  let api: TestedApi;
   const restore: Array<() => Promise<void>> = [];
 
   before(async () => {
@@ -114,12 +113,12 @@ describe('services: proxy and multicast listener tasks', function () {
     assert.equal(task.definition.host, '127.0.0.1');
 
     await vscode.commands.executeCommand('netreq.showTraffic');
-    await waitFor('the traffic view to say ready', () => api.services.view().ready, 20_000);
+    await waitFor('the traffic view to say ready', () => api.testing.services.view().ready, 20_000);
 
     const execution = await vscode.tasks.executeTask(task);
-    const session = await waitFor('the proxy to listen', () => api.services.running().find((s) => s.kind === 'proxy' && s.address?.port === port));
+    const session = await waitFor('the proxy to listen', () => api.testing.services.running().find((s) => s.kind === 'proxy' && s.address?.port === port));
     assert.equal(session.origin, 'provided');
-    assert.equal(api.services.statusText(), `$(broadcast) proxy :${port}`);
+    assert.equal(api.testing.services.statusText(), `$(broadcast) proxy :${port}`);
 
     const upstream = await startHttpServer((req, res, body) => res.end(`echo ${req.method} ${body}`));
     try {
@@ -128,21 +127,21 @@ describe('services: proxy and multicast listener tasks', function () {
       assert.deepEqual(r, { status: 200, body: 'echo POST ping' });
       assert.equal(upstream.requests[0].headers['x-test'], 'services');
 
-      const row = await waitFor('the flow in the traffic store', () => api.services.flows().find((f) => f.target === url && f.done));
+      const row = await waitFor('the flow in the traffic store', () => api.testing.services.flows().find((f) => f.target === url && f.done));
       assert.equal(row.status, 200);
       assert.equal(row.bytesUp, 4);
-      await waitFor('the traffic view to receive the flow', () => api.services.view().posted.flows >= 1);
-      await waitFor('the flow line in the terminal', () => api.services.running()[0]?.lines.some((l) => l.includes(`POST ${url} → 200`)));
+      await waitFor('the traffic view to receive the flow', () => api.testing.services.view().posted.flows >= 1);
+      await waitFor('the flow line in the terminal', () => api.testing.services.running()[0]?.lines.some((l) => l.includes(`POST ${url} → 200`)));
 
-      const detail = api.services.flowDetail(row.id)!;
+      const detail = api.testing.services.flowDetail(row.id)!;
       assert.equal(Buffer.from(detail.requestBody!, 'base64').toString(), 'ping');
       assert.ok(detail.requestHeaders.some(([k, v]) => k === 'X-Test' && v === 'services'));
 
-      const curl = api.services.flowAsCurl(row.id)!;
+      const curl = api.testing.services.flowAsCurl(row.id)!;
       assert.match(curl, new RegExp(`^curl '?http://127\\.0\\.0\\.1:${upstream.port}/hello\\?x=1'? \\\\`));
       assert.match(curl, /--data-binary ping/);
 
-      const result = await api.services.act('openFlow', row.id);
+      const result = await api.testing.services.act('openFlow', row.id);
       assert.equal(result.ok, true, result.message);
       const doc = await waitFor('the .netreq document', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'netreq' && d.getText().includes(`POST ${url}`)));
       assert.match(doc.getText(), /\nX-Test: services\n/);
@@ -150,11 +149,11 @@ describe('services: proxy and multicast listener tasks', function () {
 
       const exitCode = ended(task);
       execution.terminate();
-      await waitFor('the proxy to stop', () => api.services.running().length === 0);
+      await waitFor('the proxy to stop', () => api.testing.services.running().length === 0);
       await bindTcpAgain(port);
       await exitCode;
-      assert.equal(api.services.statusText(), undefined, 'the status bar item is hidden when nothing runs');
-      const last = api.services.sessions().at(-1)!;
+      assert.equal(api.testing.services.statusText(), undefined, 'the status bar item is hidden when nothing runs');
+      const last = api.testing.services.sessions().at(-1)!;
       assert.equal(last.state, 'stopped');
       assert.match(last.lines.at(-1)!, /^Proxy stopped \(the task was terminated\)\.$/);
     } finally {
@@ -172,13 +171,13 @@ describe('services: proxy and multicast listener tasks', function () {
       const exit = ended(task);
       await vscode.tasks.executeTask(task);
       assert.equal(await exit, 1);
-      const s = api.services.sessions().at(-1)!;
+      const s = api.testing.services.sessions().at(-1)!;
       assert.equal(s.state, 'failed');
       assert.ok(
         s.lines.some((l) => new RegExp(`Cannot start the proxy: port ${port} on 127\\.0\\.0\\.1 is already in use: stop what uses it, or choose another port`).test(l)),
         s.lines.join('\n'),
       );
-      assert.deepEqual(api.services.running(), []);
+      assert.deepEqual(api.testing.services.running(), []);
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
@@ -191,11 +190,11 @@ describe('services: proxy and multicast listener tasks', function () {
     const task = await netreqTask((d) => d.service === 'multicastListener' && d.port === port, 'the provided listener task');
     assert.equal(task.definition.interface, '127.0.0.1');
     await vscode.commands.executeCommand('netreq.showTraffic');
-    await waitFor('the traffic view to say ready', () => api.services.view().ready, 20_000);
-    const before = api.services.view().posted.datagrams;
+    await waitFor('the traffic view to say ready', () => api.testing.services.view().ready, 20_000);
+    const before = api.testing.services.view().posted.datagrams;
     const execution = await vscode.tasks.executeTask(task);
-    await waitFor('the listener to join', () => api.services.running().find((s) => s.kind === 'multicastListener'));
-    assert.equal(api.services.statusText(), '$(broadcast) 1 listener');
+    await waitFor('the listener to join', () => api.testing.services.running().find((s) => s.kind === 'multicastListener'));
+    assert.equal(api.testing.services.statusText(), '$(broadcast) 1 listener');
 
     const sender = dgram.createSocket('udp4');
     try {
@@ -204,21 +203,21 @@ describe('services: proxy and multicast listener tasks', function () {
       sender.setMulticastLoopback(true);
       const payload = Buffer.from('hello\x01group');
       await new Promise<void>((resolve, reject) => sender.send(payload, port, group, (e) => (e ? reject(e) : resolve())));
-      const row = await waitFor('the datagram in the traffic store', () => api.services.datagrams().find((d) => d.size === payload.length));
+      const row = await waitFor('the datagram in the traffic store', () => api.testing.services.datagrams().find((d) => d.size === payload.length));
       assert.equal(row.from, `127.0.0.1:${sender.address().port}`);
       assert.equal(row.listener, `${group}:${port} on 127.0.0.1`);
-      await waitFor('the traffic view to receive the datagram', () => api.services.view().posted.datagrams > before);
-      await waitFor('the datagram line in the terminal', () => api.services.running()[0]?.lines.some((l) => /11 B {2}hello\\x01group/.test(l)));
-      const text = api.services.datagramAsNetreq(row.id)!;
+      await waitFor('the traffic view to receive the datagram', () => api.testing.services.view().posted.datagrams > before);
+      await waitFor('the datagram line in the terminal', () => api.testing.services.running()[0]?.lines.some((l) => /11 B {2}hello\\x01group/.test(l)));
+      const text = api.testing.services.datagramAsNetreq(row.id)!;
       assert.match(text, new RegExp(`\\nUDP 127\\.0\\.0\\.1:${sender.address().port}\\n`));
       assert.match(text, new RegExp(`# @interface 127\\.0\\.0\\.1\\n# @hex\\nMULTICAST ${group.replace(/\./g, '\\.')}:${port}\\n68 65 6c 6c 6f 01`));
     } finally {
       sender.close();
     }
     execution.terminate();
-    await waitFor('the listener to stop', () => api.services.running().length === 0);
+    await waitFor('the listener to stop', () => api.testing.services.running().length === 0);
     await bindUdpAgain(port);
-    assert.match(api.services.sessions().at(-1)!.lines.at(-1)!, /^Stopped \(the task was terminated\): 1 datagram, 11 B, .*left the group\.$/);
+    assert.match(api.testing.services.sessions().at(-1)!.lines.at(-1)!, /^Stopped \(the task was terminated\): 1 datagram, 11 B, .*left the group\.$/);
   });
 
   it('the commands start the proxy and several listeners, show them in the status bar, and stop one, then all', async () => {
@@ -227,20 +226,20 @@ describe('services: proxy and multicast listener tasks', function () {
     await vscode.commands.executeCommand('netreq.startProxy', { port: proxyPort });
     await vscode.commands.executeCommand('netreq.startMulticastListener', { group: '239.255.0.78', port: p1, interface: '127.0.0.1' });
     const key2 = await vscode.commands.executeCommand<string>('netreq.startMulticastListener', { group: '239.255.0.79', port: p2, interface: '127.0.0.1' });
-    await waitFor('a proxy and two listeners', () => api.services.running().length === 3, 15_000);
-    assert.ok(api.services.running().every((s) => s.origin === 'command'));
-    assert.equal(api.services.statusText(), `$(broadcast) proxy :${proxyPort} · 2 listeners`);
+    await waitFor('a proxy and two listeners', () => api.testing.services.running().length === 3, 15_000);
+    assert.ok(api.testing.services.running().every((s) => s.origin === 'command'));
+    assert.equal(api.testing.services.statusText(), `$(broadcast) proxy :${proxyPort} · 2 listeners`);
     assert.ok(vscode.tasks.taskExecutions.filter((e) => e.task.definition.type === 'netreq').length >= 3, 'they run as tasks');
 
     assert.equal(await vscode.commands.executeCommand('netreq.stopMulticastListener', key2), 1);
-    await waitFor('one listener left', () => api.services.running().filter((s) => s.kind === 'multicastListener').length === 1);
+    await waitFor('one listener left', () => api.testing.services.running().filter((s) => s.kind === 'multicastListener').length === 1);
     await bindUdpAgain(p2);
     assert.equal(await vscode.commands.executeCommand('netreq.stopProxy'), 1);
     assert.equal(await vscode.commands.executeCommand('netreq.stopMulticastListener'), 1, 'the only one left: no question asked');
-    await waitFor('everything stopped', () => api.services.running().length === 0, 15_000);
+    await waitFor('everything stopped', () => api.testing.services.running().length === 0, 15_000);
     await bindTcpAgain(proxyPort);
     await bindUdpAgain(p1);
-    assert.equal(api.services.statusText(), undefined);
+    assert.equal(api.testing.services.statusText(), undefined);
   });
 
   it("a tasks.json task with a wrong definition explains it in its terminal and exits 1 (no socket opened)", async () => {
@@ -252,7 +251,7 @@ describe('services: proxy and multicast listener tasks', function () {
       const exit = ended(task);
       await vscode.tasks.executeTask(task);
       assert.equal(await exit, 1);
-      const s = api.services.sessions().at(-1)!;
+      const s = api.testing.services.sessions().at(-1)!;
       assert.equal(s.origin, 'workspace');
       assert.ok(s.lines.some((l) => /This netreq task cannot start: "group" "10\.0\.0\.1" is not a multicast group/.test(l)), s.lines.join('\n'));
     } finally {

@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { NetreqApi } from '../../src/extension/extension';
-import { closeAllEditors, netreqApi, openNetreq, setWorkspaceSetting, startHttpServer, startSilentServer, waitFor } from './helpers';
+import { closeAllEditors, netreqApi, openNetreq, setWorkspaceSetting, startHttpServer, startSilentServer, type TestedApi, waitFor } from './helpers';
 
 describe('settings', () => {
-  let api: NetreqApi;
+  let api: TestedApi;
   before(async () => {
     api = await netreqApi();
   });
@@ -39,7 +38,7 @@ describe('settings', () => {
     const doc = await openNetreq('pool.netreq', `### Pool\n# @name pool\nGET http://127.0.0.1:${server.port}/pool\n`);
     const restore = await setWorkspaceSetting('pool.enabled', false);
     try {
-      await waitFor('the pool to switch off', () => api.pool.snapshot().options.enabled === false);
+      await waitFor('the pool to switch off', () => api.testing.pool.snapshot().options.enabled === false);
       const a = await api.sendRequest(doc.uri, 'pool');
       const b = await api.sendRequest(doc.uri, 'pool');
       for (const x of [a, b]) {
@@ -55,7 +54,7 @@ describe('settings', () => {
       await restore();
     }
     // Back on: the next two requests share one connection again.
-    await waitFor('the pool to switch back on', () => api.pool.snapshot().options.enabled === true);
+    await waitFor('the pool to switch back on', () => api.testing.pool.snapshot().options.enabled === true);
     const c = await api.sendRequest(doc.uri, 'pool');
     const d = await api.sendRequest(doc.uri, 'pool');
     assert.equal(c?.connection?.pooled, true);

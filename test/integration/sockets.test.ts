@@ -4,8 +4,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
 import type { SocketExchange, WsExchange } from '../../src/core/exchange';
-import type { NetreqApi } from '../../src/extension/extension';
-import { closeAllEditors, codeLenses, netreqApi, openNetreq, waitFor } from './helpers';
+import { closeAllEditors, codeLenses, netreqApi, openNetreq, type TestedApi, waitFor } from './helpers';
 
 /** A QOTD server (RFC 865) on loopback: one quote per connection, then close. */
 async function startQotd(): Promise<{ port: number; connections: number; close(): Promise<void> }> {
@@ -25,7 +24,7 @@ async function startQotd(): Promise<{ port: number; connections: number; close()
 }
 
 describe('socket protocols from the CodeLens: QOTD transcript and an interactive WebSocket session', () => {
-  let api: NetreqApi;
+  let api: TestedApi;
 
   before(async () => {
     api = await netreqApi();
@@ -47,7 +46,7 @@ describe('socket protocols from the CodeLens: QOTD transcript and an interactive
       assert.equal(x.stop, 'peer-closed');
       assert.equal(qotd.connections, 1);
       const blockIndex = lens.command!.arguments![1] as number;
-      const panel = await waitFor('the transcript panel to show the exchange', () => api.transcriptPanelState(doc.uri, blockIndex)?.transcript);
+      const panel = await waitFor('the transcript panel to show the exchange', () => api.testing.transcriptPanelState(doc.uri, blockIndex)?.transcript);
       const chunks = panel.exchange.transcript.filter((e) => e.dir === 'received');
       assert.equal(Buffer.from(chunks[0].data.base64, 'base64').toString(), 'Simplicity is prerequisite for reliability.\r\n');
       assert.match(panel.exchange.stopDetail, /closed the connection/);
@@ -78,22 +77,22 @@ describe('socket protocols from the CodeLens: QOTD transcript and an interactive
       const x = (await vscode.commands.executeCommand('netreq.sendRequest', ...lens.command!.arguments!)) as WsExchange | undefined;
       assert.equal(x?.kind, 'ws');
       const open = await waitFor('the session to echo the block message', () => {
-        const s = api.wsSession(doc.uri, blockIndex);
+        const s = api.testing.wsSession(doc.uri, blockIndex);
         return s && s.state === 'open' && s.exchange.frames.some((f) => f.dir === 'received' && f.data.toString() === 'from the block') ? s : undefined;
       });
       assert.equal(open.exchange.handshake.status, 101);
-      const sent = await api.sendWsMessage(doc.uri, blockIndex, 'typed in the panel', 'text');
+      const sent = await api.testing.sendWsMessage(doc.uri, blockIndex, 'typed in the panel', 'text');
       assert.equal(sent.ok, true, sent.message);
-      const hex = await api.sendWsMessage(doc.uri, blockIndex, 'ca fe', 'hex');
+      const hex = await api.testing.sendWsMessage(doc.uri, blockIndex, 'ca fe', 'hex');
       assert.equal(hex.ok, true, hex.message);
-      const bad = await api.sendWsMessage(doc.uri, blockIndex, 'zz', 'hex');
+      const bad = await api.testing.sendWsMessage(doc.uri, blockIndex, 'zz', 'hex');
       assert.equal(bad.ok, false);
       await waitFor('both typed messages to reach the server', () => seen.includes('typed in the panel') && seen.includes('bin:cafe'));
-      await waitFor('their echoes in the frame log', () => api.wsSession(doc.uri, blockIndex)!.exchange.frames.filter((f) => f.dir === 'received').length >= 3);
-      const closed = await api.closeWsSession(doc.uri, blockIndex, 4000, 'done testing');
+      await waitFor('their echoes in the frame log', () => api.testing.wsSession(doc.uri, blockIndex)!.exchange.frames.filter((f) => f.dir === 'received').length >= 3);
+      const closed = await api.testing.closeWsSession(doc.uri, blockIndex, 4000, 'done testing');
       assert.equal(closed.ok, true, closed.message);
       const end = await waitFor('the session to close', () => {
-        const s = api.wsSession(doc.uri, blockIndex);
+        const s = api.testing.wsSession(doc.uri, blockIndex);
         return s?.state === 'closed' ? s : undefined;
       });
       assert.equal(end.exchange.closeCode, 4000);

@@ -12,7 +12,7 @@ import { UdpClient } from '../sockets/udp';
 import { WsClient } from '../sockets/ws';
 import { hostPort } from '../transport/address';
 import { openConnection, systemLookup, type LookupFn } from '../transport/connect';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import { describeError } from '../transport/errors';
 import { armDeadline } from '../transport/deadline';
 import { Operation } from '../transport/operation';
@@ -43,6 +43,11 @@ export interface HealthCheckConfig {
   /** TLS: degraded when the certificate expires within this many days (default 14). */
   warnDays?: number;
   insecure?: boolean;
+  /**
+   * Extra trusted CA certificates (PEM) for https, wss and tls targets. A block pinned with `# @health`
+   * carries the ones its request would use (`netreq.tls.caFiles`); checks from settings have none.
+   */
+  ca?: Array<string | Buffer>;
   expect?: HealthExpect;
 }
 
@@ -77,7 +82,7 @@ export function checkTimeoutMs(cfg: HealthCheckConfig): number {
 }
 
 function options(cfg: HealthCheckConfig): RequestOptions {
-  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, noPool: true, maxResponseBytes: 1024 * 1024 };
+  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, ca: cfg.ca, noPool: true, maxResponseBytes: 1024 * 1024 };
 }
 
 function statusOk(status: number, expect: HealthExpect['status']): boolean {
@@ -147,7 +152,7 @@ async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, sign
       const op = new Operation();
       const release = armDeadline(op, opts.timeoutMs, signal);
       try {
-        const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, alpn: [] }, deps.lookup ?? systemLookup, op);
+        const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, ca: opts.ca, alpn: [] }, deps.lookup ?? systemLookup, op);
         c.socket.destroy();
         const latency = elapsed();
         if (t.kind === 'tcp') return slowOr(cfg, latency, `connected in ${formatMs(latency)}`);

@@ -8,7 +8,7 @@
  * concurrency C ends within ceil(N / C) × (the longest timeout + 1 s).
  */
 import { EventEmitter } from 'node:events';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import { checkTimeoutMs, MAX_TIMER_MS, runCheck, type CheckDeps, type HealthCheckConfig, type HealthResult, type HealthState } from './checks';
 
 export const HISTORY = 50;

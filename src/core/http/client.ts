@@ -9,7 +9,7 @@ import { hostPort } from '../transport/address';
 import { targetOf, TlsVerifyError, type ConnectTarget, type OperationControl } from '../transport/connect';
 import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import { PHASE_WORDS, PhaseError, describeError } from '../transport/errors';
 import type { ConnectionPool, Lease } from '../transport/pool';
 import { buildRequest } from './build';

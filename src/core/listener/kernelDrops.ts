@@ -7,7 +7,7 @@
 import type * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { KernelDrops } from '../../shared/kernelDrops';
+import type { KernelDrops } from './types';
 
 /** The most read of one /proc file: ~65,000 sockets at 128 bytes a line. */
 export const MAX_PROC_BYTES = 8 * 1024 * 1024;

@@ -6,9 +6,9 @@
 import * as dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
-import type { KernelDrops } from '../../shared/kernelDrops';
 import { hostPort } from '../transport/address';
 import { readKernelDrops, socketInode } from './kernelDrops';
+import type { KernelDrops } from './types';
 
 export interface ListenerOptions {
   group: string;

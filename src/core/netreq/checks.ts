@@ -3,7 +3,8 @@
  * applicability, duplicate request names, and every `{{…}}` reference.
  */
 import { DIRECTIVES, appliesTo } from './directives';
-import { Codes, diag, isHostName, isHttpUrl, q, trimEndCol } from './diag';
+import { Codes, diag, q } from './diag';
+import { isHostName, isHttpUrl, trimEndCol } from './scan';
 import { parseHostPort } from './hostport';
 import { protocolLabel } from '../protocols/kinds';
 import { checkSystemRef, nestedEnd, nestedMessage, requestVariablePrefix, scanRefs } from './templates';

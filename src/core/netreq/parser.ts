@@ -12,7 +12,8 @@
  */
 import { checkApplicability, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
-import { Codes, capDiagnostics, diag, errorText, indentOf, isBlank, isToken, nearWords, q, sliceTrim, splitLines, trimEndCol } from './diag';
+import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
+import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
 import { parseHexLines } from './hex';
 import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';

@@ -2,7 +2,8 @@
  * The request line: its first word picks the protocol. Checks what can be checked before
  * variables are substituted (parts holding `{{…}}` are checked by the resolver).
  */
-import { Codes, diag, hasLower, isHttpUrl, isWsUrl, q, startsWithCI } from './diag';
+import { Codes, diag, q } from './diag';
+import { hasLower, isHttpUrl, isWsUrl, startsWithCI } from './scan';
 import { multicastProblem, opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
 import { kindForWord, PROTOCOL_WORD_LIST, PROTOCOL_WORDS, SERVICE_PORTS } from '../protocols/kinds';
 import type { Diagnostic, Protocol, RequestLine } from './types';

@@ -8,7 +8,7 @@ import type { Exchange } from '../exchange';
 import type { HttpClient } from '../http/client';
 import type { ResolveEnv } from '../netreq/resolveCommon';
 import type { RequestSpec } from '../request';
-import type { AnyExchangeJson } from '../serialize';
+import type { ExchangeJson } from '../serialize';
 import type { TcpClient } from '../sockets/tcp';
 import type { MulticastClient, UdpClient } from '../sockets/udp';
 import type { WsClient } from '../sockets/ws';
@@ -52,5 +52,5 @@ export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends E
   send(spec: S, clients: Clients, opts: { signal?: AbortSignal }): Promise<X>;
   summary(spec: S): Summary;
   /** A JSON-safe exchange (buffers as base64); `dataLimit` caps each body, chunk or frame carried. */
-  json(x: X, dataLimit: number): AnyExchangeJson;
+  json(x: X, dataLimit: number): ExchangeJson;
 }

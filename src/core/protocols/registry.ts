@@ -5,7 +5,7 @@
  */
 import type { Exchange } from '../exchange';
 import type { RequestSpec } from '../request';
-import type { AnyExchangeJson } from '../serialize';
+import type { ExchangeJson } from '../serialize';
 import { datagramModule } from './datagram';
 import { httpModule } from './http';
 import type { Protocol } from './kinds';
@@ -62,6 +62,6 @@ export function describeSpec(spec: RequestSpec): Summary {
 }
 
 /** Any exchange as JSON; `dataLimit` caps each body, chunk or frame carried (the CLI passes Infinity). */
-export function anyExchangeToJson(x: Exchange, dataLimit = Infinity): AnyExchangeJson {
+export function exchangeToJson(x: Exchange, dataLimit = Infinity): ExchangeJson {
   return byExchangeKind.get(x.kind)!.json(x, dataLimit);
 }

@@ -1,6 +1,6 @@
 /** One client connection to the proxy: request heads read and checked, exchanges run in turn, or a tunnel. */
 import type * as net from 'node:net';
-import { Exchange, type ProxyCore } from './exchange';
+import { ForwardedExchange, type ProxyCore } from './forwardedExchange';
 import { parseRequestHead, type RequestHead } from './http1';
 import { REFUSAL_LINGER_MS } from './limits';
 import { Growing, simpleResponse } from './messages';
@@ -14,7 +14,7 @@ export class ClientConnection {
   private acc?: Growing;
   private ended = false;
   private scanFrom = 0;
-  private exchange?: Exchange;
+  private exchange?: ForwardedExchange;
   private closed = false;
   /** The deadline of the request head being read (from its first byte; the idle timeout governs before). */
   private headTimer?: ReturnType<typeof setTimeout>;
@@ -123,7 +123,7 @@ export class ClientConnection {
         this.socket.off('end', this.onEnd);
         return this.core.tunnel(this, req, rest);
       }
-      const ex = new Exchange(this.core, this, req);
+      const ex = new ForwardedExchange(this.core, this, req);
       this.exchange = ex;
       if (!ex.start()) return;
       const b = this.buf;

@@ -2,7 +2,7 @@
  * One log line per proxy flow, shared by `netreq proxy` and the proxy task's terminal. Terminal-safe and one line
  * whatever the client or the upstream sent (a target like `http://x/\e]0;owned\a` is printed as `\x1b]0;owned\x07`).
  */
-import { clockText, formatBytes, formatMs } from '../../shared/format';
+import { clockText, formatBytes, formatMs } from '../../common/format';
 import { safeLine } from '../text';
 import type { Flow, Refusal } from './server';
 

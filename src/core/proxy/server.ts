@@ -8,7 +8,7 @@
  * node:http: the bytes of a body pass through as they came (chunked stays chunked), and a request costs a
  * fraction of what an http.Server plus an http.Agent cost (see bench/RESULTS.md).
  *
- * Pieces: ./client.ts (a client connection: heads, their deadline, exchanges in turn), ./exchange.ts (one
+ * Pieces: ./client.ts (a client connection: heads, their deadline, exchanges in turn), ./forwardedExchange.ts (one
  * request and its response), ./upstreams.ts (the keep-alive pool), ./tunnel.ts (CONNECT), ./messages.ts
  * (headers and the proxy's own answers), ./limits.ts (allow-list addresses, the proxy's own addresses, caps).
  */
@@ -19,7 +19,7 @@ import type { HeaderList } from '../exchange';
 import { hostPort, isLoopback, unbracket } from '../transport/address';
 import { parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
-import type { ProxyCore } from './exchange';
+import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
 import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, REFUSAL_LINGER_MS } from './limits';
 import { openTunnel } from './tunnel';

@@ -1,7 +1,7 @@
 /** CONNECT tunnels: the client socket spliced to the target (or through the upstream proxy), both ways. */
 import * as net from 'node:net';
 import type { ClientConnection } from './client';
-import type { ProxyCore } from './exchange';
+import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
 import { hostPort } from '../transport/address';
 import { REFUSAL_LINGER_MS } from './limits';

@@ -1,12 +1,12 @@
 /** The proxy's keep-alive connections to upstreams (origin servers, or the upstream proxy when chaining). */
 import * as net from 'node:net';
-import type { Exchange } from './exchange';
+import type { ForwardedExchange } from './forwardedExchange';
 import type { ProxyOptions } from './server';
 import { internalErrorText } from '../text';
 
 /** A pooled connection to an upstream (origin server, or the upstream proxy when chaining). */
 export class Upstream {
-  owner?: Exchange;
+  owner?: ForwardedExchange;
   reused = false;
   /** Bytes received for the current exchange (a reused connection that dies before any may be retried). */
   received = 0;

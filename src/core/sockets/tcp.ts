@@ -8,7 +8,7 @@ import { newExchangeId } from '../exchange';
 import type { TcpRequestSpec } from '../request';
 import { hostPort } from '../transport/address';
 import { openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';

@@ -13,7 +13,7 @@ import { systemLookup, type LookupFn } from '../transport/connect';
 import { describeError, PhaseError } from '../transport/errors';
 import { armDeadline, Cancelled } from '../transport/deadline';
 import { Operation } from '../transport/operation';
-import { formatBytes, formatMs } from '../../shared/format';
+import { formatBytes, formatMs } from '../../common/format';
 import type { SocketSendOptions } from './tcp';
 
 /** The largest UDP payload: 65,535 − 8 (UDP header) − 20 (IPv4 header), or − 40 for IPv6 without jumbograms. */

@@ -3,7 +3,7 @@
  * AbortSignal that aborts it with `Cancelled`. Engines tell the two apart by the operation's `reason` and put
  * them in words themselves (the phase and what was seen so far).
  */
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import type { Operation } from './operation';
 
 /** The caller cancelled the operation (its AbortSignal fired). */

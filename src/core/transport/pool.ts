@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import type { TlsInfo } from '../exchange';
 import { hostPort } from './address';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import { openConnection, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
 
 export interface PoolOptions {

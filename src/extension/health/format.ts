@@ -5,7 +5,7 @@
  */
 import type { HealthResult, HealthState } from '../../core/health/checks';
 import { historyBars, type CheckStatus, type HealthSummary } from '../../core/health/scheduler';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 import { sourceLabel, type HealthEntry } from './settings';
 
 /** A codicon id and a theme colour id (the provider turns them into ThemeIcon / ThemeColor). */

@@ -4,13 +4,12 @@
  * `watchFiles()` is called: the view was shown or there are checks), bounded in number and size, kept up
  * to date by a file watcher and by edits to open documents, and read only in a trusted workspace.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseNetreq, resolveBlock } from '../../core/netreq';
 import type { ResolveContext } from '../../core/netreq/types';
 import * as config from '../config';
-import { restriction } from '../trust';
+import { resolveContextFor } from '../requests/resolveContext';
 import { Disposable, toDisposable } from '../lifecycle';
 import { settingEntries, uniqueNames, type HealthEntry } from './settings';
 import { blockCheckName, checkForSpec, healthDirective, parseHealthValue } from './targets';
@@ -47,7 +46,8 @@ export class HealthSources extends Disposable {
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${config.SECTION}.${CHECKS_KEY}`)) this.readSettings(true);
-        if (e.affectsConfiguration(`${config.SECTION}.environments`)) this.rescanFiles();
+        // Pinned blocks resolve with these (../requests/resolveContext.ts): read them again when they change.
+        if (['environments', 'tls.caFiles', 'timeout', 'insecure'].some((k) => e.affectsConfiguration(`${config.SECTION}.${k}`))) void this.rescanFiles();
       }),
     );
     this.register(deps.onDidChangeEnvironment(() => this.rescanFiles()));
@@ -171,7 +171,15 @@ export class HealthSources extends Disposable {
     const pinned = doc.blocks.filter((b) => healthDirective(b));
     if (pinned.length === 0) return [];
     const rel = vscode.workspace.asRelativePath(uri, false);
-    const ctx = this.context(uri);
+    // The same context as Send (environment, settings, netreq.tls.caFiles). Checks of an untrusted
+    // workspace do not run at all; its Restricted Mode rules hold if one ever resolves anyway.
+    let ctx: ResolveContext | undefined;
+    let unprepared: string | undefined;
+    try {
+      ctx = await resolveContextFor(uri, this.deps.environment());
+    } catch (e) {
+      unprepared = `the request cannot be prepared: ${(e as Error).message}`;
+    }
     const out: HealthEntry[] = [];
     for (const block of pinned) {
       const directive = healthDirective(block)!;
@@ -181,6 +189,10 @@ export class HealthSources extends Disposable {
       const value = parseHealthValue(directive.value);
       if (value.error) {
         out.push({ name, source, problem: value.error });
+        continue;
+      }
+      if (!ctx) {
+        out.push({ name, source, problem: unprepared });
         continue;
       }
       const resolved = await resolveBlock(doc, block, ctx);
@@ -196,19 +208,5 @@ export class HealthSources extends Disposable {
       else out.push({ name, source, problem: check.reason });
     }
     return out;
-  }
-
-  private context(uri: vscode.Uri): ResolveContext {
-    const readFile = (p: string) => fsp.readFile(p);
-    return {
-      environmentName: this.deps.environment(),
-      environments: config.environments(uri),
-      baseDir: path.dirname(uri.fsPath),
-      processEnv: process.env,
-      readFile,
-      defaults: config.requestDefaults(uri),
-      // Checks of an untrusted workspace do not run at all; this holds if one ever resolves anyway.
-      restricted: restriction(),
-    };
   }
 }

@@ -50,16 +50,17 @@ function plainText(payload: Buffer): string | undefined {
  */
 export function checkForSpec(name: string, spec: RequestSpec, opts: { intervalSeconds?: number; timeoutMs?: number } = {}): BlockCheck {
   const base = { name, ...(opts.intervalSeconds ? { intervalSeconds: opts.intervalSeconds } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
-  const insecure = spec.options.insecure ? { insecure: true } : {};
+  // The request's trust: # @insecure, and the CA files it would be sent with (netreq.tls.caFiles).
+  const trust = { ...(spec.options.insecure ? { insecure: true } : {}), ...(spec.options.ca?.length ? { ca: spec.options.ca } : {}) };
   switch (spec.kind) {
     case 'http':
-      return { ok: true, config: { ...base, target: spec.url, ...insecure } };
+      return { ok: true, config: { ...base, target: spec.url, ...trust } };
     case 'ws':
-      return { ok: true, config: { ...base, target: spec.url, ...insecure } };
+      return { ok: true, config: { ...base, target: spec.url, ...trust } };
     case 'tcp':
       return { ok: true, config: { ...base, target: `tcp://${hostPort(spec.host, spec.port)}` } };
     case 'tls':
-      return { ok: true, config: { ...base, target: `tls://${hostPort(spec.host, spec.port)}`, ...insecure } };
+      return { ok: true, config: { ...base, target: `tls://${hostPort(spec.host, spec.port)}`, ...trust } };
     case 'udp': {
       const payload = plainText(spec.payload);
       if (payload === undefined) return { ok: false, reason: 'a UDP health check sends text, and this block sends binary bytes' };

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import { panelKey, type BlockTarget } from './responsePanel';
+import { panelKey, type BlockTarget } from './blockTarget';
 
 /** What a registry needs of its panels. */
 export interface BlockPanel extends vscode.Disposable {

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../core/exchange';
-import { decodeText, formatBytes, headerValue, looksLikeText, parseContentType } from '../../shared/format';
+import { decodeText, formatBytes, headerValue, looksLikeText, parseContentType } from '../../common/format';
 
 export interface ActionResult {
   ok: boolean;

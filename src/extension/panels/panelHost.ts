@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ReplyMessage } from '../../shared/messages';
 import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
-import type { BlockTarget } from './responsePanel';
+import type { BlockTarget } from './blockTarget';
 
 export abstract class PanelHost<Out> extends Disposable {
   private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());

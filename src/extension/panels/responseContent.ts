@@ -4,7 +4,7 @@
  * and the `exchange` message (everything from the network travels there, body bytes as base64).
  */
 import type { HttpExchange } from '../../core/exchange';
-import { exchangeToJson } from '../../core/serialize';
+import { httpExchangeToJson } from '../../core/serialize';
 import type { ExchangeMessage } from '../../shared/messages';
 import { renderWebviewHtml } from './webviewShell';
 
@@ -27,12 +27,12 @@ export function renderResponseHtml(params: ResponseHtmlParams): string {
 }
 
 /**
- * The `exchange` message for the webview: exchangeToJson with the body capped at `previewLimit`.
+ * The `exchange` message for the webview: httpExchangeToJson with the body capped at `previewLimit`.
  * The raw (still content-encoded) body is left out (its size kept in totalLength): the Raw tab shows
  * the received bytes, and the Body tab the decoded body.
  */
 export function exchangeMessage(x: HttpExchange, title: string, previewLimit: number, maxResponseBytes: number): ExchangeMessage {
-  const json = exchangeToJson(x, previewLimit);
+  const json = httpExchangeToJson(x, previewLimit);
   if (json.response) {
     json.response = { ...json.response, rawBody: { base64: '', length: 0, totalLength: x.response?.rawBody.length ?? 0 } };
   }

@@ -8,22 +8,12 @@ import type { HttpExchange } from '../../core/exchange';
 import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type HostToWebview, type RefusedMessage, type SendingMessage, type WebviewRequest } from '../../shared/messages';
 import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
+import { panelKey, type BlockTarget } from './blockTarget';
 import { PanelHost } from './panelHost';
 import { exchangeMessage, renderResponseHtml } from './responseContent';
 import { MANAGE_TRUST_COMMAND } from '../trust';
 
 export const RESPONSE_VIEW_TYPE = 'netreq.response';
-
-/** Which block a panel belongs to. */
-export interface BlockTarget {
-  uri: vscode.Uri;
-  blockIndex: number;
-  blockName?: string;
-}
-
-export function panelKey(t: BlockTarget): string {
-  return `${t.uri.toString()}#${t.blockName ? `@${t.blockName}` : t.blockIndex}`;
-}
 
 /** What the panels ask of the rest of the extension. */
 export interface PanelHandlers {

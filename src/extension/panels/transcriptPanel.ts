@@ -10,7 +10,7 @@ import { MANAGE_TRUST_COMMAND } from '../trust';
 import type { ActionResult } from './bodyActions';
 import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
 import { PanelHost } from './panelHost';
-import type { BlockTarget } from './responsePanel';
+import type { BlockTarget } from './blockTarget';
 import { renderTranscriptHtml, transcriptMessage } from './transcriptContent';
 
 export const TRANSCRIPT_VIEW_TYPE = 'netreq.transcript';

@@ -7,7 +7,7 @@
 import type { WsExchange, WsFrame, WsState } from '../../core/exchange';
 import type { WsRequestSpec } from '../../core/request';
 import type { WsSession } from '../../core/sockets/ws';
-import { formatBytes } from '../../shared/format';
+import { formatBytes } from '../../common/format';
 import type { HostToSession, SessionRequest, WsInputFormat, WsSessionInfo, WsSessionMessage } from '../../shared/messages';
 import { closeCodeProblem, closeReasonProblem, parseHexInput } from '../../shared/wsInput';
 import { FrameLog, type FrameLogOptions } from './wsFrameLog';

@@ -10,7 +10,7 @@ import { isSessionRequest, isSessionToHost, type HostToSession, type SessionRequ
 import type { ActionResult } from './bodyActions';
 import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
 import { PanelHost } from './panelHost';
-import type { BlockTarget } from './responsePanel';
+import type { BlockTarget } from './blockTarget';
 import { WsSessionController, type ControllerOptions, type WsSessionLike } from './wsSessionController';
 import { renderSessionHtml } from './wsSessionContent';
 

@@ -1,7 +1,7 @@
 /** The connection pool as a Markdown report (pure; the pool view shows it read-only). */
 import { hostPort } from '../../core/transport/address';
 import type { PoolSnapshot } from '../../core/transport/pool';
-import { formatMs } from '../../shared/format';
+import { formatMs } from '../../common/format';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');

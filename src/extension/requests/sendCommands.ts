@@ -5,16 +5,15 @@
  * panel (TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST) or the WebSocket session panel (WS, which stays
  * open after the block's messages went out).
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, SocketExchange, WsExchange } from '../../core/exchange';
 import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
 import { isRestrictedDiagnostic } from '../../core/netreq/restricted';
 import { viewForProtocol } from '../../core/protocols/registry';
-import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
+import type { Block, NetreqDocument, ResolveResult } from '../../core/netreq/types';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
-import { formatBytes, formatMs } from '../../shared/format';
+import { formatBytes, formatMs } from '../../common/format';
 import type { SendingMessage } from '../../shared/messages';
 import { protocolLabel } from '../../shared/transcript';
 import * as config from '../config';
@@ -22,11 +21,13 @@ import type { EnvironmentController } from '../environments';
 import { describeDiagnostic, type DiagnosticsController } from '../language/diagnostics';
 import { isNetreq, type DocumentCache } from '../language/documentCache';
 import { Disposable } from '../lifecycle';
-import type { BlockTarget, ResponsePanelManager } from '../panels/responsePanel';
-import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL, restriction } from '../trust';
+import type { BlockTarget } from '../panels/blockTarget';
+import type { ResponsePanelManager } from '../panels/responsePanel';
+import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL } from '../trust';
 import type { TranscriptPanelManager } from '../panels/transcriptPanel';
 import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
 import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
+import { resolveContextFor } from './resolveContext';
 import type { RequestRunner, Run } from './runner';
 
 /** What a one-shot request needs of its panel while it runs. */
@@ -173,22 +174,8 @@ export class SendController extends Disposable {
   }
 
   private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block): Promise<ResolveResult> {
-    const uri = document.uri;
-    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-    const baseDir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : folder?.scheme === 'file' ? folder.fsPath : undefined;
     try {
-      const readFile = (p: string) => fsp.readFile(p);
-      const ca = await config.caCertificates(uri, folder?.scheme === 'file' ? folder.fsPath : baseDir, readFile);
-      const ctx: ResolveContext = {
-        environmentName: this.deps.environments.active,
-        environments: config.environments(uri),
-        baseDir,
-        processEnv: process.env,
-        readFile,
-        defaults: { ...config.requestDefaults(uri), ca: ca.length > 0 ? ca : undefined },
-        restricted: restriction(),
-      };
-      return await resolveBlock(parsed, block, ctx);
+      return await resolveBlock(parsed, block, await resolveContextFor(document.uri, this.deps.environments.active));
     } catch (err) {
       const line = block.requestLine?.line ?? block.startLine;
       const message = `could not prepare the request: ${err instanceof Error ? err.message : String(err)}`;

@@ -7,7 +7,7 @@ import type { Datagram, MulticastListener } from '../../core/listener/multicast'
 import type { Flow } from '../../core/proxy/server';
 import { flowLine } from '../../core/proxy/log';
 import { chunkText, safeText } from '../../core/text';
-import { clockText } from '../../shared/format';
+import { clockText } from '../../common/format';
 import { listenerStatsText } from '../../shared/kernelDrops';
 import { REAL_TIMERS, type Timers } from '../traffic/trafficFeed';
 

@@ -9,7 +9,7 @@
  */
 import type { HeaderList } from '../../core/exchange';
 import { hostPort } from '../../core/transport/address';
-import { clockText } from '../../shared/format';
+import { clockText } from '../../common/format';
 import { BODY_VAR, inlineHttpBody, isPlainHost, isPlainText, oneLine, payload, Preamble, splitTrailingSpaces, utf8 } from './netreqText';
 
 /** What replay needs of a proxy flow (core's Flow has it all). */

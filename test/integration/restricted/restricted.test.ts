@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NetreqApi } from '../../../src/extension/extension';
 import { panelCheckFiles } from '../report';
 import {
   closeAllEditors,
@@ -22,10 +21,11 @@ import {
   waitFor,
   workspaceDir,
   type LoopbackHttp,
+  type TestedApi,
 } from '../helpers';
 
 describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
-  let api: NetreqApi;
+  let api: TestedApi;
   let server: LoopbackHttp;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let doc: vscode.TextDocument;
@@ -125,7 +125,7 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
       assert.equal(x, undefined, 'a refused block returns no exchange');
       assert.equal(server.connections, 0, 'the loopback server saw a connection');
       assert.equal(server.requests.length, 0, 'the loopback server received a request');
-      const state = api.responsePanelState(doc.uri, -1, name);
+      const state = api.testing.responsePanelState(doc.uri, -1, name);
       assert.ok(state?.refused, `the block's response panel shows no refusal: ${JSON.stringify(state)}`);
       assert.equal(state.refused.restricted, true);
       assert.equal(state.exchange, undefined);
@@ -146,7 +146,7 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
     assert.equal(x, undefined);
     assert.equal(silent.connections, 0, 'the TCP server saw a connection');
     assert.equal(silent.bytes, 0);
-    const state = Array.from({ length: 10 }, (_, i) => api.transcriptPanelState(doc.uri, i)).find((st) => st?.refused);
+    const state = Array.from({ length: 10 }, (_, i) => api.testing.transcriptPanelState(doc.uri, i)).find((st) => st?.refused);
     assert.ok(state?.refused, 'no transcript panel shows the refusal');
     assert.equal(state.refused.restricted, true);
     assert.ok(state.refused.problems.some((p) => /Restricted Mode: body file \/etc\/passwd is not sent/.test(p)), state.refused.problems.join('\n'));
@@ -163,7 +163,7 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
     assert.equal(server.requests.length, 1);
     assert.equal(server.requests[0].url, '/inside');
     assert.equal(server.requests[0].body, 'a body file inside the workspace\n');
-    const state = api.responsePanelState(doc.uri, -1, 'inside');
+    const state = api.testing.responsePanelState(doc.uri, -1, 'inside');
     assert.equal(state?.refused, undefined);
     assert.equal(state?.exchange?.exchange.response?.status, 200);
   });
@@ -180,7 +180,7 @@ describe('Restricted Mode (Workspace Trust on, untrusted folder)', () => {
     this.timeout(90_000);
     assert.equal(await sendCommand(doc.uri, 'passwd'), undefined);
     assert.equal(server.connections, 1, 'only the block inside the workspace ever connected');
-    const state = api.responsePanelState(doc.uri, -1, 'passwd');
+    const state = api.testing.responsePanelState(doc.uri, -1, 'passwd');
     assert.ok(state?.refused?.restricted);
     const tab = await waitFor('the @passwd panel tab', () => responseTabs().find((t) => t.label.includes('Passwd')));
     assert.ok(tab.input instanceof vscode.TabInputWebview);

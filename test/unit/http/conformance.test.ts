@@ -8,7 +8,7 @@ import * as zlib from 'node:zlib';
 import { HttpClient } from '../../../src/core/http/client';
 import { ConnectionPool } from '../../../src/core/transport/pool';
 import { PLAIN, formatExchange } from '../../../src/cli/format';
-import { exchangeToJson } from '../../../src/core/serialize';
+import { httpExchangeToJson } from '../../../src/core/serialize';
 import { httpSpec, rawServer, sleep, type RawServer } from '../../support/servers';
 
 /** Writes `head`, then `unit` over and over (backpressure respected) until `maxBytes` or the client goes away. */
@@ -77,8 +77,8 @@ describe('HTTP client against hostile loopback peers (issue #9)', () => {
     assert.equal(x.response!.interimNotKept, 24);
     const note = 'The server sent 40 interim (1xx) responses; the first 16 are kept, 24 more were counted, not kept';
     assert.deepEqual(x.response!.notes, [note]);
-    assert.deepEqual(exchangeToJson(x).response!.notes, [note]);
-    assert.equal(exchangeToJson(x).response!.interimNotKept, 24);
+    assert.deepEqual(httpExchangeToJson(x).response!.notes, [note]);
+    assert.equal(httpExchangeToJson(x).response!.interimNotKept, 24);
     assert.ok(formatExchange(x, 'h', PLAIN, false).includes(`[${note}]`));
   });
 

@@ -4,7 +4,7 @@ import { HttpClient } from '../../../src/core/http/client';
 import { ConnectionPool } from '../../../src/core/transport/pool';
 import { exchangeMessage } from '../../../src/extension/panels/responseContent';
 import type { WebviewToHost } from '../../../src/shared/messages';
-import { ResponseView } from '../../../src/webview/render';
+import { ResponseView } from '../../../src/webview/responseView';
 import { FakeDocument, type FakeElement } from '../webview/fakeDom';
 import { httpSpec, rawServer, type RawServer } from '../../support/servers';
 

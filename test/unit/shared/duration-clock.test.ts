@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { clockText, formatMs } from '../../../src/shared/format';
+import { clockText, formatMs } from '../../../src/common/format';
 
 describe('formatMs: the one duration format', () => {
   it('milliseconds below a second, three significant digits at most, no trailing zeros', () => {

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { formatSocketExchange, PLAIN } from '../../../src/cli/format';
-import { anyExchangeToJson } from '../../../src/core/protocols/registry';
+import { exchangeToJson } from '../../../src/core/protocols/registry';
 import { DATAGRAM_KEEP, MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
-import { formatBytes } from '../../../src/shared/format';
+import { formatBytes } from '../../../src/common/format';
 import { startSocat, type Peer } from '../../support/peers';
 import { freeUdpPort, multicastSpec, udpSpec } from '../../support/sockets';
 
@@ -159,7 +159,7 @@ describe('UDP against a flooding peer: replies kept are capped, the rest counted
       const text = formatSocketExchange(x, 'flood', PLAIN, false);
       assert.ok(text.includes(`received ${formatBytes(got * 100)} in ${got} · stopped: the 1 s reply window ended`), text.slice(-400));
       assert.ok(text.includes(`[${x.captureNote}]`));
-      const json = JSON.parse(JSON.stringify(anyExchangeToJson(x))) as Record<string, unknown>;
+      const json = JSON.parse(JSON.stringify(exchangeToJson(x))) as Record<string, unknown>;
       assert.equal(json.captureNote, x.captureNote);
       assert.equal(json.datagramsReceived, got);
       assert.equal(json.datagramsNotKept, got - 1000);

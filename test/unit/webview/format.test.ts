@@ -14,7 +14,7 @@ import {
   visualizeRaw,
   waterfall,
   type RawLine,
-} from '../../../src/shared/format';
+} from '../../../src/common/format';
 import { prettyJson, prettyMarkup, type TokenLines } from '../../../src/shared/syntax';
 
 const bytes = (s: string | number[]) => new Uint8Array(typeof s === 'string' ? Buffer.from(s) : s);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { exchangeMessage, renderResponseHtml } from '../../../src/extension/panels/responseContent';
-import { base64ToBytes } from '../../../src/shared/format';
+import { base64ToBytes } from '../../../src/common/format';
 import { hostileExchange, XSS_IMG, XSS_SCRIPT } from './fixtures';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';

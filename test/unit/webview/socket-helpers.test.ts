@@ -1,14 +1,14 @@
 // Pure helpers of the transcript and WebSocket session panels (shared by host and webview).
 import { strict as assert } from 'node:assert';
-import { anyExchangeToJson } from '../../../src/core/protocols/registry';
+import { exchangeToJson } from '../../../src/core/protocols/registry';
 import type { SocketExchangeJson } from '../../../src/core/serialize';
 import { transcriptJson, transcriptMessage } from '../../../src/extension/panels/transcriptContent';
-import { base64ToBytes, type RawSegment } from '../../../src/shared/format';
+import { base64ToBytes, type RawSegment } from '../../../src/common/format';
 import { describeStop, echoVerdict, formatOffset, hexPreview, inlinePreview, isDatagramProtocol, transcriptRows, transcriptTotals } from '../../../src/shared/transcript';
 import { closeCodeProblem, closeReasonProblem, parseCloseCode, parseHexInput } from '../../../src/shared/wsInput';
 import { socketExchange, udpExchange } from './socketFixtures';
 
-const json = (x = socketExchange()) => anyExchangeToJson(x) as SocketExchangeJson;
+const json = (x = socketExchange()) => exchangeToJson(x) as SocketExchangeJson;
 const text = (segs: RawSegment[]) => segs.map((s) => s.text).join('');
 
 describe('transcript helpers', () => {

@@ -2,7 +2,7 @@
 import type { HttpExchange } from '../../exchange';
 import { resolveHttp } from '../../netreq/resolveHttp';
 import type { HttpRequestSpec } from '../../request';
-import { exchangeToJson } from '../../serialize';
+import { httpExchangeToJson } from '../../serialize';
 import type { ProtocolModule } from '../module';
 import { httpKinds } from './syntax';
 
@@ -15,5 +15,5 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   resolve: resolveHttp,
   send: (spec, clients, opts) => clients.http.send(spec, opts),
   summary: (spec) => ({ method: spec.method, url: spec.url, path: spec.target }),
-  json: (x, dataLimit) => exchangeToJson(x, dataLimit),
+  json: (x, dataLimit) => httpExchangeToJson(x, dataLimit),
 });

@@ -5,7 +5,7 @@
  */
 import type { ExchangeMessage, HostToWebview, RefusedMessage, SendingMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
 import { Builder, type DomDocument, type DomElement } from './dom';
-import { formatBytes, formatMs, statusClass } from '../shared/format';
+import { formatBytes, formatMs, statusClass } from '../common/format';
 import { PHASE_LABELS, refusedBanner } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 

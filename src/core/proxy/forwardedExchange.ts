@@ -1,4 +1,7 @@
-/** One request forwarded upstream and its response relayed back (./client.ts runs one at a time per connection). */
+/**
+ * ForwardedExchange: one request forwarded upstream and its response relayed back (./client.ts runs one
+ * at a time per connection). Not the core `Exchange` (../exchange.ts), the result of a request NetReq sends.
+ */
 import type { LookupFunction } from 'node:net';
 import type { HeaderList } from '../exchange';
 import { hostPort } from '../transport/address';
@@ -42,7 +45,7 @@ class Preview {
 }
 
 /** One request forwarded upstream and its response relayed back. */
-export class Exchange {
+export class ForwardedExchange {
   readonly t0 = performance.now();
   flow!: Flow;
   requestDone = false;

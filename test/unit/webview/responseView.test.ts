@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { exchangeMessage } from '../../../src/extension/panels/responseContent';
 import type { HttpExchange } from '../../../src/core/exchange';
 import type { HostToWebview, WebviewToHost } from '../../../src/shared/messages';
-import { ResponseView, type TabId } from '../../../src/webview/render';
+import { ResponseView, type TabId } from '../../../src/webview/responseView';
 import { FakeDocument, FakeElement } from './fakeDom';
 import { exchange, hostileExchange, XSS_IMG, XSS_SCRIPT } from './fixtures';
 
