@@ -253,7 +253,26 @@ export function batchedLines(write: (s: string) => void): (line: string) => void
   };
 }
 
+/**
+ * A reader that goes away (`netreq run f | head -3`) ends the CLI quietly, as SIGPIPE ends other tools: no
+ * "Unhandled 'error' event" and stack trace. Any other failure to write is one line on stderr, then exit 1.
+ */
+export function endOnClosedOutput(stream: NodeJS.WritableStream, name: string, exit: (code: number) => void): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && name !== 'stderr') {
+      try {
+        process.stderr.write(`netreq: cannot write to ${name}: ${safeLine(e.message)}\n`);
+      } catch {
+        // stderr is gone too: nothing more to say
+      }
+    }
+    exit(e.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 1);
+  });
+}
+
 if (require.main === module) {
+  endOnClosedOutput(process.stdout, 'stdout', (code) => process.exit(code));
+  endOnClosedOutput(process.stderr, 'stderr', (code) => process.exit(code));
   const io: Io = {
     out: batchedLines((s) => process.stdout.write(s)),
     err: (s) => process.stderr.write(s + '\n'),
