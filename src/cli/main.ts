@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNetreq, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
+import { parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { anyExchangeToJson } from '../core/serialize';
@@ -202,7 +202,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
         overrides: args.vars,
         baseDir: path.dirname(path.resolve(file)),
         processEnv: io.env,
-        readFile: (p) => fs.promises.readFile(p),
+        readFile: (p) => readLocalFile(p),
         defaults,
       });
       for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));

@@ -4,10 +4,9 @@
  * `watchFiles()` is called: the view was shown or there are checks), bounded in number and size, kept up
  * to date by a file watcher and by edits to open documents, and read only in a trusted workspace.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseNetreq, resolveBlock } from '../../core/netreq';
+import { parseNetreq, readLocalFile, resolveBlock } from '../../core/netreq';
 import type { ResolveContext } from '../../core/netreq/types';
 import * as config from '../config';
 import { restriction } from '../trust';
@@ -199,7 +198,7 @@ export class HealthSources extends Disposable {
   }
 
   private context(uri: vscode.Uri): ResolveContext {
-    const readFile = (p: string) => fsp.readFile(p);
+    const readFile = (p: string) => readLocalFile(p);
     return {
       environmentName: this.deps.environment(),
       environments: config.environments(uri),

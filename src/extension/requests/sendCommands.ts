@@ -5,11 +5,10 @@
  * panel (TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST) or the WebSocket session panel (WS, which stays
  * open after the block's messages went out).
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Exchange, HttpExchange, SocketExchange, WsExchange } from '../../core/exchange';
-import { blockAtLine, findBlockByName, resolveBlock } from '../../core/netreq';
+import { blockAtLine, findBlockByName, readLocalFile, resolveBlock } from '../../core/netreq';
 import { isRestrictedDiagnostic } from '../../core/netreq/restricted';
 import type { Block, NetreqDocument, ResolveContext, ResolveResult } from '../../core/netreq/types';
 import type { HttpRequestSpec, RequestSpec, WsRequestSpec } from '../../core/request';
@@ -176,7 +175,7 @@ export class SendController extends Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
     const baseDir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : folder?.scheme === 'file' ? folder.fsPath : undefined;
     try {
-      const readFile = (p: string) => fsp.readFile(p);
+      const readFile = (p: string) => readLocalFile(p);
       const ca = await config.caCertificates(uri, folder?.scheme === 'file' ? folder.fsPath : baseDir, readFile);
       const ctx: ResolveContext = {
         environmentName: this.deps.environments.active,
