@@ -29,7 +29,7 @@ describe('.netreq body files and .env are read with a bound', function () {
     expectDiag(d, Codes.bodyFileUnreadable, 2, 2, 'error', /^Cannot read body file \/dev\/zero: it is not a regular file \(a device or a FIFO\) and gave more than 64 MB, the limit for one/);
   });
 
-  it('a short device read is kept whole, and a .env linked to an endless device is an error, not a hang', async () => {
+  it('a .env linked to an endless device is an error, not a hang; a folder is said to be one', async () => {
     const dir = tempDir('localfile');
     try {
       fs.symlinkSync(ZERO, path.join(dir, '.env'));
