@@ -135,7 +135,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    io.err(`netreq: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    io.err(`netreq: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : safeLine((e as Error).message)}`);
     return 2;
   }
   let envs;
