@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNetreq, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
+import { parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/protocols/registry';
@@ -135,7 +135,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    io.err(`netreq: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    io.err(`netreq: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : safeLine((e as Error).message)}`);
     return 2;
   }
   let envs;
@@ -202,7 +202,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
         overrides: args.vars,
         baseDir: path.dirname(path.resolve(file)),
         processEnv: io.env,
-        readFile: (p) => fs.promises.readFile(p),
+        readFile: (p) => readLocalFile(p),
         defaults,
       });
       for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));
@@ -251,7 +251,26 @@ export function batchedLines(write: (s: string) => void): (line: string) => void
   };
 }
 
+/**
+ * A reader that goes away (`netreq run f | head -3`) ends the CLI quietly, as SIGPIPE ends other tools: no
+ * "Unhandled 'error' event" and stack trace. Any other failure to write is one line on stderr, then exit 1.
+ */
+export function endOnClosedOutput(stream: NodeJS.WritableStream, name: string, exit: (code: number) => void): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && name !== 'stderr') {
+      try {
+        process.stderr.write(`netreq: cannot write to ${name}: ${safeLine(e.message)}\n`);
+      } catch {
+        // stderr is gone too: nothing more to say
+      }
+    }
+    exit(e.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 1);
+  });
+}
+
 if (require.main === module) {
+  endOnClosedOutput(process.stdout, 'stdout', (code) => process.exit(code));
+  endOnClosedOutput(process.stderr, 'stderr', (code) => process.exit(code));
   const io: Io = {
     out: batchedLines((s) => process.stdout.write(s)),
     err: (s) => process.stderr.write(s + '\n'),

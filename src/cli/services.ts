@@ -167,7 +167,7 @@ export function loadHealthChecks(configPath: string | undefined, cwd: string): L
     try {
       return JSON.parse(stripJsonc(fs.readFileSync(p, 'utf8'))) as unknown;
     } catch (e) {
-      throw new Error(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`, { cause: e });
+      throw new Error(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${safeLine((e as Error).message)})`}`, { cause: e });
     }
   };
   const pick = (v: unknown, p: string): LoadedHealthConfig => {

@@ -1,6 +1,7 @@
 /** Environments for the CLI: an --env-file, or `netreq.environments` from the nearest .vscode/settings.json. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { safeLine } from '../core/text';
 import type { Environments } from '../core/netreq/types';
 
 /** Strips // and /* *\/ comments and trailing commas from JSONC (VS Code settings), leaving strings alone. */
@@ -57,7 +58,7 @@ function readOrThrow(p: string, what: string): string {
   try {
     return fs.readFileSync(p, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${what} ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
+    throw new Error(`cannot read ${what} ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : safeLine((e as Error).message)}`, { cause: e });
   }
 }
 
@@ -66,7 +67,7 @@ function parseJson(text: string, p: string): Record<string, unknown> {
     const v = JSON.parse(stripJsonc(text));
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${p} is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${p} is not valid JSON: ${safeLine((e as Error).message)}`, { cause: e });
   }
   throw new Error(`${p} must hold a JSON object`);
 }

@@ -166,7 +166,7 @@ export class ResponseParser {
     if (this.trailersNotKept > 0) {
       out.push(`The server sent ${this.trailers.length + this.trailersNotKept} trailer fields; the first ${MAX_TRAILERS_KEPT} are kept, ${this.trailersNotKept} more were counted, not kept`);
     }
-    if (this.extraBytes > 0) out.push(`${plural(this.extraBytes, 'byte')} ${this.tunnel ? 'came through the tunnel' : 'after the response'} ${this.extraBytes === 1 ? 'was' : 'were'} ignored`);
+    if (this.extraBytes > 0) out.push(`${plural(this.extraBytes, 'byte')} ${this.tunnel ? 'that came through the tunnel' : 'after the response'} ${this.extraBytes === 1 ? 'was' : 'were'} ignored`);
     return out;
   }
 

@@ -24,6 +24,7 @@ export { listEnvironments, hasEnvironment, environmentVariables, mergeEnvironmen
 export { DIRECTIVES, DIRECTIVE_NAMES } from './directives';
 export { Codes, MAX_SAME_DIAGNOSTICS, type DiagnosticCode } from './diag';
 export { MAX_HEX_PROBLEMS } from './hex';
+export { readLocalFile, MAX_STREAMED_FILE_BYTES } from './localFile';
 export { HTTP_METHODS, PROTOCOL_WORDS } from './requestLine';
 export type * from './types';
 

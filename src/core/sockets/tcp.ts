@@ -12,6 +12,7 @@ import { formatMs } from '../../common/format';
 import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
+import { StreamMatcher } from './streamMatch';
 
 export interface SocketSendOptions {
   signal?: AbortSignal;
@@ -47,7 +48,7 @@ export class TcpClient {
       x.connection = unpooledConnection(socket);
       const stop = await new Promise<{ reason: StopReason; detail: string; err?: unknown }>((resolve) => {
         let idleTimer: NodeJS.Timeout | undefined;
-        let tail = Buffer.alloc(0);
+        const until = spec.readUntil && spec.readUntil.length > 0 ? new StreamMatcher(spec.readUntil) : undefined;
         let captured = 0;
         let settled = false;
         const finish = (reason: StopReason, detail: string, err?: unknown) => {
@@ -77,11 +78,7 @@ export class TcpClient {
           captured += keep;
           x.receivedBytes += part.length;
           if (x.receivedBytes >= spec.maxBytes) return finish('max-bytes', `reached # @max-bytes (${spec.maxBytes} bytes)`);
-          if (spec.readUntil && spec.readUntil.length > 0) {
-            tail = Buffer.concat([tail, part]);
-            if (tail.includes(spec.readUntil)) return finish('read-until', `received the # @read-until text`);
-            if (tail.length > spec.readUntil.length) tail = tail.subarray(tail.length - spec.readUntil.length + 1);
-          }
+          if (until?.push(part)) return finish('read-until', `received the # @read-until text`);
           if (spec.service === 'echo' && x.receivedBytes >= spec.payload.length && spec.payload.length > 0) {
             return finish('echo-complete', `all ${spec.payload.length} bytes came back`);
           }

@@ -3,9 +3,9 @@
  * block of a document with the same environment, settings, CA files (`netreq.tls.caFiles`) and Restricted
  * Mode rules (../trust.ts), so a pinned block is checked with what Send would send.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readLocalFile } from '../../core/netreq/localFile';
 import type { ResolveContext } from '../../core/netreq/types';
 import * as config from '../config';
 import { restriction } from '../trust';
@@ -18,7 +18,7 @@ import { restriction } from '../trust';
 export async function resolveContextFor(uri: vscode.Uri, environmentName: string | undefined): Promise<ResolveContext> {
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   const baseDir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : folder?.scheme === 'file' ? folder.fsPath : undefined;
-  const readFile = (p: string) => fsp.readFile(p);
+  const readFile = (p: string) => readLocalFile(p);
   const ca = await config.caCertificates(uri, folder?.scheme === 'file' ? folder.fsPath : baseDir, readFile);
   return {
     environmentName,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main, type Io } from '../../../src/cli/main';
@@ -151,6 +151,21 @@ describe('netreq CLI', function () {
 
   it('strips comments and trailing commas from JSONC without touching strings', () => {
     assert.deepEqual(JSON.parse(stripJsonc('{"a": "//not a comment", /* c */ "b": [1,2,],}')), { a: '//not a comment', b: [1, 2] });
+  });
+
+  it('ends quietly when the reader of its output goes away (netreq run f | head): no stack trace', async () => {
+    const file = path.join(dir, 'many.netreq');
+    fs.writeFileSync(file, Array.from({ length: 100 }, () => `GET http://127.0.0.1:${server.port}/\n`).join('\n###\n'));
+    const child = spawn(process.execPath, [path.join(__dirname, '../../../src/cli/main.js'), 'run', file]);
+    const err: Buffer[] = [];
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    // Like `head -1`: read the first piece of output, then close the pipe while the CLI still has lines to write.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const stderr = Buffer.concat(err).toString();
+    assert.doesNotMatch(stderr, /Unhandled|EPIPE|\n\s+at /, stderr);
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   it('the bundled dist/cli.js runs as a program', () => {

@@ -189,6 +189,19 @@ describe('terminal-safe output: hostile bytes on every path the CLI prints', fun
     assert.equal(JSON.parse(j.out).checks[0].name, `web ${HOSTILE_TEXT}`.trim());
   });
 
+  it('a config file that is not JSON cannot forge a line: the quote of its text by the JSON parser stays on one line (health --config, run --env-file)', async () => {
+    const forged = write('forged.json', 'x\n\n3/3 healthy (100%)\n');
+    const h = await runBoth(['health', '--config', forged], 'health bad JSON');
+    assert.equal(h.code, 2);
+    assert.equal(h.err.split('\n').length, 1, h.err);
+    assert.match(h.err, /forged\.json: not valid JSON \(.*x\\n\\n3\/3 hea/);
+    const file = write('plain.netreq', 'GET http://127.0.0.1:9/\n');
+    const r = await runBoth(['run', file, '--env-file', forged], 'run --env-file bad JSON');
+    assert.equal(r.code, 2);
+    assert.equal(r.err.split('\n').length, 1, r.err);
+    assert.match(r.err, /forged\.json is not valid JSON: .*x\\n\\n3\/3 hea/);
+  });
+
   it('netreq proxy: a hostile target refused in words, bidi and C1 in an accepted target, and an upstream\'s hostile bytes in the flow\'s error', async () => {
     const upstream = await raw(hostileResponse(200));
     const broken = await raw(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'), HOSTILE_BYTES, Buffer.from('\r\n\r\n')]));

@@ -93,7 +93,7 @@ describe('HTTP client against hostile loopback peers (issue #9)', () => {
     assert.match(x.connection!.closeReason!, /CONNECT answered 200: the connection became a tunnel/);
     const text = formatExchange(x, 'h', PLAIN, false);
     assert.match(text, /\[CONNECT answered 200: the connection became a tunnel after the headers \(RFC 9112 §6\.3\), so the response has no body; NetReq closed the tunnel\]/);
-    assert.match(text, /\[21 bytes came through the tunnel were ignored\]/);
+    assert.match(text, /\[21 bytes that came through the tunnel were ignored\]/);
   });
 
   it('a blank line after 100 Continue does not lose the final response', async () => {

@@ -164,7 +164,7 @@ describe('ResponseParser limits and RFC 9110/9112 conformance', () => {
     assert.equal(p.rawBody.length, 0);
     assert.equal(p.extraBytes, 11);
     assert.equal(p.keepAlive([]), false);
-    assert.match(p.notes().join('\n'), /CONNECT answered 200: the connection became a tunnel.*\n11 bytes came through the tunnel were ignored/);
+    assert.match(p.notes().join('\n'), /CONNECT answered 200: the connection became a tunnel.*\n11 bytes that came through the tunnel were ignored/);
     const refused = feed('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 4\r\n\r\nauth', Infinity, 'CONNECT');
     assert.equal(refused.p.tunnel, false);
     assert.equal(refused.p.rawBody.toString(), 'auth');
