@@ -74,6 +74,16 @@ export class SessionView {
     return this.log.frames.length;
   }
 
+  /** The session shown (undefined before the first state). */
+  get sessionInfo(): WsSessionInfo | undefined {
+    return this.info;
+  }
+
+  /** Frames the session had in all (the log keeps the last `logCap`). */
+  get frameTotal(): number {
+    return this.log.total;
+  }
+
   /** The frames in the log now, oldest first. */
   get frames(): readonly WsLogFrame[] {
     return this.log.frames;

@@ -9,7 +9,7 @@ import type { Datagram } from '../../core/listener/multicast';
 import type { Flow } from '../../core/proxy/server';
 import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, ServiceSummary, TrafficAction, TrafficToHost } from '../../shared/trafficMessages';
 import { Disposable } from '../lifecycle';
-import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq } from '../traffic/trafficContent';
+import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from '../traffic/trafficContent';
 import { TrafficPanelManager, trafficCommandId, type ActionResult, type TrafficViewState } from '../traffic/trafficPanel';
 import { datagramDetail, flowDetail, TrafficStore } from '../traffic/trafficStore';
 import { ServiceCommands } from './serviceCommands';
@@ -262,5 +262,11 @@ export class ServicesController extends Disposable implements ServiceHost {
 export function registerServices(context: vscode.ExtensionContext): ServicesApi {
   const controller = new ServicesController(context);
   context.subscriptions.push(controller);
+  // After a window reload the traffic panel comes back as the traffic panel (empty: the services stopped with the old window).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(TRAFFIC_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel) => Promise.resolve(void controller.panel.adopt(panel)),
+    }),
+  );
   return controller.api;
 }
