@@ -21,6 +21,7 @@ import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/document
 import { registerHealth, type HealthApi } from './health';
 import { toDisposable } from './lifecycle';
 import { registerServices, type ServicesApi } from './tasks/services';
+import { TRAFFIC_VIEW_TYPE } from './traffic/trafficContent';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
 import { blockPanelSerializer } from './panels/panelSerializers';
 import { RESPONSE_VIEW_TYPE, ResponsePanelManager, type BlockTarget } from './panels/responsePanel';
@@ -177,7 +178,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   );
 
   const health = registerHealth(context, { pool, environments });
-  const services = registerServices(context);
+  const { api: services, trafficSerializer } = registerServices(context);
+  serializers[TRAFFIC_VIEW_TYPE] = trafficSerializer;
 
   const asUri = (u: vscode.Uri | string) => (typeof u === 'string' ? vscode.Uri.parse(u) : u);
   const sessionOf = (uri: vscode.Uri | string, blockIndex: number) => sessions.find(asUri(uri), blockIndex);

@@ -258,15 +258,17 @@ export class ServicesController extends Disposable implements ServiceHost {
   }
 }
 
-/** The one line the composition root adds: `const services = registerServices(context)` (disposed with the extension). */
-export function registerServices(context: vscode.ExtensionContext): ServicesApi {
+/**
+ * The one line the composition root adds: `const services = registerServices(context)` (disposed with the
+ * extension). It also registers the traffic panel's serializer: after a window reload the panel comes back as
+ * the traffic panel (listing what this window sees: the services stopped with the old window).
+ */
+export function registerServices(context: vscode.ExtensionContext): { api: ServicesApi; trafficSerializer: vscode.WebviewPanelSerializer } {
   const controller = new ServicesController(context);
   context.subscriptions.push(controller);
-  // After a window reload the traffic panel comes back as the traffic panel (empty: the services stopped with the old window).
-  context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(TRAFFIC_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel: vscode.WebviewPanel) => Promise.resolve(void controller.panel.adopt(panel)),
-    }),
-  );
-  return controller.api;
+  const trafficSerializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: (panel: vscode.WebviewPanel) => Promise.resolve(void controller.panel.adopt(panel)),
+  };
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(TRAFFIC_VIEW_TYPE, trafficSerializer));
+  return { api: controller.api, trafficSerializer };
 }
