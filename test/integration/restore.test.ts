@@ -8,13 +8,14 @@
  * tests on the injected DOM (test/unit/webview/restore.test.ts).
  */
 import * as assert from 'node:assert/strict';
+import * as nodeHttp from 'node:http';
 import * as net from 'node:net';
+import { WebSocketServer } from 'ws';
 import * as vscode from 'vscode';
 import type { NetreqApi } from '../../src/extension/extension';
 import { exchangeMessage } from '../../src/extension/panels/responseContent';
 import { savedPanel, type PanelTarget } from '../../src/shared/restore';
-import { startWsServer, type WsTestServer } from '../support/ws';
-import { closeAllEditors, codeLenses, netreqApi, openNetreq, responseTabs, startHttpServer, waitFor, type LoopbackHttp } from './helpers';
+import { closeAllEditors, codeLenses, netreqApi, openNetreq, responseTabs, sleep, startHttpServer, waitFor, type LoopbackHttp } from './helpers';
 
 function newPanel(viewType: string, title: string): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
@@ -30,9 +31,12 @@ const stored = (s: unknown): unknown => JSON.parse(JSON.stringify(s));
 describe('panels restored after a window reload (the serializers, with real new panels)', () => {
   let api: NetreqApi;
   let http: LoopbackHttp;
-  let ws: WsTestServer;
+  let wsHttp: nodeHttp.Server;
+  let wss: WebSocketServer;
+  let wsPort: number;
   let tcp: net.Server;
   let tcpPort: number;
+  const tcpSockets = new Set<net.Socket>();
   let doc: vscode.TextDocument;
   const index: Record<string, number> = {};
 
@@ -40,8 +44,17 @@ describe('panels restored after a window reload (the serializers, with real new 
     api = await netreqApi();
     await closeAllEditors();
     http = await startHttpServer((_req, res) => res.end('fresh answer'));
-    ws = await startWsServer();
-    tcp = net.createServer((s) => s.end('tcp banner\r\n'));
+    // An echo WebSocket server on its own HTTP server (closed with closeAllConnections, as the sockets suite does).
+    wsHttp = nodeHttp.createServer();
+    wss = new WebSocketServer({ server: wsHttp });
+    wss.on('connection', (c) => c.on('message', (d, binary) => c.send(d, { binary })));
+    await new Promise<void>((r) => wsHttp.listen(0, '127.0.0.1', r));
+    wsPort = (wsHttp.address() as net.AddressInfo).port;
+    tcp = net.createServer((s) => {
+      tcpSockets.add(s);
+      s.on('close', () => tcpSockets.delete(s));
+      s.end('tcp banner\r\n');
+    });
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
     tcpPort = (tcp.address() as net.AddressInfo).port;
     doc = await openNetreq(
@@ -57,7 +70,7 @@ describe('panels restored after a window reload (the serializers, with real new 
         '',
         '### WS',
         '# @name chat',
-        `WS ws://127.0.0.1:${ws.port}/`,
+        `WS ws://127.0.0.1:${wsPort}/`,
         '',
       ].join('\n'),
     );
@@ -68,9 +81,23 @@ describe('panels restored after a window reload (the serializers, with real new 
 
   after(async () => {
     await closeAllEditors();
-    await http?.close();
-    await ws?.close();
-    await new Promise<void>((r) => (tcp ? tcp.close(() => r()) : r()));
+    // Each peer closes within a bound, and says which one did not.
+    const bounded = (what: string, p: Promise<void>) => Promise.race([p, sleep(5000).then(() => Promise.reject(new Error(`the ${what} did not close within 5 s`)))]);
+    for (const s of tcpSockets) s.destroy();
+    await Promise.all([
+      http && bounded('HTTP server', http.close()),
+      wsHttp &&
+        bounded(
+          'WebSocket server',
+          new Promise<void>((r) => {
+            for (const c of wss.clients) c.terminate();
+            wss.close();
+            wsHttp.closeAllConnections();
+            wsHttp.close(() => r());
+          }),
+        ),
+      tcp && bounded('TCP server', new Promise<void>((r) => tcp.close(() => r()))),
+    ]);
   });
 
   const target = (name: string): PanelTarget => ({ uri: doc.uri.toString(), blockIndex: index[name], blockName: name });
@@ -86,7 +113,7 @@ describe('panels restored after a window reload (the serializers, with real new 
     // Back in the registry, with nothing from the host yet: the page shows its saved copy.
     assert.deepEqual(api.responsePanelState(doc.uri, index.web, 'web'), { sending: undefined, exchange: undefined, refused: undefined });
     assert.ok(panel.webview.html.includes('response.js'), 'the panel got the response page again');
-    assert.equal(responseTabs().length, 1);
+    await waitFor('the restored panel’s tab', () => responseTabs().length === 1);
     // Send again: the block's restored panel shows it (no second panel).
     await vscode.commands.executeCommand('netreq.sendRequest', doc.uri, 'web');
     const shown = await waitFor('the restored panel to show the new exchange', () => api.responsePanelState(doc.uri, index.web, 'web')?.exchange);
