@@ -36,6 +36,9 @@ export interface PanelHandlers {
   copy(text: string): Promise<ActionResult>;
 }
 
+/** Open body / Save body in a panel restored after a window reload (its page shows a saved copy only). */
+const NOT_KEPT: ActionResult = { ok: false, message: 'The body is not kept across a window reload: ↻ Send again to get it.' };
+
 export class ResponsePanel extends PanelHost<HostToWebview> {
   private sending?: SendingMessage;
   private exchangeMsg?: ExchangeMessage;
@@ -146,9 +149,9 @@ export class ResponsePanel extends PanelHost<HostToWebview> {
     return this.reply(m.id, () => {
       switch (m.type) {
         case 'openBodyInEditor':
-          return this.handlers.openBody(this.exchange);
+          return this.exchange ? this.handlers.openBody(this.exchange) : Promise.resolve(NOT_KEPT);
         case 'saveBody':
-          return this.handlers.saveBody(this.exchange, this.target.uri);
+          return this.exchange ? this.handlers.saveBody(this.exchange, this.target.uri) : Promise.resolve(NOT_KEPT);
         case 'copy':
           return this.handlers.copy(m.text);
       }
