@@ -21,12 +21,14 @@ import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/document
 import { registerHealth, type HealthApi } from './health';
 import { toDisposable } from './lifecycle';
 import { registerServices, type ServicesApi } from './tasks/services';
+import { TRAFFIC_VIEW_TYPE } from './traffic/trafficContent';
 import { openBodyInEditor, saveBody } from './panels/bodyActions';
 import type { BlockTarget } from './panels/blockTarget';
-import { ResponsePanelManager } from './panels/responsePanel';
-import { TranscriptPanelManager } from './panels/transcriptPanel';
+import { blockPanelSerializer } from './panels/panelSerializers';
+import { RESPONSE_VIEW_TYPE, ResponsePanelManager } from './panels/responsePanel';
+import { TRANSCRIPT_VIEW_TYPE, TranscriptPanelManager } from './panels/transcriptPanel';
 import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
-import { WsSessionPanelManager } from './panels/wsSessionPanel';
+import { WS_SESSION_VIEW_TYPE, WsSessionPanelManager } from './panels/wsSessionPanel';
 import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
@@ -87,6 +89,11 @@ export interface NetreqTestingApi {
   sendWsMessage(uri: vscode.Uri | string, blockIndex: number, data: string, format?: WsInputFormat): Promise<{ ok: boolean; message: string }>;
   /** Closes the block's session as the panel's Close button does; resolves once it is closed (or refused). */
   closeWsSession(uri: vscode.Uri | string, blockIndex: number, code?: number, reason?: string): Promise<{ ok: boolean; message: string }>;
+  /**
+   * What the window does with a panel after a reload: hands it and its saved webview state to the view
+   * type's serializer (tests; false for a view type without one here).
+   */
+  restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<boolean>;
   /** How many times a document text was parsed (the cache parses each version once). */
   parseCount(): number;
   /** The Network Health view, status bar and checks (issue 6). */
@@ -131,7 +138,11 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   );
   subs.push(cache, runner, environments, diagnostics);
 
-  const resend = (t: BlockTarget) => void vscode.commands.executeCommand('netreq.sendRequest', t.uri, t.blockName ?? t.blockIndex);
+  // A panel restored after a reload may name a file that is gone: say so instead of failing quietly.
+  const resend = (t: BlockTarget) =>
+    void vscode.commands.executeCommand('netreq.sendRequest', t.uri, t.blockName ?? t.blockIndex).then(undefined, (err: unknown) => {
+      void vscode.window.showWarningMessage(`NetReq: cannot send the block again: ${t.uri.scheme === 'file' ? t.uri.fsPath : t.uri.toString()} cannot be opened (${err instanceof Error ? err.message : String(err)}).`);
+    });
   const cancel = (t: BlockTarget) => runner.cancel(t.uri, t.blockIndex);
   const copy = async (text: string) => {
     await vscode.env.clipboard.writeText(text);
@@ -146,6 +157,13 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const transcripts = new TranscriptPanelManager(context.extensionUri, { resend, cancel, copy });
   const sessions = new WsSessionPanelManager(context.extensionUri, { resend, cancel, copy, openText });
   subs.push(panels, transcripts, sessions);
+  // Panels survive a window reload: each comes back to its registry (its page shows what it saved).
+  const serializers: Record<string, vscode.WebviewPanelSerializer> = {
+    [RESPONSE_VIEW_TYPE]: blockPanelSerializer('response', (t, p) => panels.adopt(t, p)),
+    [TRANSCRIPT_VIEW_TYPE]: blockPanelSerializer('transcript', (t, p) => transcripts.adopt(t, p)),
+    [WS_SESSION_VIEW_TYPE]: blockPanelSerializer('session', (t, p) => sessions.adopt(t, p)),
+  };
+  for (const [viewType, s] of Object.entries(serializers)) subs.push(vscode.window.registerWebviewPanelSerializer(viewType, s));
   const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines });
   subs.push(send);
 
@@ -171,7 +189,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   );
 
   const health = registerHealth(context, { pool, environments });
-  const services = registerServices(context);
+  const { api: services, trafficSerializer } = registerServices(context);
+  serializers[TRAFFIC_VIEW_TYPE] = trafficSerializer;
 
   const asUri = (u: vscode.Uri | string) => (typeof u === 'string' ? vscode.Uri.parse(u) : u);
   const sessionOf = (uri: vscode.Uri | string, blockIndex: number) => sessions.find(asUri(uri), blockIndex);
@@ -206,6 +225,12 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
       return result;
     },
     parseCount: () => cache.parses,
+    restorePanel: async (viewType, panel, state) => {
+      const s = serializers[viewType];
+      if (!s) return false;
+      await s.deserializeWebviewPanel(panel, state);
+      return true;
+    },
     health,
     services,
   };

@@ -2,7 +2,10 @@
  * Entry point of the socket transcript webview (bundled to dist/webview/transcript.js, loaded with the
  * CSP nonce). Wires the real document and the VS Code messaging API to TranscriptView, then says `ready`.
  */
-import { isHostToTranscript, type TranscriptToHost } from '../shared/messages';
+import { isHostToTranscript, type HostToTranscript, type TranscriptToHost } from '../shared/messages';
+import { isPanelTargetMessage, readSavedPanel } from '../shared/restore';
+import { Builder } from './dom';
+import { PanelStateKeeper, restoreNote } from './restore';
 import { DEFAULT_TRANSCRIPT_UI, TranscriptView, type TranscriptUi } from './transcriptView';
 
 interface VsCodeApi {
@@ -22,11 +25,29 @@ function restoredUi(state: unknown): TranscriptUi {
 }
 
 const vscode = acquireVsCodeApi();
+// What the page showed before it was reloaded (hidden and shown again, or a window reload): checked, bounded.
+const saved = readSavedPanel(vscode.getState(), 'transcript');
+const keeper = new PanelStateKeeper(saved, (s) => vscode.setState(s));
 const root = document.getElementById('root') ?? document.body;
-const view = new TranscriptView(document, root, (m) => vscode.postMessage(m), restoredUi(vscode.getState()), (ui) => vscode.setState(ui));
+const view = new TranscriptView(document, root, (m) => vscode.postMessage(m), restoredUi(saved.ui), (ui) => keeper.setUi(ui));
+let note: HTMLElement | undefined;
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (isHostToTranscript(event.data)) view.handle(event.data);
+  const m = event.data;
+  if (isPanelTargetMessage(m)) {
+    keeper.setTarget(m.target);
+    // The host has nothing for this panel (a window reload): what it shows is the saved copy; say so.
+    if (!m.live && !note) {
+      note = restoreNote(new Builder(document), 'transcript', saved) as unknown as HTMLElement | undefined;
+      if (note) root.before(note);
+    }
+    return;
+  }
+  if (!isHostToTranscript(m)) return;
+  view.handle(m);
+  if (m.type === 'transcript' || m.type === 'refused') keeper.setLast(() => m);
+  if (m.type !== 'reply') note?.remove();
 });
 view.render();
+if (saved.last) view.handle(saved.last as HostToTranscript);
 vscode.postMessage({ type: 'ready' });

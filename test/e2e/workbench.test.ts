@@ -92,4 +92,23 @@ describe('NetReq in VS Code (packaged extension)', function () {
     assert.deepEqual(await hostileTraces(page), []);
     assert.deepEqual(dialogs, []);
   });
+
+  it('after a window reload the response panel comes back with its last exchange, says so, and sends again', async () => {
+    const { page, httpsPort } = e2e();
+    const request = new RegExp(`^GET https://127\\.0\\.0\\.1:${httpsPort}/$`);
+    await runCommand(page, 'Developer: Reload Window');
+    await waitForWorkbench(page);
+    // The page restored from its saved state, without the request being sent again.
+    const frame = await responseFrame(page, request, 60_000);
+    const note = await frameText(frame, '.restore-note');
+    assert.match(note, /^Restored after a window reload: the last exchange as it was\.$/);
+    assert.equal((await frameText(frame, '.status-code')).trim(), '200');
+    assert.match(await openTab(frame, 'Body'), /Ciphers supported in s_server binary/);
+    await page.screenshot({ path: path.join(e2e().screenshots, 'response-restored.png') });
+    // Send again from the restored panel: the block is found and sent; the note goes with the new result.
+    await frame.locator('button', { hasText: 'Send again' }).first().click({ timeout: 10_000 });
+    await frame.locator('.restore-note').waitFor({ state: 'detached', timeout: 30_000 });
+    const again = await responseFrame(page, request);
+    assert.equal((await frameText(again, '.status-code')).trim(), '200');
+  });
 });

@@ -21,18 +21,18 @@ export interface PanelKind {
   retainContextWhenHidden: boolean;
 }
 
+/** Scripts on, resources limited to dist/webview and media (set again on a panel restored after a reload). */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
 /** A webview panel beside the editor, scripts on, resources limited to dist/webview and media. */
 export function createBlockWebviewPanel(kind: PanelKind, extensionUri: vscode.Uri): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(
     kind.viewType,
     kind.title,
     { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-    {
-      enableScripts: true,
-      enableFindWidget: true,
-      retainContextWhenHidden: kind.retainContextWhenHidden,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    },
+    { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: kind.retainContextWhenHidden },
   );
 }
 
@@ -77,7 +77,25 @@ export class BlockPanels<P extends BlockPanel> extends Disposable {
       existing.reveal();
       return existing;
     }
-    const created = this.create(target, createBlockWebviewPanel(this.kind, this.extensionUri));
+    return this.attach(target, createBlockWebviewPanel(this.kind, this.extensionUri));
+  }
+
+  /**
+   * A panel VS Code restored after a window reload, back in the registry (the page shows what it saved).
+   * A block that already has a panel keeps it: the restored one closes.
+   */
+  adopt(target: BlockTarget, panel: vscode.WebviewPanel): P | undefined {
+    if (this.panels.has(panelKey(target))) {
+      panel.dispose();
+      return undefined;
+    }
+    panel.webview.options = webviewOptions(this.extensionUri);
+    return this.attach(target, panel);
+  }
+
+  private attach(target: BlockTarget, panel: vscode.WebviewPanel): P {
+    const key = panelKey(target);
+    const created = this.create(target, panel);
     this.panels.set(key, created);
     created.onDidDispose(() => {
       if (this.panels.get(key) === created) this.panels.delete(key);

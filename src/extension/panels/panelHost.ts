@@ -1,10 +1,12 @@
 /**
  * What every block panel (response, transcript, WebSocket session) does the same way: set its static HTML
  * shell, route the webview's messages, post to it, answer its requests with a reply matched by id, reveal
- * without taking focus, and go away together with its WebviewPanel.
+ * without taking focus, tell the page its block (kept in the page's state, so the panel can be restored after
+ * a window reload), and go away together with its WebviewPanel.
  */
 import * as vscode from 'vscode';
 import type { ReplyMessage } from '../../shared/messages';
+import type { PanelTargetMessage } from '../../shared/restore';
 import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
 import type { BlockTarget } from './blockTarget';
@@ -14,14 +16,40 @@ export abstract class PanelHost<Out> extends Disposable {
   readonly onDidDispose = this.disposedEmitter.event;
 
   constructor(
-    public target: BlockTarget,
+    private blockTarget: BlockTarget,
     protected readonly panel: vscode.WebviewPanel,
     html: string,
   ) {
     super();
     panel.webview.html = html;
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register(
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        // Every page says `ready` when it loads: it learns its block first, then gets what the panel shows.
+        if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready') this.postTarget();
+        this.onMessage(m);
+      }),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  get target(): BlockTarget {
+    return this.blockTarget;
+  }
+
+  /** The block this panel shows (its @name may have changed): the page keeps it for a restore. */
+  set target(t: BlockTarget) {
+    const changed = t.uri.toString() !== this.blockTarget.uri.toString() || t.blockIndex !== this.blockTarget.blockIndex || t.blockName !== this.blockTarget.blockName;
+    this.blockTarget = t;
+    if (changed) this.postTarget();
+  }
+
+  /** Whether the panel has something to show (false for a panel restored after a window reload, until its next send). */
+  protected abstract get live(): boolean;
+
+  private postTarget(): void {
+    const t = this.blockTarget;
+    const target = t.blockName ? { uri: t.uri.toString(), blockIndex: t.blockIndex, blockName: t.blockName } : { uri: t.uri.toString(), blockIndex: t.blockIndex };
+    this.post({ type: 'panelTarget', target, live: this.live });
   }
 
   reveal(): void {
@@ -29,7 +57,7 @@ export abstract class PanelHost<Out> extends Disposable {
   }
 
   /** A message for the webview. Dropped while it is hidden without retained context: it asks again with `ready`. */
-  protected post(msg: Out | ReplyMessage): void {
+  protected post(msg: Out | ReplyMessage | PanelTargetMessage): void {
     void this.panel.webview.postMessage(msg);
   }
 

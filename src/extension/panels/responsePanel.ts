@@ -9,11 +9,13 @@ import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type HostToWeb
 import { Disposable } from '../lifecycle';
 import type { ActionResult } from './bodyActions';
 import { panelKey, type BlockTarget } from './blockTarget';
+import { createBlockWebviewPanel, webviewOptions, type PanelKind } from './blockPanels';
 import { PanelHost } from './panelHost';
 import { exchangeMessage, renderResponseHtml } from './responseContent';
 import { MANAGE_TRUST_COMMAND } from '../trust';
 
 export const RESPONSE_VIEW_TYPE = 'netreq.response';
+const RESPONSE_KIND: PanelKind = { viewType: RESPONSE_VIEW_TYPE, title: '↩ Response', retainContextWhenHidden: false };
 
 /** What the panels ask of the rest of the extension. */
 export interface PanelHandlers {
@@ -23,6 +25,9 @@ export interface PanelHandlers {
   saveBody(x: HttpExchange | undefined, near: vscode.Uri): Promise<ActionResult>;
   copy(text: string): Promise<ActionResult>;
 }
+
+/** Open body / Save body in a panel restored after a window reload (its page shows a saved copy only). */
+const NOT_KEPT: ActionResult = { ok: false, message: 'The body is not kept across a window reload: ↻ Send again to get it.' };
 
 export class ResponsePanel extends PanelHost<HostToWebview> {
   private sending?: SendingMessage;
@@ -52,6 +57,10 @@ export class ResponsePanel extends PanelHost<HostToWebview> {
         if (e.webviewPanel.active) this.activeEmitter.fire();
       }),
     );
+  }
+
+  protected get live(): boolean {
+    return !!(this.exchangeMsg || this.refused || this.sending);
   }
 
   get lastExchange(): HttpExchange | undefined {
@@ -130,9 +139,9 @@ export class ResponsePanel extends PanelHost<HostToWebview> {
     return this.reply(m.id, () => {
       switch (m.type) {
         case 'openBodyInEditor':
-          return this.handlers.openBody(this.exchange);
+          return this.exchange ? this.handlers.openBody(this.exchange) : Promise.resolve(NOT_KEPT);
         case 'saveBody':
-          return this.handlers.saveBody(this.exchange, this.target.uri);
+          return this.exchange ? this.handlers.saveBody(this.exchange, this.target.uri) : Promise.resolve(NOT_KEPT);
         case 'copy':
           return this.handlers.copy(m.text);
       }
@@ -157,26 +166,31 @@ export class ResponsePanelManager extends Disposable {
 
   /** The panel for this block, created beside the editor when there is none yet, and brought into view. */
   show(target: BlockTarget): ResponsePanel {
-    const key = panelKey(target);
-    let p = this.panels.get(key);
+    const p = this.panels.get(panelKey(target));
     if (p) {
       p.target = target;
       p.reveal();
       return p;
     }
-    const panel = vscode.window.createWebviewPanel(
-      RESPONSE_VIEW_TYPE,
-      '↩ Response',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        enableFindWidget: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-      },
-    );
-    p = new ResponsePanel(target, panel, this.extensionUri, this.handlers);
-    const created = p;
+    return this.attach(target, createBlockWebviewPanel(RESPONSE_KIND, this.extensionUri));
+  }
+
+  /**
+   * A panel VS Code restored after a window reload, back in the registry (the page shows what it saved).
+   * A block that already has a panel keeps it: the restored one closes.
+   */
+  adopt(target: BlockTarget, panel: vscode.WebviewPanel): ResponsePanel | undefined {
+    if (this.panels.has(panelKey(target))) {
+      panel.dispose();
+      return undefined;
+    }
+    panel.webview.options = webviewOptions(this.extensionUri);
+    return this.attach(target, panel);
+  }
+
+  private attach(target: BlockTarget, panel: vscode.WebviewPanel): ResponsePanel {
+    const key = panelKey(target);
+    const created = new ResponsePanel(target, panel, this.extensionUri, this.handlers);
     this.panels.set(key, created);
     created.onDidBecomeActive(() => (this.lastActive = created));
     created.onDidDispose(() => {

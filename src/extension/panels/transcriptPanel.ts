@@ -36,6 +36,10 @@ export class TranscriptPanel extends PanelHost<HostToTranscript> implements Bloc
     super(target, panel, renderTranscriptHtml(panelResources(panel.webview, extensionUri, 'transcript')));
   }
 
+  protected get live(): boolean {
+    return !!(this.message || this.refused || this.sending);
+  }
+
   get lastExchange(): SocketExchange | undefined {
     return this.exchange;
   }

@@ -36,6 +36,10 @@ export class WsSessionPanel extends PanelHost<HostToSession> implements BlockPan
     super(target, panel, renderSessionHtml(panelResources(panel.webview, extensionUri, 'session')));
   }
 
+  protected get live(): boolean {
+    return this.controller !== undefined;
+  }
+
   /** The current session's controller (undefined before the first send). */
   get current(): WsSessionController | undefined {
     return this.controller;

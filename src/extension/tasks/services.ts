@@ -10,7 +10,7 @@ import type { Flow } from '../../core/proxy/server';
 import { hostPort } from '../../core/transport/address';
 import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, ServiceSummary, TrafficAction, TrafficToHost } from '../../shared/trafficMessages';
 import { Disposable } from '../lifecycle';
-import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq } from '../traffic/trafficContent';
+import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from '../traffic/trafficContent';
 import { TrafficPanelManager, trafficCommandId, type ActionResult, type TrafficViewState } from '../traffic/trafficPanel';
 import { datagramDetail, flowDetail, TrafficStore } from '../traffic/trafficStore';
 import { ServiceCommands } from './serviceCommands';
@@ -259,9 +259,17 @@ export class ServicesController extends Disposable implements ServiceHost {
   }
 }
 
-/** The one line the composition root adds: `const services = registerServices(context)` (disposed with the extension). */
-export function registerServices(context: vscode.ExtensionContext): ServicesApi {
+/**
+ * The one line the composition root adds: `const services = registerServices(context)` (disposed with the
+ * extension). It also registers the traffic panel's serializer: after a window reload the panel comes back as
+ * the traffic panel (listing what this window sees: the services stopped with the old window).
+ */
+export function registerServices(context: vscode.ExtensionContext): { api: ServicesApi; trafficSerializer: vscode.WebviewPanelSerializer } {
   const controller = new ServicesController(context);
   context.subscriptions.push(controller);
-  return controller.api;
+  const trafficSerializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: (panel: vscode.WebviewPanel) => Promise.resolve(void controller.panel.adopt(panel)),
+  };
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(TRAFFIC_VIEW_TYPE, trafficSerializer));
+  return { api: controller.api, trafficSerializer };
 }

@@ -180,6 +180,24 @@ export class TrafficPanelManager extends Disposable {
         localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
       },
     );
+    this.attach(panel);
+  }
+
+  /**
+   * The panel VS Code restored after a window reload becomes the traffic panel again (it lists what this
+   * window has seen since: the proxy and the listener stopped with the old window). One is kept.
+   */
+  adopt(panel: vscode.WebviewPanel): boolean {
+    if (this.current) {
+      panel.dispose();
+      return false;
+    }
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    this.attach(panel);
+    return true;
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
     const view = new TrafficWebview(panel, this.extensionUri, this.store, this.services, this.handlers);
     this.current = view;
     view.onDidDispose(() => {
