@@ -9,7 +9,7 @@ import { firstNameserver, sendDns } from '../../../../src/core/protocols/dns/eng
 import { reverseName } from '../../../../src/core/protocols/dns/resolve';
 import type { DnsRequestSpec } from '../../../../src/core/protocols/dns/types';
 import { DEFAULT_OPTIONS } from '../../../../src/core/request';
-import { tempDir, type Peer } from '../../../support/peers';
+import { requireBinary, tempDir, type Peer } from '../../../support/peers';
 import { hostileTcp, hostileUdp, startDnsmasq } from './peers';
 
 function spec(name: string, type: DnsRequestSpec['type'], port: number, more: Partial<DnsRequestSpec> = {}): DnsRequestSpec {
@@ -81,9 +81,9 @@ describe('DNS against a real dnsmasq on loopback', function () {
     assert.equal(x.dns!.recursionDesired, false);
   });
 
-  it('has the same answer records as dig', async function () {
-    const dig = spawnSync('dig', [`@127.0.0.1`, '-p', String(dns.port), '+short', '+time=2', '+tries=1', 'example.test', 'MX'], { encoding: 'utf8', timeout: 5000 });
-    if (dig.error) this.skip(); // dig (dnsutils) is a comparison, not a requirement: .ci/run installs it
+  it('has the same answer records as dig', async () => {
+    const dig = spawnSync(requireBinary('dig', 'dnsutils'), [`@127.0.0.1`, '-p', String(dns.port), '+short', '+time=2', '+tries=1', 'example.test', 'MX'], { encoding: 'utf8', timeout: 5000 });
+    assert.equal(dig.status, 0, dig.stderr);
     const x = await sendDns(spec('example.test', 'MX', dns.port));
     const ours = x.dns!.answers.map((r) => `${r.data}.`);
     assert.deepEqual(ours, dig.stdout.trim().split('\n'));
