@@ -1,7 +1,6 @@
 /** The CLI's rendering of a DNS exchange: the question and server, the header in words, each section like dig. */
 import type { SocketExchange } from '../core/exchange';
-import { flagsText, rcodeText } from '../core/protocols/dns/records';
-import type { DnsRecordInfo } from '../core/protocols/dns/types';
+import { flagsText, rcodeText, type DnsRecordInfo } from '../core/protocols/dns';
 import { formatBytes } from '../common/format';
 import { errorLine, hexDump, safeLine, timingLine, type Style } from './format';
 

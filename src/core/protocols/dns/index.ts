@@ -8,6 +8,10 @@ import { resolveDns } from './resolve';
 import { dnsKinds } from './syntax';
 import type { DnsRequestSpec } from './types';
 
+export type { DnsHeaderInfo, DnsInfo, DnsRecordInfo, DnsRequestSpec } from './types';
+/** The answer's status and flags in words, for whoever prints a DNS exchange (the CLI). */
+export { flagsText, rcodeText } from './records';
+
 export const dnsModule = Object.freeze<ProtocolModule<DnsRequestSpec, SocketExchange>>({
   id: 'dns',
   kinds: dnsKinds,
