@@ -186,7 +186,11 @@ async function overUdp(
   let ignored = 0;
   try {
     const answer = new Promise<Buffer>((resolve, reject) => {
-      sock.on('error', (e) => reject(new Failed('receive', `The UDP socket failed: ${e.message}`, (e as NodeJS.ErrnoException).code)));
+      sock.on('error', (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ECONNREFUSED') reject(new Failed('receive', `No one is listening on ${info.server}: the host answered "port unreachable" (ICMP)`, code));
+        else reject(new Failed('receive', `The UDP socket failed: ${e.message}`, code));
+      });
       sock.on('message', (msg, rinfo) => {
         if (rinfo.port !== server.port || rinfo.address !== server.host) {
           ignored++;
@@ -205,8 +209,11 @@ async function overUdp(
     });
     const t = since();
     await Promise.race([
+      // Connected: the kernel passes on only the server's datagrams, and a closed port comes back as ECONNREFUSED.
       new Promise<void>((resolve, reject) =>
-        sock.send(query, server.port, server.host, (e) => (e ? reject(new Failed('send', `Sending the query to ${info.server} failed: ${e.message}`, (e as NodeJS.ErrnoException).code)) : resolve())),
+        sock.connect(server.port, server.host, () =>
+          sock.send(query, (e) => (e ? reject(new Failed('send', `Sending the query to ${info.server} failed: ${e.message}`, (e as NodeJS.ErrnoException).code)) : resolve())),
+        ),
       ),
       aborted(signal),
       answer,

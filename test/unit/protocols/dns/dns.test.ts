@@ -200,6 +200,15 @@ describe('DNS against hostile loopback peers', function () {
     }
   });
 
+  it('a closed UDP port: no one is listening, in words (ICMP), not a timeout', async () => {
+    const peer = await hostileUdp(() => []);
+    const port = peer.port;
+    await peer.close();
+    const x = await sendDns(spec('x.test', 'A', port, { timeoutMs: 3000 }));
+    assert.deepEqual([x.error?.phase, x.error?.code, x.stop], ['receive', 'ECONNREFUSED', 'error']);
+    assert.equal(x.error?.message, `No one is listening on 127.0.0.1:${port}: the host answered "port unreachable" (ICMP)`);
+  });
+
   it('a cancelled question ends at once with phase cancelled', async () => {
     const peer = await hostileUdp(() => []);
     try {
