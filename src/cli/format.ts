@@ -7,6 +7,7 @@ import type { Exchange, HttpExchange, SocketExchange, Timings, TlsInfo, WsExchan
 import { describeClose } from '../core/sockets/ws';
 import { formatBytes, formatMs } from '../common/format';
 import { chunkText, safeLine, safeText } from '../core/text';
+import { formatDnsExchange } from './formatDns';
 
 export { chunkText, safeLine, safeText };
 
@@ -113,6 +114,7 @@ function indent(s: string, by = '    '): string {
 }
 
 export function formatSocketExchange(x: SocketExchange, header: string, style: Style, verbose: boolean): string {
+  if (x.dns) return formatDnsExchange(x, header, style, verbose);
   const out: string[] = [style.bold(header), style.cyan(safeLine(`${x.request.protocol.toUpperCase()} ${x.request.target}`))];
   for (const e of x.transcript) {
     const arrow = e.dir === 'sent' ? style.cyan('→') : style.green('←');
@@ -170,7 +172,7 @@ export function formatAnyExchange(x: Exchange, header: string, style: Style, ver
 }
 
 /** An engine's error: one line, whatever the peer's bytes it quotes (reason phrases, close reasons, certificate names). */
-function errorLine(e: { message: string; phase: string }, style: Style): string {
+export function errorLine(e: { message: string; phase: string }, style: Style): string {
   return style.red(`✗ ${safeLine(e.message)}`) + style.dim(`  [phase: ${e.phase}]`);
 }
 

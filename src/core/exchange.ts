@@ -5,6 +5,7 @@
  *
  * Plain data (Buffers aside), so the CLI, the webview and tests read the same thing.
  */
+import type { DnsInfo } from './protocols/dns/types';
 
 /** Phases of a network operation, in order. An error names the phase it hit. */
 export type Phase =
@@ -214,6 +215,8 @@ export interface SocketExchange {
   stopDetail: string;
   /** ECHO: whether what came back equals what was sent. */
   echoMatches?: boolean;
+  /** DNS: the question, the server, the answer's flags and records (the query and answer bytes are the transcript). */
+  dns?: DnsInfo;
   timings: Timings;
   tls?: TlsInfo;
   connection?: ConnectionInfo;

@@ -3,7 +3,10 @@
  * (src/core/netreq) produce these; the protocol clients consume them.
  */
 import type { HeaderList } from './exchange';
+import type { DnsRequestSpec } from './protocols/dns/types';
 import type { streamKinds } from './protocols/stream/syntax';
+
+export type { DnsRequestSpec };
 
 /** Options every request kind carries, after directives, settings and defaults are merged. */
 export interface RequestOptions {
@@ -156,4 +159,4 @@ export interface WsRequestSpec {
 
 export type SocketRequestSpec = TcpRequestSpec | UdpRequestSpec | MulticastRequestSpec | WsRequestSpec;
 
-export type RequestSpec = HttpRequestSpec | SocketRequestSpec;
+export type RequestSpec = HttpRequestSpec | SocketRequestSpec | DnsRequestSpec;

@@ -6,6 +6,7 @@
  */
 import type { HostToTranscript, RefusedMessage, SendingMessage, TranscriptMessage, TranscriptToHost } from '../shared/messages';
 import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
+import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
@@ -112,6 +113,8 @@ export class TranscriptView {
       content.appendChild(errorBanner(b, x.error));
       if (x.receivedBytes > 0) content.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
     }
+    const dns = dnsView(x.dns);
+    if (dns) content.appendChild(this.dnsSummary(dns));
     const echo = echoVerdict(x);
     if (echo) content.appendChild(b.el('div', echo.ok ? 'echo echo-ok' : 'echo echo-bad', echo.text));
     if (this.reply) content.appendChild(b.el('div', this.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.reply.text));
@@ -126,6 +129,20 @@ export class TranscriptView {
     const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'transcript';
     content.appendChild(tabBar(b, visible, current, (id) => this.setUi({ tab: id })));
     content.appendChild(this.tab(current, m));
+  }
+
+  /** DNS: the question, the status and flags, each section's records, the notes (the bytes are the chunks below). */
+  private dnsSummary(d: NonNullable<ReturnType<typeof dnsView>>): DomElement {
+    const { b } = this;
+    const box = b.el('div', 'dns-summary');
+    b.add(box, b.el('div', 'request-line', `DNS ${d.question}`));
+    if (d.status) box.appendChild(b.el('div', d.ok ? 'echo echo-ok' : 'echo echo-bad', d.status));
+    for (const s of d.sections) {
+      box.appendChild(b.el('div', 'muted', s.title));
+      for (const r of s.rows) box.appendChild(b.el('div', 'mono', r));
+    }
+    for (const n of d.notes) box.appendChild(b.el('div', 'notice notice-info', n));
+    return box;
   }
 
   private statusLine(m: TranscriptMessage): DomElement {

@@ -21,6 +21,8 @@ export const Codes = {
   missingHostHeader: 'missing-host-header',
   badHex: 'bad-hex',
   notMulticast: 'not-multicast',
+  badDnsName: 'bad-dns-name',
+  unknownDnsType: 'unknown-dns-type',
   unknownDirective: 'unknown-directive',
   badDirectiveValue: 'bad-directive-value',
   duplicateDirective: 'duplicate-directive',

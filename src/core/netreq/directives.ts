@@ -18,11 +18,13 @@ import {
   parseProxyUrl,
   parseRepeat,
   parseRequestName,
+  parseServer,
   parseSize,
   parseText,
   type ConnectTo,
   type Eol,
   type Repeat,
+  type Server,
   type ValueResult,
 } from './values';
 
@@ -61,6 +63,9 @@ const DEFINITIONS = {
   loopback: { applies: 'kinds', parse: parseOnOff },
   repeat: { applies: 'kinds', parse: parseRepeat },
   wait: { applies: 'kinds', parse: (v) => parseDuration(v, true) },
+  server: { applies: 'kinds', parse: parseServer },
+  tcp: { applies: 'kinds', parse: parseFlag },
+  'no-recurse': { applies: 'kinds', parse: parseFlag },
   health: { applies: 'all', parse: any },
   note: { applies: 'all', parse: any },
   // REST Client directives, accepted so pasted .http files stay quiet about them.
@@ -129,6 +134,9 @@ export interface EffectiveDirectives {
   loopback?: boolean;
   repeat?: Repeat;
   waitMs?: number;
+  server?: Server;
+  tcp?: boolean;
+  noRecurse?: boolean;
 }
 
 type Setter = (e: EffectiveDirectives, v: unknown) => void;
@@ -154,6 +162,9 @@ const SETTERS: Record<string, Setter> = Object.assign(Object.create(null) as Rec
   loopback: (e, v) => (e.loopback = v as boolean),
   repeat: (e, v) => (e.repeat = v as Repeat),
   wait: (e, v) => (e.waitMs = v as number),
+  server: (e, v) => (e.server = v as Server),
+  tcp: (e, v) => (e.tcp = v as boolean),
+  'no-recurse': (e, v) => (e.noRecurse = v as boolean),
 } satisfies Record<string, Setter>);
 
 export interface DirectiveProblem {

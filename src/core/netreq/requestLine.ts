@@ -100,17 +100,24 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
   if (kind && !(second && isHttpUrl(second.text) && kind.target === 'host:port')) {
     const proto = kind.id;
     const url = kind.target === 'url';
+    const named = kind.target === 'name';
     const rl = makeLine(line, text, proto, upper, second, first.end);
     if (!second) {
-      pushErr(diagnostics, line, first, Codes.missingTarget, `${upper} needs ${url ? 'a URL' : 'host:port'}, e.g. ${kind.example}`);
+      pushErr(diagnostics, line, first, Codes.missingTarget, `${upper} needs ${url ? 'a URL' : named ? 'a name' : 'host:port'}, e.g. ${kind.example}`);
       return rl;
     }
-    const extra = (nt > 2 ? SCRATCH[2] : undefined);
+    const after = named && nt > 2 ? SCRATCH[2] : undefined;
+    const extra = (nt > (after ? 3 : 2) ? SCRATCH[after ? 3 : 2] : undefined);
     if (extra) {
-      pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${url ? 'URL' : 'address'}: write just ${kind.example}`);
+      pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${url ? 'URL' : named ? 'name and type' : 'address'}: write just ${kind.example}`);
     }
     if (url) checkWsUrl(second, line, diagnostics);
-    else checkSocketTarget(proto, upper, second, line, diagnostics);
+    else if (kind.checkTarget) {
+      for (const p of kind.checkTarget(second.text, after?.text)) {
+        const base = p.token === 'target' ? second.start : after!.start;
+        diagnostics.push(diag(line, base + p.start, base + p.end, 'error', p.code as Code, p.message));
+      }
+    } else checkSocketTarget(proto, upper, second, line, diagnostics);
     return rl;
   }
 

@@ -198,3 +198,18 @@ export function parseConnect(text: string): ValueResult<ConnectTo> {
   if (hp.problems.length > 0) return fail(hp.problems[0].message);
   return ok({ host: hp.host, port: hp.port! });
 }
+
+/** `# @server host[:port]`: a DNS server by IP address (port 53 when left out). */
+export interface Server {
+  host: string;
+  port: number;
+}
+
+export function parseServer(text: string): ValueResult<Server> {
+  const t = text.trim();
+  if (t === '') return fail('Write the DNS server as an IP address, e.g. # @server 127.0.0.1:5353 (port 53 when left out)');
+  const hp = parseHostPort(t, { requirePort: false, defaultPort: 53, what: '@server' });
+  if (hp.problems.length > 0) return fail(hp.problems[0].message);
+  if (isIP(hp.host) === 0) return fail(`${shown(text)} is not an IP address: a DNS server is not looked up by name, write e.g. # @server 127.0.0.1:5353`);
+  return ok({ host: hp.host, port: hp.port ?? 53 });
+}

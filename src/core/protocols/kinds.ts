@@ -4,14 +4,15 @@
  * derived from it. A leaf on purpose: it imports no parser, resolver or engine code (registry.ts has those).
  */
 import { datagramKinds } from './datagram/syntax';
+import { dnsKinds } from './dns/syntax';
 import { httpKinds } from './http/syntax';
 import { streamKinds } from './stream/syntax';
 import type { KindSyntax } from './syntax';
 import { wsKinds } from './ws/syntax';
 
-const ALL = [...httpKinds, ...streamKinds, ...datagramKinds, ...wsKinds] as const;
+const ALL = [...httpKinds, ...streamKinds, ...datagramKinds, ...wsKinds, ...dnsKinds] as const;
 
-/** The protocol a request line names: 'http' | 'tcp' | 'tls' | 'qotd' | 'daytime' | 'echo' | 'udp' | 'multicast' | 'ws'. */
+/** The protocol a request line names: 'http' | 'tcp' | 'tls' | 'qotd' | 'daytime' | 'echo' | 'udp' | 'multicast' | 'ws' | 'dns'. */
 export type Protocol = (typeof ALL)[number]['id'];
 
 for (const k of ALL) {

@@ -7,6 +7,7 @@ import type { Exchange } from '../exchange';
 import type { RequestSpec } from '../request';
 import type { ExchangeJson } from '../serialize';
 import { datagramModule } from './datagram';
+import { dnsModule } from './dns';
 import { httpModule } from './http';
 import type { Protocol } from './kinds';
 import type { Clients, ProtocolModule, Summary, View } from './module';
@@ -16,10 +17,10 @@ import { wsModule } from './ws';
 export type { Clients, ProtocolModule, Summary, View };
 export type { Protocol };
 /** The module objects themselves, for what only one kind has (the WebSocket module's `open` for sessions). */
-export { datagramModule, httpModule, streamModule, wsModule };
+export { datagramModule, dnsModule, httpModule, streamModule, wsModule };
 
 /** Every protocol module, in the order their kinds are listed (kinds.ts follows the same order). */
-export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([httpModule, streamModule, datagramModule, wsModule] as ProtocolModule[]);
+export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([httpModule, streamModule, datagramModule, wsModule, dnsModule] as ProtocolModule[]);
 
 const byProtocol = new Map<string, ProtocolModule>();
 const bySpecKind = new Map<string, ProtocolModule>();

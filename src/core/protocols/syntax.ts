@@ -4,16 +4,26 @@
  * it (through kinds.ts), so nothing here may pull in the resolver or the engines.
  */
 
-/** What follows the request-line word: a URL (`WS ws://…`) or `host:port`. */
-export type TargetForm = 'url' | 'host:port';
+/** What follows the request-line word: a URL (`WS ws://…`), `host:port`, or a name and an optional word (`DNS example.com MX`). */
+export type TargetForm = 'url' | 'host:port' | 'name';
 
 /**
  * How the lines after the request line are read:
  * - 'http': headers, a blank line, then the body (text, `< ./file` or `<@ ./file`);
  * - 'payload': no headers; the body is the bytes to send (`# @eol`, `# @hex`, trailing blank lines count);
- * - 'ws-messages': handshake headers, then `>` message lines.
+ * - 'ws-messages': handshake headers, then `>` message lines;
+ * - 'none': nothing is sent after the request line (the resolver warns about text there).
  */
-export type BodySyntax = 'http' | 'payload' | 'ws-messages';
+export type BodySyntax = 'http' | 'payload' | 'ws-messages' | 'none';
+
+/** A problem `checkTarget` found, with offsets into the target token or the word after it, and a diagnostic code. */
+export interface TargetProblem {
+  readonly token: 'target' | 'after';
+  readonly start: number;
+  readonly end: number;
+  readonly code: string;
+  readonly message: string;
+}
 
 export interface KindSyntax {
   /** The protocol id a request line carries (`RequestLine.protocol`). */
@@ -35,4 +45,9 @@ export interface KindSyntax {
    * `@timeout`, `@no-pool`, …). The directive table in netreq/directives.ts derives "where it applies" from these.
    */
   readonly directives: readonly string[];
+  /**
+   * 'name' targets: checks the target and the optional word after it (a pure function, no I/O). Text holding
+   * `{{variables}}` is the checker's to skip; the resolver checks again after substitution.
+   */
+  readonly checkTarget?: (target: string, after: string | undefined) => readonly TargetProblem[];
 }

@@ -66,6 +66,10 @@ export function checkForSpec(name: string, spec: RequestSpec, opts: { intervalSe
       if (payload === undefined) return { ok: false, reason: 'a UDP health check sends text, and this block sends binary bytes' };
       return { ok: true, config: { ...base, target: `udp://${hostPort(spec.host, spec.port)}`, ...(payload ? { expect: { payload } } : {}) } };
     }
+    case 'dns':
+      // A dns:// check asks the system resolver for the name's address; a block with its own server is not that.
+      if (spec.server) return { ok: false, reason: 'a DNS health check asks the system resolver, and this block names its own server (# @server)' };
+      return { ok: true, config: { ...base, target: `dns://${spec.name}` } };
     case 'multicast':
       return { ok: false, reason: 'MULTICAST requests cannot be health checks (there is no one peer to answer); use a UDP or TCP request' };
   }
@@ -85,7 +89,6 @@ export function requestTextFor(cfg: HealthCheckConfig): { ok: true; text: string
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }
-  if (t.kind === 'dns') return { ok: false, reason: `"${cfg.name}" is a DNS check (${t.name}); .netreq files have no DNS request to open it as` };
   const lines = [`### ${oneLine(cfg.name) || 'Health check'}`, `# Health check target: ${oneLine(cfg.target)}`];
   if (cfg.timeoutMs) lines.push(`# @timeout ${Math.round(cfg.timeoutMs)}ms`);
   const secure = (t.kind === 'http' || t.kind === 'ws') && /^(https|wss):$/.test(t.url.protocol);
@@ -102,6 +105,9 @@ export function requestTextFor(cfg: HealthCheckConfig): { ok: true; text: string
       break;
     case 'tls':
       lines.push(`TLS ${hostPort(t.host, t.port)}`);
+      break;
+    case 'dns':
+      lines.push(`DNS ${t.name}`);
       break;
     case 'udp': {
       const payload = cfg.expect?.payload ?? 'ping';

@@ -72,7 +72,7 @@ describe('health view: blocks → check targets', () => {
     assert.match((pinLine(doc.blocks[2]) as { error: string }).error, /no request line/);
   });
 
-  it('"Open as Request" writes a block that resolves back to the same target, for every kind but DNS', async () => {
+  it('"Open as Request" writes a block that resolves back to the same target, for every kind', async () => {
     const cases = [
       { name: 'web', target: 'http://127.0.0.1:8080/health?x=1', timeoutMs: 1500 },
       { name: 'secure', target: 'https://localhost:8443/', insecure: true },
@@ -81,11 +81,12 @@ describe('health view: blocks → check targets', () => {
       { name: 'udp', target: 'udp://127.0.0.1:9999', expect: { payload: 'ping me' } },
       { name: 'udp-lines', target: 'udp://127.0.0.1:9999', expect: { payload: 'two\nlines' } },
       { name: 'ws', target: 'ws://127.0.0.1:9000/chat' },
+      { name: 'dns', target: 'dns://example.com' },
     ];
     for (const cfg of cases) {
       const out = requestTextFor(cfg);
       assert.ok(out.ok, `${cfg.name}: ${JSON.stringify(out)}`);
-      const text = out.text.replace(/^(GET|TCP|TLS|UDP|WS) /m, '# @health\n$&');
+      const text = out.text.replace(/^(GET|TCP|TLS|UDP|WS|DNS) /m, '# @health\n$&');
       const back = await checkOf(text);
       assert.ok(back.ok, `${cfg.name}: ${out.text}`);
       assert.equal(parseTarget(back.config.target).kind, parseTarget(cfg.target).kind);
@@ -94,9 +95,9 @@ describe('health view: blocks → check targets', () => {
       if (cfg.insecure) assert.equal(back.config.insecure, true);
       if (cfg.timeoutMs) assert.equal(back.config.timeoutMs, cfg.timeoutMs);
     }
-    const dns = requestTextFor({ name: 'resolver', target: 'dns://example.com' });
-    assert.equal(dns.ok, false);
-    assert.match((dns as { reason: string }).reason, /DNS check .* no DNS request/);
+    // A DNS block with its own server is not what a dns:// check asks (the system resolver).
+    const own = await checkOf('# @health\n# @server 127.0.0.1:5353\nDNS example.com');
+    assert.deepEqual(own, { ok: false, reason: 'a DNS health check asks the system resolver, and this block names its own server (# @server)' });
     assert.match((requestTextFor({ name: 'x', target: 'gopher://a:70' }) as { reason: string }).reason, /Unknown check kind/);
   });
 

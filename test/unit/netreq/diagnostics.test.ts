@@ -10,7 +10,7 @@ describe('netreq diagnostics (parse time)', () => {
       const d = expectDiag(diags('### x\nFOO bar'), 'unknown-protocol', 1, 0, 'error');
       assert.equal(
         d.message,
-        "Unknown request 'FOO': expected an HTTP method (GET, POST…), a URL, or one of TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS",
+        "Unknown request 'FOO': expected an HTTP method (GET, POST…), a URL, or one of TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS, DNS",
       );
       assert.deepEqual(d.span.end, { line: 1, col: 3 });
       assert.equal(parseNetreq('### x\nFOO bar').blocks[0].requestLine, undefined);

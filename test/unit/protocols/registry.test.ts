@@ -22,7 +22,7 @@ describe('protocol registry', () => {
   it('lists each kind in exactly one module, in the order of kinds.ts', () => {
     assert.deepEqual(
       PROTOCOLS.map((m) => m.id),
-      ['http', 'stream', 'datagram', 'ws'],
+      ['http', 'stream', 'datagram', 'ws', 'dns'],
     );
     assert.deepEqual(
       PROTOCOLS.flatMap((m) => m.kinds.map((k) => k.id)),
@@ -71,12 +71,13 @@ describe('protocol registry', () => {
       udp: 'transcript',
       multicast: 'transcript',
       ws: 'session',
+      dns: 'transcript',
     });
   });
 
   it('derives the request-line words, examples and service ports as they were written before the registry', () => {
-    assert.deepEqual({ ...PROTOCOL_WORDS }, { TCP: 'tcp', TLS: 'tls', QOTD: 'qotd', DAYTIME: 'daytime', ECHO: 'echo', UDP: 'udp', MULTICAST: 'multicast', WS: 'ws' });
-    assert.deepEqual(PROTOCOL_WORD_LIST, ['TCP', 'TLS', 'QOTD', 'DAYTIME', 'ECHO', 'UDP', 'MULTICAST', 'WS']);
+    assert.deepEqual({ ...PROTOCOL_WORDS }, { TCP: 'tcp', TLS: 'tls', QOTD: 'qotd', DAYTIME: 'daytime', ECHO: 'echo', UDP: 'udp', MULTICAST: 'multicast', WS: 'ws', DNS: 'dns' });
+    assert.deepEqual(PROTOCOL_WORD_LIST, ['TCP', 'TLS', 'QOTD', 'DAYTIME', 'ECHO', 'UDP', 'MULTICAST', 'WS', 'DNS']);
     assert.deepEqual({ ...SERVICE_PORTS }, { qotd: 17, daytime: 13, echo: 7 });
     // The TcpService type is the stream kinds with a default port (a compile-time check as much as a run-time one).
     const services: TcpService[] = ['qotd', 'daytime', 'echo'];
@@ -88,7 +89,7 @@ describe('protocol registry', () => {
     assert.equal(kindForWord('GET'), undefined);
     assert.equal(kindForWord('CONSTRUCTOR'), undefined);
     const unknown = parseNetreq('FROB x\n').diagnostics.find((d) => d.code === 'unknown-protocol');
-    assert.match(unknown?.message ?? '', /one of TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS$/);
+    assert.match(unknown?.message ?? '', /one of TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST, WS, DNS$/);
   });
 
   it('derives where each directive applies from the kinds, the same sets as the table before the registry', () => {
@@ -115,6 +116,9 @@ describe('protocol registry', () => {
       loopback: ['multicast'],
       repeat: ['multicast'],
       wait: ['ws'],
+      server: ['dns'],
+      tcp: ['dns'],
+      'no-recurse': ['dns'],
       health: 'all',
       note: 'all',
       'no-redirect': 'all',
@@ -152,9 +156,9 @@ describe('protocol registry', () => {
       assert.ok(m, `${rule} names its words in one (?i:…) group`);
       return m[1].split('|');
     };
-    const inGrammar = [...words('socket-request'), ...words('ws-request')];
+    const inGrammar = [...words('socket-request'), ...words('ws-request'), ...words('dns-request')];
     assert.deepEqual([...inGrammar].sort(), [...PROTOCOL_WORD_LIST].sort());
-    for (const w of inGrammar) assert.equal(kindForWord(w)?.target, w === 'WS' ? 'url' : 'host:port', w);
+    for (const w of inGrammar) assert.equal(kindForWord(w)?.target, w === 'WS' ? 'url' : w === 'DNS' ? 'name' : 'host:port', w);
   });
 
   it('every request-line word has a snippet whose body uses it', () => {

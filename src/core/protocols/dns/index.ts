@@ -1,0 +1,28 @@
+/** DNS: one question to one server, its answer in the transcript panel (query and answer bytes, plus the records). */
+import type { SocketExchange } from '../../exchange';
+import { socketExchangeToJson } from '../../serialize';
+import { hostPort } from '../../transport/address';
+import type { ProtocolModule } from '../module';
+import { sendDns } from './engine';
+import { resolveDns } from './resolve';
+import { dnsKinds } from './syntax';
+import type { DnsRequestSpec } from './types';
+
+export type { DnsHeaderInfo, DnsInfo, DnsRecordInfo, DnsRequestSpec } from './types';
+/** The answer's status and flags in words, for whoever prints a DNS exchange (the CLI). */
+export { flagsText, rcodeText } from './records';
+
+export const dnsModule = Object.freeze<ProtocolModule<DnsRequestSpec, SocketExchange>>({
+  id: 'dns',
+  kinds: dnsKinds,
+  specKinds: ['dns'] as const,
+  exchangeKind: 'socket',
+  view: 'transcript',
+  resolve: resolveDns,
+  send: (spec, _clients, opts) => sendDns(spec, opts),
+  summary: (spec) => {
+    const where = spec.server ? ` @${hostPort(spec.server.host, spec.server.port)}` : '';
+    return { method: 'DNS', url: `${spec.name} ${spec.type}${where}`, path: `${spec.name} ${spec.type}` };
+  },
+  json: socketExchangeToJson,
+});
