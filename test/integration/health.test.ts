@@ -106,7 +106,7 @@ describe('network health', function () {
       assert.equal(r.icon, 'pass', JSON.stringify(r));
       assert.equal(r.color, 'testing.iconPassed');
       assert.equal(r.contextValue, 'check.setting');
-      assert.match(r.description ?? '', /^\d+(\.\d)? (ms|s) · (just now|\d+ s ago)/);
+      assert.match(r.description ?? '', /^\d+(\.\d{1,2})? (ms|s) · (just now|\d+ s ago)/);
       assert.match(r.tooltip ?? '', /Target: /);
       assert.match(r.tooltip ?? '', /Defined in: workspace settings/);
     }
