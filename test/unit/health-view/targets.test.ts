@@ -3,7 +3,7 @@ import { parseTarget } from '../../../src/core/health/checks';
 import { parseNetreq, resolveBlock } from '../../../src/core/netreq';
 import type { ResolveContext } from '../../../src/core/netreq/types';
 import { DEFAULT_OPTIONS } from '../../../src/core/request';
-import { blockCheckName, checkForSpec, healthDirective, parseHealthValue, pinLine, requestTextFor, type BlockCheck } from '../../../src/extension/health/targets';
+import { blockCheckName, checkForSpec, checksKey, healthDirective, parseHealthValue, pinLine, requestTextFor, type BlockCheck } from '../../../src/extension/health/targets';
 
 const ctx: ResolveContext = { processEnv: {}, readFile: async () => Buffer.alloc(0), defaults: DEFAULT_OPTIONS, environments: { local: { host: '127.0.0.1' } }, environmentName: 'local' };
 
@@ -77,6 +77,15 @@ describe('health view: blocks → check targets', () => {
     const mc = await checkOf('# @health\nMULTICAST 239.1.2.3:5000\nx\n');
     assert.equal(mc.ok, false);
     assert.match((mc as { reason: string }).reason, /MULTICAST requests cannot be health checks/);
+  });
+
+  it('checksKey sees a pinned request change in its body bytes, and keeps bytes as a digest rather than a list of numbers', async () => {
+    const a = await checkOf('# @health\nPOST http://127.0.0.1:8080/\n\nbody one\n');
+    const b = await checkOf('# @health\nPOST http://127.0.0.1:8080/\n\nbody two\n');
+    assert.notEqual(checksKey([a]), checksKey([b]));
+    assert.equal(checksKey([a]), checksKey([await checkOf('# @health\nPOST http://127.0.0.1:8080/\n\nbody one\n')]));
+    const big = { body: Buffer.alloc(100_000, 7) };
+    assert.match(checksKey(big), /^\{"body":"bytes:100000:[0-9a-f]{64}"\}$/);
   });
 
   it('names: @name, else the ### title, else file:line of the request', () => {
