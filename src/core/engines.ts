@@ -16,13 +16,18 @@ export interface Engines {
   send(spec: RequestSpec, opts?: { signal?: AbortSignal }): Promise<Exchange>;
 }
 
-export function createEngines(deps: { pool: ConnectionPool; lookup?: LookupFn }): Engines {
-  const clients: Clients = {
+/** One client per engine, on these ports (the CLI's sends, health checks). */
+export function createClients(deps: { pool: ConnectionPool; lookup?: LookupFn }): Clients {
+  return {
     http: new HttpClient({ pool: deps.pool }),
     tcp: new TcpClient({ lookup: deps.lookup }),
     udp: new UdpClient({ lookup: deps.lookup }),
     multicast: new MulticastClient(),
     ws: new WsClient({ lookup: deps.lookup }),
   };
+}
+
+export function createEngines(deps: { pool: ConnectionPool; lookup?: LookupFn }): Engines {
+  const clients = createClients(deps);
   return { send: (spec, opts = {}) => sendSpec(spec, clients, opts) };
 }

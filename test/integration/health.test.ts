@@ -184,13 +184,19 @@ describe('network health', function () {
     await waitFor('the unpinned block to leave the view', () => !h.entries().some((e) => e.name === 'pinned'), CHECK_WAIT_MS);
   });
 
-  it('a .netreq file written to disk with # @health (variables from the environment) is found by the file watcher', async () => {
+  it('a .netreq file written to disk with # @health (variables from the environment) is found by the file watcher and checked as written', async () => {
     const file = 'health-disk.netreq';
     cleanups.push(() => fs.rmSync(workspaceUri(file).fsPath, { force: true }));
-    fs.writeFileSync(workspaceUri(file).fsPath, `@port = ${web.port}\n\n### From disk\n# @health every 2s\nGET http://127.0.0.1:{{port}}/disk\n`);
+    fs.writeFileSync(
+      workspaceUri(file).fsPath,
+      `@port = ${web.port}\n\n### From disk\n# @health every 2s\nPOST http://127.0.0.1:{{port}}/disk\nAuthorization: Bearer disk-token\n\nchecked as written\n`,
+    );
     const e = await waitFor('the check from the file on disk', () => h.entries().find((x) => x.name === 'From disk'), CHECK_WAIT_MS);
     assert.equal(e.target, `http://127.0.0.1:${web.port}/disk`);
     await waitState(h, 'From disk', 'healthy');
+    const seen = web.requests.filter((r) => r.url === '/disk');
+    assert.ok(seen.length > 0, 'the pinned check reached the server');
+    for (const r of seen) assert.deepEqual([r.method, r.headers.authorization, r.body], ['POST', 'Bearer disk-token', 'checked as written'], 'the pinned request went out as written, not as a GET of its URL');
     assert.equal(h.statuses().find((s) => s.config.name === 'From disk')?.config.intervalSeconds, 2);
     fs.rmSync(workspaceUri(file).fsPath);
     await waitFor('the deleted file’s check to go', () => !h.entries().some((x) => x.name === 'From disk'), CHECK_WAIT_MS);

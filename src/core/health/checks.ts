@@ -1,36 +1,25 @@
 /**
- * Health check kinds. Each runs once against its target, bounded by its timeout, and returns a result:
- * healthy, degraded (slow, certificate near expiry) or unhealthy (with the error in words). The engines
- * are the same as for requests (HTTP client, TCP/TLS connect, UDP, WebSocket), so a check reports what a
- * request would.
+ * Health checks. Each runs once, bounded by its timeout, and returns a result: healthy, degraded (slow,
+ * certificate near expiry) or unhealthy (with the error in words). A check is a request sent through its
+ * protocol module's probe (src/core/protocols/<id>/probe.ts) with the same engines as Send, so a check
+ * reports what a request would: a block pinned with `# @health` carries its resolved request (`spec`), a
+ * target from settings (`tcp://…`, `https://…`) is made into one here. `dns://` targets use the system
+ * resolver.
  */
 import { promises as dns } from 'node:dns';
 import * as net from 'node:net';
-import { HttpClient } from '../http/client';
-import { DEFAULT_OPTIONS, type RequestOptions } from '../request';
-import { UdpClient } from '../sockets/udp';
-import { WsClient } from '../sockets/ws';
-import { hostPort } from '../transport/address';
-import { openConnection, systemLookup, type LookupFn } from '../transport/connect';
+import { createClients } from '../engines';
+import { describeSpec, moduleForSpec } from '../protocols/registry';
+import { DEFAULT_OPTIONS, type RequestOptions, type RequestSpec } from '../request';
+import { type LookupFn } from '../transport/connect';
 import { formatMs } from '../../common/format';
 import { describeError } from '../transport/errors';
 import { armDeadline } from '../transport/deadline';
 import { Operation } from '../transport/operation';
 import type { ConnectionPool } from '../transport/pool';
+import { PROBE_MAX_BODY_BYTES, slowOr, type HealthExpect, type HealthResult, type ProbeOptions, type ProbeResult } from './probe';
 
-export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
-
-export interface HealthExpect {
-  /** HTTP: acceptable statuses, e.g. [200, 204] or "2xx"; default 2xx and 3xx. */
-  status?: Array<number | string>;
-  /** HTTP: the body must contain this text. */
-  bodyContains?: string;
-  /** DNS: this address must be among the answers. */
-  address?: string;
-  /** UDP: payload to send (text) and the reply expected (substring). */
-  payload?: string;
-  reply?: string;
-}
+export type { HealthExpect, HealthResult, HealthState } from './probe';
 
 export interface HealthCheckConfig {
   name: string;
@@ -49,19 +38,12 @@ export interface HealthCheckConfig {
    */
   ca?: Array<string | Buffer>;
   expect?: HealthExpect;
-}
-
-export interface HealthResult {
-  state: Exclude<HealthState, 'unknown'>;
-  /** Epoch ms when the check finished. */
-  at: number;
-  latencyMs: number;
-  /** One line for the tree's description / the CLI table. */
-  summary: string;
-  /** Why it is degraded or unhealthy, in words. */
-  error?: string;
-  /** DNS answers, certificate expiry, status code… */
-  details?: Record<string, string | number | string[]>;
+  /**
+   * A block pinned with `# @health`: the request as resolved (method, headers, body, `# @proxy`, CA files,
+   * `# @insecure`), sent as written through its module's probe. `target` then only names where it goes.
+   * Checks from settings have none (their target is made into a request).
+   */
+  spec?: RequestSpec;
 }
 
 export interface CheckDeps {
@@ -70,7 +52,6 @@ export interface CheckDeps {
   now?: () => number;
 }
 
-const DAY = 86_400_000;
 /** The largest delay a Node timer honours (a larger one fires after 1 ms). */
 export const MAX_TIMER_MS = 2_147_483_647;
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -82,18 +63,7 @@ export function checkTimeoutMs(cfg: HealthCheckConfig): number {
 }
 
 function options(cfg: HealthCheckConfig): RequestOptions {
-  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, ca: cfg.ca, noPool: true, maxResponseBytes: 1024 * 1024 };
-}
-
-function statusOk(status: number, expect: HealthExpect['status']): boolean {
-  if (!expect || expect.length === 0) return status >= 200 && status < 400;
-  return expect.some((e) => (typeof e === 'number' ? e === status : new RegExp(`^${String(e).replace(/x/gi, '\\d')}$`).test(String(status))));
-}
-
-function slowOr(cfg: HealthCheckConfig, latency: number, summary: string, details?: HealthResult['details']): Omit<HealthResult, 'at'> {
-  const slow = cfg.slowMs ?? 1000;
-  if (latency > slow) return { state: 'degraded', latencyMs: latency, summary, error: `slow: ${formatMs(latency)} (over ${formatMs(slow)})`, details };
-  return { state: 'healthy', latencyMs: latency, summary, details };
+  return { ...DEFAULT_OPTIONS, timeoutMs: checkTimeoutMs(cfg), insecure: cfg.insecure ?? false, ca: cfg.ca, noPool: true, maxResponseBytes: PROBE_MAX_BODY_BYTES };
 }
 
 /** Parses the target into its kind, or explains what is wrong with it. */
@@ -133,139 +103,74 @@ export function parseTarget(target: string): { kind: 'tcp' | 'tls' | 'udp'; host
 export async function runCheck(cfg: HealthCheckConfig, deps: CheckDeps, signal?: AbortSignal): Promise<HealthResult> {
   const now = deps.now ?? Date.now;
   const t0 = performance.now();
-  let r: Omit<HealthResult, 'at'>;
+  let r: ProbeResult;
   try {
-    r = await runKind(cfg, deps, t0, signal);
+    r = await probe(cfg, deps, signal);
   } catch (err) {
     r = { state: 'unhealthy', latencyMs: performance.now() - t0, summary: 'error', error: (err as Error).message };
   }
   return { ...r, at: now() };
 }
 
-async function runKind(cfg: HealthCheckConfig, deps: CheckDeps, t0: number, signal?: AbortSignal): Promise<Omit<HealthResult, 'at'>> {
+async function probe(cfg: HealthCheckConfig, deps: CheckDeps, signal?: AbortSignal): Promise<ProbeResult> {
+  const o: ProbeOptions = { timeoutMs: checkTimeoutMs(cfg), slowMs: cfg.slowMs, warnDays: cfg.warnDays, expect: cfg.expect, lookup: deps.lookup, signal };
+  const spec = cfg.spec ?? specForTarget(cfg);
+  if (spec === 'dns') return dnsCheck(cfg, deps, o);
+  const m = moduleForSpec(spec);
+  const refused = m.probe ? m.notACheck?.(spec) : `${describeSpec(spec).method} requests cannot be health checks`;
+  if (refused || !m.probe) return { state: 'unhealthy', latencyMs: 0, summary: 'not a check', error: refused };
+  return m.probe(spec, createClients(deps), o);
+}
+
+/**
+ * The request a target from settings stands for: `http(s)://` → GET it, `tcp://` / `tls://` → connect (and
+ * the handshake), `udp://` → a datagram (`expect.payload`, else "ping"), `ws(s)://` → the handshake.
+ */
+export function specForTarget(cfg: HealthCheckConfig): RequestSpec | 'dns' {
   const t = parseTarget(cfg.target);
   const opts = options(cfg);
-  const elapsed = () => performance.now() - t0;
+  const web = (u: URL, secure: string) => {
+    const tls = u.protocol === secure;
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    return { url: u.href, tls, host, port: Number(u.port || (tls ? 443 : 80)), servername: net.isIP(host) ? undefined : host, target: `${u.pathname || '/'}${u.search}`, options: opts };
+  };
   switch (t.kind) {
+    case 'http':
+      return { kind: 'http', method: 'GET', ...web(t.url, 'https:'), version: 'HTTP/1.1', headers: [['User-Agent', 'NetReq-health'], ['Connection', 'close']] };
+    case 'ws':
+      return { kind: 'ws', ...web(t.url, 'wss:'), headers: [], messages: [], waitMs: 0 };
     case 'tcp':
-    case 'tls': {
-      const op = new Operation();
-      const release = armDeadline(op, opts.timeoutMs, signal);
-      try {
-        const c = await openConnection({ host: t.host, port: t.port, tls: t.kind === 'tls', servername: t.host, insecure: true, ca: opts.ca, alpn: [] }, deps.lookup ?? systemLookup, op);
-        c.socket.destroy();
-        const latency = elapsed();
-        if (t.kind === 'tcp') return slowOr(cfg, latency, `connected in ${formatMs(latency)}`);
-        const leaf = c.tls?.chain[0];
-        if (!leaf) return { state: 'unhealthy', latencyMs: latency, summary: 'no certificate', error: 'the server sent no certificate' };
-        const validTo = new Date(leaf.validTo).getTime();
-        const daysLeft = Math.floor((validTo - Date.now()) / DAY);
-        const details = { subject: leaf.subject, validTo: leaf.validTo, daysLeft, issuer: leaf.issuer };
-        if (validTo < Date.now()) return { state: 'unhealthy', latencyMs: latency, summary: 'certificate expired', error: `certificate expired on ${leaf.validTo.slice(0, 10)}`, details };
-        if (!cfg.insecure && c.tls && !c.tls.authorized) {
-          return { state: 'unhealthy', latencyMs: latency, summary: 'certificate not trusted', error: `certificate not trusted: ${c.tls.authorizationError}`, details };
-        }
-        const warn = cfg.warnDays ?? 14;
-        if (daysLeft < warn) return { state: 'degraded', latencyMs: latency, summary: `expires in ${daysLeft} days`, error: `certificate expires in ${daysLeft} days (on ${leaf.validTo.slice(0, 10)}; warning at ${warn})`, details };
-        return slowOr(cfg, latency, `certificate valid ${daysLeft} more days`, details);
-      } catch (err) {
-        const ne = op.aborted ? { message: `no answer within ${formatMs(opts.timeoutMs)} (${op.phase === 'tls' ? 'TLS handshake' : 'TCP connect'})` } : describeError(err, op.phase, hostPort(t.host, t.port));
-        return { state: 'unhealthy', latencyMs: elapsed(), summary: 'down', error: ne.message };
-      } finally {
-        release();
-      }
+    case 'tls':
+      return { kind: t.kind, host: t.host, port: t.port, servername: t.host, payload: Buffer.alloc(0), idleMs: 1000, maxBytes: PROBE_MAX_BODY_BYTES, halfClose: false, hex: false, options: opts };
+    case 'udp':
+      return { kind: 'udp', host: t.host, port: t.port, payload: Buffer.from(cfg.expect?.payload ?? 'ping'), replies: 1, waitMs: opts.timeoutMs, hex: false, options: opts };
+    case 'dns':
+      return 'dns';
+  }
+}
+
+/** `dns://name`: the system resolver answers with at least one address (`expect.address` among them). */
+async function dnsCheck(cfg: HealthCheckConfig, deps: CheckDeps, o: ProbeOptions): Promise<ProbeResult> {
+  const name = (parseTarget(cfg.target) as { name: string }).name;
+  const t0 = performance.now();
+  const elapsed = () => performance.now() - t0;
+  const lookup = deps.lookup ?? ((h: string) => dns.lookup(h, { all: true, verbatim: true }));
+  const op = new Operation();
+  const release = armDeadline(op, o.timeoutMs, o.signal);
+  try {
+    const found = await op.race(lookup(name));
+    const addresses = found.map((a) => a.address);
+    const latency = elapsed();
+    const details = { addresses };
+    if (addresses.length === 0) return { state: 'unhealthy', latencyMs: latency, summary: 'no addresses', error: `${name} resolved to no addresses`, details };
+    if (o.expect?.address && !addresses.includes(o.expect.address)) {
+      return { state: 'unhealthy', latencyMs: latency, summary: 'unexpected address', error: `${name} resolved to ${addresses.join(', ')}, not ${o.expect.address}`, details };
     }
-    case 'http': {
-      const u = t.url;
-      const tls = u.protocol === 'https:';
-      const host = u.hostname.replace(/^\[|\]$/g, '');
-      const port = Number(u.port || (tls ? 443 : 80));
-      const x = await new HttpClient({ pool: deps.pool }).send({
-        kind: 'http',
-        method: 'GET',
-        url: u.href,
-        tls,
-        host,
-        port,
-        servername: net.isIP(host) ? undefined : host,
-        target: `${u.pathname || '/'}${u.search}`,
-        version: 'HTTP/1.1',
-        headers: [['User-Agent', 'NetReq-health'], ['Connection', 'close']],
-        options: opts,
-      }, { signal });
-      const latency = x.timings.total;
-      if (x.error) return { state: 'unhealthy', latencyMs: latency, summary: 'down', error: x.error.message };
-      const status = x.response!.status;
-      const details = { status };
-      if (!statusOk(status, cfg.expect?.status)) {
-        return { state: 'unhealthy', latencyMs: latency, summary: `HTTP ${status}`, error: `status ${status} ${x.response!.reason} (expected ${cfg.expect?.status?.join(', ') ?? '2xx or 3xx'})`, details };
-      }
-      if (cfg.expect?.bodyContains && !x.response!.body.toString('utf8').includes(cfg.expect.bodyContains)) {
-        return { state: 'unhealthy', latencyMs: latency, summary: `HTTP ${status}, text missing`, error: `the body does not contain "${cfg.expect.bodyContains}"`, details };
-      }
-      return slowOr(cfg, latency, `HTTP ${status} in ${formatMs(latency)}`, details);
-    }
-    case 'dns': {
-      const lookup = deps.lookup ?? ((h: string) => dns.lookup(h, { all: true, verbatim: true }));
-      const op = new Operation();
-      const release = armDeadline(op, opts.timeoutMs, signal);
-      try {
-        const found = await op.race(lookup(t.name));
-        const addresses = found.map((a) => a.address);
-        const latency = elapsed();
-        const details = { addresses };
-        if (addresses.length === 0) return { state: 'unhealthy', latencyMs: latency, summary: 'no addresses', error: `${t.name} resolved to no addresses`, details };
-        if (cfg.expect?.address && !addresses.includes(cfg.expect.address)) {
-          return { state: 'unhealthy', latencyMs: latency, summary: 'unexpected address', error: `${t.name} resolved to ${addresses.join(', ')}, not ${cfg.expect.address}`, details };
-        }
-        return slowOr(cfg, latency, addresses.join(', '), details);
-      } catch (err) {
-        const message = op.aborted ? `no DNS answer within ${formatMs(opts.timeoutMs)}` : describeError(err, 'dns', t.name).message;
-        return { state: 'unhealthy', latencyMs: elapsed(), summary: 'not resolved', error: message };
-      } finally {
-        release();
-      }
-    }
-    case 'udp': {
-      const x = await new UdpClient({ lookup: deps.lookup }).send({
-        kind: 'udp',
-        host: t.host,
-        port: t.port,
-        payload: Buffer.from(cfg.expect?.payload ?? 'ping'),
-        replies: 1,
-        waitMs: opts.timeoutMs,
-        hex: false,
-        options: opts,
-      }, { signal });
-      const latency = x.timings.firstByte ?? x.timings.total;
-      if (x.error) return { state: 'unhealthy', latencyMs: x.timings.total, summary: 'down', error: x.error.message };
-      const reply = x.transcript.find((e) => e.dir === 'received');
-      if (!reply) return { state: 'unhealthy', latencyMs: x.timings.total, summary: 'no reply', error: `no reply within ${formatMs(opts.timeoutMs)}` };
-      if (cfg.expect?.reply && !reply.data.toString('utf8').includes(cfg.expect.reply)) {
-        return { state: 'unhealthy', latencyMs: latency, summary: 'unexpected reply', error: `the reply does not contain "${cfg.expect.reply}"` };
-      }
-      return slowOr(cfg, latency, `reply in ${formatMs(latency)}`);
-    }
-    case 'ws': {
-      const u = t.url;
-      const tls = u.protocol === 'wss:';
-      const host = u.hostname.replace(/^\[|\]$/g, '');
-      const x = await new WsClient({ lookup: deps.lookup }).send({
-        kind: 'ws',
-        url: u.href,
-        tls,
-        host,
-        port: Number(u.port || (tls ? 443 : 80)),
-        servername: net.isIP(host) ? undefined : host,
-        target: `${u.pathname || '/'}${u.search}`,
-        headers: [],
-        messages: [],
-        waitMs: 0,
-        options: opts,
-      }, { signal });
-      if (x.error) return { state: 'unhealthy', latencyMs: x.timings.total, summary: 'handshake failed', error: x.error.message };
-      const latency = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.tlsHandshake ?? 0) + (x.timings.requestSent ?? 0) + (x.timings.firstByte ?? 0);
-      return slowOr(cfg, latency, `handshake in ${formatMs(latency)}`);
-    }
+    return slowOr(o, latency, addresses.join(', '), details);
+  } catch (err) {
+    const message = op.aborted ? `no DNS answer within ${formatMs(o.timeoutMs)}` : describeError(err, 'dns', name).message;
+    return { state: 'unhealthy', latencyMs: elapsed(), summary: 'not resolved', error: message };
+  } finally {
+    release();
   }
 }

@@ -5,6 +5,7 @@
  * looks them up there.
  */
 import type { Exchange } from '../exchange';
+import type { ProbeOptions, ProbeResult } from '../health/probe';
 import type { HttpClient } from '../http/client';
 import type { ResolveEnv } from '../netreq/resolveCommon';
 import type { RequestSpec } from '../request';
@@ -53,4 +54,12 @@ export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends E
   summary(spec: S): Summary;
   /** A JSON-safe exchange (buffers as base64); `dataLimit` caps each body, chunk or frame carried. */
   json(x: X, dataLimit: number): ExchangeJson;
+  /**
+   * A health check of the request as resolved (`# @health`, and the targets in settings): sends it with the
+   * module's engine, bounded by `opts.timeoutMs` and stopped by `opts.signal`, and says healthy, degraded or
+   * unhealthy with the reason in words. Never rejects. Absent: this kind cannot be a health check.
+   */
+  probe?(spec: S, clients: Clients, opts: ProbeOptions): Promise<ProbeResult>;
+  /** Why this request cannot be a health check although its kind has a probe (MULTICAST: no one peer answers). */
+  notACheck?(spec: S): string | undefined;
 }

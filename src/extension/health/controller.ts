@@ -14,6 +14,7 @@ import { Disposable, toDisposable } from '../lifecycle';
 import { statusBarView, unhealthyNotice, type StatusBarView } from './format';
 import { concurrencyFrom, runnableConfigs, type HealthEntry } from './settings';
 import { HealthSources, type SourceDeps } from './sources';
+import { checksKey } from './targets';
 
 export const PAUSED_KEY = 'netreq.health.paused';
 export const VIEW_ID = 'netreq.health';
@@ -144,7 +145,7 @@ export class HealthController extends Disposable {
   private sync(): void {
     if (this.isDisposed) return;
     const configs = runnableConfigs(this.entries());
-    const key = JSON.stringify(configs);
+    const key = checksKey(configs);
     if (key !== this.scheduled) {
       this.scheduled = key;
       this.scheduler.setChecks(configs);

@@ -5,6 +5,7 @@
  */
 import type { HealthResult, HealthState } from '../../core/health/checks';
 import { historyBars, type CheckStatus, type HealthSummary } from '../../core/health/scheduler';
+import { describeSpec } from '../../core/protocols/registry';
 import { formatMs } from '../../common/format';
 import { sourceLabel, type HealthEntry } from './settings';
 
@@ -97,6 +98,11 @@ export function checkTooltip(entry: HealthEntry, status: CheckStatus | undefined
   const state = entry.problem ? 'Cannot run' : entry.idle ? 'Idle (Restricted Mode)' : STATE_WORDS[status?.state ?? 'unknown'];
   const out = [`**${escapeMarkdown(entry.name)}**: ${state}`, ''];
   if (entry.target) out.push(`Target: ${escapeMarkdown(entry.target)}`, '');
+  const spec = entry.config?.spec;
+  if (spec) {
+    const s = describeSpec(spec);
+    out.push(`Request: ${escapeMarkdown(`${s.method} ${s.url}`)}, sent as written`, '');
+  }
   out.push(`Defined in: ${escapeMarkdown(sourceLabel(entry.source))}`, '');
   if (entry.problem) out.push(`Problem: ${escapeMarkdown(entry.problem)}`, '');
   if (entry.idle) out.push('Checks from this workspace run only once you trust it (Manage Workspace Trust).', '');

@@ -12,7 +12,7 @@ import * as config from '../config';
 import { resolveContextFor } from '../requests/resolveContext';
 import { Disposable, toDisposable } from '../lifecycle';
 import { settingEntries, uniqueNames, type HealthEntry } from './settings';
-import { blockCheckName, checkForSpec, healthDirective, parseHealthValue } from './targets';
+import { blockCheckName, checkForSpec, checksKey, healthDirective, parseHealthValue } from './targets';
 
 export const CHECKS_KEY = 'health.checks';
 const GLOB = '**/*.netreq';
@@ -151,10 +151,10 @@ export class HealthSources extends Disposable {
       console.warn(`NetReq health: cannot read ${label}: ${(e as Error).message}`);
     }
     if (this.generation.get(key) !== gen || this.isDisposed) return false;
-    const before = JSON.stringify(this.files.get(key) ?? []);
+    const before = checksKey(this.files.get(key) ?? []);
     if (entries.length) this.files.set(key, entries);
     else this.files.delete(key);
-    return before !== JSON.stringify(entries);
+    return before !== checksKey(entries);
   }
 
   private async entriesOf(uri: vscode.Uri): Promise<HealthEntry[]> {

@@ -3,9 +3,11 @@
  * pinned (`# @health`, optionally `# @health every 30s`), the check a resolved block becomes, and the
  * request text "Open as Request" writes for a check.
  */
+import { createHash } from 'node:crypto';
 import { parseTarget, type HealthCheckConfig } from '../../core/health/checks';
 import { parseDuration } from '../../core/netreq/values';
 import type { Block, Directive } from '../../core/netreq/types';
+import { describeSpec, moduleForSpec } from '../../core/protocols/registry';
 import type { RequestSpec } from '../../core/request';
 import { hostPort } from '../../core/transport/address';
 
@@ -44,35 +46,45 @@ function plainText(payload: Buffer): string | undefined {
 }
 
 /**
- * The check for a resolved block: HTTP → its URL, TCP/QOTD/DAYTIME/ECHO → tcp://host:port, TLS → tls://,
- * UDP → udp:// with its payload, WS → its ws(s):// URL. `# @timeout` becomes the check's timeout; without
- * it the check keeps its own (5 s), not the request's 30 s. MULTICAST cannot be a health check.
+ * Where a resolved request goes, as a check target is written: HTTP and WS → their URL, TCP/QOTD/DAYTIME/ECHO →
+ * tcp://host:port, TLS → tls://, UDP → udp://. Shown in the view; the check itself sends the request.
+ */
+export function checkTarget(spec: RequestSpec): string {
+  const { url } = describeSpec(spec);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `${spec.kind}://${url}`;
+}
+
+/**
+ * The check for a resolved block: the request itself, as written (method, headers, body, `# @proxy`, CA files,
+ * `# @insecure`), run through its protocol module's probe. `# @timeout` becomes the check's timeout; without it
+ * the check keeps its own (5 s), not the request's 30 s. A kind without a probe (and MULTICAST) cannot be a check.
  */
 export function checkForSpec(name: string, spec: RequestSpec, opts: { intervalSeconds?: number; timeoutMs?: number } = {}): BlockCheck {
   const base = { name, ...(opts.intervalSeconds ? { intervalSeconds: opts.intervalSeconds } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
-  // The request's trust: # @insecure, and the CA files it would be sent with (netreq.tls.caFiles).
-  const trust = { ...(spec.options.insecure ? { insecure: true } : {}), ...(spec.options.ca?.length ? { ca: spec.options.ca } : {}) };
-  switch (spec.kind) {
-    case 'http':
-      return { ok: true, config: { ...base, target: spec.url, ...trust } };
-    case 'ws':
-      return { ok: true, config: { ...base, target: spec.url, ...trust } };
-    case 'tcp':
-      return { ok: true, config: { ...base, target: `tcp://${hostPort(spec.host, spec.port)}` } };
-    case 'tls':
-      return { ok: true, config: { ...base, target: `tls://${hostPort(spec.host, spec.port)}`, ...trust } };
-    case 'udp': {
-      const payload = plainText(spec.payload);
-      if (payload === undefined) return { ok: false, reason: 'a UDP health check sends text, and this block sends binary bytes' };
-      return { ok: true, config: { ...base, target: `udp://${hostPort(spec.host, spec.port)}`, ...(payload ? { expect: { payload } } : {}) } };
-    }
-    case 'dns':
-      // A dns:// check asks the system resolver for the name's address; a block with its own server is not that.
-      if (spec.server) return { ok: false, reason: 'a DNS health check asks the system resolver, and this block names its own server (# @server)' };
-      return { ok: true, config: { ...base, target: `dns://${spec.name}` } };
-    case 'multicast':
-      return { ok: false, reason: 'MULTICAST requests cannot be health checks (there is no one peer to answer); use a UDP or TCP request' };
+  if (spec.kind === 'dns') {
+    // DNS has no probe yet: a DNS block is checked as a dns:// target, which asks the system resolver; a block with
+    // its own server (# @server) is not that check, so it is refused rather than checked differently.
+    if (spec.server) return { ok: false, reason: 'a DNS health check asks the system resolver, and this block names its own server (# @server)' };
+    return { ok: true, config: { ...base, target: `dns://${spec.name}` } };
   }
+  const m = moduleForSpec(spec);
+  const refused = m.probe ? m.notACheck?.(spec) : `${describeSpec(spec).method} requests cannot be health checks`;
+  if (refused) return { ok: false, reason: refused };
+  // Shown with the check: the trust of a request that may use TLS (the probe takes it from the spec).
+  const secure = spec.kind === 'tls' || 'tls' in spec;
+  const trust = secure ? { ...(spec.options.insecure ? { insecure: true } : {}), ...(spec.options.ca?.length ? { ca: spec.options.ca } : {}) } : {};
+  return { ok: true, config: { ...base, target: checkTarget(spec), ...trust, spec } };
+}
+
+/**
+ * A key that changes when checks change, for "did anything change?": JSON, with each byte buffer (a pinned
+ * request's body, payload, CA files) as its length and SHA-256 rather than a list of numbers.
+ */
+export function checksKey(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    return Buffer.isBuffer(raw) ? `bytes:${raw.length}:${createHash('sha256').update(raw).digest('hex')}` : v;
+  });
 }
 
 /** One line of text, for titles and comments in generated .netreq text. */

@@ -66,6 +66,19 @@ describe('health view: pinned blocks keep the CA files of their request', functi
     }
   });
 
+  it('a TLS block that sends a payload is sent by the engine with its CA files: answered and trusted, or "not trusted" without them', async () => {
+    const text = `### tls-get\n# @health\n# @eol crlf\n# @read-until HTTP/1.0 200\nTLS 127.0.0.1:${peer.port}\nGET / HTTP/1.0\n\n`;
+    const [trusted] = await checksOf(text, true);
+    assert.equal(trusted.spec?.kind === 'tls' && trusted.spec.payload.length > 0, true, 'the check carries the payload');
+    const r = await runCheck(trusted, { pool });
+    assert.equal(r.state, 'healthy', r.error);
+    assert.match(r.summary, /^answer in .*, certificate valid \d+ more days$/);
+    const [untrusted] = await checksOf(text, false);
+    const bad = await runCheck(untrusted, { pool });
+    assert.equal(bad.state, 'unhealthy');
+    assert.equal(bad.summary, 'certificate not trusted', bad.error);
+  });
+
   it('TCP and UDP blocks carry no CA (nothing to verify)', async () => {
     const [tcp, udp] = await checksOf('# @health\nTCP 127.0.0.1:9\n\n###\n# @health\nUDP 127.0.0.1:9\nping\n', true);
     assert.equal(tcp.ca, undefined);

@@ -3,7 +3,7 @@ import { parseTarget } from '../../../src/core/health/checks';
 import { parseNetreq, resolveBlock } from '../../../src/core/netreq';
 import type { ResolveContext } from '../../../src/core/netreq/types';
 import { DEFAULT_OPTIONS } from '../../../src/core/request';
-import { blockCheckName, checkForSpec, healthDirective, parseHealthValue, pinLine, requestTextFor, type BlockCheck } from '../../../src/extension/health/targets';
+import { blockCheckName, checkForSpec, checksKey, healthDirective, parseHealthValue, pinLine, requestTextFor, type BlockCheck } from '../../../src/extension/health/targets';
 
 const ctx: ResolveContext = { processEnv: {}, readFile: async () => Buffer.alloc(0), defaults: DEFAULT_OPTIONS, environments: { local: { host: '127.0.0.1' } }, environmentName: 'local' };
 
@@ -19,6 +19,14 @@ async function checkOf(text: string): Promise<BlockCheck> {
   return checkForSpec(blockCheckName(block, 'f.netreq'), r.request, { intervalSeconds: value.intervalSeconds, timeoutMs: timed ? r.request.options.timeoutMs : undefined });
 }
 
+/** The check without the request it carries (compared on its own where it matters). */
+function shown(c: BlockCheck): unknown {
+  if (!c.ok) return c;
+  const { spec, ...config } = c.config;
+  assert.ok(spec, `${config.name}: a pinned check carries its resolved request`);
+  return { ok: true, config };
+}
+
 describe('health view: blocks → check targets', () => {
   it('# @health takes nothing, "every 30s", "30s", "2m" or a bare number of seconds; anything else is an error in words', () => {
     assert.deepEqual(parseHealthValue(''), {});
@@ -31,30 +39,53 @@ describe('health view: blocks → check targets', () => {
 
   it('HTTP blocks check their URL (variables resolved), keep # @insecure, take # @timeout and the interval', async () => {
     const c = await checkOf('### API\n# @name api\n# @health every 10s\n# @insecure\n# @timeout 2s\nGET https://{{host}}:8443/health\n');
-    assert.deepEqual(c, { ok: true, config: { name: 'api', target: 'https://127.0.0.1:8443/health', intervalSeconds: 10, timeoutMs: 2000, insecure: true } });
+    assert.deepEqual(shown(c), { ok: true, config: { name: 'api', target: 'https://127.0.0.1:8443/health', intervalSeconds: 10, timeoutMs: 2000, insecure: true } });
     const plain = await checkOf('### Home page\n# @health\nGET http://127.0.0.1:8080/\n');
-    assert.deepEqual(plain, { ok: true, config: { name: 'Home page', target: 'http://127.0.0.1:8080/' } }, 'no @timeout: the check keeps its own 5 s, not the request 30 s');
+    assert.deepEqual(shown(plain), { ok: true, config: { name: 'Home page', target: 'http://127.0.0.1:8080/' } }, 'no @timeout: the check keeps its own 5 s, not the request 30 s');
+  });
+
+  it('a pinned block carries its request as resolved: method, headers, body, # @proxy and # @insecure, not a URL', async () => {
+    const c = await checkOf('### Login\n# @health\n# @insecure\n# @proxy http://127.0.0.1:3128\nPOST https://{{host}}:8443/login\nAuthorization: Bearer t0k\nContent-Type: application/json\n\n{"user":"a"}\n');
+    assert.ok(c.ok);
+    const spec = c.config.spec;
+    assert.equal(spec?.kind, 'http');
+    if (spec?.kind !== 'http') return;
+    assert.equal(spec.method, 'POST');
+    assert.equal(spec.url, 'https://127.0.0.1:8443/login');
+    assert.deepEqual(spec.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer t0k']);
+    assert.equal(spec.body?.toString(), '{"user":"a"}');
+    assert.equal(spec.options.proxy, 'http://127.0.0.1:3128');
+    assert.equal(spec.options.insecure, true);
+    assert.equal(c.config.target, 'https://127.0.0.1:8443/login', 'the target still names where it goes');
   });
 
   it('TCP, QOTD/DAYTIME/ECHO, TLS, IPv6 and WebSocket blocks map to tcp://, tls://, ws(s)://', async () => {
     assert.equal(((await checkOf('# @health\nTCP 127.0.0.1:6379\nPING\n')) as { config: { target: string } }).config.target, 'tcp://127.0.0.1:6379');
     assert.equal(((await checkOf('# @health\nQOTD 127.0.0.1\n')) as { config: { target: string } }).config.target, 'tcp://127.0.0.1:17');
     assert.equal(((await checkOf('# @health\nECHO [::1]\nhi\n')) as { config: { target: string } }).config.target, 'tcp://[::1]:7');
-    assert.deepEqual(await checkOf('# @health\n# @insecure\nTLS localhost:8443\n'), { ok: true, config: { name: 'f.netreq:3', target: 'tls://localhost:8443', insecure: true } });
+    assert.deepEqual(shown(await checkOf('# @health\n# @insecure\nTLS localhost:8443\n')), { ok: true, config: { name: 'f.netreq:3', target: 'tls://localhost:8443', insecure: true } });
     assert.equal(((await checkOf('# @health\nWS wss://127.0.0.1:9443/chat?x=1\n')) as { config: { target: string } }).config.target, 'wss://127.0.0.1:9443/chat?x=1');
   });
 
-  it('UDP blocks send their text payload; binary payloads and MULTICAST cannot be checks, said in words', async () => {
-    assert.deepEqual(await checkOf('### dns-ish\n# @health\nUDP 127.0.0.1:9999\nhello\n'), {
-      ok: true,
-      config: { name: 'dns-ish', target: 'udp://127.0.0.1:9999', expect: { payload: 'hello' } },
-    });
+  it('UDP blocks send their payload as written, text or # @hex bytes; MULTICAST cannot be a check, said in words', async () => {
+    const text = await checkOf('### dns-ish\n# @health\nUDP 127.0.0.1:9999\nhello\n');
+    assert.deepEqual(shown(text), { ok: true, config: { name: 'dns-ish', target: 'udp://127.0.0.1:9999' } });
+    assert.equal(text.ok && text.config.spec?.kind === 'udp' && text.config.spec.payload.toString(), 'hello');
     const bin = await checkOf('# @health\n# @hex\nUDP 127.0.0.1:53\n00 01 ff\n');
-    assert.equal(bin.ok, false);
-    assert.match((bin as { reason: string }).reason, /binary/);
+    assert.ok(bin.ok, 'binary payloads go out as the bytes written');
+    assert.deepEqual(bin.config.spec?.kind === 'udp' && [...bin.config.spec.payload], [0x00, 0x01, 0xff]);
     const mc = await checkOf('# @health\nMULTICAST 239.1.2.3:5000\nx\n');
     assert.equal(mc.ok, false);
     assert.match((mc as { reason: string }).reason, /MULTICAST requests cannot be health checks/);
+  });
+
+  it('checksKey sees a pinned request change in its body bytes, and keeps bytes as a digest rather than a list of numbers', async () => {
+    const a = await checkOf('# @health\nPOST http://127.0.0.1:8080/\n\nbody one\n');
+    const b = await checkOf('# @health\nPOST http://127.0.0.1:8080/\n\nbody two\n');
+    assert.notEqual(checksKey([a]), checksKey([b]));
+    assert.equal(checksKey([a]), checksKey([await checkOf('# @health\nPOST http://127.0.0.1:8080/\n\nbody one\n')]));
+    const big = { body: Buffer.alloc(100_000, 7) };
+    assert.match(checksKey(big), /^\{"body":"bytes:100000:[0-9a-f]{64}"\}$/);
   });
 
   it('names: @name, else the ### title, else file:line of the request', () => {
@@ -91,7 +122,7 @@ describe('health view: blocks → check targets', () => {
       assert.ok(back.ok, `${cfg.name}: ${out.text}`);
       assert.equal(parseTarget(back.config.target).kind, parseTarget(cfg.target).kind);
       assert.equal(back.config.target.replace(/\/$/, ''), cfg.target.replace(/\/$/, ''), out.text);
-      if (cfg.expect) assert.equal(back.config.expect?.payload, cfg.expect.payload, out.text);
+      if (cfg.expect) assert.equal(back.config.spec?.kind === 'udp' && back.config.spec.payload.toString(), cfg.expect.payload, out.text);
       if (cfg.insecure) assert.equal(back.config.insecure, true);
       if (cfg.timeoutMs) assert.equal(back.config.timeoutMs, cfg.timeoutMs);
     }

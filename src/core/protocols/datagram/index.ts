@@ -5,6 +5,7 @@ import type { MulticastRequestSpec, UdpRequestSpec } from '../../request';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';
+import { datagramNotACheck, probeDatagram } from './probe';
 import { datagramKinds } from './syntax';
 
 export const datagramModule = Object.freeze<ProtocolModule<UdpRequestSpec | MulticastRequestSpec, SocketExchange>>({
@@ -21,4 +22,6 @@ export const datagramModule = Object.freeze<ProtocolModule<UdpRequestSpec | Mult
     return { method: spec.kind.toUpperCase(), url: where, path: where };
   },
   json: socketExchangeToJson,
+  probe: probeDatagram,
+  notACheck: datagramNotACheck,
 });

@@ -4,6 +4,7 @@ import { resolveHttp } from '../../netreq/resolveHttp';
 import type { HttpRequestSpec } from '../../request';
 import { httpExchangeToJson } from '../../serialize';
 import type { ProtocolModule } from '../module';
+import { probeHttp } from './probe';
 import { httpKinds } from './syntax';
 
 export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExchange>>({
@@ -16,4 +17,5 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   send: (spec, clients, opts) => clients.http.send(spec, opts),
   summary: (spec) => ({ method: spec.method, url: spec.url, path: spec.target }),
   json: (x, dataLimit) => httpExchangeToJson(x, dataLimit),
+  probe: probeHttp,
 });

@@ -5,6 +5,7 @@ import type { TcpRequestSpec } from '../../request';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';
+import { probeStream } from './probe';
 import { streamKinds } from './syntax';
 
 export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketExchange>>({
@@ -21,4 +22,5 @@ export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketE
     return { method: word, url: where, path: where };
   },
   json: socketExchangeToJson,
+  probe: probeStream,
 });

@@ -9,6 +9,7 @@ import { wsExchangeToJson } from '../../serialize';
 import { WsClient, WsSession } from '../../sockets/ws';
 import type { LookupFn } from '../../transport/connect';
 import type { ProtocolModule } from '../module';
+import { probeWs } from './probe';
 import { wsKinds } from './syntax';
 
 export interface WsModule extends ProtocolModule<WsRequestSpec, WsExchange> {
@@ -27,4 +28,5 @@ export const wsModule = Object.freeze<WsModule>({
   open: (spec, deps) => new WsSession(spec, deps),
   summary: (spec) => ({ method: 'WS', url: spec.url, path: spec.target }),
   json: wsExchangeToJson,
+  probe: probeWs,
 });
