@@ -14,7 +14,9 @@ import { PhaseError } from '../transport/errors';
 import { BodyBuffer } from './body-buffer';
 import { framingOf } from './framing';
 import { PendingBytes } from './pending';
-import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, parseHeadText, tokens, trimOws, type ResponseHead } from './head';
+import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, parseHeadText, tokens, type ResponseHead } from './head';
+import { CLIENT_CHUNKS, ChunkSizeLine, MAX_CHUNK_LINE } from '../wire/http1/chunkSize';
+import { trimOws } from '../wire/http1/tokens';
 
 export { MAX_HEAD_BYTES, tokens, type ResponseHead };
 
@@ -24,8 +26,6 @@ export const MAX_INTERIM_KEPT = 16;
 export const MAX_INTERIM_BYTES = 1024 * 1024;
 /** Trailer fields kept; later ones are counted, not kept (the section itself is bounded by MAX_HEAD_BYTES). */
 export const MAX_TRAILERS_KEPT = 100;
-/** One chunk-size line (size and extensions). */
-const MAX_CHUNK_LINE = 4096;
 
 type State = 'head' | 'body-length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'body-close' | 'done';
 
@@ -64,6 +64,7 @@ export class ResponseParser {
   private interimBytes = 0;
   private trailerBytes = 0;
   private body: BodyBuffer;
+  private readonly sizeLine = new ChunkSizeLine(CLIENT_CHUNKS);
 
   constructor(
     private readonly method: string,
@@ -218,14 +219,20 @@ export class ResponseParser {
     const eol = this.lineEnd(buf);
     if ((eol < 0 ? buf.length : eol) > MAX_CHUNK_LINE) throw this.error('chunk size line is longer than 4 KB', 0);
     if (eol < 0) return -1;
-    const line = stripCr(buf.toString('latin1', 0, eol));
-    const semi = line.indexOf(';');
-    const sizeText = trimOws(semi < 0 ? line : line.slice(0, semi));
-    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw this.error(`invalid chunk size ${JSON.stringify(line)} (expected hex digits)`, 0);
-    const size = parseInt(sizeText, 16);
-    if (!Number.isSafeInteger(size)) throw this.error(`chunk size ${sizeText} is too large`, 0);
-    this.remaining = size;
-    this.state = size === 0 ? 'trailers' : 'chunk-data';
+    // The whole line is here: the shared reader (CLIENT_CHUNKS rules) decides; the words quote the line.
+    const line = this.sizeLine;
+    line.reset();
+    line.scan(buf.subarray(0, eol + 1), 0);
+    if (!line.done) {
+      const text = stripCr(buf.toString('latin1', 0, eol));
+      if (line.error?.code === 'too-large') {
+        const semi = text.indexOf(';');
+        throw this.error(`chunk size ${trimOws(semi < 0 ? text : text.slice(0, semi))} is too large`, 0);
+      }
+      throw this.error(`invalid chunk size ${JSON.stringify(text)} (expected hex digits)`, 0);
+    }
+    this.remaining = line.size;
+    this.state = line.size === 0 ? 'trailers' : 'chunk-data';
     return eol + 1;
   }
 
