@@ -71,6 +71,21 @@ export function addFieldLine(line: string, fields: HeaderList, fixes: FieldFixes
   }
 }
 
+/**
+ * Where a head ends in `buf`: the LF followed by LF or CRLF (`end`, and `sep` the bytes of the line ending
+ * and blank line from it), searching from `from`; when not there yet, `end` is -1 and `resume` is where the
+ * next search starts (a possible end split across reads is searched again).
+ */
+export function findHeadEnd(buf: Buffer, from: number): { end: number; sep: number; resume: number } {
+  let p = buf.indexOf(10, from);
+  while (p >= 0) {
+    if (p + 1 >= buf.length || (buf[p + 1] === 13 && p + 2 >= buf.length)) return { end: -1, sep: 0, resume: p };
+    if (buf[p + 1] === 10 || (buf[p + 1] === 13 && buf[p + 2] === 10)) return { end: p, sep: buf[p + 1] === 10 ? 2 : 3, resume: p };
+    p = buf.indexOf(10, p + 1);
+  }
+  return { end: -1, sep: 0, resume: buf.length };
+}
+
 /** Splits a head's text into lines (LF or CRLF) with the offset where each starts. */
 function lines(text: string): Array<[string, number]> {
   const out: Array<[string, number]> = [];
