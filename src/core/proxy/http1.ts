@@ -6,7 +6,7 @@
 import type { HeaderList } from '../exchange';
 import { PROXY_REQUEST, PROXY_RESPONSE, parseFieldLine, type FieldRules } from '../wire/http1/fields';
 import { decideFraming, type BodyFraming } from '../wire/http1/framing';
-import { listTokens, trimOws } from '../wire/http1/tokens';
+import { listTokens, TCHAR, trimOws } from '../wire/http1/tokens';
 
 export { BodyFramer } from '../wire/http1/bodyFramer';
 export { trimOws };
@@ -29,7 +29,7 @@ export interface ResponseHead {
   headers: HeaderList;
 }
 
-const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([^\s]+) HTTP\/1\.([01])$/;
+const REQUEST_LINE = new RegExp(`^(${TCHAR}+) ([^\\s]+) HTTP/1\\.([01])$`);
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
 /** A request target has no control byte (a URI has none); forwarded, it would reach an origin that parses it differently. */
 // eslint-disable-next-line no-control-regex -- control bytes are what it looks for

@@ -34,6 +34,9 @@ export type FramingDecision =
   | { kind: 'problem'; problem: FramingProblem };
 
 /** The Content-Length field values, as they came. */
+/** One Content-Length element: 1–15 decimal digits (RFC 9110 §8.6; 15 keeps it an exact integer). */
+export const LENGTH = /^\d{1,15}$/;
+
 export function contentLengths(headers: HeaderList): string[] {
   const out: string[] = [];
   for (const [k, v] of headers) if (k.length === 14 && k.toLowerCase() === 'content-length') out.push(v);
@@ -55,7 +58,7 @@ export function decideFraming(headers: HeaderList, role: 'request' | 'response')
   if (values.length > 0) {
     const parts = values.flatMap((v) => v.split(',')).map(trimOws);
     if (parts.some((p) => p === '')) return { kind: 'problem', problem: { kind: 'empty-length', values } };
-    const invalid = parts.find((p) => !/^\d{1,15}$/.test(p));
+    const invalid = parts.find((p) => !LENGTH.test(p));
     if (invalid !== undefined) return { kind: 'problem', problem: { kind: 'invalid-length', value: invalid, values } };
     if (new Set(parts.map(Number)).size > 1) return { kind: 'problem', problem: { kind: 'conflicting-lengths', distinct: [...new Set(parts)], values } };
     return { kind: 'length', length: Number(parts[0]) };

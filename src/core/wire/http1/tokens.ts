@@ -5,8 +5,10 @@
  */
 import type { HeaderList } from '../../exchange';
 
-/** A whole string of tchar (RFC 9110 §5.6.2). */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** The tchar class (RFC 9110 §5.6.2), for building patterns such as a request line. */
+export const TCHAR = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+/** A whole string of tchar. */
+export const TOKEN = new RegExp(`^${TCHAR}+$`);
 
 /** 1 for each byte that is a tchar, for byte-at-a-time readers. */
 export const TOKEN_BYTE = new Uint8Array(256);
