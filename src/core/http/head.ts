@@ -4,6 +4,8 @@
  * value becomes a space and is reported (RFC 9110 §5.5), obs-fold joins lines with one space (RFC 9112 §5.2).
  */
 import type { HeaderList } from '../exchange';
+import { CLIENT_RESPONSE, parseFieldLine } from '../wire/http1/fields';
+import { listTokens } from '../wire/http1/tokens';
 
 /** The most bytes one head (status line + fields) or one trailer section may take. */
 export const MAX_HEAD_BYTES = 256 * 1024;
@@ -17,29 +19,24 @@ export interface ResponseHead {
 
 /** Three digits, 100–999 (RFC 9110 §15: the first digit is the class; 0xx does not exist). */
 const STATUS_LINE = /^HTTP\/(\d)\.(\d) ([1-9]\d\d)(?: (.*))?$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const CR_OR_NUL = /[\r\0]/g;
+const NUL = /\0/g;
 
-/** Strips SP and HTAB only (OWS); String.trim() would also strip VT, FF, NBSP and other Unicode spaces. */
-export function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
-
-/** Counts the field values that carried CR or NUL (replaced with SP), naming the first few fields. */
+/** Counts the field values that carried CR or NUL (replaced with SP by the CLIENT_RESPONSE rules), naming the first few fields. */
 export class FieldFixes {
   count = 0;
   readonly names: string[] = [];
 
-  clean(name: string, value: string): string {
-    CR_OR_NUL.lastIndex = 0;
-    if (!CR_OR_NUL.test(value)) return value;
+  /** Counts one fixed value of field `name`. */
+  fixed(name: string): void {
     this.count++;
     if (this.names.length < 5 && !this.names.includes(name)) this.names.push(name);
-    return value.replace(CR_OR_NUL, ' ');
+  }
+
+  /** The reason phrase with any NUL replaced with SP (counted as a fix of ":status"). */
+  cleanReason(reason: string): string {
+    if (!reason.includes('\0')) return reason;
+    this.fixed(':status');
+    return reason.replace(NUL, ' ');
   }
 
   /** The words for the response notes, or undefined when nothing was replaced. */
@@ -51,22 +48,42 @@ export class FieldFixes {
 }
 
 /**
- * Adds one field line to `fields` (or folds it into the last one). Returns what is wrong with the line,
- * or undefined when it was taken.
+ * Adds one field line to `fields` (or folds it into the last one), by the client's rules (CLIENT_RESPONSE
+ * in ../wire/http1/fields.ts). Returns what is wrong with the line, or undefined when it was taken.
  */
 export function addFieldLine(line: string, fields: HeaderList, fixes: FieldFixes): string | undefined {
-  const first = line.charCodeAt(0);
-  if ((first === 32 || first === 9) && fields.length > 0) {
-    const last = fields[fields.length - 1];
-    const more = trimOws(fixes.clean(last[0], line));
-    if (more) last[1] = last[1] ? `${last[1]} ${more}` : more; // obsolete line folding
-    return undefined;
+  const f = parseFieldLine(line, CLIENT_RESPONSE, fields.length > 0);
+  switch (f.kind) {
+    case 'fold': {
+      const last = fields[fields.length - 1];
+      if (f.fixed) fixes.fixed(last[0]);
+      if (f.more) last[1] = last[1] ? `${last[1]} ${f.more}` : f.more; // obsolete line folding
+      return undefined;
+    }
+    case 'field':
+      if (f.fixed) fixes.fixed(f.name);
+      fields.push([f.name, f.value]);
+      return undefined;
+    case 'no-colon':
+      return 'no colon';
+    default:
+      return 'invalid field name'; // the rules join folds and fix control bytes: only a bad or empty name is left
   }
-  const c = line.indexOf(':');
-  const name = c > 0 ? line.slice(0, c) : '';
-  if (!name || !TOKEN.test(name)) return c < 0 ? 'no colon' : 'invalid field name';
-  fields.push([name, trimOws(fixes.clean(name, line.slice(c + 1)))]);
-  return undefined;
+}
+
+/**
+ * Where a head ends in `buf`: the LF followed by LF or CRLF (`end`, and `sep` the bytes of the line ending
+ * and blank line from it), searching from `from`; when not there yet, `end` is -1 and `resume` is where the
+ * next search starts (a possible end split across reads is searched again).
+ */
+export function findHeadEnd(buf: Buffer, from: number): { end: number; sep: number; resume: number } {
+  let p = buf.indexOf(10, from);
+  while (p >= 0) {
+    if (p + 1 >= buf.length || (buf[p + 1] === 13 && p + 2 >= buf.length)) return { end: -1, sep: 0, resume: p };
+    if (buf[p + 1] === 10 || (buf[p + 1] === 13 && buf[p + 2] === 10)) return { end: p, sep: buf[p + 1] === 10 ? 2 : 3, resume: p };
+    p = buf.indexOf(10, p + 1);
+  }
+  return { end: -1, sep: 0, resume: buf.length };
 }
 
 /** Splits a head's text into lines (LF or CRLF) with the offset where each starts. */
@@ -90,7 +107,7 @@ export function parseHeadText(text: string, fixes: FieldFixes, fail: (what: stri
   const m = STATUS_LINE.exec(all[0][0]);
   if (!m) throw badStatus();
   const head: ResponseHead = { version: `HTTP/${m[1]}.${m[2]}`, status: Number(m[3]), reason: m[4] ?? '', headers: [] };
-  if (head.reason.includes('\0')) head.reason = fixes.clean(':status', head.reason);
+  head.reason = fixes.cleanReason(head.reason);
   for (let i = 1; i < all.length; i++) {
     const [line, at] = all[i];
     const bad = addFieldLine(line, head.headers, fixes);
@@ -100,14 +117,4 @@ export function parseHeadText(text: string, fixes: FieldFixes, fail: (what: stri
 }
 
 /** Comma-separated header tokens, lower-cased (empty list elements dropped). */
-export function tokens(headers: HeaderList, name: string): string[] {
-  const out: string[] = [];
-  for (const [k, v] of headers) {
-    if (k.toLowerCase() !== name) continue;
-    for (const t of v.split(',')) {
-      const s = trimOws(t).toLowerCase();
-      if (s) out.push(s);
-    }
-  }
-  return out;
-}
+export const tokens = listTokens;

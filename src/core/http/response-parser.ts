@@ -14,18 +14,14 @@ import { PhaseError } from '../transport/errors';
 import { BodyBuffer } from './body-buffer';
 import { framingOf } from './framing';
 import { PendingBytes } from './pending';
-import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, parseHeadText, tokens, trimOws, type ResponseHead } from './head';
+import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, findHeadEnd, parseHeadText, tokens, type ResponseHead } from './head';
+import { CLIENT_CHUNKS, ChunkSizeLine, MAX_CHUNK_LINE } from '../wire/http1/chunkSize';
+import { trimOws } from '../wire/http1/tokens';
+import { MAX_INTERIM_BYTES, MAX_INTERIM_KEPT, MAX_TRAILERS_KEPT, closedEarly, plural, responseNotes } from './response-words';
 
 export { MAX_HEAD_BYTES, tokens, type ResponseHead };
 
-/** Interim (1xx) responses kept; later ones are counted, not kept. */
-export const MAX_INTERIM_KEPT = 16;
-/** All interim responses (and empty lines before a status line) together; past this the reading stops with an error. */
-export const MAX_INTERIM_BYTES = 1024 * 1024;
-/** Trailer fields kept; later ones are counted, not kept (the section itself is bounded by MAX_HEAD_BYTES). */
-export const MAX_TRAILERS_KEPT = 100;
-/** One chunk-size line (size and extensions). */
-const MAX_CHUNK_LINE = 4096;
+export { MAX_INTERIM_BYTES, MAX_INTERIM_KEPT, MAX_TRAILERS_KEPT };
 
 type State = 'head' | 'body-length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'body-close' | 'done';
 
@@ -64,6 +60,7 @@ export class ResponseParser {
   private interimBytes = 0;
   private trailerBytes = 0;
   private body: BodyBuffer;
+  private readonly sizeLine = new ChunkSizeLine(CLIENT_CHUNKS);
 
   constructor(
     private readonly method: string,
@@ -126,48 +123,14 @@ export class ResponseParser {
       this.state = 'done';
       return;
     }
-    if (this.state === 'head') {
-      const got = this.offset + this.pending.length;
-      const between = this.interim.length + this.interimNotKept > 0 ? ' after an interim (1xx) response' : '';
-      throw new PhaseError(
-        got === 0 ? 'wait' : 'parse',
-        got === 0
-          ? 'The server closed the connection without sending a response'
-          : this.pending.length === 0
-            ? `The server closed the connection${between} without sending the final response (after ${got} bytes)`
-            : `The server closed the connection in the middle of the response headers (after ${got} bytes)`,
-        'ECONNCLOSED',
-      );
-    }
-    if (this.state === 'body-length') {
-      throw new PhaseError(
-        'receive',
-        `The server closed the connection before the body was complete: got ${this.bodyBytesOnWire} of ${this.bodyBytesOnWire + this.remaining} bytes (Content-Length)`,
-        'ECONNCLOSED',
-      );
-    }
-    if (this.state === 'trailers') {
-      throw new PhaseError('receive', `The server closed the connection in the trailer section, after the body was complete (${this.bodyBytesOnWire} body bytes)`, 'ECONNCLOSED');
-    }
-    throw new PhaseError('receive', `The server closed the connection in the middle of a chunked body (after ${this.bodyBytesOnWire} body bytes; no final 0-size chunk)`, 'ECONNCLOSED');
+    const state = this.state === 'head' || this.state === 'body-length' || this.state === 'trailers' ? this.state : 'chunked';
+    const interimCount = this.interim.length + this.interimNotKept;
+    throw closedEarly({ state, got: this.offset + this.pending.length, pending: this.pending.length, interimCount, bodyBytes: this.bodyBytesOnWire, remaining: this.remaining });
   }
 
   /** What a person should know about how the response was read (limits reached, bytes ignored, doubtful framing), in words. */
   notes(): string[] {
-    const out: string[] = [];
-    if (this.blankLines > 0) out.push(`${plural(this.blankLines, 'empty line')} before a status line ${this.blankLines === 1 ? 'was' : 'were'} ignored`);
-    if (this.interimNotKept > 0) {
-      out.push(`The server sent ${this.interim.length + this.interimNotKept} interim (1xx) responses; the first ${MAX_INTERIM_KEPT} are kept, ${this.interimNotKept} more were counted, not kept`);
-    }
-    const fixed = this.fixes.note();
-    if (fixed) out.push(fixed);
-    if (this.tunnel) out.push(`CONNECT answered ${this.head!.status}: the connection became a tunnel after the headers (RFC 9112 §6.3), so the response has no body; NetReq closed the tunnel`);
-    if (this.ambiguousFraming) out.push(this.ambiguousFraming);
-    if (this.trailersNotKept > 0) {
-      out.push(`The server sent ${this.trailers.length + this.trailersNotKept} trailer fields; the first ${MAX_TRAILERS_KEPT} are kept, ${this.trailersNotKept} more were counted, not kept`);
-    }
-    if (this.extraBytes > 0) out.push(`${plural(this.extraBytes, 'byte')} ${this.tunnel ? 'that came through the tunnel' : 'after the response'} ${this.extraBytes === 1 ? 'was' : 'were'} ignored`);
-    return out;
+    return responseNotes(this);
   }
 
   /** Consumes from `buf`; returns bytes used (> 0), or -1 when more input is needed. */
@@ -218,14 +181,20 @@ export class ResponseParser {
     const eol = this.lineEnd(buf);
     if ((eol < 0 ? buf.length : eol) > MAX_CHUNK_LINE) throw this.error('chunk size line is longer than 4 KB', 0);
     if (eol < 0) return -1;
-    const line = stripCr(buf.toString('latin1', 0, eol));
-    const semi = line.indexOf(';');
-    const sizeText = trimOws(semi < 0 ? line : line.slice(0, semi));
-    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw this.error(`invalid chunk size ${JSON.stringify(line)} (expected hex digits)`, 0);
-    const size = parseInt(sizeText, 16);
-    if (!Number.isSafeInteger(size)) throw this.error(`chunk size ${sizeText} is too large`, 0);
-    this.remaining = size;
-    this.state = size === 0 ? 'trailers' : 'chunk-data';
+    // The whole line is here: the shared reader (CLIENT_CHUNKS rules) decides; the words quote the line.
+    const line = this.sizeLine;
+    line.reset();
+    line.scan(buf.subarray(0, eol + 1), 0);
+    if (!line.done) {
+      const text = stripCr(buf.toString('latin1', 0, eol));
+      if (line.error?.code === 'too-large') {
+        const semi = text.indexOf(';');
+        throw this.error(`chunk size ${trimOws(semi < 0 ? text : text.slice(0, semi))} is too large`, 0);
+      }
+      throw this.error(`invalid chunk size ${JSON.stringify(text)} (expected hex digits)`, 0);
+    }
+    this.remaining = line.size;
+    this.state = line.size === 0 ? 'trailers' : 'chunk-data';
     return eol + 1;
   }
 
@@ -269,23 +238,7 @@ export class ResponseParser {
     }
     if (i > 0) return i;
     if (buf[0] === 13 && buf.length === 1) return -1;
-    // Find LF followed by LF or CRLF; resume where the last search stopped.
-    let end = -1;
-    let sep = 0;
-    let p = buf.indexOf(10, this.scanFrom);
-    let resume = buf.length;
-    while (p >= 0) {
-      if (p + 1 >= buf.length || (buf[p + 1] === 13 && p + 2 >= buf.length)) {
-        resume = p;
-        break;
-      }
-      if (buf[p + 1] === 10 || (buf[p + 1] === 13 && buf[p + 2] === 10)) {
-        end = p;
-        sep = buf[p + 1] === 10 ? 2 : 3;
-        break;
-      }
-      p = buf.indexOf(10, p + 1);
-    }
+    const { end, sep, resume } = findHeadEnd(buf, this.scanFrom);
     const size = end < 0 ? buf.length : end + sep;
     this.scanned += (end < 0 ? buf.length : end + 1) - this.scanFrom;
     if (size > MAX_HEAD_BYTES) throw this.error(`response headers are larger than ${MAX_HEAD_BYTES / 1024} KB`, 0);
@@ -372,8 +325,4 @@ export class ResponseParser {
 
 function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }

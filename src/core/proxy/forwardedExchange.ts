@@ -7,6 +7,7 @@ import type { HeaderList } from '../exchange';
 import { hostPort } from '../transport/address';
 import type { ClientConnection } from './client';
 import { BodyFramer, bodyFraming, headerTokens, parseResponseHead, serializeHead, type Framing, type RequestHead } from './http1';
+import { responseHasNoBody } from '../wire/http1/framing';
 import { endToEnd, framingHeaders, Growing, lengthOf, simpleResponse, withoutFraming } from './messages';
 import type { Flow, ProxyOptions } from './server';
 import type { Upstream, UpstreamPool } from './upstreams';
@@ -212,7 +213,7 @@ export class ForwardedExchange {
       const flow = this.flow;
       flow.timings.firstByte = performance.now() - this.t0;
       flow.status = res.status;
-      const framing: Framing | string = this.req.method === 'HEAD' || res.status === 204 || res.status === 304 ? { kind: 'none' } : bodyFraming(res.headers, false);
+      const framing: Framing | string = responseHasNoBody(this.req.method, res.status) ? { kind: 'none' } : bodyFraming(res.headers, false);
       if (typeof framing === 'string') return void this.fail(502, `Upstream ${this.where} sent a response this proxy cannot forward: ${framing}`);
       const connection = headerTokens(res.headers, 'connection');
       const codings = headerTokens(res.headers, 'transfer-encoding');

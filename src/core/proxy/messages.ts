@@ -1,5 +1,6 @@
 /** Pieces of HTTP/1.x messages the proxy writes: hop-by-hop filtering, framing headers, its own short answers. */
 import type { HeaderList } from '../exchange';
+import { LENGTH } from '../wire/http1/framing';
 import type { Framing } from './http1';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded. */
@@ -37,7 +38,7 @@ export function framingHeaders(framing: Framing, codings: string[], length0: boo
 /** The first Content-Length header as it came (for HEAD and 304, where it describes a body that is not sent). */
 export function lengthOf(headers: HeaderList): string {
   const h = headers.find(([k]) => k.toLowerCase() === 'content-length');
-  return h && /^\d{1,15}$/.test(h[1]) ? `Content-Length: ${h[1]}\r\n` : '';
+  return h && LENGTH.test(h[1]) ? `Content-Length: ${h[1]}\r\n` : '';
 }
 
 export function simpleResponse(status: string, message: string, extra = ''): string {
