@@ -166,7 +166,9 @@ describe('panels restored after a window reload (the serializers, with real new 
     const panel = newPanel('netreq.traffic', 'NetReq Traffic');
     assert.equal(await api.testing.restorePanel('netreq.traffic', panel, { tab: 'proxy', filters: { proxy: 'x', multicast: '' } }), true);
     assert.equal(api.testing.services.view().open, true);
-    await waitFor('the restored traffic page to say ready', () => api.testing.services.view().ready, 15_000);
+    // A webview loads only while its panel is visible: bring it to the front (an earlier panel may cover it).
+    panel.reveal(undefined, false);
+    await waitFor('the restored traffic page to say ready', () => api.testing.services.view().ready, 30_000);
     const extra = newPanel('netreq.traffic', 'NetReq Traffic');
     const gone = disposed(extra);
     await api.testing.restorePanel('netreq.traffic', extra, undefined);
