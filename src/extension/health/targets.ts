@@ -47,7 +47,8 @@ function plainText(payload: Buffer): string | undefined {
 
 /**
  * Where a resolved request goes, as a check target is written: HTTP and WS → their URL, TCP/QOTD/DAYTIME/ECHO →
- * tcp://host:port, TLS → tls://, UDP → udp://. Shown in the view; the check itself sends the request.
+ * tcp://host:port, TLS → tls://, UDP → udp://, DNS → dns://name TYPE @server. Shown in the view; the check itself
+ * sends the request.
  */
 export function checkTarget(spec: RequestSpec): string {
   const { url } = describeSpec(spec);
@@ -61,12 +62,6 @@ export function checkTarget(spec: RequestSpec): string {
  */
 export function checkForSpec(name: string, spec: RequestSpec, opts: { intervalSeconds?: number; timeoutMs?: number } = {}): BlockCheck {
   const base = { name, ...(opts.intervalSeconds ? { intervalSeconds: opts.intervalSeconds } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
-  if (spec.kind === 'dns') {
-    // DNS has no probe yet: a DNS block is checked as a dns:// target, which asks the system resolver; a block with
-    // its own server (# @server) is not that check, so it is refused rather than checked differently.
-    if (spec.server) return { ok: false, reason: 'a DNS health check asks the system resolver, and this block names its own server (# @server)' };
-    return { ok: true, config: { ...base, target: `dns://${spec.name}` } };
-  }
   const m = moduleForSpec(spec);
   const refused = m.probe ? m.notACheck?.(spec) : `${describeSpec(spec).method} requests cannot be health checks`;
   if (refused) return { ok: false, reason: refused };

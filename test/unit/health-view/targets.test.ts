@@ -120,15 +120,23 @@ describe('health view: blocks → check targets', () => {
       const text = out.text.replace(/^(GET|TCP|TLS|UDP|WS|DNS) /m, '# @health\n$&');
       const back = await checkOf(text);
       assert.ok(back.ok, `${cfg.name}: ${out.text}`);
+      if (back.config.spec?.kind === 'dns') {
+        // The block asks its question as written (type A, the first resolver in /etc/resolv.conf), and says so.
+        assert.equal(back.config.target, 'dns://example.com A');
+        assert.deepEqual([back.config.spec.name, back.config.spec.type, back.config.spec.server], ['example.com', 'A', undefined]);
+        continue;
+      }
       assert.equal(parseTarget(back.config.target).kind, parseTarget(cfg.target).kind);
       assert.equal(back.config.target.replace(/\/$/, ''), cfg.target.replace(/\/$/, ''), out.text);
       if (cfg.expect) assert.equal(back.config.spec?.kind === 'udp' && back.config.spec.payload.toString(), cfg.expect.payload, out.text);
       if (cfg.insecure) assert.equal(back.config.insecure, true);
       if (cfg.timeoutMs) assert.equal(back.config.timeoutMs, cfg.timeoutMs);
     }
-    // A DNS block with its own server is not what a dns:// check asks (the system resolver).
-    const own = await checkOf('# @health\n# @server 127.0.0.1:5353\nDNS example.com');
-    assert.deepEqual(own, { ok: false, reason: 'a DNS health check asks the system resolver, and this block names its own server (# @server)' });
+    // A DNS block with its own server is checked as written: its question, to that server.
+    const own = await checkOf('# @health\n# @server 127.0.0.1:5353\n# @tcp\nDNS example.com MX');
+    assert.ok(own.ok);
+    assert.equal(own.config.target, 'dns://example.com MX @127.0.0.1:5353');
+    assert.deepEqual(own.config.spec?.kind === 'dns' && [own.config.spec.server, own.config.spec.type, own.config.spec.tcp], [{ host: '127.0.0.1', port: 5353 }, 'MX', true]);
     assert.match((requestTextFor({ name: 'x', target: 'gopher://a:70' }) as { reason: string }).reason, /Unknown check kind/);
   });
 

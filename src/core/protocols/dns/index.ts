@@ -4,6 +4,7 @@ import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';
 import { sendDns } from './engine';
+import { probeDns } from './probe';
 import { resolveDns } from './resolve';
 import { dnsKinds } from './syntax';
 import type { DnsRequestSpec } from './types';
@@ -25,4 +26,5 @@ export const dnsModule = Object.freeze<ProtocolModule<DnsRequestSpec, SocketExch
     return { method: 'DNS', url: `${spec.name} ${spec.type}${where}`, path: `${spec.name} ${spec.type}` };
   },
   json: socketExchangeToJson,
+  probe: (spec, _clients, opts) => probeDns(spec, opts),
 });
