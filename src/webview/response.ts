@@ -4,17 +4,10 @@
  * sends the current state (the page is rebuilt whenever the panel becomes visible again).
  */
 import { isHostToWebview, type HostToWebview, type WebviewToHost } from '../shared/messages';
-import { isPanelTargetMessage, readSavedPanel } from '../shared/restore';
-import { Builder } from './dom';
+import { bootBlockPanel, type VsCodeApi } from './boot';
 import { DEFAULT_UI, ResponseView, type UiState } from './responseView';
-import { PanelStateKeeper, restoreNote } from './restore';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+declare function acquireVsCodeApi(): VsCodeApi<WebviewToHost>;
 
 function restoredUi(state: unknown): UiState {
   const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<UiState>;
@@ -25,30 +18,14 @@ function restoredUi(state: unknown): UiState {
   } as UiState;
 }
 
-const vscode = acquireVsCodeApi();
-// What the page showed before it was reloaded (hidden and shown again, or a window reload): checked, bounded.
-const saved = readSavedPanel(vscode.getState(), 'response');
-const keeper = new PanelStateKeeper(saved, (s) => vscode.setState(s));
 const root = document.getElementById('root') ?? document.body;
-const view = new ResponseView(document, root, (m) => vscode.postMessage(m), restoredUi(saved.ui), (ui) => keeper.setUi(ui));
-let note: HTMLElement | undefined;
-
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const m = event.data;
-  if (isPanelTargetMessage(m)) {
-    keeper.setTarget(m.target);
-    // The host has nothing for this panel (a window reload): what it shows is the saved copy; say so.
-    if (!m.live && !note) {
-      note = restoreNote(new Builder(document), 'response', saved) as unknown as HTMLElement | undefined;
-      if (note) root.before(note);
-    }
-    return;
-  }
-  if (!isHostToWebview(m)) return;
-  view.handle(m);
-  if (m.type === 'exchange' || m.type === 'refused') keeper.setLast(() => m);
-  if (m.type !== 'reply') note?.remove();
+bootBlockPanel(acquireVsCodeApi, window, document, {
+  kind: 'response',
+  isMessage: isHostToWebview,
+  restoreUi: restoredUi,
+  placeNote: (note) => root.before(note as unknown as HTMLElement),
+  create: (post, ui, onUi) => new ResponseView(document, root, post, ui, onUi),
+  replay: (last) => last as HostToWebview,
+  lastAfter: (m) => (m.type === 'exchange' || m.type === 'refused' ? () => m : undefined),
+  endsNote: (m) => m.type !== 'reply',
 });
-view.render();
-if (saved.last) view.handle(saved.last as HostToWebview);
-vscode.postMessage({ type: 'ready' });

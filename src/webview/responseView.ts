@@ -3,8 +3,9 @@
  * page from them with text nodes only. No globals: the DOM and the way to post come in, so the unit
  * tests drive it with a fake document.
  */
-import type { ExchangeMessage, HostToWebview, RefusedMessage, SendingMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
+import type { ExchangeMessage, HostToWebview, WebviewRequest, WebviewToHost } from '../shared/messages';
 import { Builder, type DomDocument, type DomElement } from './dom';
+import { SendState } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
 import { PHASE_LABELS, refusedBanner } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
@@ -30,12 +31,7 @@ const TABS: Array<[TabId, string]> = [
 
 export class ResponseView {
   private readonly b: Builder;
-  private exchange?: ExchangeMessage;
-  private sending?: SendingMessage;
-  private refused?: RefusedMessage;
-  private reply?: { ok: boolean; text: string };
-  private nextId = 1;
-  private readonly pending = new Map<number, WebviewRequest['type']>();
+  private readonly s = new SendState<ExchangeMessage>();
 
   constructor(
     doc: DomDocument,
@@ -48,27 +44,8 @@ export class ResponseView {
   }
 
   handle(msg: HostToWebview): void {
-    switch (msg.type) {
-      case 'sending':
-        this.sending = msg;
-        this.refused = undefined;
-        this.reply = undefined;
-        break;
-      case 'exchange':
-        this.exchange = msg;
-        this.sending = undefined;
-        this.refused = undefined;
-        break;
-      case 'refused':
-        this.refused = msg;
-        this.sending = undefined;
-        break;
-      case 'reply': {
-        if (!this.pending.delete(msg.id)) return;
-        this.reply = { ok: msg.ok, text: msg.message ?? (msg.ok ? 'Done.' : 'Failed.') };
-        break;
-      }
-    }
+    if (msg.type === 'exchange') this.s.show(msg);
+    else if (!this.s.take(msg)) return;
     this.render();
   }
 
@@ -76,8 +53,7 @@ export class ResponseView {
   request(type: 'openBodyInEditor' | 'saveBody'): number;
   request(type: 'copy', text: string): number;
   request(type: WebviewRequest['type'], text?: string): number {
-    const id = this.nextId++;
-    this.pending.set(id, type);
+    const id = this.s.request();
     this.post(type === 'copy' ? { type, id, text: text ?? '' } : { type, id });
     return id;
   }
@@ -94,8 +70,8 @@ export class ResponseView {
     const app = b.el('div', 'app');
     this.root.appendChild(app);
 
-    if (this.sending) {
-      const s = this.sending;
+    if (this.s.sending) {
+      const s = this.s.sending;
       app.appendChild(
         b.add(
           b.el('div', 'banner banner-sending'),
@@ -106,17 +82,17 @@ export class ResponseView {
         ),
       );
     }
-    if (this.refused && !this.sending) {
-      app.appendChild(b.el('div', 'request-line', this.refused.title));
-      app.appendChild(refusedBanner(b, this.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
+    if (this.s.refused && !this.s.sending) {
+      app.appendChild(b.el('div', 'request-line', this.s.refused.title));
+      app.appendChild(refusedBanner(b, this.s.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
       return;
     }
-    const m = this.exchange;
+    const m = this.s.result;
     if (!m) {
-      if (!this.sending) app.appendChild(b.el('p', 'muted', 'Waiting for a response…'));
+      if (!this.s.sending) app.appendChild(b.el('p', 'muted', 'Waiting for a response…'));
       return;
     }
-    const content = b.el('div', this.sending ? 'exchange stale' : 'exchange');
+    const content = b.el('div', this.s.sending ? 'exchange stale' : 'exchange');
     app.appendChild(content);
     content.appendChild(this.statusLine(m));
     const err = m.exchange.error;
@@ -132,7 +108,7 @@ export class ResponseView {
       );
       if (m.exchange.response || m.exchange.received.length > 0) content.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
     }
-    if (this.reply) content.appendChild(b.el('div', this.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.reply.text));
+    if (this.s.reply) content.appendChild(b.el('div', this.s.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.s.reply.text));
 
     const tabs = b.el('div', 'tabs');
     tabs.setAttribute('role', 'tablist');

@@ -4,15 +4,11 @@
  * newest row while the user is at the bottom, remembers the tab and filters, then says `ready`.
  */
 import { isHostToTraffic, type TrafficToHost } from '../shared/trafficMessages';
+import { boot, type VsCodeApi } from './boot';
 import type { DomElement } from './dom';
 import { DEFAULT_TRAFFIC_UI, TrafficView, type TrafficUi } from './trafficView';
 
-interface VsCodeApi {
-  postMessage(message: TrafficToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+declare function acquireVsCodeApi(): VsCodeApi<TrafficToHost>;
 
 function restoredUi(state: unknown): TrafficUi {
   const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<TrafficUi>;
@@ -37,12 +33,9 @@ function stickToBottom(list: DomElement): void {
   if (atEnd.get(el)) el.scrollTop = el.scrollHeight;
 }
 
-const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') ?? document.body;
-const view = new TrafficView(document, root, (m) => vscode.postMessage(m), restoredUi(vscode.getState()), (ui) => vscode.setState(ui), stickToBottom);
-
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (isHostToTraffic(event.data)) view.handle(event.data);
+boot(acquireVsCodeApi, window, {
+  restore: restoredUi,
+  isMessage: isHostToTraffic,
+  start: (vscode, ui) => new TrafficView(document, root, (m) => vscode.postMessage(m), ui, (u) => vscode.setState(u), stickToBottom),
 });
-view.render();
-vscode.postMessage({ type: 'ready' });

@@ -4,11 +4,12 @@
  * stopped, the ECHO verdict, timings, TLS and the connection. Rebuilt from state with text nodes only;
  * no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
-import type { HostToTranscript, RefusedMessage, SendingMessage, TranscriptMessage, TranscriptToHost } from '../shared/messages';
+import type { HostToTranscript, TranscriptMessage, TranscriptToHost } from '../shared/messages';
 import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
 import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
 import { Builder, type DomDocument, type DomElement } from './dom';
+import { SendState } from './sendState';
 import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
 import { hexView, modeBar, rawTextView, renderTlsDetails, renderWaterfall } from './tabs';
 
@@ -32,12 +33,7 @@ export const CONTROL_LEGEND = 'Control characters: ␍ CR · ␊ LF · ␉ TAB �
 
 export class TranscriptView {
   private readonly b: Builder;
-  private message?: TranscriptMessage;
-  private sending?: SendingMessage;
-  private refused?: RefusedMessage;
-  private reply?: { ok: boolean; text: string };
-  private nextId = 1;
-  private readonly pending = new Set<number>();
+  private readonly s = new SendState<TranscriptMessage>();
 
   constructor(
     doc: DomDocument,
@@ -50,32 +46,13 @@ export class TranscriptView {
   }
 
   handle(msg: HostToTranscript): void {
-    switch (msg.type) {
-      case 'sending':
-        this.sending = msg;
-        this.refused = undefined;
-        this.reply = undefined;
-        break;
-      case 'transcript':
-        this.message = msg;
-        this.sending = undefined;
-        this.refused = undefined;
-        break;
-      case 'refused':
-        this.refused = msg;
-        this.sending = undefined;
-        break;
-      case 'reply':
-        if (!this.pending.delete(msg.id)) return;
-        this.reply = { ok: msg.ok, text: msg.message ?? (msg.ok ? 'Done.' : 'Failed.') };
-        break;
-    }
+    if (msg.type === 'transcript') this.s.show(msg);
+    else if (!this.s.take(msg)) return;
     this.render();
   }
 
   copy(text: string): number {
-    const id = this.nextId++;
-    this.pending.add(id);
+    const id = this.s.request();
     this.post({ type: 'copy', id, text });
     return id;
   }
@@ -91,22 +68,22 @@ export class TranscriptView {
     this.root.textContent = '';
     const app = b.el('div', 'app transcript-app');
     this.root.appendChild(app);
-    if (this.sending) {
-      const s = this.sending;
+    if (this.s.sending) {
+      const s = this.s.sending;
       app.appendChild(sendingBanner(b, `Sending ${s.method} ${s.url} …`, () => this.post({ type: 'cancel' })));
     }
-    if (this.refused && !this.sending) {
-      app.appendChild(b.el('div', 'request-line', this.refused.title));
-      app.appendChild(refusedBanner(b, this.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
+    if (this.s.refused && !this.s.sending) {
+      app.appendChild(b.el('div', 'request-line', this.s.refused.title));
+      app.appendChild(refusedBanner(b, this.s.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
       return;
     }
-    const m = this.message;
+    const m = this.s.result;
     if (!m) {
-      if (!this.sending) app.appendChild(b.el('p', 'muted', 'Waiting for the transcript…'));
+      if (!this.s.sending) app.appendChild(b.el('p', 'muted', 'Waiting for the transcript…'));
       return;
     }
     const x = m.exchange;
-    const content = b.el('div', this.sending ? 'exchange stale' : 'exchange');
+    const content = b.el('div', this.s.sending ? 'exchange stale' : 'exchange');
     app.appendChild(content);
     content.appendChild(this.statusLine(m));
     if (x.error) {
@@ -117,7 +94,7 @@ export class TranscriptView {
     if (dns) content.appendChild(this.dnsSummary(dns));
     const echo = echoVerdict(x);
     if (echo) content.appendChild(b.el('div', echo.ok ? 'echo echo-ok' : 'echo echo-bad', echo.text));
-    if (this.reply) content.appendChild(b.el('div', this.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.reply.text));
+    if (this.s.reply) content.appendChild(b.el('div', this.s.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.s.reply.text));
 
     const tabs: Array<[TranscriptTab, string]> = [
       ['transcript', isDatagramProtocol(x.request.protocol) ? 'Datagrams' : 'Transcript'],
