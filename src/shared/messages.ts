@@ -9,6 +9,7 @@
  */
 import type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson } from '../core/serialize';
 import type { WsState } from '../core/exchange';
+import { isCount, isExchangeShape, isLogFrames, isNum, isOptional, isRefusedShape, isSessionInfo, isStr, isTranscriptShape, record } from './shapes';
 
 export type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson };
 
@@ -99,23 +100,35 @@ export function isWebviewRequest(m: WebviewToHost): m is WebviewRequest {
   return REQUESTS.has(m.type);
 }
 
-/** Webview-side check of what the host posted. */
+/**
+ * Webview-side check of what the host posted: the fields the page reads, as their types (a malformed
+ * message is dropped rather than rendered half-way).
+ */
 export function isHostToWebview(m: unknown): m is HostToWebview {
-  if (typeof m !== 'object' || m === null) return false;
-  const t = (m as { type?: unknown }).type;
-  if (t === 'refused') return isRefused(m);
-  return t === 'sending' || t === 'exchange' || t === 'reply';
+  const o = record(m);
+  if (!o) return false;
+  if (o.type === 'exchange') return isExchangeShape(o);
+  return isCommon(o);
 }
 
 // ==================================================================== helpers for the guards
 
-function isRefused(m: unknown): m is RefusedMessage {
-  const o = m as Record<string, unknown>;
-  return typeof o.title === 'string' && typeof o.restricted === 'boolean' && Array.isArray(o.problems) && o.problems.every((p) => typeof p === 'string');
+/** The messages every block panel gets: sending, refused, reply. */
+function isCommon(o: Record<string, unknown>): boolean {
+  switch (o.type) {
+    case 'sending':
+      return isStr(o.title) && isStr(o.method) && isStr(o.url) && isNum(o.startedAt);
+    case 'refused':
+      return isRefusedShape(o);
+    case 'reply':
+      return isReply(o);
+    default:
+      return false;
+  }
 }
 
-function record(m: unknown): Record<string, unknown> | undefined {
-  return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined;
+function isReply(o: Record<string, unknown>): boolean {
+  return isId(o.id) && typeof o.ok === 'boolean' && isOptional(o.message, isStr);
 }
 
 function isId(v: unknown): v is number {
@@ -162,9 +175,10 @@ export function isTranscriptToHost(m: unknown): m is TranscriptToHost {
 
 /** Webview-side check of what the host posted to the transcript panel. */
 export function isHostToTranscript(m: unknown): m is HostToTranscript {
-  const t = record(m)?.type;
-  if (t === 'refused') return isRefused(m);
-  return t === 'sending' || t === 'transcript' || t === 'reply';
+  const o = record(m);
+  if (!o) return false;
+  if (o.type === 'transcript') return isTranscriptShape(o);
+  return isCommon(o);
 }
 
 // ==================================================================== WebSocket session panel
@@ -276,6 +290,17 @@ export function isSessionRequest(m: SessionToHost): m is SessionRequest {
 
 /** Webview-side check of what the host posted to the session panel. */
 export function isHostToSession(m: unknown): m is HostToSession {
-  const t = record(m)?.type;
-  return t === 'wsSession' || t === 'wsUpdate' || t === 'wsFrames' || t === 'reply';
+  const o = record(m);
+  switch (o?.type) {
+    case 'wsSession':
+      return isSessionInfo(o.info) && isLogFrames(o.frames) && isCount(o.total);
+    case 'wsUpdate':
+      return isSessionInfo(o.info);
+    case 'wsFrames':
+      return isStr(o.sessionId) && isLogFrames(o.frames) && isCount(o.total);
+    case 'reply':
+      return isReply(o);
+    default:
+      return false;
+  }
 }

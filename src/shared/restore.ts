@@ -7,6 +7,7 @@
  * Imports neither `vscode` nor the DOM.
  */
 import type { BytesJson, ExchangeMessage, RefusedMessage, TranscriptMessage, WsLogFrame, WsSessionMessage } from './messages';
+import { isCount, isExchangeShape, isLogFrames, isRefusedShape, isSessionInfo, isTranscriptShape, record } from './shapes';
 
 /** Which block a panel belongs to, as the webview keeps it (the host posts it on `ready`). */
 export interface PanelTarget {
@@ -50,9 +51,6 @@ export interface SavedPanel {
   dropped?: boolean;
 }
 
-function record(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
 
 /** A valid target, or undefined (host and webview both check it). */
 export function panelTarget(v: unknown): PanelTarget | undefined {
@@ -127,66 +125,14 @@ export function savedPanel(ui: unknown, target: PanelTarget | undefined, last: S
   return { ...out, last: bounded, cut: cut.cut || undefined };
 }
 
-function isBytes(v: unknown): v is BytesJson {
-  const o = record(v);
-  return !!o && typeof o.base64 === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(o.base64) && isCount(o.length) && (o.totalLength === undefined || isCount(o.totalLength));
-}
-
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
-function isHeaders(v: unknown): boolean {
-  return Array.isArray(v) && v.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string');
-}
-
-function isTimings(v: unknown): boolean {
-  const o = record(v);
-  return !!o && Object.values(o).every((t) => t === undefined || typeof t === 'number');
-}
-
-/** The fields a restored page reads, checked: a state that fails any of them is not rendered. */
+/** The fields a restored page reads, checked (the same checks as the live messages): a state that fails any of them is not rendered. */
 function validLast(v: unknown, kind: SavedKind): SavedLast | undefined {
   const m = record(v);
-  if (!m || typeof (kind === 'session' ? record(m.info)?.title : m.title) !== 'string') return undefined;
-  if (m.type === 'refused') {
-    return kind !== 'session' && typeof m.restricted === 'boolean' && Array.isArray(m.problems) && m.problems.every((p) => typeof p === 'string') ? (m as unknown as RefusedMessage) : undefined;
-  }
-  const x = record(kind === 'session' ? record(m.info)?.exchange : m.exchange);
-  if (!x || !record(x.request) || !isTimings(x.timings) || typeof x.startedAt !== 'number' || (x.error !== undefined && typeof record(x.error)?.message !== 'string')) return undefined;
-  if (kind === 'response' && m.type === 'exchange') {
-    const r = x.response === undefined ? {} : record(x.response);
-    if (!r || !isBytes(x.sent) || !isBytes(x.received) || !isCount(m.previewLimit) || !isCount(m.maxResponseBytes)) return undefined;
-    if (x.response !== undefined && (!isBytes(r.body) || !isBytes(r.rawBody) || !isHeaders(r.headers) || typeof r.status !== 'number')) return undefined;
-    return m as unknown as ExchangeMessage;
-  }
-  if (kind === 'transcript' && m.type === 'transcript') {
-    const ok = Array.isArray(x.transcript) && x.transcript.every((e) => isBytes(record(e)?.data) && typeof record(e)?.at === 'number') && isCount(m.dataLimit);
-    return ok ? (m as unknown as TranscriptMessage) : undefined;
-  }
-  if (kind === 'session' && m.type === 'wsSession') {
-    const info = record(m.info)!;
-    const h = record(x.handshake);
-    const ok =
-      typeof info.sessionId === 'string' &&
-      typeof info.state === 'string' &&
-      ['connecting', 'open', 'closing', 'closed'].includes(info.state) &&
-      isCount(info.logCap) &&
-      info.logCap > 0 &&
-      isCount(info.frameDataLimit) &&
-      typeof info.elapsedMs === 'number' &&
-      !!record(info.script) &&
-      !!h &&
-      isHeaders(h.responseHeaders) &&
-      (h.responseBody === undefined || isBytes(h.responseBody)) &&
-      isCount(m.total) &&
-      Array.isArray(m.frames) &&
-      m.frames.every((f) => {
-        const o = record(f);
-        return !!o && isCount(o.seq) && (o.dir === 'sent' || o.dir === 'received') && typeof o.opcode === 'string' && typeof o.at === 'number' && isBytes(o.data);
-      });
-    return ok ? (m as unknown as WsSessionMessage) : undefined;
-  }
+  if (!m) return undefined;
+  if (m.type === 'refused') return kind !== 'session' && isRefusedShape(m) ? (m as unknown as RefusedMessage) : undefined;
+  if (kind === 'response' && m.type === 'exchange') return isExchangeShape(m) ? (m as unknown as ExchangeMessage) : undefined;
+  if (kind === 'transcript' && m.type === 'transcript') return isTranscriptShape(m) ? (m as unknown as TranscriptMessage) : undefined;
+  if (kind === 'session' && m.type === 'wsSession') return isSessionInfo(m.info) && isCount(m.total) && isLogFrames(m.frames) ? (m as unknown as WsSessionMessage) : undefined;
   return undefined;
 }
 

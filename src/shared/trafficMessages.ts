@@ -7,6 +7,7 @@
  * everything the webview posts.
  */
 import type { HeaderList } from '../core/exchange';
+import { isCount, isHeaders, isNum, isOptional, isStr, record } from './shapes';
 
 export type { HeaderList };
 
@@ -119,10 +120,6 @@ export type TrafficToHost =
 const ACTIONS: ReadonlySet<string> = new Set<TrafficAction>(['openFlow', 'copyCurl', 'openDatagram']);
 const COMMANDS: ReadonlySet<string> = new Set<TrafficCommand>(['startProxy', 'stopProxy', 'startMulticastListener', 'stopMulticastListener']);
 
-function record(m: unknown): Record<string, unknown> | undefined {
-  return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : undefined;
-}
-
 function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v);
 }
@@ -149,20 +146,80 @@ export function isTrafficToHost(m: unknown): m is TrafficToHost {
   }
 }
 
-/** Webview-side check of what the host posted. */
+function isFlowRow(v: unknown): v is FlowRow {
+  const o = record(v);
+  return (
+    !!o &&
+    isId(o.id) &&
+    (o.kind === 'http' || o.kind === 'tunnel') &&
+    isNum(o.startedAt) &&
+    isStr(o.proxy) &&
+    isStr(o.client) &&
+    isStr(o.method) &&
+    isStr(o.target) &&
+    isOptional(o.status, isNum) &&
+    isCount(o.bytesUp) &&
+    isCount(o.bytesDown) &&
+    isOptional(o.durationMs, isNum) &&
+    isOptional(o.error, isStr) &&
+    typeof o.done === 'boolean'
+  );
+}
+
+function isDatagramRow(v: unknown): v is DatagramRow {
+  const o = record(v);
+  return !!o && isId(o.id) && isNum(o.at) && isStr(o.listener) && isStr(o.from) && isCount(o.size) && isStr(o.preview);
+}
+
+function isService(v: unknown): v is ServiceSummary {
+  const o = record(v);
+  return !!o && (o.kind === 'proxy' || o.kind === 'multicastListener') && isStr(o.label) && (o.kernelDrops === undefined || o.kernelDrops === null || isCount(o.kernelDrops));
+}
+
+function isRows(o: Record<string, unknown>): boolean {
+  const d = record(o.dropped);
+  return Array.isArray(o.flows) && o.flows.every(isFlowRow) && Array.isArray(o.datagrams) && o.datagrams.every(isDatagramRow) && !!d && isCount(d.flows) && isCount(d.datagrams);
+}
+
+function isFlowDetail(v: unknown): boolean {
+  const o = record(v);
+  const t = record(o?.timings);
+  return (
+    !!o &&
+    isFlowRow(o.row) &&
+    isHeaders(o.requestHeaders) &&
+    (o.responseHeaders === undefined || isHeaders(o.responseHeaders)) &&
+    isOptional(o.requestBody, isStr) &&
+    isOptional(o.responseBody, isStr) &&
+    !!t &&
+    isOptional(t.upstreamConnected, isNum) &&
+    isOptional(t.firstByte, isNum) &&
+    (o.bodiesDropped === undefined || typeof o.bodiesDropped === 'boolean')
+  );
+}
+
+function isDatagramDetail(v: unknown): boolean {
+  const o = record(v);
+  return !!o && isDatagramRow(o.row) && isStr(o.data);
+}
+
+/** Webview-side check of what the host posted: the fields the view reads, as their types (a malformed message is dropped). */
 export function isHostToTraffic(m: unknown): m is HostToTraffic {
   const o = record(m);
   if (!o) return false;
   switch (o.type) {
     case 'snapshot':
+      return isRows(o) && isCount(o.max) && Array.isArray(o.services) && o.services.every(isService) && typeof o.paused === 'boolean';
     case 'batch':
-      return Array.isArray(o.flows) && Array.isArray(o.datagrams) && record(o.dropped) !== undefined;
+      return isRows(o);
     case 'services':
-      return Array.isArray(o.services);
+      return Array.isArray(o.services) && o.services.every(isService);
     case 'flowDetail':
+      return isId(o.id) && (o.detail === undefined || isFlowDetail(o.detail));
     case 'datagramDetail':
+      return isId(o.id) && (o.detail === undefined || isDatagramDetail(o.detail));
     case 'reply':
-      return isId(o.id);
+      return isId(o.id) && typeof o.ok === 'boolean' && isOptional(o.message, isStr);
     default:
       return false;
   }

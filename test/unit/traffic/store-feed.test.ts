@@ -2,7 +2,7 @@
 // batches it for the webview on a clock (fake here), pausing and resuming.
 import { strict as assert } from 'node:assert';
 import type { Flow } from '../../../src/core/proxy/server';
-import type { HostToTraffic, TrafficBatch, TrafficSnapshot } from '../../../src/shared/trafficMessages';
+import { isHostToTraffic, type HostToTraffic, type TrafficBatch, type TrafficSnapshot } from '../../../src/shared/trafficMessages';
 import { TrafficFeed } from '../../../src/extension/traffic/trafficFeed';
 import { DATAGRAM_PREVIEW_BYTES, flowDetail, TrafficStore } from '../../../src/extension/traffic/trafficStore';
 import { fakeDatagram, fakeFlow, FakeTimers } from './fixtures';
@@ -122,7 +122,11 @@ describe('traffic feed (fake clock)', () => {
     const timers = new FakeTimers();
     const store = new TrafficStore(max);
     const posted: HostToTraffic[] = [];
-    const feed = new TrafficFeed(store, (m) => posted.push(m), () => [{ kind: 'proxy', label: 'proxy 127.0.0.1:8888' }], { timers });
+    const post = (m: HostToTraffic) => {
+      assert.ok(isHostToTraffic(JSON.parse(JSON.stringify(m))), `the view's guard accepts what the feed posts: ${JSON.stringify(m).slice(0, 200)}`);
+      posted.push(m);
+    };
+    const feed = new TrafficFeed(store, post, () => [{ kind: 'proxy', label: 'proxy 127.0.0.1:8888' }], { timers });
     const record = (f: Flow) => {
       store.flowStarted(f, 'p');
       feed.notify();

@@ -141,7 +141,7 @@ describe('webview boot (one boot for every page, fake DOM, fake acquireVsCodeApi
     assert.match(note(p.body)!.text, /Restored after a window reload: the last exchange as it was/);
     p.send({ type: 'panelTarget', target: TARGET, live: false });
     assert.equal(p.body.byClass('restore-note').length, 1, 'one note');
-    p.send({ type: 'sending', title: 'GET /path' });
+    p.send({ type: 'sending', title: 'GET /path', method: 'GET', url: 'http://127.0.0.1/path', startedAt: 1 });
     assert.equal(note(p.body), undefined, 'news from the host removes the note');
     assert.deepEqual(p.posted, [{ type: 'ready' }]);
   });

@@ -89,8 +89,9 @@ describe('transcript panel messages', () => {
   });
 
   it('checks host messages on the webview side', () => {
-    assert.ok(isHostToTranscript({ type: 'transcript' }));
-    assert.ok(isHostToTranscript({ type: 'sending' }));
+    assert.ok(isHostToTranscript(transcriptMessage(hostileSocketExchange(), 't', 1024)));
+    assert.ok(isHostToTranscript({ type: 'sending', title: 't', method: 'TCP', url: '127.0.0.1:7000', startedAt: 0 }));
+    assert.ok(!isHostToTranscript({ type: 'transcript' }), 'only a type: dropped');
     assert.ok(!isHostToTranscript({ type: 'exchange' }));
     assert.ok(isHostToTranscript({ type: 'refused', title: 't', problems: ['why'], restricted: true }));
     assert.ok(!isHostToTranscript({ type: 'refused', title: 't', problems: [{}], restricted: true }));
@@ -138,7 +139,8 @@ describe('session panel messages', () => {
   });
 
   it('checks host messages on the webview side', () => {
-    for (const t of ['wsSession', 'wsUpdate', 'wsFrames', 'reply']) assert.ok(isHostToSession({ type: t }));
+    for (const t of ['wsSession', 'wsUpdate', 'wsFrames', 'reply']) assert.ok(!isHostToSession({ type: t }), `${t} with only a type: dropped (message-guards.test checks the real ones)`);
+    assert.ok(isHostToSession({ type: 'reply', id: 1, ok: true }));
     assert.ok(!isHostToSession({ type: 'html' }));
   });
 });

@@ -4,7 +4,7 @@ import type * as net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsSession } from '../../../src/core/sockets/ws';
 import { WsSessionController } from '../../../src/extension/panels/wsSessionController';
-import type { HostToSession, WsFramesMessage, WsUpdateMessage } from '../../../src/shared/messages';
+import { isHostToSession, type HostToSession, type WsFramesMessage, type WsUpdateMessage } from '../../../src/shared/messages';
 import { startWsServer, text, wsSpec, type WsTestServer } from '../../support/ws';
 import type { WsRequestSpec } from '../../../src/core/request';
 
@@ -18,10 +18,17 @@ async function until<T>(what: string, f: () => T | undefined | false, ms = 5000)
   }
 }
 
+/** Messages the controller posted that the page's guard refuses (through JSON, as VS Code carries them): checked after each test. */
+const refusedByGuard: unknown[] = [];
+
 function controller(spec: WsRequestSpec, opts: ConstructorParameters<typeof WsSessionController>[4] = {}) {
   const posted: HostToSession[] = [];
   const session = new WsSession(spec, { keepFrames: opts.cap }); // as the extension wires it: the session keeps what the log shows
-  const c = new WsSessionController(session, spec, 'Chat', (m) => posted.push(m), { closeWaitMs: 1000, ...opts });
+  const post = (m: HostToSession) => {
+    if (!isHostToSession(JSON.parse(JSON.stringify(m)))) refusedByGuard.push(m);
+    posted.push(m);
+  };
+  const c = new WsSessionController(session, spec, 'Chat', post, { closeWaitMs: 1000, ...opts });
   const frames = () => posted.filter((m): m is WsFramesMessage => m.type === 'wsFrames').flatMap((m) => m.frames);
   const states = () => posted.filter((m): m is WsUpdateMessage => m.type === 'wsUpdate').map((m) => m.info.state);
   return { c, session, posted, frames, states };
@@ -56,6 +63,7 @@ describe('WebSocket session controller (real sockets)', () => {
     server = await startWsServer();
   });
   after(() => server.close());
+  afterEach(() => assert.deepEqual(refusedByGuard.splice(0), [], 'every message the controller posted passes the page’s guard'));
 
   it('connects, sends the block’s messages with their pause, and stays open', async () => {
     const spec = wsSpec(server.port, { messages: [text('one'), { ...text('two'), pauseMs: 150 }], waitMs: 0 });
