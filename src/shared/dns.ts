@@ -3,16 +3,10 @@
  * question and server, the status and flags, each section with TTLs, the notes. It checks the shape itself
  * (the message comes over postMessage) and bounds what it renders. No DOM, no Node.
  */
+import { flagsText, rcodeText } from '../common/dns';
 
 /** Most records rendered per section (the engine keeps at most 200). */
 export const DNS_ROWS_SHOWN = 200;
-
-const RCODE_WORDS: Record<string, string> = {
-  NOERROR: 'the server answered',
-  NXDOMAIN: 'the name does not exist',
-  SERVFAIL: 'the server failed to answer',
-  REFUSED: 'the server refused to answer',
-};
 
 export interface DnsView {
   /** "example.test MX @127.0.0.1:5353 over UDP" */
@@ -47,9 +41,7 @@ export function dnsView(dns: unknown): DnsView | undefined {
   const view: DnsView = { question: `${q.name} ${q.type} @${d.server || '?'}${from} over ${d.transport.toUpperCase()}`, ok: false, sections: [], notes: d.notes.slice(0, 20) };
   const h = obj(d.header);
   if (h && str(h.rcode) && typeof h.id === 'number') {
-    const flags = ['qr', 'aa', 'tc', 'rd', 'ra', 'ad', 'cd'].filter((f) => h[f] === true).join(' ') || '(none)';
-    const words = RCODE_WORDS[h.rcode];
-    view.status = `${h.rcode}${words ? ` (${words})` : ''} · flags: ${flags} · id ${h.id}`;
+    view.status = `${rcodeText(h.rcode)} · flags: ${flagsText(h)} · id ${h.id}`;
     view.ok = h.rcode === 'NOERROR';
   }
   for (const [key, title] of [

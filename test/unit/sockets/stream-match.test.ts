@@ -5,18 +5,7 @@ import * as net from 'node:net';
 import { StreamMatcher } from '../../../src/core/sockets/streamMatch';
 import { TcpClient } from '../../../src/core/sockets/tcp';
 import { tcpSpec } from '../../support/sockets';
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../netreq/helpers';
 
 /** Index of the piece in which `pattern` first ends, or -1. */
 function reference(pieces: Buffer[], pattern: Buffer): number {

@@ -2,6 +2,8 @@
 import type { Answer, Packet } from 'dns-packet';
 import type { DnsHeaderInfo, DnsRecordInfo } from './types';
 
+export { flagsText, rcodeText } from '../../../common/dns';
+
 /** At most this many records are kept per section (a hostile answer may claim thousands). */
 export const RECORDS_KEPT = 200;
 
@@ -76,24 +78,4 @@ export function headerOf(p: Packet): DnsHeaderInfo {
     cd: d.flag_cd === true,
     rcode: d.rcode ?? 'NOERROR',
   };
-}
-
-const RCODE_WORDS: Record<string, string> = {
-  NOERROR: 'the server answered',
-  NXDOMAIN: 'the name does not exist',
-  SERVFAIL: 'the server failed to answer',
-  REFUSED: 'the server refused to answer',
-  FORMERR: 'the server could not read the query',
-  NOTIMP: 'the server does not do this kind of query',
-};
-
-/** "NXDOMAIN (the name does not exist)". */
-export function rcodeText(rcode: string): string {
-  const w = RCODE_WORDS[rcode];
-  return w ? `${rcode} (${w})` : rcode;
-}
-
-/** The set flags, dig style: "qr aa rd ra". */
-export function flagsText(h: DnsHeaderInfo): string {
-  return (['qr', 'aa', 'tc', 'rd', 'ra', 'ad', 'cd'] as const).filter((f) => h[f]).join(' ') || '(none)';
 }
