@@ -1,6 +1,7 @@
 // Files a .netreq file names are read with a bound: `< /dev/zero` (or a .env linked to it) never ends, and took
 // the CLI past 3.7 GB in 8 s. A regular file is read whole; a device or FIFO gives at most MAX_STREAMED_FILE_BYTES.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Codes, MAX_STREAMED_FILE_BYTES, readLocalFile } from '../../../src/core/netreq';
@@ -43,5 +44,51 @@ describe('.netreq body files and .env are read with a bound', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('a FIFO is read without blocking the process', function () {
+    let dir = '';
+    let fifo = '';
+    beforeEach(function () {
+      if (process.platform === 'win32') this.skip(); // Windows has no FIFOs in the file system (no mkfifo)
+      dir = tempDir('fifo');
+      fifo = path.join(dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** Opens the FIFO for writing from this process (a reader end must exist for a non-blocking writer open). */
+    function writer(): { w: number; close(): void } {
+      const r = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const w = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      return { w, close: () => { fs.closeSync(w); fs.closeSync(r); } };
+    }
+
+    it('a FIFO nobody writes to reads as empty at once (open used to wait forever)', async () => {
+      // With the default 5 s idle limit: a blocking open would hang here until mocha's timeout.
+      assert.equal((await readLocalFile(fifo)).length, 0);
+    });
+
+    it('a FIFO whose writer stays silent is refused after the idle limit, in words', async () => {
+      const wr = writer();
+      try {
+        await assert.rejects(readLocalFile(fifo, MAX_STREAMED_FILE_BYTES, 300), (e: Error) => {
+          assert.match(e.message, /^it is not a regular file \(a device or a FIFO\) and gave nothing for 0\.3 s, so NetReq stopped waiting for it$/);
+          return true;
+        });
+        fs.writeSync(wr.w, 'abc');
+        await assert.rejects(readLocalFile(fifo, MAX_STREAMED_FILE_BYTES, 300), /gave nothing for 0\.3 s after 3 bytes/);
+      } finally {
+        wr.close();
+      }
+    });
+
+    it('what a FIFO writer writes before closing is the body', async () => {
+      const wr = writer();
+      fs.writeSync(wr.w, 'hello ');
+      const reading = readLocalFile(fifo, MAX_STREAMED_FILE_BYTES, 3_000);
+      setTimeout(() => { fs.writeSync(wr.w, 'fifo'); wr.close(); }, 100);
+      assert.equal((await reading).toString(), 'hello fifo');
+    });
   });
 });
