@@ -40,6 +40,10 @@ export const CLOSE_CODES: Record<number, string> = {
 /** Frames a session keeps by default: a long-lived session must not grow without bound. */
 export const DEFAULT_KEEP_FRAMES = 10_000;
 
+/** What is kept of the body of a handshake answered with something other than 101, and how long it is awaited. */
+const NON_101_BODY_KEEP = 64 * 1024;
+const NON_101_BODY_WAIT_MS = 1_000;
+
 export class WsSession extends EventEmitter<WsSessionEvents> {
   readonly exchange: WsExchange;
   private ws?: WebSocket;
@@ -121,15 +125,24 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
         });
         ws.once('unexpected-response', (_req, res: IncomingMessage) => {
           this.takeResponse(res);
+          // The refusal's body is kept for the panel, but only its first 64 KB and only for a moment: a server
+          // that streams it forever (or keeps the connection open without a length) must not hold the Send
+          // until the request's timeout.
           const chunks: Buffer[] = [];
           let size = 0;
+          let finished = false;
+          const grace = setTimeout(() => done(), NON_101_BODY_WAIT_MS);
           res.on('data', (d: Buffer) => {
-            if (size < 64 * 1024) chunks.push(d);
+            if (size < NON_101_BODY_KEEP) chunks.push(d);
             size += d.length;
+            if (size >= NON_101_BODY_KEEP) done();
           });
           const done = () => {
+            if (finished) return;
+            finished = true;
+            clearTimeout(grace);
             off();
-            x.handshake.responseBody = Buffer.concat(chunks).subarray(0, 64 * 1024);
+            x.handshake.responseBody = Buffer.concat(chunks).subarray(0, NON_101_BODY_KEEP);
             socket.destroy();
             reject(new PhaseError('parse', `WebSocket handshake failed: the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd() + ' instead of 101 Switching Protocols', `HTTP_${res.statusCode}`));
           };

@@ -104,6 +104,37 @@ describe('WebSocket sessions', function () {
     }
   });
 
+  it('a refusal whose body never ends is cut at 64 KB, and one that stalls after its head is not awaited', async () => {
+    // Before, the handshake read the refusal's body until its end: a server streaming it (or keeping the
+    // connection open without a length) held the Send until the request's timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const streaming = await rawServer((sock) => {
+      sock.write('HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n');
+      let n = 0;
+      timer = setInterval(() => {
+        if (sock.destroyed || ++n > 2_000) return clearInterval(timer);
+        sock.write('4000\r\n' + 'x'.repeat(0x4000) + '\r\n');
+      }, 1);
+    });
+    try {
+      const x = await client.send(wsSpec(streaming.port, {}, { timeoutMs: 60_000 }));
+      assert.equal(x.error?.message, 'WebSocket handshake failed: the server answered 403 Forbidden instead of 101 Switching Protocols');
+      assert.equal(x.handshake.responseBody?.length, 64 * 1024);
+      assert.notEqual(x.error?.phase, 'timeout');
+    } finally {
+      clearInterval(timer);
+      await streaming.close();
+    }
+    const stalled = await rawServer((sock) => sock.write('HTTP/1.1 401 Unauthorized\r\nContent-Length: 100\r\n\r\nlog in'));
+    try {
+      const x = await client.send(wsSpec(stalled.port, {}, { timeoutMs: 60_000 }));
+      assert.equal(x.error?.message, 'WebSocket handshake failed: the server answered 401 Unauthorized instead of 101 Switching Protocols');
+      assert.equal(x.handshake.responseBody?.toString(), 'log in');
+    } finally {
+      await stalled.close();
+    }
+  });
+
   it('times out a handshake nobody answers, naming the phase', async () => {
     const silent = await rawServer(() => undefined);
     try {
