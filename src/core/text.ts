@@ -3,6 +3,7 @@
  * files, settings, arguments). `safeText` is the one escaping function; everything that writes to a terminal
  * goes through it (the CLI's `out`/`err` and the task terminals' writer apply it to every string they write).
  */
+import { isUtf8 } from 'node:buffer';
 
 export interface SafeTextOptions {
   /**
@@ -80,12 +81,51 @@ export const safeLine = (s: string): string => safeText(s, { oneLine: true });
 /** A JSON line for a terminal: what JSON.stringify leaves raw (DEL, C1, bidi, separators) as `\uXXXX` escapes. */
 export const jsonLine = (value: unknown): string => safeText(JSON.stringify(value), { json: true });
 
+/** Length of the valid UTF-8 sequence (RFC 3629: no overlongs, surrogates or code points past U+10FFFF) at `i`, or 0. */
+function utf8SequenceAt(b: Buffer, i: number): number {
+  const b0 = b[i];
+  if (b0 < 0x80) return 1;
+  const cont = (j: number, lo = 0x80, hi = 0xbf) => j < b.length && b[j] >= lo && b[j] <= hi;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(i + 1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const ok1 = b0 === 0xe0 ? cont(i + 1, 0xa0) : b0 === 0xed ? cont(i + 1, 0x80, 0x9f) : cont(i + 1);
+    return ok1 && cont(i + 2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const ok1 = b0 === 0xf0 ? cont(i + 1, 0x90) : b0 === 0xf4 ? cont(i + 1, 0x80, 0x8f) : cont(i + 1);
+    return ok1 && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
 /**
- * Text of a chunk of bytes for the terminal: printable as is, CR, LF and TAB as ␍ ␊ ␉ (with a line break after
- * ␊ unless `oneLine`), everything else `safeText` escapes as `\xNN`.
+ * Bytes from the network as text: UTF-8 where it is valid, and each byte that is not part of a valid UTF-8
+ * sequence as a visible `\xNN` (never U+FFFD, which would hide which bytes came, nor Latin-1, which turned an
+ * em dash into `â\x80\x94`). Linear in the bytes.
+ */
+export function utf8Text(data: Buffer): string {
+  if (isUtf8(data)) return data.toString('utf8');
+  let out = '';
+  let run = 0; // start of the current valid run
+  for (let i = 0; i < data.length; ) {
+    const n = utf8SequenceAt(data, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (run < i) out += data.toString('utf8', run, i);
+    out += `\\x${hex(data[i], 2)}`;
+    run = ++i;
+  }
+  return run < data.length ? out + data.toString('utf8', run) : out;
+}
+
+/**
+ * Text of a chunk of bytes for the terminal: UTF-8 decoded (`utf8Text`: invalid bytes as `\xNN`), CR, LF and
+ * TAB as ␍ ␊ ␉ (with a line break after ␊ unless `oneLine`), and what `safeText` escapes escaped.
  */
 export function chunkText(data: Buffer, opts: { oneLine?: boolean } = {}): string {
-  const marked = data.toString('latin1').replace(/[\r\n\t]/g, (c) => (c === '\n' ? (opts.oneLine ? '␊' : '␊\n') : c === '\r' ? '␍' : '␉'));
+  const marked = utf8Text(data).replace(/[\r\n\t]/g, (c) => (c === '\n' ? (opts.oneLine ? '␊' : '␊\n') : c === '\r' ? '␍' : '␉'));
   return safeText(marked);
 }
 

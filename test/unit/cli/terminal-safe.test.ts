@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { main, type Io } from '../../../src/cli/main';
-import { chunkText, internalErrorText, jsonLine, safeLine, safeText } from '../../../src/core/text';
+import { chunkText, internalErrorText, jsonLine, safeLine, safeText, utf8Text } from '../../../src/core/text';
 import { MulticastClient } from '../../../src/core/sockets/udp';
 import { datagramLine, LogWriter, proxyFlowLine, ANSI } from '../../../src/extension/tasks/logLines';
 import { tempDir } from '../../support/peers';
@@ -330,10 +330,28 @@ describe('terminal-safe text: the one escaping function', () => {
     assert.deepEqual(JSON.parse(line), value);
   });
 
-  it('chunkText builds on it: ␍ ␊ ␉ markers, \\xNN for the rest, one line on request', () => {
+  it('chunkText builds on it: UTF-8 decoded, ␍ ␊ ␉ markers, \\xNN for the rest, one line on request', () => {
     const data = Buffer.concat([Buffer.from('hi\x1b[2J\r\n\t'), Buffer.from([0x9b, 0x00]), Buffer.from('\u202e', 'utf8')]);
-    assert.equal(chunkText(data), 'hi\\x1b[2J␍␊\n␉\\x9b\\x00â\\x80®');
-    assert.equal(chunkText(data, { oneLine: true }), 'hi\\x1b[2J␍␊␉\\x9b\\x00â\\x80®');
+    assert.equal(chunkText(data), 'hi\\x1b[2J␍␊\n␉\\x9b\\x00\\u202e');
+    assert.equal(chunkText(data, { oneLine: true }), 'hi\\x1b[2J␍␊␉\\x9b\\x00\\u202e');
+    // A QOTD quote's em dash and a listener's "héllo" print as themselves (Latin-1 made them â\x80\x94 and hÃ©llo).
+    assert.equal(chunkText(Buffer.from('a — b, héllo, 😀')), 'a — b, héllo, 😀');
+  });
+
+  it('utf8Text: valid UTF-8 decoded, every byte outside a valid sequence as a visible \\xNN', () => {
+    const cases: [number[], string][] = [
+      [[0x68, 0xc3, 0xa9], 'hé'],
+      [[0x68, 0xe9, 0x6c], 'h\\xe9l'], // Latin-1 é alone
+      [[0xc0, 0xaf], '\\xc0\\xaf'], // overlong '/'
+      [[0xed, 0xa0, 0x80], '\\xed\\xa0\\x80'], // a surrogate in UTF-8
+      [[0xf4, 0x90, 0x80, 0x80], '\\xf4\\x90\\x80\\x80'], // past U+10FFFF
+      [[0xe2, 0x80], '\\xe2\\x80'], // cut short at the end
+      [[0xe2, 0x80, 0x41], '\\xe2\\x80A'], // cut short in the middle
+      [[0xf0, 0x9f, 0x98, 0x80, 0xff], '😀\\xff'],
+    ];
+    for (const [bytes, want] of cases) assert.equal(utf8Text(Buffer.from(bytes)), want, Buffer.from(bytes).toString('hex'));
+    // Linear: a megabyte of invalid bytes is one pass (a count-free check: it finishes and has 4 characters a byte).
+    assert.equal(utf8Text(Buffer.alloc(1 << 20, 0xff)).length, 4 << 20);
   });
 });
 
