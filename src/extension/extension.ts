@@ -14,7 +14,9 @@ import { MulticastClient, UdpClient } from '../core/sockets/udp';
 import { ConnectionPool } from '../core/transport/pool';
 import * as config from './config';
 import { EnvironmentController } from './environments';
+import { NetreqCompletionProvider, NetreqHoverProvider, TRIGGER_CHARACTERS } from './language/assist';
 import { NetreqCodeLensProvider } from './language/codeLens';
+import { NetreqQuickFixProvider } from './language/quickFixes';
 import { DiagnosticsController } from './language/diagnostics';
 import { NetreqFoldingProvider } from './language/folding';
 import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/documentCache';
@@ -170,6 +172,12 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const lenses = new NetreqCodeLensProvider(cache, runner);
   subs.push(lenses, vscode.languages.registerCodeLensProvider(NETREQ_SELECTOR, lenses));
   subs.push(vscode.languages.registerFoldingRangeProvider(NETREQ_SELECTOR, new NetreqFoldingProvider(cache)));
+  const assistEnv = { environments: (uri: vscode.Uri) => config.environments(uri), active: () => environments.active };
+  subs.push(
+    vscode.languages.registerCompletionItemProvider(NETREQ_SELECTOR, new NetreqCompletionProvider(cache, assistEnv), ...TRIGGER_CHARACTERS),
+    vscode.languages.registerHoverProvider(NETREQ_SELECTOR, new NetreqHoverProvider(cache, assistEnv)),
+    vscode.languages.registerCodeActionsProvider(NETREQ_SELECTOR, new NetreqQuickFixProvider(cache), NetreqQuickFixProvider.metadata),
+  );
   subs.push(new PoolCommands(pool));
 
   const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecentHttp;

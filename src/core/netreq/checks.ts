@@ -167,6 +167,7 @@ export function checkHttpHost(block: Block, raw: boolean, diags: Diagnostic[]): 
       message: raw
         ? `This @raw request does not say where to connect: add a Host header, write the full URL, or add # @connect host:port`
         : `${q(target)} has no host: add a Host header (Host: example.com:8080) or write the full URL (${rl.method} http://example.com:8080${path})`,
+      fixes: [{ title: 'Add a Host header (Host: {{host}})', edits: [{ span: { start: { line: rl.line + 1, col: 0 }, end: { line: rl.line + 1, col: 0 } }, text: 'Host: {{host}}\n' }] }],
     });
     return;
   }
@@ -175,4 +176,33 @@ export function checkHttpHost(block: Block, raw: boolean, diags: Diagnostic[]): 
   const hp = parseHostPort(v, { requirePort: false, what: 'Host', defaultPort: 80 });
   const col = (hostHeader.text ?? '').indexOf(v, (hostHeader.text ?? '').indexOf(':') + 1);
   for (const p of hp.problems) diags.push(diag(hostHeader.line, col + p.start, col + p.end, 'error', p.code, p.message));
+}
+
+/** `GET /path HTTP/1.1`: the request line of an HTTP head typed as a TCP or TLS payload. */
+const HTTP_HEAD_LINE = /^[A-Z]{3,10} \S+ HTTP\/\d(?:\.\d)?\s*$/;
+
+/**
+ * A TCP or TLS payload that is an HTTP request head, with no `# @eol`: by default the payload's lines are joined
+ * with CR LF and nothing follows the last one, so the head never ends and the server waits until the timeout.
+ * The fix adds `# @eol crlf` (and the blank line that ends the head when the block has none).
+ */
+export function checkHttpHeadPayload(block: Block, diags: Diagnostic[]): void {
+  const rl = block.requestLine;
+  const body = block.body;
+  if (!rl || !body || body.file || (rl.protocol !== 'tcp' && rl.protocol !== 'tls')) return;
+  if (block.directives.some((d) => d.key === 'eol' || d.key === 'hex')) return;
+  const nl = body.text.indexOf('\n');
+  const first = nl < 0 ? body.text : body.text.slice(0, nl);
+  if (!HTTP_HEAD_LINE.test(first)) return;
+  const edits = [{ span: { start: { line: rl.line, col: 0 }, end: { line: rl.line, col: 0 } }, text: '# @eol crlf\n' }];
+  if (!body.trailingBlankLines) {
+    const lastLine = body.text.slice(body.text.lastIndexOf('\n') + 1);
+    const at = { line: body.endLine, col: lastLine.length };
+    edits.push({ span: { start: at, end: at }, text: '\n' });
+  }
+  diags.push({
+    ...diag(body.startLine, 0, first.trimEnd().length, 'warning', Codes.httpHeadWithoutCrlf,
+      `This ${protocolLabel(rl.protocol)} payload is an HTTP request head, but without # @eol crlf its last line ends with nothing and no blank line follows, so the server keeps waiting for the end of the head: add # @eol crlf and end the head with a blank line`),
+    fixes: [{ title: 'End every line with CR LF (# @eol crlf) and end the head', edits }],
+  });
 }

@@ -59,6 +59,8 @@ export const Codes = {
   nestedVariable: 'nested-variable',
   /** A lone UTF-16 surrogate in a value that is percent-encoded with `{{%name}}`. */
   loneSurrogate: 'lone-surrogate',
+  /** A TCP/TLS payload that is an HTTP request head, without `# @eol crlf` (its end would never be sent). */
+  httpHeadWithoutCrlf: 'http-head-without-crlf',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];

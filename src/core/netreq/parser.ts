@@ -10,7 +10,7 @@
  * `block.variables` empty; the resolver still honours it (request-scoped, above file
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
-import { checkApplicability, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
+import { checkApplicability, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
 import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
@@ -189,6 +189,7 @@ class Parser {
         const n = end - bodyEnd - afterNewline;
         if (n > 0) block.body!.trailingBlankLines = n;
       }
+      checkHttpHeadPayload(block, this.diags);
     }
     if (block.headers === EMPTY_HEADERS) block.headers = [];
   }
@@ -218,7 +219,9 @@ class Parser {
     if (!spec) {
       const near = nearWords(key, DIRECTIVE_NAMES);
       const hint = near.length > 0 ? `; did you mean @${near[0]}?` : `; known directives: ${DIRECTIVE_NAMES.map((n) => `@${n}`).join(', ')}`;
-      this.diags.push(diag(i, ks - 1, k, 'warning', Codes.unknownDirective, `Unknown directive ${q(`@${key}`)} (ignored)${hint}`));
+      const unknown = diag(i, ks - 1, k, 'warning', Codes.unknownDirective, `Unknown directive ${q(`@${key}`)} (ignored)${hint}`);
+      if (near.length > 0) unknown.fixes = near.map((n) => ({ title: `Change to @${n}`, edits: [{ span: { start: { line: i, col: ks }, end: { line: i, col: k } }, text: n }] }));
+      this.diags.push(unknown);
       return;
     }
     const dup = this.dirKeys.has(key);

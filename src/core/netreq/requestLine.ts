@@ -2,7 +2,7 @@
  * The request line: its first word picks the protocol. Checks what can be checked before
  * variables are substituted (parts holding `{{…}}` are checked by the resolver).
  */
-import { Codes, diag, q } from './diag';
+import { Codes, diag, nearWords, q } from './diag';
 import { hasLower, isHttpUrl, isWsUrl, startsWithCI } from './scan';
 import { multicastProblem, opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
 import { kindForWord, PROTOCOL_WORD_LIST, PROTOCOL_WORDS, SERVICE_PORTS } from '../protocols/kinds';
@@ -143,6 +143,8 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
       Codes.unknownProtocol,
       `Unknown request ${q(first.text, 30)}: expected an HTTP method (GET, POST…), a URL, or one of ${WORDS_TEXT}`,
     );
+    const near = first.text.length < 3 ? [] : nearWords(first.text.toUpperCase(), [...HTTP_METHODS, ...PROTOCOL_WORD_LIST], 2).slice(0, 3);
+    if (near.length > 0) diagnostics[diagnostics.length - 1].fixes = near.map((w) => ({ title: `Change to ${w}`, edits: [{ span: { start: { line, col: first.start }, end: { line, col: first.end } }, text: w }] }));
     return undefined;
   }
 
@@ -275,6 +277,11 @@ function checkSocketTarget(proto: Protocol, word: string, t: Token, line: number
   const def = SERVICE_PORTS[proto];
   const hp = parseHostPort(t.text, { requirePort: def === undefined, defaultPort: def, what: word });
   pushProblems(hp.problems, t.start, line, out);
+  for (const p of hp.problems) {
+    if (p.code !== Codes.missingPort) continue;
+    const at = { line, col: t.end };
+    out[out.length - hp.problems.length + hp.problems.indexOf(p)].fixes = [{ title: 'Add a port (:8080)', edits: [{ span: { start: at, end: at }, text: ':8080' }] }];
+  }
   if (proto === 'multicast' && hp.problems.length === 0 && hp.host !== '' && hp.host.indexOf('{{') < 0) {
     const m = multicastProblem(hp.host);
     if (m) {

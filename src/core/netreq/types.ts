@@ -27,6 +27,14 @@ export interface Diagnostic {
   code: string;
   /** For 'undefined-variable': the variable's name, so a caller that knows the environment can drop it. */
   variable?: string;
+  /** Edits that fix it (quick fixes in the editor), the preferred one first. */
+  fixes?: DiagnosticFix[];
+}
+
+/** A quick fix: a title in words and the text edits that make it. */
+export interface DiagnosticFix {
+  title: string;
+  edits: Array<{ span: Span; text: string }>;
 }
 
 export interface Directive {

@@ -139,16 +139,21 @@ describe('netreq language assets', () => {
     for (const kind of ['GET request', 'POST JSON', 'POST form', 'HEAD HTTP/1.0', 'HTTPS insecure', 'TCP', 'TLS', 'QOTD', 'DAYTIME', 'ECHO', 'UDP', 'MULTICAST', 'WebSocket', 'File variable', 'New block']) {
       assert.ok(snippets[kind], `snippet ${kind}`);
     }
+    const settings = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/.vscode/settings.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { 'netreq.environments': Record<string, Record<string, string>> };
+    const exampleVars = new Set(Object.keys(settings['netreq.environments'].$shared));
+    assert.ok(exampleVars.has('host') && exampleVars.has('httpPort'));
     for (const [name, s] of Object.entries(snippets)) {
       assert.ok(s.prefix.length > 0 && s.description.length > 0 && s.body.length > 0, name);
       // Expand placeholders to their defaults (or to a plausible value), then parse.
       const text = s.body
         .join('\n')
-        .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+        .replace(/\$\{\d+:((?:\\.|[^}\\])*)\}/g, (_m, d: string) => d.replace(/\\(.)/g, '$1'))
         .replace(/\$\{(\d+)\}/g, 'example.com')
         .replace(/\$\d+/g, '');
       const doc = parseNetreq(text);
-      const errors = doc.diagnostics.filter((d) => d.severity !== 'info');
+      // Snippets point at the demo servers through the examples' environment ({{host}}:{{httpPort}}), not at
+      // hard-coded ports: those variables are defined there, every other one would be a mistake.
+      const errors = doc.diagnostics.filter((d) => d.severity !== 'info' && !(d.code === 'undefined-variable' && d.variable && exampleVars.has(d.variable)));
       assert.deepEqual(errors, [], `${name}: ${text}`);
       if (!['File variable', 'New block'].includes(name)) assert.ok(doc.blocks[0]?.requestLine, `${name} has a request line`);
     }
