@@ -77,6 +77,8 @@ export interface NetreqApi {
 /** `NetreqApi.testing`: what the integration tests look at. Not an API: it changes with the code. */
 export interface NetreqTestingApi {
   readonly pool: ConnectionPool;
+  /** The Connection Pool view's tree (rows as the view shows them, and its Close). */
+  readonly poolView: PoolCommands;
   /** What the block's response panel shows (undefined when it has no panel). */
   responsePanelState(
     uri: vscode.Uri | string,
@@ -178,7 +180,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     vscode.languages.registerHoverProvider(NETREQ_SELECTOR, new NetreqHoverProvider(cache, assistEnv)),
     vscode.languages.registerCodeActionsProvider(NETREQ_SELECTOR, new NetreqQuickFixProvider(cache), NetreqQuickFixProvider.metadata),
   );
-  subs.push(new PoolCommands(pool));
+  const poolView = new PoolCommands(pool);
+  subs.push(poolView);
 
   const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecentHttp;
   const currentNear = () => panels.current?.target.uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -213,6 +216,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
   const testing: NetreqTestingApi = {
     pool,
+    poolView,
     responsePanelState: (uri, blockIndex, blockName) => panels.get({ uri: asUri(uri), blockIndex, blockName })?.state,
     transcriptPanelState: (uri, blockIndex) => transcripts.find(asUri(uri), blockIndex)?.state,
     wsSession: (uri, blockIndex) => {

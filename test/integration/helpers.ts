@@ -98,6 +98,8 @@ export interface LoopbackHttp {
   requests: SeenRequest[];
   /** Connections accepted so far. */
   connections: number;
+  /** Connections open right now. */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function startHttpServer(handler: Handler = defaultHandler): Promis
     get connections() {
       return connections;
     },
+    openSockets: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -84,4 +84,20 @@ describe('sending a request', () => {
     // Still one panel for the block, now showing the second exchange.
     assert.equal(responseTabs().filter((t) => t.label.includes('Say hello')).length, 1);
   });
+
+  it('the Connection Pool view shows that connection live, and its Close closes it', async () => {
+    await vscode.commands.executeCommand('netreq.showConnectionPool');
+    const view = api.testing.poolView;
+    const id = first.connection!.id;
+    const host = view.getChildren().find((n) => view.getTreeItem(n).label === `http://127.0.0.1:${server.port}`);
+    assert.ok(host, view.getChildren().map((n) => view.getTreeItem(n).label).join(', '));
+    assert.match(String(view.getTreeItem(host).description), /^1 connection · 0 busy · 1 idle$/);
+    const conn = view.getChildren(host).find((n) => view.getTreeItem(n).label === `#${id} idle`);
+    assert.ok(conn, view.getChildren(host).map((n) => view.getTreeItem(n).label).join(', '));
+    assert.match(String(view.getTreeItem(conn).description), /^age .* · idle .* · 2 requests$/);
+    assert.equal(view.getTreeItem(conn).contextValue, 'pool.connection');
+    await vscode.commands.executeCommand('netreq.pool.closeConnection', conn);
+    assert.equal(api.testing.pool.snapshot().hosts.some((h) => h.connections.some((c) => c.id === id)), false);
+    await waitFor('the server to see the close', () => (server.openSockets() === 0 ? true : undefined));
+  });
 });

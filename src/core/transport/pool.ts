@@ -238,6 +238,20 @@ export class ConnectionPool extends EventEmitter {
     return n;
   }
 
+  /** Closes one connection by id (idle at once; a busy one when its exchange ends). Returns whether it was open. */
+  closeConnection(id: number): boolean {
+    for (const entry of this.hosts.values()) {
+      for (const conn of entry.conns) {
+        if (conn.id !== id) continue;
+        if (conn.busy) conn.closeReason = 'closed by user';
+        else this.destroy(conn, 'closed by user');
+        this.emit('change');
+        return true;
+      }
+    }
+    return false;
+  }
+
   closeIdle(reason: string): void {
     for (const entry of this.hosts.values()) for (const conn of [...entry.idle]) this.destroy(conn, reason);
   }

@@ -1,43 +1,43 @@
-/** The connection pool as a Markdown report (pure; the pool view shows it read-only). */
-import { hostPort } from '../../core/transport/address';
-import type { PoolSnapshot } from '../../core/transport/pool';
+/** The connection pool's rows in the Connection Pool view: pure text from a snapshot (tested without VS Code). */
 import { formatMs } from '../../common/format';
+import { hostPort } from '../../core/transport/address';
+import type { PoolConnectionSnapshot, PoolHostSnapshot, PoolOptions } from '../../core/transport/pool';
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+export interface RowText {
+  label: string;
+  description: string;
+  tooltip: string;
 }
 
-export function poolMarkdown(s: PoolSnapshot, at: Date = new Date()): string {
-  const o = s.options;
-  const lines: string[] = [
-    '# NetReq connection pool',
-    '',
-    `Snapshot at ${at.toISOString()} · pooling **${o.enabled ? 'on' : 'off'}** · at most ${o.maxSocketsPerHost} connections per host · idle timeout ${formatMs(o.idleTimeoutMs)} · max age ${formatMs(o.maxAgeMs)}`,
-    '',
-    `Open connections: **${s.totalOpen}** · opened since start: ${s.totalCreated}`,
-    '',
-  ];
-  if (s.hosts.length === 0) {
-    lines.push('_No pooled connections._', '');
-    return lines.join('\n');
-  }
-  for (const h of s.hosts) {
-    const busy = h.connections.filter((c) => c.state === 'busy').length;
-    lines.push(
-      `## ${cell(h.origin)}${h.insecure ? ' (certificate checks off)' : ''}`,
-      '',
-      `${h.connections.length} connection${h.connections.length === 1 ? '' : 's'}: ${busy} busy, ${h.connections.length - busy} idle${h.waiting ? ` · ${h.waiting} request${h.waiting === 1 ? '' : 's'} waiting for a slot` : ''}`,
-      '',
-      '| # | state | age | idle for | requests served | local port | remote |',
-      '|---|---|---|---|---|---|---|',
-    );
-    for (const c of h.connections) {
-      const remote = c.remoteAddress ? hostPort(c.remoteAddress, c.remotePort ?? '') : '';
-      lines.push(
-        `| ${c.id} | ${c.state} | ${formatMs(c.ageMs)} | ${c.idleMs !== undefined ? formatMs(c.idleMs) : ''} | ${c.requestsServed} | ${c.localPort ?? ''} | ${cell(remote)} |`,
-      );
-    }
-    lines.push('');
-  }
-  return lines.join('\n');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A host row: its origin, how many connections (busy / idle) and waiting requests. */
+export function hostRow(h: PoolHostSnapshot): RowText {
+  const busy = h.connections.filter((c) => c.state === 'busy').length;
+  const parts = [plural(h.connections.length, 'connection'), `${busy} busy`, `${h.connections.length - busy} idle`];
+  if (h.waiting) parts.push(`${h.waiting} waiting`);
+  return {
+    label: h.origin,
+    description: parts.join(' · '),
+    tooltip: `${h.origin}${h.insecure ? ' (certificate checks off)' : ''}\n${parts.join(', ')}${h.waiting ? ' for a free slot' : ''}\npool key: ${h.key}`,
+  };
+}
+
+/** A connection row: `#3 idle`, its age, idle time, requests served and addresses. */
+export function connectionRow(c: PoolConnectionSnapshot): RowText {
+  const remote = c.remoteAddress ? hostPort(c.remoteAddress, c.remotePort ?? '') : '';
+  const parts = [`age ${formatMs(c.ageMs)}`];
+  if (c.idleMs !== undefined) parts.push(`idle ${formatMs(c.idleMs)}`);
+  parts.push(plural(c.requestsServed, 'request'));
+  return {
+    label: `#${c.id} ${c.state}`,
+    description: parts.join(' · '),
+    tooltip: `connection #${c.id}, ${c.state}\n${parts.join(', ')}${c.localPort ? `\nlocal port ${c.localPort}` : ''}${remote ? ` → ${remote}` : ''}`,
+  };
+}
+
+/** The view's message line: whether pooling is on and its limits. */
+export function poolMessage(o: PoolOptions, open: number): string {
+  if (!o.enabled) return 'Pooling is off (netreq.pool.enabled): every request opens and closes its own connection.';
+  return `${plural(open, 'open connection')} · at most ${o.maxSocketsPerHost} per host · idle timeout ${formatMs(o.idleTimeoutMs)} · max age ${formatMs(o.maxAgeMs)}`;
 }

@@ -149,4 +149,21 @@ describe('ConnectionPool (keep-alive, real sockets)', () => {
     await sleep(50);
     assert.equal(server.sockets.size, 0);
   });
+
+  it('closeConnection closes one connection by id (the pool view\'s Close), the others stay', async () => {
+    pool = new ConnectionPool();
+    client = new HttpClient({ pool });
+    server = await rawServer((s) => s.write(OK));
+    await Promise.all([client.send(httpSpec(server.port)), client.send(httpSpec(server.port))]);
+    const [a, b] = pool.snapshot().hosts[0].connections.map((c) => c.id);
+    let changes = 0;
+    pool.on('change', () => changes++);
+    assert.equal(pool.closeConnection(a), true);
+    assert.ok(changes > 0, 'the view hears of it');
+    assert.deepEqual(pool.snapshot().hosts[0].connections.map((c) => c.id), [b]);
+    assert.equal(pool.closeConnection(a), false, 'already gone');
+    assert.equal(pool.closeConnection(999_999), false);
+    await sleep(50);
+    assert.equal(server.sockets.size, 1);
+  });
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import type { RequestSpec } from '../../../src/core/request';
 import { DEFAULT_OPTIONS } from '../../../src/core/request';
 import type { PoolSnapshot } from '../../../src/core/transport/pool';
-import { poolMarkdown } from '../../../src/extension/pool/poolFormat';
+import { connectionRow, hostRow, poolMessage } from '../../../src/extension/pool/poolFormat';
 import type { SocketExchange } from '../../../src/core/exchange';
 import { describeSpec, dispatch, route, type DispatchDeps } from '../../../src/extension/requests/dispatch';
 import type { WsSessionLike } from '../../../src/extension/panels/wsSessionController';
@@ -91,37 +91,37 @@ describe('dispatch (the one place that maps kinds to engines)', () => {
   });
 });
 
-describe('connection pool report', () => {
-  it('lists hosts and connections as Markdown', () => {
-    const snap: PoolSnapshot = {
-      options: { enabled: true, maxSocketsPerHost: 6, idleTimeoutMs: 30_000, maxAgeMs: 300_000 },
-      totalOpen: 2,
-      totalCreated: 5,
-      hosts: [
-        {
-          key: 'k',
-          origin: 'http://127.0.0.1:8080',
-          tls: false,
-          insecure: false,
-          waiting: 1,
-          connections: [
-            { id: 4, state: 'idle', ageMs: 2500, idleMs: 1000, requestsServed: 3, localPort: 50001, remoteAddress: '127.0.0.1', remotePort: 8080 },
-            { id: 5, state: 'busy', ageMs: 100, requestsServed: 1, remoteAddress: '::1', remotePort: 8080 },
-          ],
-        },
-      ],
-    };
-    const md = poolMarkdown(snap, new Date(0));
-    assert.match(md, /Open connections: \*\*2\*\* · opened since start: 5/);
-    assert.match(md, /## http:\/\/127\.0\.0\.1:8080/);
-    assert.match(md, /2 connections: 1 busy, 1 idle · 1 request waiting for a slot/);
-    assert.match(md, /\| 4 \| idle \| 2\.5 s \| 1 s \| 3 \| 50001 \| 127\.0\.0\.1:8080 \|/);
-    assert.ok(md.includes('| 5 | busy | 100 ms |  | 1 |  | [::1]:8080 |'));
+describe('connection pool view rows', () => {
+  const host: PoolSnapshot['hosts'][number] = {
+    key: 'k',
+    origin: 'http://127.0.0.1:8080',
+    tls: false,
+    insecure: true,
+    waiting: 1,
+    connections: [
+      { id: 4, state: 'idle', ageMs: 2500, idleMs: 1000, requestsServed: 3, localPort: 50001, remoteAddress: '127.0.0.1', remotePort: 8080 },
+      { id: 5, state: 'busy', ageMs: 100, requestsServed: 1, remoteAddress: '::1', remotePort: 8080 },
+    ],
+  };
+
+  it('a host row: origin, connections busy and idle, requests waiting', () => {
+    const r = hostRow(host);
+    assert.equal(r.label, 'http://127.0.0.1:8080');
+    assert.equal(r.description, '2 connections · 1 busy · 1 idle · 1 waiting');
+    assert.match(r.tooltip, /^http:\/\/127\.0\.0\.1:8080 \(certificate checks off\)\n2 connections, 1 busy, 1 idle, 1 waiting for a free slot\npool key: k$/);
   });
 
-  it('says when there is nothing pooled', () => {
-    const md = poolMarkdown({ options: { enabled: false, maxSocketsPerHost: 6, idleTimeoutMs: 1, maxAgeMs: 1 }, hosts: [], totalOpen: 0, totalCreated: 0 });
-    assert.match(md, /pooling \*\*off\*\*/);
-    assert.match(md, /_No pooled connections._/);
+  it('a connection row: id and state, age, idle time, requests served, addresses', () => {
+    assert.deepEqual(connectionRow(host.connections[0]), {
+      label: '#4 idle',
+      description: 'age 2.5 s · idle 1 s · 3 requests',
+      tooltip: 'connection #4, idle\nage 2.5 s, idle 1 s, 3 requests\nlocal port 50001 → 127.0.0.1:8080',
+    });
+    assert.equal(connectionRow(host.connections[1]).description, 'age 100 ms · 1 request');
+  });
+
+  it('the view message: limits, or that pooling is off', () => {
+    assert.equal(poolMessage({ enabled: true, maxSocketsPerHost: 6, idleTimeoutMs: 30_000, maxAgeMs: 300_000 }, 2), '2 open connections · at most 6 per host · idle timeout 30 s · max age 300 s');
+    assert.match(poolMessage({ enabled: false, maxSocketsPerHost: 6, idleTimeoutMs: 1, maxAgeMs: 1 }, 0), /^Pooling is off/);
   });
 });
