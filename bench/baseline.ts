@@ -85,8 +85,8 @@ export function prepareBaseline(rev: string): Baseline {
     fs.writeFileSync(path.join(tmp, 'tsconfig.bench-baseline.json'), JSON.stringify({ extends: './tsconfig.json', include: ['src/**/*.ts', 'test/support/**/*.ts', 'bench/**/*.ts'] }));
     const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench-baseline.json'], { cwd: tmp, encoding: 'utf8', timeout: TSC_MS });
     if ((tsc.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { rev, error: `tsc of ${rev}: no result within ${secs(TSC_MS)}` };
-    const built = ['src/core/http/client.js', 'src/cli/main.js'].every((f) => fs.existsSync(path.join(tmp, 'out', f)));
-    if (!built) return { rev, error: `tsc of ${rev} failed: ${tail(`${tsc.stdout}\n${tsc.stderr}`)}` };
+    // What a row needs and this revision lacks (a module, the CLI) is said in that row's cells.
+    if (!fs.existsSync(path.join(tmp, 'out', 'src'))) return { rev, error: `tsc of ${rev} emitted nothing: ${tail(`${tsc.stdout}\n${tsc.stderr}`) || `exit ${tsc.status}`}` };
     // Type errors against today's node_modules do not stop the emit; the code runs as written.
     if (tsc.status !== 0) console.error(`bench: tsc of ${rev} reported errors (the emitted code is used): ${tail(tsc.stdout)}`);
     fs.writeFileSync(path.join(tmp, MARKER), `${full}\n`);

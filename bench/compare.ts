@@ -45,7 +45,7 @@ export function compare(before: Figure, after: Figure, lowerIsBetter = false): C
   const paired = before.rounds.length > 1 && before.rounds.length === after.rounds.length;
   const perRound = paired ? after.rounds.map((x, i) => x / before.rounds[i]).sort((x, y) => x - y) : [];
   const factor = paired ? median(perRound) : a / b;
-  const range = paired ? ` (median of per-round ratios; range ${perRound[0].toFixed(2)}–${perRound[perRound.length - 1].toFixed(2)})` : '';
+  const range = paired ? ` (median of per-round ratios, range ${perRound[0].toFixed(2)}–${perRound[perRound.length - 1].toFixed(2)}; of the medians ${(a / b).toFixed(2)}×)` : '';
   const gain = lowerIsBetter ? 1 / factor : factor;
   return {
     before: figure(before),

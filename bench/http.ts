@@ -34,6 +34,8 @@ interface HttpEngine {
   parseNetreq: typeof netreqMod.parseNetreq;
 }
 
+type Parser = Pick<HttpEngine, 'parseNetreq'>;
+
 const current: HttpEngine = { HttpClient: clientMod.HttpClient, ConnectionPool: poolMod.ConnectionPool, httpSpec: serversMod.httpSpec, parseNetreq: netreqMod.parseNetreq };
 
 function loadBaseline(b: Baseline): HttpEngine {
@@ -41,9 +43,11 @@ function loadBaseline(b: Baseline): HttpEngine {
     HttpClient: baselineModule<typeof clientMod>(b, 'src/core/http/client.js').HttpClient,
     ConnectionPool: baselineModule<typeof poolMod>(b, 'src/core/transport/pool.js').ConnectionPool,
     httpSpec: baselineModule<typeof serversMod>(b, 'test/support/servers.js').httpSpec,
-    parseNetreq: baselineModule<typeof netreqMod>(b, 'src/core/netreq/index.js').parseNetreq,
+    parseNetreq: baselineParser(b).parseNetreq,
   };
 }
+
+const baselineParser = (b: Baseline): Parser => ({ parseNetreq: baselineModule<typeof netreqMod>(b, 'src/core/netreq/index.js').parseNetreq });
 
 async function netreqRps(e: HttpEngine, port: number, noPool: boolean): Promise<number> {
   const pool = new e.ConnectionPool();
@@ -85,7 +89,7 @@ function parseText(): string {
 }
 
 /** One timed parse; returns [ms, blocks]. */
-function parseOnce(e: HttpEngine, text: string): [number, number] {
+function parseOnce(e: Parser, text: string): [number, number] {
   const t0 = performance.now();
   const blocks = e.parseNetreq(text).blocks.length;
   return [performance.now() - t0, blocks];
@@ -124,7 +128,7 @@ export async function httpRows(parts: HttpParts, baseline: Baseline | undefined)
       nginx = await withDeadline('start nginx', 20_000, () => startNginx({ files: { 'small.txt': 'x'.repeat(512) }, serverExtra: parts.body ? `location = /big.bin { alias ${bigPath}; }` : '' }));
     }
     if (parts.keepalive) rows.push(...(await keepAliveRows(nginx!.port, before)));
-    if (parts.parse) rows.push(parseRow(before));
+    if (parts.parse) rows.push(parseRow(new BeforeRuns(baseline, () => baselineParser(baseline!))));
     if (parts.body) rows.push(await bodyRow(nginx!.port, before, baseline?.out));
   } catch (e) {
     // A round past its deadline (or a failure) is a row of the table; the other groups still run.
@@ -187,7 +191,7 @@ async function keepAliveRows(port: number, before: BeforeRuns<HttpEngine>): Prom
   ];
 }
 
-function parseRow(before: BeforeRuns<HttpEngine>): Row {
+function parseRow(before: BeforeRuns<Parser>): Row {
   const text = parseText();
   for (let i = 0; i < 5; i++) parseOnce(current, text); // warm-up (JIT)
   const ms: number[] = [];

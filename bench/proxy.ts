@@ -232,8 +232,9 @@ export async function proxyRows(group: Step, baseline: Baseline | undefined): Pr
       if (check && b) {
         check.before = b.text;
         check.after = s.text;
-        // Throughput within noise is not the point of a soak: errors, descriptors and memory are.
-        if (s.errors > b.errors || (b.fdsBack && !s.fdsBack)) check.verdict = 'WORSE (errors or descriptors)';
+        // A soak is one run each: its throughput is a figure to read; the verdict is on errors, descriptors and memory.
+        const worse = [s.errors > b.errors && 'more errors', b.fdsBack && !s.fdsBack && 'descriptors not back', s.peakRss > b.peakRss * 1.2 && 'peak RSS over 1.2× before'].filter(Boolean);
+        check.verdict = worse.length ? `WORSE (${worse.join(', ')})` : 'unchanged (errors, descriptors, RSS)';
       }
       rows.push({
         what: `Soak: ${SOAK_REQUESTS.toLocaleString('en')} GETs through \`netreq proxy\` from ${SOAK_CLIENTS} concurrent keep-alive clients (a fresh connection every 100th request)`,
