@@ -69,6 +69,7 @@ export function prepareBaseline(rev: string): Baseline {
   const modules = path.join(ROOT, 'node_modules');
   if (!fs.existsSync(modules)) return { rev, error: `no node_modules in ${ROOT} to build ${rev} with (npm ci first)` };
   const tmp = `${dir}.partial-${process.pid}`;
+  removeLeftovers(cache);
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   try {
@@ -98,6 +99,25 @@ export function prepareBaseline(rev: string): Baseline {
     return { rev, error: `could not build ${rev}: ${(e as Error).message}` };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Partial builds (and their tar files) of bench runs that were killed while building: their process is gone. */
+function removeLeftovers(cache: string): void {
+  if (!fs.existsSync(cache)) return;
+  for (const name of fs.readdirSync(cache)) {
+    const m = /^[0-9a-f]{12}(?:\.partial-(\d+)|-(\d+)\.tar)$/.exec(name);
+    if (!m || alive(Number(m[1] ?? m[2]))) continue;
+    fs.rmSync(path.join(cache, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

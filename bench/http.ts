@@ -15,13 +15,13 @@ import { baselineModule, type Baseline } from './baseline';
 import { BeforeRuns, inTurn, median } from './compare';
 import { envCount, failedRow, track, withDeadline, type Row } from './deadline';
 
-/** NETREQ_BENCH_REQUESTS / NETREQ_BENCH_ROUNDS / NETREQ_BENCH_BODY_MB for a short check of the rows. */
+/** NETREQ_BENCH_REQUESTS / NETREQ_BENCH_ROUNDS / NETREQ_BENCH_BODY_MB / NETREQ_BENCH_PARSE_RUNS: shorter (or longer) rows. */
 const REQUESTS = envCount('NETREQ_BENCH_REQUESTS', 2000);
 const ROUNDS = envCount('NETREQ_BENCH_ROUNDS', 7);
 const BODY_MB = envCount('NETREQ_BENCH_BODY_MB', 50);
 const PARSE_BLOCKS = 5000;
 /** Parses of each build, alternating (GC pauses land on whichever runs next: more runs, steadier medians). */
-const PARSE_RUNS = 20;
+const PARSE_RUNS = envCount('NETREQ_BENCH_PARSE_RUNS', 20);
 /** Deadlines: one round of 2,000 requests, one big-body child. */
 const ROUND_MS = 120_000;
 const CHILD_MS = 120_000;
