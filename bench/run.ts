@@ -28,7 +28,12 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`NETREQ_BENCH_ONLY: unknown group ${unknown.join(', ')} (known: ${GROUPS.join(', ')})`);
   const want = (g: (typeof GROUPS)[number]) => !ONLY || ONLY.includes(g);
   const rev = baselineRev();
-  const baseline: Baseline | undefined = rev ? prepareBaseline(rev) : undefined;
+  let baseline: Baseline | undefined;
+  try {
+    baseline = rev ? prepareBaseline(rev) : undefined;
+  } catch (e) {
+    baseline = { rev: rev!, error: `could not build ${rev}: ${(e as Error).message}` }; // its cells say so; the bench goes on
+  }
   if (baseline?.error) console.error(`bench: no baseline: ${baseline.error}`);
   const rows: Row[] = [];
   const http = { keepalive: want('keepalive') || want('http'), parse: want('parse') || want('http'), body: want('body') || want('http') };
