@@ -12,6 +12,22 @@ export interface Row {
   ratio: string;
   target: string;
   verdict: string;
+  /** The same figure for the baseline build (NETREQ_BENCH_BASELINE), measured in the same run: see compare.ts. */
+  check?: Check;
+}
+
+/** A row's before/after: the baseline build's figure, this build's, the change in words, a verdict. */
+export interface Check {
+  before: string;
+  after: string;
+  change: string;
+  verdict: string;
+}
+
+/** Counts the bench takes from the environment (for short checks of a row), e.g. NETREQ_BENCH_ROUNDS=2. */
+export function envCount(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
 }
 
 export const secs = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`);

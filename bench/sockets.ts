@@ -5,20 +5,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { TcpClient } from '../src/core/sockets/tcp';
-import { UdpClient } from '../src/core/sockets/udp';
-import { WsSession } from '../src/core/sockets/ws';
+import * as tcpMod from '../src/core/sockets/tcp';
+import * as udpMod from '../src/core/sockets/udp';
+import * as wsMod from '../src/core/sockets/ws';
 import { startPythonWsEcho, startSocat } from '../test/support/peers';
-import { tcpSpec, udpSpec } from '../test/support/sockets';
-import { wsSpec } from '../test/support/ws';
-import { rowsWithin, secs, syncTimedOut, withDeadline, type Row, type Step } from './deadline';
+import * as socketSupport from '../test/support/sockets';
+import * as wsSupport from '../test/support/ws';
+import { baselineModule, type Baseline } from './baseline';
+import { BeforeRuns, inTurn, median } from './compare';
+import { envCount, rowsWithin, secs, syncTimedOut, withDeadline, type Row, type Step } from './deadline';
 
 export type { Row };
 
-const WS_ROUND_TRIPS = 5000;
-const TCP_MB = 256;
-/** NETREQ_BENCH_UDP_ROUND_TRIPS=200 for a short check of the row. */
-const UDP_ROUND_TRIPS = Number(process.env.NETREQ_BENCH_UDP_ROUND_TRIPS) || 2000;
+/** NETREQ_BENCH_WS_ROUND_TRIPS, NETREQ_BENCH_TCP_MB, NETREQ_BENCH_UDP_ROUND_TRIPS=200 for a short check of a row. */
+const WS_ROUND_TRIPS = envCount('NETREQ_BENCH_WS_ROUND_TRIPS', 5000);
+const TCP_MB = envCount('NETREQ_BENCH_TCP_MB', 256);
+const UDP_ROUND_TRIPS = envCount('NETREQ_BENCH_UDP_ROUND_TRIPS', 2000);
 /** A UDP round trip without an echo within this is counted as lost (and the loop goes on). */
 const UDP_WAIT_MS = 500;
 /** This many lost in a row: the echo peer is gone; the loop stops and says so (a figure, not a wait). */
@@ -49,8 +51,27 @@ function orAbort<T>(signal: AbortSignal, p: Promise<T>): Promise<T> {
   });
 }
 
-async function netreqWs(port: number, step: Step): Promise<number> {
-  const s = new WsSession(wsSpec(port));
+/** The engines of a build these rows use (the current one, or the baseline's, typed as the current one). */
+interface WsEngine {
+  WsSession: typeof wsMod.WsSession;
+  wsSpec: typeof wsSupport.wsSpec;
+}
+interface TcpEngine {
+  TcpClient: typeof tcpMod.TcpClient;
+  tcpSpec: typeof socketSupport.tcpSpec;
+}
+interface UdpEngine {
+  UdpClient: typeof udpMod.UdpClient;
+  udpSpec: typeof socketSupport.udpSpec;
+}
+const current = { WsSession: wsMod.WsSession, wsSpec: wsSupport.wsSpec, TcpClient: tcpMod.TcpClient, tcpSpec: socketSupport.tcpSpec, UdpClient: udpMod.UdpClient, udpSpec: socketSupport.udpSpec };
+const supportOf = (b: Baseline) => baselineModule<typeof socketSupport>(b, 'test/support/sockets.js');
+const wsOf = (b: Baseline): WsEngine => ({ WsSession: baselineModule<typeof wsMod>(b, 'src/core/sockets/ws.js').WsSession, wsSpec: baselineModule<typeof wsSupport>(b, 'test/support/ws.js').wsSpec });
+const tcpOf = (b: Baseline): TcpEngine => ({ TcpClient: baselineModule<typeof tcpMod>(b, 'src/core/sockets/tcp.js').TcpClient, tcpSpec: supportOf(b).tcpSpec });
+const udpOf = (b: Baseline): UdpEngine => ({ UdpClient: baselineModule<typeof udpMod>(b, 'src/core/sockets/udp.js').UdpClient, udpSpec: supportOf(b).udpSpec });
+
+async function netreqWs(e: WsEngine, port: number, step: Step): Promise<number> {
+  const s = new e.WsSession(e.wsSpec(port));
   step.atTimeout(() => s.close());
   if (!(await s.open())) throw new Error(s.exchange.error?.message);
   let pending: (() => void) | undefined;
@@ -114,10 +135,10 @@ function pythonWs(port: number): number {
   return Number(r.stdout.trim());
 }
 
-async function netreqTcp(port: number, payload: Buffer): Promise<number> {
+async function netreqTcp(e: TcpEngine, port: number, payload: Buffer): Promise<number> {
   const t0 = performance.now();
   // The default capture limit (maxResponseBytes, 50 MB) applies: the rest is counted, not kept.
-  const x = await new TcpClient().send(tcpSpec(port, { payload, halfClose: true, maxBytes: payload.length + 1, idleMs: 5000 }, { timeoutMs: 120_000, maxResponseBytes: 50 * 2 ** 20 }));
+  const x = await new e.TcpClient().send(e.tcpSpec(port, { payload, halfClose: true, maxBytes: payload.length + 1, idleMs: 5000 }, { timeoutMs: 120_000, maxResponseBytes: 50 * 2 ** 20 }));
   const s = (performance.now() - t0) / 1000;
   if (x.error || x.receivedBytes !== payload.length) throw new Error(`TCP bulk: ${x.error?.message ?? `got ${x.receivedBytes} of ${payload.length}`}`);
   return payload.length / 2 ** 20 / s;
@@ -168,10 +189,10 @@ export async function udpLoop(step: Step, one: (i: number) => Promise<boolean>):
   return { rate: (done - lost) / ((performance.now() - t0) / 1000), done, lost, stopped };
 }
 
-function netreqUdp(port: number, step: Step): Promise<UdpRun> {
-  const client = new UdpClient();
+function netreqUdp(e: UdpEngine, port: number, step: Step): Promise<UdpRun> {
+  const client = new e.UdpClient();
   return udpLoop(step, async (i) => {
-    const x = await client.send(udpSpec(port, { payload: Buffer.from(`dgram ${i}`), replies: 1, waitMs: UDP_WAIT_MS }));
+    const x = await client.send(e.udpSpec(port, { payload: Buffer.from(`dgram ${i}`), replies: 1, waitMs: UDP_WAIT_MS }));
     if (x.error) throw new Error(`UDP round trip ${i}: ${x.error.message}`);
     return x.stop === 'replies';
   });
@@ -199,11 +220,6 @@ function bareUdp(port: number, step: Step): Promise<UdpRun> {
 
 const udpText = (r: UdpRun) => `${r.rate.toFixed(0)} round trips/s (${r.lost} lost of ${r.done}${r.stopped ? `; stopped early: ${r.stopped}` : ''})`;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 const verdict = (ratio: number, target: number) => (ratio >= target ? 'met' : 'MISSED');
 
 /** A peer start under its own deadline (stopped if it comes up after the deadline passed). */
@@ -222,15 +238,24 @@ async function started<P extends { stop(): Promise<void> }>(what: string, start:
 /** One measured round under its deadline. */
 const round = <T>(what: string, run: (step: Step) => Promise<T>) => withDeadline(what, ROUND_MS, run);
 
-async function wsRows(group: Step): Promise<Row[]> {
+async function wsRows(group: Step, baseline: Baseline | undefined): Promise<Row[]> {
+  const before = new BeforeRuns(baseline, () => wsOf(baseline!));
   const py = await started('python3-websockets echo', startPythonWsEcho);
   group.atTimeout(() => py.stop()); // the group timed out: its peer does not outlive it
   try {
     // Alternating rounds, medians: single rounds swing with the 2-core machine's load.
     const o: number[] = [];
     const b: number[] = [];
+    const was: number[] = [];
     for (let r = 0; r < 3; r++) {
-      o.push(await round(`WebSocket round ${r + 1} (NetReq)`, (step) => netreqWs(py.port, step)));
+      await inTurn(
+        r,
+        async () => o.push(await round(`WebSocket round ${r + 1} (NetReq)`, (step) => netreqWs(current, py.port, step))),
+        async () => {
+          const x = await before.run((e) => round(`WebSocket round ${r + 1} (NetReq, baseline)`, (step) => netreqWs(e, py.port, step)));
+          if (x !== undefined) was.push(x);
+        },
+      );
       b.push(await round(`WebSocket round ${r + 1} (bare ws)`, (step) => bareWs(py.port, step)));
     }
     const ours = median(o);
@@ -244,6 +269,7 @@ async function wsRows(group: Step): Promise<Row[]> {
         ratio: `${(ours / bare).toFixed(2)}× ws`,
         target: '≥ 0.9× ws',
         verdict: verdict(ours / bare, 0.9),
+        check: before.check({ rounds: was, unit: 'rt/s' }, { rounds: o, unit: 'rt/s' }),
       },
     ];
   } finally {
@@ -251,18 +277,28 @@ async function wsRows(group: Step): Promise<Row[]> {
   }
 }
 
-async function tcpRows(group: Step): Promise<Row[]> {
+async function tcpRows(group: Step, baseline: Baseline | undefined): Promise<Row[]> {
+  const before = new BeforeRuns(baseline, () => tcpOf(baseline!));
   const echo = await started('socat TCP echo', () => startSocat('tcp', 'EXEC:cat'));
   group.atTimeout(() => echo.stop()); // the group timed out: its peer does not outlive it
   const file = path.join(os.tmpdir(), `netreq-bench-tcp-${process.pid}.bin`);
   try {
     const payload = Buffer.alloc(TCP_MB * 2 ** 20, 0x5a);
     fs.writeFileSync(file, payload);
-    await round('TCP warm-up', () => netreqTcp(echo.port, payload)); // JIT and the first touch of the capture buffers
+    await round('TCP warm-up', () => netreqTcp(current, echo.port, payload)); // JIT and the first touch of the capture buffers
+    await before.run((e) => round('TCP warm-up (baseline)', () => netreqTcp(e, echo.port, payload)));
     const o: number[] = [];
     const t: number[] = [];
+    const was: number[] = [];
     for (let r = 0; r < 3; r++) {
-      o.push(await round(`TCP round ${r + 1} (NetReq)`, () => netreqTcp(echo.port, payload)));
+      await inTurn(
+        r,
+        async () => o.push(await round(`TCP round ${r + 1} (NetReq)`, () => netreqTcp(current, echo.port, payload))),
+        async () => {
+          const x = await before.run((e) => round(`TCP round ${r + 1} (NetReq, baseline)`, () => netreqTcp(e, echo.port, payload)));
+          if (x !== undefined) was.push(x);
+        },
+      );
       t.push(socatTcp(echo.port, file, payload.length));
     }
     const ours = median(o);
@@ -275,6 +311,7 @@ async function tcpRows(group: Step): Promise<Row[]> {
         ratio: `${(ours / theirs).toFixed(2)}×`,
         target: '≥ 0.8×',
         verdict: verdict(ours / theirs, 0.8),
+        check: before.check({ rounds: was, unit: 'MB/s' }, { rounds: o, unit: 'MB/s' }),
       },
     ];
   } finally {
@@ -297,11 +334,13 @@ async function udpRun(run: (step: Step) => Promise<UdpRun>): Promise<UdpRun> {
   }
 }
 
-export async function udpRows(group: Step): Promise<Row[]> {
+async function udpRows(group: Step, baseline: Baseline | undefined): Promise<Row[]> {
+  const before = new BeforeRuns(baseline, () => udpOf(baseline!));
   const udp = await started('socat UDP echo', () => startSocat('udp', 'EXEC:cat'));
   group.atTimeout(() => udp.stop()); // the group timed out: its peer does not outlive it
   try {
-    const ours = await udpRun((step) => netreqUdp(udp.port, step));
+    const ours = await udpRun((step) => netreqUdp(current, udp.port, step));
+    const was = await before.run((e) => udpRun((step) => netreqUdp(e, udp.port, step)));
     const bare = await udpRun((step) => bareUdp(udp.port, step));
     return [
       {
@@ -311,6 +350,7 @@ export async function udpRows(group: Step): Promise<Row[]> {
         ratio: `${(ours.rate / bare.rate).toFixed(2)}×`,
         target: 'reported',
         verdict: ours.stopped || bare.stopped ? 'STOPPED' : '—',
+        check: before.check({ rounds: was ? [was.rate] : [], unit: `round trips/s${was ? ` (${was.lost} lost)` : ''}` }, { rounds: [ours.rate], unit: `round trips/s (${ours.lost} lost)` }),
       },
     ];
   } finally {
@@ -318,11 +358,11 @@ export async function udpRows(group: Step): Promise<Row[]> {
   }
 }
 
-/** Each group under its own deadline: one that hangs becomes a TIMEOUT row and the next group runs. */
-export async function socketRows(): Promise<Row[]> {
+/** Each group (those in `parts`) under its own deadline: one that hangs becomes a TIMEOUT row and the next group runs. */
+export async function socketRows(parts: { ws: boolean; tcp: boolean; udp: boolean }, baseline: Baseline | undefined): Promise<Row[]> {
   return [
-    ...(await rowsWithin('WebSocket echo round trips', 10 * 60_000, wsRows)),
-    ...(await rowsWithin('TCP bulk through a socat echo', 10 * 60_000, tcpRows)),
-    ...(await rowsWithin('UDP round trips through a socat echo', 3 * 60_000, udpRows)),
+    ...(parts.ws ? await rowsWithin('WebSocket echo round trips', 10 * 60_000, (g) => wsRows(g, baseline)) : []),
+    ...(parts.tcp ? await rowsWithin('TCP bulk through a socat echo', 10 * 60_000, (g) => tcpRows(g, baseline)) : []),
+    ...(parts.udp ? await rowsWithin('UDP round trips through a socat echo', 4 * 60_000, (g) => udpRows(g, baseline)) : []),
   ];
 }
