@@ -233,6 +233,8 @@ export interface WsFrame {
   data: Buffer;
   /** Close frames: the code (1000 normal, 1001 going away, ...). */
   closeCode?: number;
+  /** Sent by NetReq on its own, not by the user: the pong that answers a ping. */
+  auto?: true;
 }
 
 export type WsState = 'connecting' | 'open' | 'closing' | 'closed';

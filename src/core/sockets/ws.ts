@@ -236,7 +236,12 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       this.record('received', isBinary ? 'binary' : 'text', buf);
     });
-    ws.on('ping', (d: Buffer) => this.record('received', 'ping', d));
+    ws.on('ping', (d: Buffer) => {
+      this.record('received', 'ping', d);
+      // The ws library answers every ping with a pong of the same payload (RFC 6455 §5.5.3): it goes on the
+      // wire, so it goes in the log, marked as sent automatically.
+      if (ws.readyState === WebSocket.OPEN) this.record('sent', 'pong', d, undefined, true);
+    });
     ws.on('pong', (d: Buffer) => this.record('received', 'pong', d));
     ws.on('error', (err: Error) => {
       if (!this.exchange.error) this.exchange.error = describeError(err, 'receive', hostPort(this.spec.host, this.spec.port));
@@ -255,8 +260,9 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
     });
   }
 
-  private record(dir: 'sent' | 'received', opcode: WsFrame['opcode'], data: Buffer, closeCode?: number): void {
+  private record(dir: 'sent' | 'received', opcode: WsFrame['opcode'], data: Buffer, closeCode?: number, auto?: true): void {
     const frame: WsFrame = { dir, at: performance.now() - this.t0, opcode, data, closeCode };
+    if (auto) frame.auto = true;
     const frames = this.exchange.frames;
     frames.push(frame);
     // Trimmed in steps (amortised O(1)): the newest `keepFrames` stay, the rest are counted.

@@ -47,7 +47,8 @@ describe('WebSocket sessions', function () {
 
   it('records a server ping (answered with a pong automatically) and a server-initiated close with code and reason', async () => {
     const x = await client.send(wsSpec(server.port, { messages: [text('ping-me'), { ...text('close-me'), pauseMs: 100 }], waitMs: 2000 }));
-    assert.deepEqual(frames(x), ['> text ping-me', '< ping are you there', '> text close-me', '< close 4001 bye']);
+    assert.deepEqual(frames(x), ['> text ping-me', '< ping are you there', '> pong are you there', '> text close-me', '< close 4001 bye']);
+    assert.equal(x.frames.find((f) => f.opcode === 'pong')?.auto, true, 'the automatic pong is marked as such');
     assert.equal(x.closedBy, 'server');
     assert.equal(describeClose(x.closeCode, x.closeReason), '4001 application-defined: bye');
     assert.ok(x.timings.total < 1500, 'a server close ends the wait early');
