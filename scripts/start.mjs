@@ -7,6 +7,9 @@
 //   npm start [-- options]
 //   --http-port P    demo HTTP port (default 8080; env NETREQ_HTTP_PORT)
 //   --https-port P   demo HTTPS port (default 8443; env NETREQ_HTTPS_PORT)
+//   --qotd-port P, --daytime-port P, --echo-port P, --ws-port P   the socket demos (8017, 8013, 8007, 8081;
+//                    env NETREQ_QOTD_PORT, NETREQ_DAYTIME_PORT, NETREQ_ECHO_PORT, NETREQ_WS_PORT)
+//   The ports actually used are written into examples/.vscode/settings.json ($shared), so the examples follow.
 //   --vscode-port P  web VS Code port (default 3000; env NETREQ_VSCODE_PORT)
 //   --web            use the web VS Code even when `code` is on PATH (env NETREQ_WEB=1)
 //   --cert-dir D     where the demo HTTPS certificate is kept (default ~/.cache/netreq/demo)
@@ -21,7 +24,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const examples = path.join(repo, 'examples');
 const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const say = (line) => process.stdout.write(`[netreq start] ${line}\n`);
@@ -32,6 +34,12 @@ const fail = (line) => {
 const USAGE = `npm start [-- options]: build NetReq, start the demo servers, open VS Code on examples/ with the extension loaded.
   --http-port P    demo HTTP port (default 8080; env NETREQ_HTTP_PORT)
   --https-port P   demo HTTPS port (default 8443; env NETREQ_HTTPS_PORT)
+  --qotd-port P    demo QOTD port (default 8017; env NETREQ_QOTD_PORT)
+  --daytime-port P demo daytime port (default 8013; env NETREQ_DAYTIME_PORT)
+  --echo-port P    demo echo port, TCP and UDP (default 8007; env NETREQ_ECHO_PORT)
+  --ws-port P      demo WebSocket echo port (default 8081; env NETREQ_WS_PORT)
+                   (0 picks a free port; the ports used go into examples/.vscode/settings.json, $shared)
+  --examples DIR   the folder VS Code opens and whose .vscode/settings.json gets the ports (default examples/)
   --vscode-port P  web VS Code port (default 3000; env NETREQ_VSCODE_PORT)
   --web            the web VS Code even when desktop \`code\` is on PATH (env NETREQ_WEB=1)
   --cert-dir D     where the demo HTTPS certificate is kept (default ~/.cache/netreq/demo)
@@ -51,11 +59,16 @@ function parseOptions(argv, env) {
   const o = {
     httpPort: port('NETREQ_HTTP_PORT', env.NETREQ_HTTP_PORT ?? '8080'),
     httpsPort: port('NETREQ_HTTPS_PORT', env.NETREQ_HTTPS_PORT ?? '8443'),
+    qotdPort: port('NETREQ_QOTD_PORT', env.NETREQ_QOTD_PORT ?? '8017'),
+    daytimePort: port('NETREQ_DAYTIME_PORT', env.NETREQ_DAYTIME_PORT ?? '8013'),
+    echoPort: port('NETREQ_ECHO_PORT', env.NETREQ_ECHO_PORT ?? '8007'),
+    wsPort: port('NETREQ_WS_PORT', env.NETREQ_WS_PORT ?? '8081'),
     vscodePort: port('NETREQ_VSCODE_PORT', env.NETREQ_VSCODE_PORT ?? '3000'),
     web: Boolean(env.NETREQ_WEB) && env.NETREQ_WEB !== '0',
     vscode: true,
     build: true,
     certDir: undefined,
+    examples: path.join(repo, 'examples'),
     verbose: false,
     help: false,
   };
@@ -68,11 +81,16 @@ function parseOptions(argv, env) {
     };
     if (a === '--http-port') o.httpPort = port(a, value());
     else if (a === '--https-port') o.httpsPort = port(a, value());
+    else if (a === '--qotd-port') o.qotdPort = port(a, value());
+    else if (a === '--daytime-port') o.daytimePort = port(a, value());
+    else if (a === '--echo-port') o.echoPort = port(a, value());
+    else if (a === '--ws-port') o.wsPort = port(a, value());
     else if (a === '--vscode-port') o.vscodePort = port(a, value());
     else if (a === '--web') o.web = true;
     else if (a === '--no-vscode') o.vscode = false;
     else if (a === '--no-build') o.build = false;
     else if (a === '--cert-dir') o.certDir = path.resolve(value());
+    else if (a === '--examples') o.examples = path.resolve(value());
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else throw new Usage(`unknown option '${a}'`);
@@ -108,6 +126,7 @@ async function loadHelpers() {
     stdin: {
       contents: [
         "export { startDemoServers, DemoServerError, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT } from './src/core/demo';",
+        "export { pointExamplesAt } from './src/core/demo/examplesSettings';",
         "export { ensureVSCodeServer, startVSCodeServer, devPayload, cacheDir, VSCODE_VERSION, CODE_SERVER_VERSION } from './test/harness/vscode-server';",
       ].join('\n'),
       resolveDir: repo,
@@ -273,20 +292,30 @@ async function main() {
   say(`starting the demo servers on 127.0.0.1 (HTTP ${opts.httpPort}, HTTPS ${opts.httpsPort})…`);
   let demo;
   try {
-    demo = await helpers.startDemoServers({ httpPort: opts.httpPort, httpsPort: opts.httpsPort, certDir: opts.certDir, log: (l) => say(l) });
+    const { httpPort, httpsPort, qotdPort, daytimePort, echoPort, wsPort, certDir } = opts;
+    demo = await helpers.startDemoServers({ httpPort, httpsPort, qotdPort, daytimePort, echoPort, wsPort, certDir, log: (l) => say(l) });
   } catch (e) {
     if (!(e instanceof helpers.DemoServerError)) throw e;
     fail(`${e.message}.`);
-    fail(`With npm start: npm start -- --http-port P --https-port P (or NETREQ_HTTP_PORT / NETREQ_HTTPS_PORT).`);
+    fail(`With npm start: npm start -- --http-port P (and --https-port, --qotd-port, --daytime-port, --echo-port, --ws-port; or NETREQ_HTTP_PORT …).`);
     return 1;
   }
   stops.push(['the demo servers', () => demo.stop()]);
   say('demo servers up:');
   for (const s of demo.servers) say(`  ${s.name.padEnd(6)} ${s.url}${s.certFile ? `   (self-signed; trust ${s.certFile} or use # @insecure)` : ''}`);
-  const httpPort = demo.servers.find((s) => s.name === 'http')?.port;
-  const httpsPort = demo.servers.find((s) => s.name === 'https')?.port;
-  if (httpPort !== helpers.DEFAULT_HTTP_PORT || (httpsPort !== undefined && httpsPort !== helpers.DEFAULT_HTTPS_PORT))
-    say(`note: examples/.vscode/settings.json expects 8080 / 8443; set httpPort / httpsPort there to ${httpPort} / ${httpsPort ?? '-'} for these servers`);
+  // The examples follow the ports actually used: their $shared environment gets them (only the port lines change).
+  const examples = opts.examples;
+  const settingsFile = path.join(examples, '.vscode', 'settings.json');
+  const shownFile = path.relative(repo, settingsFile).startsWith('..') ? settingsFile : path.relative(repo, settingsFile);
+  try {
+    const update = helpers.pointExamplesAt(fs.readFileSync(settingsFile, 'utf8'), demo.servers);
+    if (update.changed.length > 0) {
+      fs.writeFileSync(settingsFile, update.text);
+      say(`${shownFile} now points at these servers ($shared: ${update.changed.join(', ')})`);
+    }
+  } catch (e) {
+    fail(`cannot point ${shownFile} at these servers (${e.message}); pass the ports as variables instead`);
+  }
   if (interrupted) return new Promise(() => undefined);
 
   // 3. VS Code.

@@ -11,6 +11,7 @@ import { exchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
 import { DemoServerError, startDemoServers } from '../core/demo';
+import { exampleVarFlags } from '../core/demo/examplesSettings';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
 import { jsonLine, safeLine, safeText } from '../core/text';
@@ -122,6 +123,8 @@ async function demoServers(args: DemoArgs, io: Io): Promise<number> {
   for (const s of demo.servers) io.out(`  ${s.name.padEnd(6)} ${s.url}`);
   const cert = demo.servers.find((s) => s.certFile)?.certFile;
   if (cert) io.out(`The HTTPS certificate is self-signed: trust it with --cacert ${cert} (or netreq.tls.caFiles), or use # @insecure.`);
+  const flags = exampleVarFlags(demo.servers);
+  if (flags) io.out(`Not on the examples' default ports: run them with ${flags}`);
   io.out('Routes: / lists them. Press Ctrl+C to stop.');
   const why = await (io.untilStopped ?? untilSignal)();
   await demo.stop();
@@ -147,14 +150,17 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     io.err(`netreq: ${(e as Error).message}`);
     return 2;
   }
-  if (args.env && !envs.environments[args.env]) {
+  // Without --env: the settings file's netreq.defaultEnvironment, as the editor uses before any pick.
+  const envName = args.env ?? envs.defaultEnvironment;
+  if (envName && !envs.environments[envName]) {
     const names = Object.keys(envs.environments).filter((n) => n !== '$shared');
-    io.err(`netreq: no environment '${args.env}'${envs.source ? ` in ${envs.source}` : ''}; ${names.length ? `known: ${names.join(', ')}` : 'none is defined (netreq.environments in .vscode/settings.json, or --env-file)'}`);
+    const named = args.env ? `'${envName}'` : `'${envName}' (netreq.defaultEnvironment)`;
+    io.err(`netreq: no environment ${named}${envs.source ? ` in ${envs.source}` : ''}; ${names.length ? `known: ${names.join(', ')}` : 'none is defined (netreq.environments in .vscode/settings.json, or --env-file)'}`);
     return 2;
   }
 
   const doc = parseNetreq(text);
-  const known = { ...environmentVariables(envs.environments, args.env), ...args.vars };
+  const known = { ...environmentVariables(envs.environments, envName), ...args.vars };
   const diagnostics = diagnosticsWithKnown(doc, (name) => Object.prototype.hasOwnProperty.call(known, name));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(file, d));
@@ -197,7 +203,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     for (const block of blocks) {
       const where = `${file}:${(block.requestLine?.line ?? block.startLine) + 1}`;
       const resolved = await resolveBlock(doc, block, {
-        environmentName: args.env,
+        environmentName: envName,
         environments: envs.environments,
         overrides: args.vars,
         baseDir: path.dirname(path.resolve(file)),

@@ -31,6 +31,8 @@ export function stripJsonc(text: string): string {
 export interface LoadedEnvironments {
   environments: Environments;
   source?: string;
+  /** `netreq.defaultEnvironment` of the same settings file: used when --env is not given. */
+  defaultEnvironment?: string;
 }
 
 export function loadEnvironments(file: string, envFile?: string): LoadedEnvironments {
@@ -46,7 +48,11 @@ export function loadEnvironments(file: string, envFile?: string): LoadedEnvironm
     if (fs.existsSync(candidate)) {
       const parsed = parseJson(readOrThrow(candidate, 'settings file'), candidate);
       const envs = parsed['netreq.environments'] as Environments | undefined;
-      if (envs) return { environments: checkEnvironments(envs, candidate), source: candidate };
+      if (envs) {
+        const d = parsed['netreq.defaultEnvironment'];
+        const defaultEnvironment = typeof d === 'string' && d.trim() !== '' && d.trim() !== '$shared' ? d.trim() : undefined;
+        return { environments: checkEnvironments(envs, candidate), source: candidate, defaultEnvironment };
+      }
     }
     const up = path.dirname(dir);
     if (up === dir) return { environments: {} };

@@ -75,6 +75,12 @@ export function environments(scope?: vscode.Uri): Environments {
   return out;
 }
 
+/** `netreq.defaultEnvironment`: the environment used in a workspace where none has been picked yet. */
+export function defaultEnvironment(): string | undefined {
+  const v = cfg().get<unknown>('defaultEnvironment', '');
+  return typeof v === 'string' && v.trim() !== '' && v.trim() !== '$shared' ? v.trim() : undefined;
+}
+
 export function previewBytes(scope?: vscode.Uri): number {
   return Math.floor(positive(cfg(scope ?? null).get('response.previewBytes'), DEFAULT_PREVIEW_BYTES));
 }

@@ -23,15 +23,20 @@ export class EnvironmentController extends Disposable {
     this.register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('netreq.environments')) this.refresh();
+        if (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment')) this.refresh();
       }),
     );
     this.refresh();
   }
 
-  /** The remembered environment name, or undefined for none. */
+  /**
+   * The environment picked in this workspace; before any pick, `netreq.defaultEnvironment` (the examples set
+   * `local`). Picking "No environment" is remembered as '' and means none.
+   */
   get active(): string | undefined {
-    return this.state.get<string>(STATE_KEY) || undefined;
+    const picked = this.state.get<string>(STATE_KEY);
+    if (picked === undefined) return config.defaultEnvironment();
+    return picked || undefined;
   }
 
   /** Names a user can pick (every key of netreq.environments but $shared). */
@@ -39,8 +44,15 @@ export class EnvironmentController extends Disposable {
     return listEnvironments(config.environments());
   }
 
+  /** Forgets the pick, as in a workspace opened for the first time (tests). */
+  async forgetPick(): Promise<void> {
+    await this.state.update(STATE_KEY, undefined);
+    this.refresh();
+    this.changed.fire(this.active);
+  }
+
   async set(name: string | undefined): Promise<void> {
-    await this.state.update(STATE_KEY, name);
+    await this.state.update(STATE_KEY, name ?? '');
     this.refresh();
     this.changed.fire(name);
   }

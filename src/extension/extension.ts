@@ -100,6 +100,8 @@ export interface NetreqTestingApi {
   restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<boolean>;
   /** How many times a document text was parsed (the cache parses each version once). */
   parseCount(): number;
+  /** Forgets the environment picked in this workspace (netreq.defaultEnvironment then applies). */
+  forgetEnvironmentPick(): Promise<void>;
   /** The Network Health view, status bar and checks (issue 6). */
   readonly health: HealthApi;
   /** The proxy and multicast listener tasks and the traffic view (issue 5). */
@@ -138,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     environments.onDidChange(() => diagnostics.refreshAll()),
     // Restricted Mode refusals shown after a Send no longer hold once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => diagnostics.refreshAll()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('netreq.environments') && diagnostics.refreshAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment')) && diagnostics.refreshAll()),
   );
   subs.push(cache, runner, environments, diagnostics);
 
@@ -237,6 +239,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
       return result;
     },
     parseCount: () => cache.parses,
+    forgetEnvironmentPick: () => environments.forgetPick(),
     restorePanel: async (viewType, panel, state) => {
       const s = serializers[viewType];
       if (!s) return false;

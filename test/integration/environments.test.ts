@@ -60,4 +60,18 @@ describe('environments', () => {
     });
     assert.ok(diags.some((d) => /port|tag/.test(d.message)), diags.map((d) => d.message).join('\n'));
   });
+
+  it('before any pick, netreq.defaultEnvironment is the active one; picking "none" then sticks', async () => {
+    const restoreDefault = await setWorkspaceSetting('defaultEnvironment', 'beta');
+    try {
+      await api.testing.forgetEnvironmentPick();
+      assert.equal(api.activeEnvironment(), 'beta');
+      const b = await api.sendRequest(doc.uri, 'which');
+      assert.equal(b?.request.port, beta.port, b?.error?.message);
+      await api.setEnvironment(undefined);
+      assert.equal(api.activeEnvironment(), undefined, 'an explicit "No environment" is not replaced by the default');
+    } finally {
+      await restoreDefault();
+    }
+  });
 });

@@ -122,6 +122,18 @@ describe('netreq CLI', function () {
     assert.equal(viaFile.code, 0, viaFile.err);
   });
 
+  it('without --env, uses the settings file\'s netreq.defaultEnvironment (as the editor does before any pick)', async () => {
+    write('dws/.vscode/settings.json', `{ "netreq.environments": { "local": { "p": "${server.port}" } }, "netreq.defaultEnvironment": "local" }`);
+    const file = write('dws/def.netreq', 'GET http://127.0.0.1:{{p}}/default-env\n');
+    const r = await cli(['run', file, '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).exchange.request.target, '/default-env');
+    write('dws2/.vscode/settings.json', `{ "netreq.environments": { "local": { "p": "1" } }, "netreq.defaultEnvironment": "gone" }`);
+    const missing = await cli(['run', write('dws2/def.netreq', 'GET http://127.0.0.1:{{p}}/\n')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no environment 'gone' \(netreq\.defaultEnvironment\) in .*settings\.json; known: local/);
+  });
+
   it('takes $processEnv from the environment', async () => {
     const file = write('penv.netreq', `GET http://127.0.0.1:${server.port}/{{$processEnv NETREQ_TEST_PATH}}\n`);
     const r = await cli(['run', file, '--json'], { NETREQ_TEST_PATH: 'from-env' });

@@ -59,6 +59,8 @@ describe('netreq demo-servers', function () {
     const httpUrl = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out.join('\n'));
     assert.ok(httpUrl, out.join('\n'));
     const port = Number(httpUrl[1]);
+    // Servers off the examples' default ports: the line to run the examples against them.
+    assert.match(out.join('\n'), new RegExp(`Not on the examples' default ports: run them with --var httpPort=${port} --var httpsPort=\\d+\n`));
 
     const busy: string[] = [];
     const code = await main(['demo-servers', '--http-port', String(port), '--cert-dir', dir], { out: () => undefined, err: (s) => busy.push(s), color: false, env: {} });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main, type Io } from '../../../src/cli/main';
 import { startDemoServers, type DemoServers } from '../../../src/core/demo';
+import { pointExamplesAt } from '../../../src/core/demo/examplesSettings';
 import { tempDir } from '../../support/peers';
 
 /** Socket demo servers on free ports, so tests never collide with a running `npm start`. */
@@ -58,12 +59,38 @@ describe('examples/ against the demo servers', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the local environment and $shared point at the demo servers\' default ports', () => {
+  it('$shared points at the demo servers\' default ports; local is selected before any pick', () => {
     const text = fs.readFileSync(path.join(EXAMPLES, '.vscode/settings.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
-    const envs = JSON.parse(text)['netreq.environments'];
+    const settings = JSON.parse(text);
+    const envs = settings['netreq.environments'];
     const ports = { host: '127.0.0.1', httpPort: '8080', httpsPort: '8443', qotdPort: '8017', daytimePort: '8013', echoPort: '8007', wsPort: '8081' };
-    for (const name of ['$shared', 'local']) assert.deepEqual(envs[name], ports, name);
+    assert.deepEqual(envs.$shared, ports);
+    assert.deepEqual(envs.local, { host: '127.0.0.1' }, 'local takes its ports from $shared');
+    assert.equal(settings['netreq.defaultEnvironment'], 'local');
     assert.ok(envs.public, 'the public hosts stay as an alternative');
+  });
+
+  it('npm start\'s update: the ports actually used go into $shared, nothing else in the file changes', () => {
+    const text = fs.readFileSync(path.join(EXAMPLES, '.vscode/settings.json'), 'utf8');
+    const servers = [
+      { name: 'http', port: 9090 },
+      { name: 'https', port: 8443 },
+      { name: 'qotd', port: 10017 },
+      { name: 'daytime', port: 8013 },
+      { name: 'echo', port: 10007 },
+      { name: 'ws', port: 10081 },
+    ];
+    const u = pointExamplesAt(text, servers);
+    assert.deepEqual(u.changed, ['httpPort 8080 → 9090', 'qotdPort 8017 → 10017', 'echoPort 8007 → 10007', 'wsPort 8081 → 10081']);
+    const before = text.split('\n');
+    const after = u.text.split('\n');
+    assert.equal(after.length, before.length);
+    assert.equal(after.filter((l, i) => l !== before[i]).length, 4, 'only the four port lines');
+    const envs = JSON.parse(u.text.replace(/^\s*\/\/.*$/gm, ''))['netreq.environments'];
+    assert.equal(envs.$shared.httpPort, '9090');
+    assert.equal(envs.public.httpPort, '80', 'other environments keep theirs');
+    assert.deepEqual(pointExamplesAt(u.text, servers).changed, [], 'a second run changes nothing');
+    assert.deepEqual(pointExamplesAt(text, [{ name: 'http', port: 8080 }]), { text, changed: [] });
   });
 
   it('http.netreq: every block reaches a route that exists, with the answer its title promises', async () => {

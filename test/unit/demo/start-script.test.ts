@@ -29,7 +29,13 @@ describe('npm start (scripts/start.mjs)', function () {
   it('--no-vscode: starts the demo servers, prints their URLs, serves, and Ctrl+C (SIGINT) stops them and frees the ports', async () => {
     assert.ok(fs.existsSync(path.join(REPO, 'dist', 'extension.js')), 'built (node esbuild.mjs runs before the unit tests)');
     const certDir = tempDir('start');
-    const child = spawn(process.execPath, [START, '--no-build', '--no-vscode', '--http-port', '0', '--https-port', '0', '--cert-dir', certDir], {
+    // A copy of the examples' settings: npm start writes the ports it used into it (never the repo's file here).
+    const examplesDir = path.join(certDir, 'examples');
+    fs.mkdirSync(path.join(examplesDir, '.vscode'), { recursive: true });
+    const settingsFile = path.join(examplesDir, '.vscode', 'settings.json');
+    fs.copyFileSync(path.join(REPO, 'examples', '.vscode', 'settings.json'), settingsFile);
+    const free = ['--qotd-port', '0', '--daytime-port', '0', '--echo-port', '0', '--ws-port', '0'];
+    const child = spawn(process.execPath, [START, '--no-build', '--no-vscode', '--http-port', '0', '--https-port', '0', ...free, '--examples', examplesDir, '--cert-dir', certDir], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -47,6 +53,11 @@ describe('npm start (scripts/start.mjs)', function () {
       assert.match(stdout, /\[netreq start\] starting the demo servers on 127\.0\.0\.1/);
       const ports = [...stdout.matchAll(/\[netreq start\] {3}https? +https?:\/\/127\.0\.0\.1:(\d+)\//g)].map((m) => Number(m[1]));
       assert.equal(ports.length, 2, stdout);
+      // The examples follow: $shared in the settings file now names the ports actually used.
+      const envs = JSON.parse(fs.readFileSync(settingsFile, 'utf8').replace(/^\s*\/\/.*$/gm, ''))['netreq.environments'];
+      assert.deepEqual([envs.$shared.httpPort, envs.$shared.httpsPort], ports.map(String));
+      for (const v of ['qotdPort', 'daytimePort', 'echoPort', 'wsPort']) assert.notEqual(envs.$shared[v], { qotdPort: '8017', daytimePort: '8013', echoPort: '8007', wsPort: '8081' }[v], v);
+      assert.match(stdout, /settings\.json now points at these servers \(\$shared: httpPort 8080 → \d+, httpsPort 8443 → \d+, qotdPort 8017 → \d+/);
       const pool = new ConnectionPool();
       try {
         const client = new HttpClient({ pool });
