@@ -1,6 +1,6 @@
 /** UDP and MULTICAST: datagrams out, replies collected until a count or a wait ends. */
 import type { SocketExchange } from '../../exchange';
-import { resolveSocket } from '../../netreq/resolveSocket';
+import { resolveDatagram } from './resolve';
 import type { MulticastRequestSpec, UdpRequestSpec } from '../../request';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
@@ -14,7 +14,7 @@ export const datagramModule = Object.freeze<ProtocolModule<UdpRequestSpec | Mult
   specKinds: ['udp', 'multicast'] as const,
   exchangeKind: 'socket',
   view: 'transcript',
-  resolve: async (env) => (await resolveSocket(env)) as UdpRequestSpec | MulticastRequestSpec | undefined,
+  resolve: resolveDatagram,
   send: (spec, clients, opts) => (spec.kind === 'udp' ? clients.udp.send(spec, opts) : clients.multicast.send(spec, opts)),
   summary: (spec) => {
     const host = spec.kind === 'udp' ? spec.host : spec.group;

@@ -1,6 +1,6 @@
 /** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel. */
 import type { HttpExchange } from '../../exchange';
-import { resolveHttp } from '../../netreq/resolveHttp';
+import { resolveHttp } from './resolve';
 import type { HttpRequestSpec } from '../../request';
 import { httpExchangeToJson } from '../../serialize';
 import type { ProtocolModule } from '../module';

@@ -1,6 +1,6 @@
 /** TCP, TLS, QOTD, DAYTIME and ECHO: one connection, the payload, then what comes back until a stop condition. */
 import type { SocketExchange } from '../../exchange';
-import { resolveSocket } from '../../netreq/resolveSocket';
+import { resolveStream } from './resolve';
 import type { TcpRequestSpec } from '../../request';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
@@ -14,7 +14,7 @@ export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketE
   specKinds: ['tcp', 'tls'] as const,
   exchangeKind: 'socket',
   view: 'transcript',
-  resolve: async (env) => (await resolveSocket(env)) as TcpRequestSpec | undefined,
+  resolve: resolveStream,
   send: (spec, clients, opts) => clients.tcp.send(spec, opts),
   summary: (spec) => {
     const word = spec.kind === 'tcp' && spec.service ? spec.service.toUpperCase() : spec.kind.toUpperCase();

@@ -3,7 +3,7 @@
  * extension opens an interactive session (`open`) shown in the session panel.
  */
 import type { WsExchange } from '../../exchange';
-import { resolveSocket } from '../../netreq/resolveSocket';
+import { resolveWs } from './resolve';
 import type { WsRequestSpec } from '../../request';
 import { wsExchangeToJson } from '../../serialize';
 import { WsClient, WsSession } from '../../sockets/ws';
@@ -23,7 +23,7 @@ export const wsModule = Object.freeze<WsModule>({
   specKinds: ['ws'] as const,
   exchangeKind: 'ws',
   view: 'session',
-  resolve: async (env) => (await resolveSocket(env)) as WsRequestSpec | undefined,
+  resolve: resolveWs,
   send: (spec, clients, opts) => (clients.ws ?? new WsClient()).send(spec, opts),
   open: (spec, deps) => new WsSession(spec, deps),
   summary: (spec) => ({ method: 'WS', url: spec.url, path: spec.target }),
