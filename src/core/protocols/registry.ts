@@ -6,6 +6,7 @@
 import type { Exchange } from '../exchange';
 import type { RequestSpec } from '../request';
 import type { ExchangeJson } from '../serialize';
+import type { AnySpec } from './specs';
 import { datagramModule } from './datagram';
 import { dnsModule } from './dns';
 import { httpModule } from './http';
@@ -19,8 +20,17 @@ export type { Protocol };
 /** The module objects themselves, for what only one kind has (the WebSocket module's `open` for sessions). */
 export { datagramModule, dnsModule, httpModule, streamModule, wsModule };
 
+const MODULES = [httpModule, streamModule, datagramModule, wsModule, dnsModule] as const;
+
 /** Every protocol module, in the order their kinds are listed (kinds.ts follows the same order). */
-export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([httpModule, streamModule, datagramModule, wsModule, dnsModule] as ProtocolModule[]);
+export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([...MODULES] as ProtocolModule[]);
+
+// RequestSpec is the union of the spec types listed in specs.ts (a types-only list, see there why); this line
+// does not compile unless that list and the modules above resolve exactly the same spec types.
+type SpecOf<M> = M extends ProtocolModule<infer S, Exchange> ? S : never;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const specsAgree: Same<SpecOf<(typeof MODULES)[number]>, AnySpec> = true;
+void specsAgree;
 
 const byProtocol = new Map<string, ProtocolModule>();
 const bySpecKind = new Map<string, ProtocolModule>();

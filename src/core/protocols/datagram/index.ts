@@ -1,7 +1,7 @@
 /** UDP and MULTICAST: datagrams out, replies collected until a count or a wait ends. */
 import type { SocketExchange } from '../../exchange';
 import { resolveDatagram } from './resolve';
-import type { MulticastRequestSpec, UdpRequestSpec } from '../../request';
+import type { MulticastRequestSpec, UdpRequestSpec } from './spec';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';

@@ -3,7 +3,7 @@ import { isIPv6 } from 'node:net';
 import { Codes } from '../../netreq/diag';
 import { multicastProblem } from '../../netreq/hostport';
 import { hostPortTarget, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
-import type { MulticastRequestSpec, UdpRequestSpec } from '../../request';
+import type { MulticastRequestSpec, UdpRequestSpec } from './spec';
 
 /** Default reply-collection window for UDP and MULTICAST without `# @timeout`. */
 export const DATAGRAM_WAIT_MS = 2000;

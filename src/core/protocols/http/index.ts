@@ -1,7 +1,7 @@
 /** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel. */
 import type { HttpExchange } from '../../exchange';
 import { resolveHttp } from './resolve';
-import type { HttpRequestSpec } from '../../request';
+import type { HttpRequestSpec } from './spec';
 import { httpExchangeToJson } from '../../serialize';
 import type { ProtocolModule } from '../module';
 import { probeHttp } from './probe';

@@ -8,7 +8,7 @@ import { hostHeader } from '../../http/build';
 import { Codes, q } from '../../netreq/diag';
 import { isIpLiteral, originForm, parseHostPort, splitUrl } from '../../netreq/hostport';
 import { encodeTarget, expandedBodyLines, expandHeaders, lineSpanOf, readBodyFile, report, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
-import type { HttpRequestSpec } from '../../request';
+import type { HttpRequestSpec } from './spec';
 import { hostForUrl } from '../../transport/address';
 
 interface Where {

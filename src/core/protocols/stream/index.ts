@@ -1,7 +1,7 @@
 /** TCP, TLS, QOTD, DAYTIME and ECHO: one connection, the payload, then what comes back until a stop condition. */
 import type { SocketExchange } from '../../exchange';
 import { resolveStream } from './resolve';
-import type { TcpRequestSpec } from '../../request';
+import type { TcpRequestSpec } from './spec';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';

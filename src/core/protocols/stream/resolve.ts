@@ -1,7 +1,7 @@
 /** `TCP host:port`, `TLS host:port` and the classic services (`QOTD host[:17]`, …) → TcpRequestSpec. */
 import { isIpLiteral } from '../../netreq/hostport';
 import { hostPortTarget, type ResolveEnv } from '../../netreq/resolveCommon';
-import type { TcpRequestSpec, TcpService } from '../../request';
+import type { TcpRequestSpec, TcpService } from './spec';
 
 /** Default silence after the first byte that ends a TCP read. */
 export const TCP_IDLE_MS = 1000;

@@ -4,7 +4,7 @@
  */
 import type { WsExchange } from '../../exchange';
 import { resolveWs } from './resolve';
-import type { WsRequestSpec } from '../../request';
+import type { WsRequestSpec } from './spec';
 import { wsExchangeToJson } from '../../serialize';
 import { WsClient, WsSession } from '../../sockets/ws';
 import type { LookupFn } from '../../transport/connect';

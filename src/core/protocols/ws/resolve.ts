@@ -4,7 +4,7 @@ import { Codes, q } from '../../netreq/diag';
 import { isIpLiteral, originForm, parseHostPort, splitUrl } from '../../netreq/hostport';
 import { encodeTarget, expandedBodyLines, expandHeaders, report, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
 import { parseWsBody, wsMessageData } from '../../netreq/ws';
-import type { WsMessage, WsRequestSpec } from '../../request';
+import type { WsMessage, WsRequestSpec } from './spec';
 import { hostForUrl } from '../../transport/address';
 
 /** Default time a WebSocket session stays open after the last message. */
