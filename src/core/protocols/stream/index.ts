@@ -5,6 +5,7 @@ import type { TcpRequestSpec } from './spec';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';
+import { transcriptText } from '../transcriptText';
 import { probeStream } from './probe';
 import { streamKinds } from './syntax';
 
@@ -22,5 +23,6 @@ export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketE
     return { method: word, url: where, path: where };
   },
   json: socketExchangeToJson,
+  render: transcriptText,
   probe: probeStream,
 });

@@ -10,6 +10,7 @@ import { WsClient, WsSession } from '../../sockets/ws';
 import type { LookupFn } from '../../transport/connect';
 import type { ProtocolModule } from '../module';
 import { probeWs } from './probe';
+import { wsText } from './text';
 import { wsKinds } from './syntax';
 
 export interface WsModule extends ProtocolModule<WsRequestSpec, WsExchange> {
@@ -28,5 +29,6 @@ export const wsModule = Object.freeze<WsModule>({
   open: (spec, deps) => new WsSession(spec, deps),
   summary: (spec) => ({ method: 'WS', url: spec.url, path: spec.target }),
   json: wsExchangeToJson,
+  render: wsText,
   probe: probeWs,
 });
