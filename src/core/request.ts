@@ -3,6 +3,7 @@
  * (src/core/protocols/<id>/spec.ts); `RequestSpec` is their union, derived from the module list in
  * protocols/specs.ts. The names are re-exported here so callers import every spec from one place.
  */
+import type { HeaderList } from './exchange';
 import type { MulticastRequestSpec, UdpRequestSpec } from './protocols/datagram/spec';
 import type { DnsRequestSpec } from './protocols/dns/spec';
 import type { HttpRequestSpec } from './protocols/http/spec';
@@ -34,6 +35,23 @@ export const DEFAULT_OPTIONS: RequestOptions = {
   noPool: false,
   maxResponseBytes: 50 * 1024 * 1024,
 };
+
+/** Where a URL request (HTTP, WS) connects and what it asks for there; each spec says more about its fields. */
+export interface UrlRequestTarget {
+  /** The URL as resolved, for display (e.g. https://127.0.0.1:8443/path). */
+  url: string;
+  tls: boolean;
+  /** Host to connect to (no brackets for IPv6); `# @connect` puts another address here than the URL's. */
+  host: string;
+  port: number;
+  /** TLS SNI / hostname to verify; defaults to host (never an IP literal on the wire, per RFC 6066). */
+  servername?: string;
+  /** The request-target (path + query) of the request line. */
+  target: string;
+  /** Headers as written after substitution. */
+  headers: HeaderList;
+  options: RequestOptions;
+}
 
 /** How text body lines become payload bytes (`# @eol`). Absent: lines joined with CRLF, nothing after the last. */
 export type EolMode = 'lf' | 'crlf' | 'none';

@@ -1,26 +1,14 @@
 /** What a resolved HTTP block asks the HttpClient to send. */
-import type { HeaderList } from '../../exchange';
-import type { RequestOptions } from '../../request';
+import type { UrlRequestTarget } from '../../request';
 
-export interface HttpRequestSpec {
+export interface HttpRequestSpec extends UrlRequestTarget {
   kind: 'http';
   method: string;
-  /** Display URL, e.g. https://127.0.0.1:8443/path */
-  url: string;
-  tls: boolean;
-  /** Host to connect to (no brackets for IPv6). */
-  host: string;
-  port: number;
-  /** TLS SNI / hostname to verify; defaults to host (never an IP literal on the wire, per RFC 6066). */
-  servername?: string;
-  /** request-target as written on the request line (origin-form normally). */
+  /** request-target as written on the request line (origin-form normally; as written with `# @raw`). */
   target: string;
   /** e.g. "HTTP/1.1" */
   version: string;
-  /** Headers as written after substitution; the engine adds Host / Content-Length when missing (not with raw). */
-  headers: HeaderList;
   body?: Buffer;
-  /** `# @raw`: these exact bytes go on the wire; nothing is added or changed. */
+  /** `# @raw`: these exact bytes go on the wire; nothing is added or changed (else the engine adds Host / Content-Length when missing). */
   raw?: Buffer;
-  options: RequestOptions;
 }

@@ -1,6 +1,5 @@
 /** What a resolved WS block asks the WebSocket client (or a session) to do. */
-import type { HeaderList } from '../../exchange';
-import type { RequestOptions } from '../../request';
+import type { UrlRequestTarget } from '../../request';
 
 export interface WsMessage {
   type: 'text' | 'binary';
@@ -11,21 +10,10 @@ export interface WsMessage {
   pauseMs?: number;
 }
 
-/** `WS ws://host/path`, `WS wss://…`: handshake, then the messages. */
-export interface WsRequestSpec {
+/** `WS ws://host/path`, `WS wss://…`: handshake (`headers` are the extra handshake headers), then the messages. */
+export interface WsRequestSpec extends UrlRequestTarget {
   kind: 'ws';
-  /** Full URL as resolved, e.g. wss://127.0.0.1:8443/chat */
-  url: string;
-  tls: boolean;
-  host: string;
-  port: number;
-  servername?: string;
-  /** Path + query for the handshake request line. */
-  target: string;
-  /** Extra handshake headers as written after substitution. */
-  headers: HeaderList;
   messages: WsMessage[];
   /** `# @wait`: keep the session open this long after the last send (default 1000). */
   waitMs: number;
-  options: RequestOptions;
 }
