@@ -280,3 +280,8 @@ let nextExchange = 1;
 export function newExchangeId(): string {
   return `x${nextExchange++}`;
 }
+
+/** A socket exchange before anything happened (stopped by 'error' until the engine says otherwise). */
+export function newSocketExchange(request: SocketRequestRecord): SocketExchange {
+  return { kind: 'socket', id: newExchangeId(), startedAt: Date.now(), request, transcript: [], sentBytes: 0, receivedBytes: 0, stop: 'error', stopDetail: '', timings: { total: 0 } };
+}

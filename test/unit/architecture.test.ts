@@ -231,5 +231,10 @@ describe('architecture: what each layer of src/ may import', () => {
     assert.deepEqual(v('src/extension/requests/dispatch.ts', "import { dns } from '../../core/protocols/dns/index';"), []);
     assert.deepEqual(v('src/extension/requests/dispatch.ts', "import { moduleFor } from '../../core/protocols/registry';"), []);
     assert.deepEqual(v('src/core/protocols/dns/index.ts', "import { send } from './engine';"), [], 'a module uses its own files');
+    // the terminal form and the replay text live in the modules too: the CLI and the traffic panel use the registry or the index
+    assert.match(v('src/cli/format.ts', "import { httpText } from '../core/protocols/http/text';").join(), /reaches into the http protocol module/);
+    assert.match(v('src/extension/traffic/replay.ts', "export { flowToNetreq } from '../../core/protocols/http/replay';").join(), /reaches into the http protocol module/);
+    assert.deepEqual(v('src/cli/format.ts', "import { renderExchange } from '../core/protocols/registry';\nimport { PLAIN } from '../core/protocols/render';"), []);
+    assert.deepEqual(v('src/extension/traffic/replay.ts', "export { flowToNetreq } from '../../core/protocols/http';"), []);
   });
 });

@@ -21,10 +21,6 @@ import {
   parseServer,
   parseSize,
   parseText,
-  type ConnectTo,
-  type Eol,
-  type Repeat,
-  type Server,
   type ValueResult,
 } from './values';
 
@@ -39,33 +35,36 @@ export interface DirectiveSpec {
 
 const any = (v: string): ValueResult<unknown> => parseText(v);
 
-/** A directive as defined here: 'all', or 'kinds' when the protocol modules say where it applies. */
-type Definition = Omit<DirectiveSpec, 'applies'> & { applies: 'all' | 'kinds' };
+/**
+ * A directive as defined here: 'all', or 'kinds' when the protocol modules say where it applies; `field`
+ * names its value in EffectiveDirectives (absent: the resolver does not read it, e.g. `# @note`).
+ */
+type Definition = Omit<DirectiveSpec, 'applies'> & { applies: 'all' | 'kinds'; field?: string };
 
 const DEFINITIONS = {
-  name: { applies: 'all', parse: parseRequestName },
-  timeout: { applies: 'all', parse: (v) => parseDuration(v) },
-  insecure: { applies: 'kinds', parse: parseFlag },
-  'no-pool': { applies: 'all', parse: parseFlag },
-  raw: { applies: 'kinds', parse: parseFlag },
-  proxy: { applies: 'kinds', parse: parseProxyUrl },
-  tls: { applies: 'kinds', parse: parseFlag },
-  connect: { applies: 'kinds', parse: parseConnect },
-  eol: { applies: 'kinds', parse: parseEol },
-  hex: { applies: 'kinds', parse: parseFlag },
-  'read-until': { applies: 'kinds', parse: parseEscapedText },
-  idle: { applies: 'kinds', parse: (v) => parseDuration(v) },
-  'max-bytes': { applies: 'kinds', parse: parseSize },
-  'half-close': { applies: 'kinds', parse: parseFlag },
-  replies: { applies: 'kinds', parse: (v) => parseInteger(v, 1, 1_000_000, 'The number of replies') },
-  ttl: { applies: 'kinds', parse: (v) => parseInteger(v, 0, 255, 'TTL') },
-  interface: { applies: 'kinds', parse: parseInterface },
-  loopback: { applies: 'kinds', parse: parseOnOff },
-  repeat: { applies: 'kinds', parse: parseRepeat },
-  wait: { applies: 'kinds', parse: (v) => parseDuration(v, true) },
-  server: { applies: 'kinds', parse: parseServer },
-  tcp: { applies: 'kinds', parse: parseFlag },
-  'no-recurse': { applies: 'kinds', parse: parseFlag },
+  name: { applies: 'all', parse: parseRequestName, field: 'name' },
+  timeout: { applies: 'all', parse: (v) => parseDuration(v), field: 'timeoutMs' },
+  insecure: { applies: 'kinds', parse: parseFlag, field: 'insecure' },
+  'no-pool': { applies: 'all', parse: parseFlag, field: 'noPool' },
+  raw: { applies: 'kinds', parse: parseFlag, field: 'raw' },
+  proxy: { applies: 'kinds', parse: parseProxyUrl, field: 'proxy' },
+  tls: { applies: 'kinds', parse: parseFlag, field: 'tls' },
+  connect: { applies: 'kinds', parse: parseConnect, field: 'connect' },
+  eol: { applies: 'kinds', parse: parseEol, field: 'eol' },
+  hex: { applies: 'kinds', parse: parseFlag, field: 'hex' },
+  'read-until': { applies: 'kinds', parse: parseEscapedText, field: 'readUntil' },
+  idle: { applies: 'kinds', parse: (v) => parseDuration(v), field: 'idleMs' },
+  'max-bytes': { applies: 'kinds', parse: parseSize, field: 'maxBytes' },
+  'half-close': { applies: 'kinds', parse: parseFlag, field: 'halfClose' },
+  replies: { applies: 'kinds', parse: (v) => parseInteger(v, 1, 1_000_000, 'The number of replies'), field: 'replies' },
+  ttl: { applies: 'kinds', parse: (v) => parseInteger(v, 0, 255, 'TTL'), field: 'ttl' },
+  interface: { applies: 'kinds', parse: parseInterface, field: 'interface' },
+  loopback: { applies: 'kinds', parse: parseOnOff, field: 'loopback' },
+  repeat: { applies: 'kinds', parse: parseRepeat, field: 'repeat' },
+  wait: { applies: 'kinds', parse: (v) => parseDuration(v, true), field: 'waitMs' },
+  server: { applies: 'kinds', parse: parseServer, field: 'server' },
+  tcp: { applies: 'kinds', parse: parseFlag, field: 'tcp' },
+  'no-recurse': { applies: 'kinds', parse: parseFlag, field: 'noRecurse' },
   health: { applies: 'all', parse: any },
   note: { applies: 'all', parse: any },
   // REST Client directives, accepted so pasted .http files stay quiet about them.
@@ -87,7 +86,7 @@ const DEFINITIONS = {
       message: '# @prompt is not supported: define the variable with @name = value, in an environment, or with --var',
     },
   },
-} satisfies Record<string, Definition>;
+} as const satisfies Record<string, Definition>;
 
 /** The protocols whose syntax lists `key`, in the registry's order. */
 function kindsTaking(key: string): readonly Protocol[] {
@@ -112,60 +111,24 @@ export function appliesTo(key: string, protocol: Protocol): boolean {
   return spec.applies === 'all' || spec.applies.includes(protocol);
 }
 
-/** Directive values after parsing, for the resolver. Absent fields were not written. */
-export interface EffectiveDirectives {
-  name?: string;
-  timeoutMs?: number;
-  insecure?: boolean;
-  noPool?: boolean;
-  raw?: boolean;
-  proxy?: string;
-  tls?: boolean;
-  connect?: ConnectTo;
-  eol?: Eol;
-  hex?: boolean;
-  readUntil?: Buffer;
-  idleMs?: number;
-  maxBytes?: number;
-  halfClose?: boolean;
-  replies?: number;
-  ttl?: number;
-  interface?: string;
-  loopback?: boolean;
-  repeat?: Repeat;
-  waitMs?: number;
-  server?: Server;
-  tcp?: boolean;
-  noRecurse?: boolean;
-}
+type Definitions = typeof DEFINITIONS;
+type Parsed<P> = P extends (value: string) => ValueResult<infer T> ? T : never;
 
-type Setter = (e: EffectiveDirectives, v: unknown) => void;
+/**
+ * Directive values after parsing, for the resolver, derived from DEFINITIONS (each `field`, typed by what its
+ * parser returns). Absent fields were not written.
+ */
+export type EffectiveDirectives = {
+  -readonly [K in keyof Definitions as Definitions[K] extends { field: infer F extends string } ? F : never]?: Parsed<Definitions[K]['parse']>;
+};
 
-const SETTERS: Record<string, Setter> = Object.assign(Object.create(null) as Record<string, Setter>, {
-  name: (e, v) => (e.name = v as string),
-  timeout: (e, v) => (e.timeoutMs = v as number),
-  insecure: (e, v) => (e.insecure = v as boolean),
-  'no-pool': (e, v) => (e.noPool = v as boolean),
-  raw: (e, v) => (e.raw = v as boolean),
-  proxy: (e, v) => (e.proxy = v as string),
-  tls: (e, v) => (e.tls = v as boolean),
-  connect: (e, v) => (e.connect = v as ConnectTo),
-  eol: (e, v) => (e.eol = v as Eol),
-  hex: (e, v) => (e.hex = v as boolean),
-  'read-until': (e, v) => (e.readUntil = v as Buffer),
-  idle: (e, v) => (e.idleMs = v as number),
-  'max-bytes': (e, v) => (e.maxBytes = v as number),
-  'half-close': (e, v) => (e.halfClose = v as boolean),
-  replies: (e, v) => (e.replies = v as number),
-  ttl: (e, v) => (e.ttl = v as number),
-  interface: (e, v) => (e.interface = v as string),
-  loopback: (e, v) => (e.loopback = v as boolean),
-  repeat: (e, v) => (e.repeat = v as Repeat),
-  wait: (e, v) => (e.waitMs = v as number),
-  server: (e, v) => (e.server = v as Server),
-  tcp: (e, v) => (e.tcp = v as boolean),
-  'no-recurse': (e, v) => (e.noRecurse = v as boolean),
-} satisfies Record<string, Setter>);
+/** Directive key → its EffectiveDirectives field (null prototype, as DIRECTIVES). */
+const FIELDS: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(
+    Object.create(null) as Record<string, string>,
+    Object.fromEntries(Object.entries(DEFINITIONS as Record<string, Definition>).flatMap(([key, d]) => (d.field ? [[key, d.field]] : []))),
+  ),
+);
 
 export interface DirectiveProblem {
   directive: Directive;
@@ -183,10 +146,10 @@ export function effectiveDirectives(
   const problems: DirectiveProblem[] = [];
   for (const { directive, value } of list) {
     const spec = DIRECTIVES[directive.key];
-    const set = SETTERS[directive.key];
-    if (!spec || !set) continue;
+    const field = FIELDS[directive.key];
+    if (!spec || !field) continue;
     const r = spec.parse(value);
-    if (r.ok) set(effective, r.value);
+    if (r.ok) (effective as Record<string, unknown>)[field] = r.value;
     else problems.push({ directive, message: r.message });
   }
   return { effective, problems };

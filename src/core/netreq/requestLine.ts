@@ -4,8 +4,8 @@
  */
 import { Codes, diag, nearWords, q } from './diag';
 import { hasLower, isHttpUrl, isWsUrl, startsWithCI } from './scan';
-import { multicastProblem, opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
-import { kindForWord, PROTOCOL_WORD_LIST, PROTOCOL_WORDS, SERVICE_PORTS } from '../protocols/kinds';
+import { opensTemplate, parseHostPort, skipTemplate, splitUrl, type Problem } from './hostport';
+import { kindForWord, PROTOCOL_WORD_LIST, PROTOCOL_WORDS, SERVICE_PORTS, type Kind } from '../protocols/kinds';
 import type { Diagnostic, Protocol, RequestLine } from './types';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'];
@@ -111,13 +111,8 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
     if (extra) {
       pushErr(diagnostics, line, extra, Codes.unexpectedText, `Unexpected ${q(extra.text)} after the ${url ? 'URL' : named ? 'name and type' : 'address'}: write just ${kind.example}`);
     }
-    if (url) checkWsUrl(second, line, diagnostics);
-    else if (kind.checkTarget) {
-      for (const p of kind.checkTarget(second.text, after?.text)) {
-        const base = p.token === 'target' ? second.start : after!.start;
-        diagnostics.push(diag(line, base + p.start, base + p.end, 'error', p.code as Code, p.message));
-      }
-    } else checkSocketTarget(proto, upper, second, line, diagnostics);
+    if (kind.checkTarget) pushTargetProblems(kind, second, after, line, diagnostics);
+    else if (!url) checkHostPort(proto, upper, second, line, diagnostics);
     return rl;
   }
 
@@ -133,8 +128,10 @@ export function parseRequestLine(text: string, line: number, raw: boolean, diagn
     method = 'GET'; // REST Client: a bare URL is a GET
     at = 0;
   } else if (isWsUrl(first.text)) {
-    checkWsUrl(first, line, diagnostics);
-    return makeLine(line, text, 'ws', 'WS', first, first.end);
+    // A bare ws:// URL is a WS request, as a bare http:// URL is a GET.
+    const ws = kindForWord('WS')!;
+    pushTargetProblems(ws, first, undefined, line, diagnostics);
+    return makeLine(line, text, ws.id, 'WS', first, first.end);
   } else {
     pushErr(
       diagnostics,
@@ -261,19 +258,16 @@ function checkHttpTarget(method: string, t: Token, line: number, out: Diagnostic
   );
 }
 
-function checkWsUrl(t: Token, line: number, out: Diagnostic[]): void {
-  const text = t.text;
-  if (text.startsWith('{{')) return;
-  const url = splitUrl(text);
-  if (!url || (url.scheme !== 'ws' && url.scheme !== 'wss')) {
-    out.push(diag(line, t.start, t.end, 'error', Codes.badUrl, `WS needs a ws:// or wss:// URL, e.g. WS ws://127.0.0.1:8080/chat (got ${q(text)})`));
-    return;
+/** The problems a kind's own check (`checkTarget` in its syntax) finds in the target and the word after it. */
+function pushTargetProblems(kind: Kind, target: Token, after: Token | undefined, line: number, out: Diagnostic[]): void {
+  for (const p of kind.checkTarget!(target.text, after?.text)) {
+    const base = p.token === 'target' ? target.start : after!.start;
+    out.push(diag(line, base + p.start, base + p.end, 'error', p.code as Code, p.message));
   }
-  const hp = parseHostPort(url.authority, { requirePort: false, what: 'WS', defaultPort: url.scheme === 'wss' ? 443 : 80 });
-  pushProblems(hp.problems, t.start + url.authorityStart, line, out);
 }
 
-function checkSocketTarget(proto: Protocol, word: string, t: Token, line: number, out: Diagnostic[]): void {
+/** A host:port target (a classic service may leave the port out). */
+function checkHostPort(proto: Protocol, word: string, t: Token, line: number, out: Diagnostic[]): void {
   const def = SERVICE_PORTS[proto];
   const hp = parseHostPort(t.text, { requirePort: def === undefined, defaultPort: def, what: word });
   pushProblems(hp.problems, t.start, line, out);
@@ -281,12 +275,5 @@ function checkSocketTarget(proto: Protocol, word: string, t: Token, line: number
     if (p.code !== Codes.missingPort) continue;
     const at = { line, col: t.end };
     out[out.length - hp.problems.length + hp.problems.indexOf(p)].fixes = [{ title: 'Add a port (:8080)', edits: [{ span: { start: at, end: at }, text: ':8080' }] }];
-  }
-  if (proto === 'multicast' && hp.problems.length === 0 && hp.host !== '' && hp.host.indexOf('{{') < 0) {
-    const m = multicastProblem(hp.host);
-    if (m) {
-      const s = t.start + (hp.bracketed ? 1 : 0);
-      out.push(diag(line, s, s + hp.host.length, 'error', Codes.notMulticast, m));
-    }
   }
 }

@@ -1,13 +1,14 @@
 /**
- * What the HTTP and socket resolvers share: the per-call state, reporting, body files,
- * inline payloads and request-target encoding.
+ * What the protocol modules' resolvers (src/core/protocols/<id>/resolve.ts) share: the per-call state,
+ * reporting, header lines, body files, inline payloads, `host:port` targets and request-target encoding.
  */
 import * as path from 'node:path';
+import { kindSyntax } from '../protocols/kinds';
 import type { EffectiveDirectives } from './directives';
 import { Codes, type DiagnosticCode, q } from './diag';
 import { parseHexLines } from './hex';
 import { checkRestrictedFile, RESTRICTED_PREFIX } from './restricted';
-import type { Problem } from './hostport';
+import { parseHostPort, type Problem } from './hostport';
 import type { RequestOptions } from '../request';
 import type { Block, BodySource, Diagnostic, NetreqDocument, ResolveContext, Span } from './types';
 import { describeFsError, type VariableResolver } from './variables';
@@ -30,6 +31,64 @@ export function report(env: ResolveEnv, span: Span, code: DiagnosticCode, messag
 export function reportProblems(env: ResolveEnv, problems: readonly Problem[], span: Span, written: string, expanded: string): void {
   const became = written !== expanded ? `${q(written)} became ${q(expanded)}: ` : '';
   for (const p of problems) report(env, span, p.code, `${became}${p.message}`);
+}
+
+/** The span of a whole line of `text`. */
+export function lineSpanOf(line: number, text: string): Span {
+  return { start: { line, col: 0 }, end: { line, col: text.length } };
+}
+
+/** One header line after substitution: the text as expanded, and its name and value. */
+export interface ExpandedHeader {
+  text: string;
+  name: string;
+  value: string;
+}
+
+/**
+ * The block's header lines with variables substituted. A line that holds a line break after substitution
+ * is an error (`Header "x" contains a line break after substitution` + `breakNote`), unless `breakNote` is
+ * undefined (HTTP `# @raw`: sent as written).
+ */
+export async function expandHeaders(env: ResolveEnv, breakNote: string | undefined): Promise<ExpandedHeader[]> {
+  const out: ExpandedHeader[] = [];
+  for (const h of env.block.headers) {
+    const text = h.text ?? `${h.name}: ${h.value}`;
+    const x = await env.vars.expand(text, { line: h.line, col: 0 });
+    const colon = x.indexOf(':');
+    const name = colon >= 0 ? x.slice(0, colon).trim() : x.trim();
+    if (breakNote !== undefined && hasLineBreak(x)) {
+      report(env, lineSpanOf(h.line, text), Codes.badHeader, `Header ${q(name)} contains a line break after substitution${breakNote}`);
+    }
+    out.push({ text: x, name, value: colon >= 0 ? x.slice(colon + 1).trim() : '' });
+  }
+  return out;
+}
+
+/** A `host:port` request (the stream and datagram kinds) after substitution: where, and the payload. */
+export interface HostPortTarget {
+  host: string;
+  port: number;
+  /** The target as expanded (quoted in later problems). */
+  text: string;
+  payload: Buffer;
+  /** The kind's default port (a classic service), if it has one. */
+  defaultPort?: number;
+}
+
+/** The target and the payload of a `host:port` block; undefined after reporting a problem. */
+export async function hostPortTarget(env: ResolveEnv): Promise<HostPortTarget | undefined> {
+  const rl = env.block.requestLine!;
+  const text = await env.vars.expand(rl.target, { line: rl.line, col: rl.targetSpan.start.col });
+  const payload = await payloadBytes(env);
+  if (env.vars.hasErrors) return undefined;
+  const defaultPort = kindSyntax(rl.protocol).defaultPort;
+  const hp = parseHostPort(text, { requirePort: defaultPort === undefined, defaultPort, what: rl.method });
+  if (hp.problems.length > 0 || hp.port === undefined) {
+    reportProblems(env, hp.problems, rl.targetSpan, rl.target, text);
+    return undefined;
+  }
+  return { host: hp.host, port: hp.port, text, payload, defaultPort };
 }
 
 export function lineSpan(env: ResolveEnv, line: number): Span {

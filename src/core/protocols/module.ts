@@ -1,7 +1,8 @@
 /**
- * What a protocol module is: one object per request kind family (http, stream, datagram, ws) that says how it
- * is written (its kinds' syntax), how a block becomes a spec, which engine sends it, which view shows it, its
- * JSON form and its one-line summary. registry.ts lists the modules; everything that used to list protocols
+ * What a protocol module is: one object per request kind family (http, stream, datagram, ws, dns) that says
+ * how it is written (its kinds' syntax), how a block becomes a spec, which engine sends it, which view shows
+ * it, its JSON form, its terminal form, its one-line summary, its health probe and how what was captured is
+ * written back as `.netreq` text. registry.ts lists the modules; everything that used to list protocols
  * looks them up there.
  */
 import type { Exchange } from '../exchange';
@@ -14,6 +15,7 @@ import type { TcpClient } from '../sockets/tcp';
 import type { MulticastClient, UdpClient } from '../sockets/udp';
 import type { WsClient } from '../sockets/ws';
 import type { Kind } from './kinds';
+import type { RenderOptions, Style } from './render';
 
 /** Which panel shows a request: the response panel, the socket transcript, or the interactive WebSocket session. */
 export type View = 'response' | 'transcript' | 'session';
@@ -37,7 +39,11 @@ export interface Summary {
   path: string;
 }
 
-export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends Exchange = Exchange> {
+/**
+ * S: the spec its resolver produces; X: the exchange its engine returns; C: what `replay` writes back as
+ * `.netreq` text (a proxy flow, a captured datagram), for modules that have it.
+ */
+export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends Exchange = Exchange, C = never> {
   /** The folder under src/core/protocols. */
   readonly id: string;
   /** How its request kinds are written (request-line words, examples, body syntax, directives). */
@@ -54,6 +60,13 @@ export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends E
   summary(spec: S): Summary;
   /** A JSON-safe exchange (buffers as base64); `dataLimit` caps each body, chunk or frame carried. */
   json(x: X, dataLimit: number): ExchangeJson;
+  /**
+   * The exchange for a terminal (the CLI's human output), coloured by `style`; text from the network is
+   * escaped before it is styled. The CLI's sink escapes again and keeps only its own colour codes.
+   */
+  render(x: X, style: Style, opts: RenderOptions): string;
+  /** `.netreq` text that sends what was captured (`C`) again; absent: nothing of this kind is captured. */
+  replay?(captured: C): string;
   /**
    * A health check of the request as resolved (`# @health`, and the targets in settings): sends it with the
    * module's engine, bounded by `opts.timeoutMs` and stopped by `opts.signal`, and says healthy, degraded or

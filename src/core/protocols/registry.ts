@@ -6,11 +6,13 @@
 import type { Exchange } from '../exchange';
 import type { RequestSpec } from '../request';
 import type { ExchangeJson } from '../serialize';
+import type { AnySpec } from './specs';
 import { datagramModule } from './datagram';
 import { dnsModule } from './dns';
 import { httpModule } from './http';
 import type { Protocol } from './kinds';
 import type { Clients, ProtocolModule, Summary, View } from './module';
+import type { RenderOptions, Style } from './render';
 import { streamModule } from './stream';
 import { wsModule } from './ws';
 
@@ -19,8 +21,17 @@ export type { Protocol };
 /** The module objects themselves, for what only one kind has (the WebSocket module's `open` for sessions). */
 export { datagramModule, dnsModule, httpModule, streamModule, wsModule };
 
+const MODULES = [httpModule, streamModule, datagramModule, wsModule, dnsModule] as const;
+
 /** Every protocol module, in the order their kinds are listed (kinds.ts follows the same order). */
-export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([httpModule, streamModule, datagramModule, wsModule, dnsModule] as ProtocolModule[]);
+export const PROTOCOLS: readonly ProtocolModule[] = Object.freeze([...MODULES] as ProtocolModule[]);
+
+// RequestSpec is the union of the spec types listed in specs.ts (a types-only list, see there why); this line
+// does not compile unless that list and the modules above resolve exactly the same spec types.
+type SpecOf<M> = M extends ProtocolModule<infer S, Exchange, unknown> ? S : never;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const specsAgree: Same<SpecOf<(typeof MODULES)[number]>, AnySpec> = true;
+void specsAgree;
 
 const byProtocol = new Map<string, ProtocolModule>();
 const bySpecKind = new Map<string, ProtocolModule>();
@@ -62,7 +73,21 @@ export function describeSpec(spec: RequestSpec): Summary {
   return moduleForSpec(spec).summary(spec);
 }
 
+/**
+ * The module that made an exchange: a socket exchange names its protocol (the stream, datagram and DNS
+ * modules share that exchange kind); other exchange kinds belong to one module each.
+ */
+export function moduleForExchange(x: Exchange): ProtocolModule {
+  const protocol = x.kind === 'socket' ? byProtocol.get(x.request.protocol) : undefined;
+  return protocol ?? byExchangeKind.get(x.kind)!;
+}
+
+/** Any exchange for a terminal, by the module that made it (see ProtocolModule.render). */
+export function renderExchange(x: Exchange, style: Style, opts: RenderOptions): string {
+  return moduleForExchange(x).render(x, style, opts);
+}
+
 /** Any exchange as JSON; `dataLimit` caps each body, chunk or frame carried (the CLI passes Infinity). */
 export function exchangeToJson(x: Exchange, dataLimit = Infinity): ExchangeJson {
-  return byExchangeKind.get(x.kind)!.json(x, dataLimit);
+  return moduleForExchange(x).json(x, dataLimit);
 }

@@ -1,7 +1,8 @@
 /**
  * How one request kind is written in a `.netreq` file: its request-line word, label, example, target form,
- * head and body syntax, and the directives that have an effect on it. Pure data, no imports: the parser reads
- * it (through kinds.ts), so nothing here may pull in the resolver or the engines.
+ * head and body syntax, the directives that have an effect on it, and an optional pure check of its target.
+ * Types only here; a kind's syntax file is data plus pure checks (netreq/hostport, netreq/diag at most): the
+ * parser reads it (through kinds.ts), so nothing there may pull in the resolver or the engines.
  */
 
 /** What follows the request-line word: a URL (`WS ws://…`), `host:port`, or a name and an optional word (`DNS example.com MX`). */
@@ -46,8 +47,9 @@ export interface KindSyntax {
    */
   readonly directives: readonly string[];
   /**
-   * 'name' targets: checks the target and the optional word after it (a pure function, no I/O). Text holding
-   * `{{variables}}` is the checker's to skip; the resolver checks again after substitution.
+   * Checks the target (and, for 'name' targets, the optional word after it) while the file is typed: a pure
+   * function, no I/O. Absent: a 'host:port' target gets the generic host:port check, a 'url' target none.
+   * Text holding `{{variables}}` is the checker's to skip; the resolver checks again after substitution.
    */
   readonly checkTarget?: (target: string, after: string | undefined) => readonly TargetProblem[];
 }

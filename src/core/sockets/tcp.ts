@@ -4,7 +4,7 @@
  * `@max-bytes`, or the timeout — keeping every chunk with its time.
  */
 import type { SocketExchange, StopReason } from '../exchange';
-import { newExchangeId } from '../exchange';
+import { newSocketExchange } from '../exchange';
 import type { TcpRequestSpec } from '../request';
 import { hostPort } from '../transport/address';
 import { openConnection, systemLookup, targetOf, TlsVerifyError, unpooledConnection, type LookupFn } from '../transport/connect';
@@ -24,18 +24,7 @@ export class TcpClient {
   async send(spec: TcpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
     const t0 = performance.now();
     const where = hostPort(spec.host, spec.port);
-    const x: SocketExchange = {
-      kind: 'socket',
-      id: newExchangeId(),
-      startedAt: Date.now(),
-      request: { protocol: spec.service ?? spec.kind, host: spec.host, port: spec.port, target: where, payloadBytes: spec.payload.length },
-      transcript: [],
-      sentBytes: 0,
-      receivedBytes: 0,
-      stop: 'error',
-      stopDetail: '',
-      timings: { total: 0 },
-    };
+    const x = newSocketExchange({ protocol: spec.service ?? spec.kind, host: spec.host, port: spec.port, target: where, payloadBytes: spec.payload.length });
     const op = new Operation();
     const release = armDeadline(op, spec.options.timeoutMs, opts.signal);
     let tFirst = 0;

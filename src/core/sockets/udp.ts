@@ -6,7 +6,7 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import type { NetError, SocketExchange, StopReason } from '../exchange';
-import { newExchangeId } from '../exchange';
+import { newSocketExchange } from '../exchange';
 import type { MulticastRequestSpec, UdpRequestSpec } from '../request';
 import { hostPort } from '../transport/address';
 import { systemLookup, type LookupFn } from '../transport/connect';
@@ -25,21 +25,6 @@ export const MAX_DATAGRAM = { 4: 65_507, 6: 65_527 } as const;
  * bytes), not kept: a peer flooding 60 KB datagrams cannot grow the transcript without end.
  */
 export const DATAGRAM_KEEP = { count: 1000, bytes: 16 * 1024 * 1024 } as const;
-
-function emptyExchange(protocol: string, host: string, port: number, payload: number): SocketExchange {
-  return {
-    kind: 'socket',
-    id: newExchangeId(),
-    startedAt: Date.now(),
-    request: { protocol, host, port, target: hostPort(host, port), payloadBytes: payload },
-    transcript: [],
-    sentBytes: 0,
-    receivedBytes: 0,
-    stop: 'error',
-    stopDetail: '',
-    timings: { total: 0 },
-  };
-}
 
 function checkSize(payload: Buffer, family: 4 | 6): void {
   const max = MAX_DATAGRAM[family];
@@ -202,7 +187,7 @@ async function datagramExchange(
   body: (run: DatagramRun) => Promise<void>,
   reword?: (err: unknown, ne: NetError) => void,
 ): Promise<SocketExchange> {
-  const run: DatagramRun = { x: emptyExchange(protocol, host, port, payload.length), op: new Operation(), t0: performance.now() };
+  const run: DatagramRun = { x: newSocketExchange({ protocol, host, port, target: hostPort(host, port), payloadBytes: payload.length }), op: new Operation(), t0: performance.now() };
   const { x, op } = run;
   const release = armDeadline(op, undefined, opts.signal);
   try {

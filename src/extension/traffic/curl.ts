@@ -5,7 +5,7 @@
  * sends is byte for byte what the client sent. Plain TypeScript, no `vscode`.
  */
 import type { HeaderList } from '../../core/exchange';
-import { isPlainText, utf8 } from './netreqText';
+import { isPlainText, utf8 } from '../../core/netreq/netreqText';
 import { endToEndHeaders, splitAuthority, type ReplayFlow } from './replay';
 
 /** POSIX single quoting: safe for every byte but NUL (which never reaches here). */

@@ -7,7 +7,7 @@ import type * as net from 'node:net';
 import * as zlib from 'node:zlib';
 import { HttpClient } from '../../../src/core/http/client';
 import { ConnectionPool } from '../../../src/core/transport/pool';
-import { PLAIN, formatExchange } from '../../../src/cli/format';
+import { PLAIN, formatAnyExchange } from '../../../src/cli/format';
 import { httpExchangeToJson } from '../../../src/core/serialize';
 import { httpSpec, rawServer, sleep, type RawServer } from '../../support/servers';
 
@@ -79,7 +79,7 @@ describe('HTTP client against hostile loopback peers (issue #9)', () => {
     assert.deepEqual(x.response!.notes, [note]);
     assert.deepEqual(httpExchangeToJson(x).response!.notes, [note]);
     assert.equal(httpExchangeToJson(x).response!.interimNotKept, 24);
-    assert.ok(formatExchange(x, 'h', PLAIN, false).includes(`[${note}]`));
+    assert.ok(formatAnyExchange(x, 'h', PLAIN, false).includes(`[${note}]`));
   });
 
   it('CONNECT answered 200 is a tunnel: done at the head, no body, connection closed', async () => {
@@ -91,7 +91,7 @@ describe('HTTP client against hostile loopback peers (issue #9)', () => {
     assert.equal(x.response!.body.length, 0);
     assert.equal(x.connection!.afterwards, 'closed');
     assert.match(x.connection!.closeReason!, /CONNECT answered 200: the connection became a tunnel/);
-    const text = formatExchange(x, 'h', PLAIN, false);
+    const text = formatAnyExchange(x, 'h', PLAIN, false);
     assert.match(text, /\[CONNECT answered 200: the connection became a tunnel after the headers \(RFC 9112 §6\.3\), so the response has no body; NetReq closed the tunnel\]/);
     assert.match(text, /\[21 bytes that came through the tunnel were ignored\]/);
   });
@@ -185,7 +185,7 @@ describe('HTTP client against hostile loopback peers (issue #9)', () => {
     const x = await client.send(httpSpec(server.port));
     await sleep(10);
     assert.equal(x.response!.bytesAfterResponse, 19);
-    const lines = formatExchange(x, 'h', PLAIN, false).split('\n');
+    const lines = formatAnyExchange(x, 'h', PLAIN, false).split('\n');
     assert.ok(lines.includes('HTTP/1.0 100 Continue'), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith('HTTP/1.1 200 OK')));
     assert.ok(lines.includes('[19 bytes after the response were ignored]'), lines.join('\n'));

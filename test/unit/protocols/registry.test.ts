@@ -9,7 +9,9 @@ import { DIRECTIVES } from '../../../src/core/netreq/directives';
 import { PROTOCOL_WORDS, SERVICE_PORTS } from '../../../src/core/netreq/requestLine';
 import { KINDS, PROTOCOL_WORD_LIST, kindForWord, kindSyntax } from '../../../src/core/protocols/kinds';
 import { createEngines } from '../../../src/core/engines';
-import { PROTOCOLS, describeSpec, moduleForProtocol, moduleForSpec, sendSpec, viewFor, viewForProtocol, wsModule } from '../../../src/core/protocols/registry';
+import { PROTOCOLS, describeSpec, moduleForExchange, moduleForProtocol, moduleForSpec, renderExchange, sendSpec, viewFor, viewForProtocol, wsModule } from '../../../src/core/protocols/registry';
+import { PLAIN } from '../../../src/core/protocols/render';
+import { newSocketExchange } from '../../../src/core/exchange';
 import { ConnectionPool } from '../../../src/core/transport/pool';
 import { DEFAULT_OPTIONS, type TcpService } from '../../../src/core/request';
 import { DATAGRAM_PROTOCOLS, isDatagramProtocol, protocolLabel } from '../../../src/shared/transcript';
@@ -73,6 +75,22 @@ describe('protocol registry', () => {
       ws: 'session',
       dns: 'transcript',
     });
+  });
+
+  it('finds the module that made a socket exchange by its protocol (stream, datagram and DNS share the exchange kind), and renders it with that module', () => {
+    const owners: Record<string, string> = {};
+    for (const k of KINDS) {
+      if (moduleForProtocol(k.id).exchangeKind !== 'socket') continue;
+      const x = newSocketExchange({ protocol: k.id, host: '127.0.0.1', port: 9, target: '127.0.0.1:9', payloadBytes: 0 });
+      owners[k.id] = moduleForExchange(x).id;
+      assert.equal(moduleForExchange(x), moduleForProtocol(k.id));
+      const text = renderExchange(x, PLAIN, { header: `### ${k.id}`, verbose: false });
+      assert.equal(text.split('\n')[0], `### ${k.id}`);
+    }
+    assert.deepEqual(owners, { tcp: 'stream', tls: 'stream', qotd: 'stream', daytime: 'stream', echo: 'stream', udp: 'datagram', multicast: 'datagram', dns: 'dns' });
+    const dns = newSocketExchange({ protocol: 'dns', host: '', port: 53, target: '', payloadBytes: 0 });
+    dns.dns = { question: { name: 'a.test', type: 'MX' }, server: '127.0.0.1:53', serverFrom: 'directive', transport: 'udp', id: 1, recursionDesired: true, answers: [], authorities: [], additionals: [], notes: [] };
+    assert.match(renderExchange(dns, PLAIN, { header: 'h', verbose: false }), /^DNS a\.test MX @127\.0\.0\.1:53 over UDP$/m, 'the DNS module renders the question, not a transcript');
   });
 
   it('derives the request-line words, examples and service ports as they were written before the registry', () => {

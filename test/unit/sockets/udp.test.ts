@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
-import { formatSocketExchange, PLAIN } from '../../../src/cli/format';
+import { formatAnyExchange, PLAIN } from '../../../src/cli/format';
 import { exchangeToJson } from '../../../src/core/protocols/registry';
 import { DATAGRAM_KEEP, MulticastClient, UdpClient } from '../../../src/core/sockets/udp';
 import { formatBytes } from '../../../src/common/format';
@@ -156,7 +156,7 @@ describe('UDP against a flooding peer: replies kept are capped, the rest counted
         `kept the first 1,000 replies (97.7 KB) of ${got.toLocaleString('en')} replies received; ${(got - 1000).toLocaleString('en')} more (${formatBytes((got - 1000) * 100)}) were counted, not kept: a datagram exchange keeps at most 1,000 replies and 16 MB`,
       );
       // The CLI's text and --json say it too.
-      const text = formatSocketExchange(x, 'flood', PLAIN, false);
+      const text = formatAnyExchange(x, 'flood', PLAIN, false);
       assert.ok(text.includes(`received ${formatBytes(got * 100)} in ${got} · stopped: the 1 s reply window ended`), text.slice(-400));
       assert.ok(text.includes(`[${x.captureNote}]`));
       const json = JSON.parse(JSON.stringify(exchangeToJson(x))) as Record<string, unknown>;

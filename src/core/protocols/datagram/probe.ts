@@ -1,7 +1,7 @@
 /** The UDP health probe: the block's datagram as written (text or `# @hex` bytes); healthy when a reply arrives. */
 import { formatMs } from '../../../common/format';
 import { probeOptions, slowOr, type ProbeOptions, type ProbeResult } from '../../health/probe';
-import type { MulticastRequestSpec, UdpRequestSpec } from '../../request';
+import type { MulticastRequestSpec, UdpRequestSpec } from './spec';
 import type { Clients } from '../module';
 
 export const MULTICAST_NOT_A_CHECK = 'MULTICAST requests cannot be health checks (there is no one peer to answer); use a UDP or TCP request';

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { formatMs } from '../../../common/format';
-import { newExchangeId, type NetError, type Phase, type SocketExchange, type StopReason, type TranscriptEntry } from '../../exchange';
+import { newSocketExchange, type NetError, type Phase, type SocketExchange, type StopReason, type TranscriptEntry } from '../../exchange';
 import { hostPort } from '../../transport/address';
 import { headerOf, rcodeText, recordsOf } from './records';
 import type { DnsInfo, DnsRequestSpec } from './types';
@@ -75,19 +75,7 @@ export async function sendDns(spec: DnsRequestSpec, opts: { signal?: AbortSignal
     additionals: [],
     notes: [],
   };
-  const x: SocketExchange = {
-    kind: 'socket',
-    id: newExchangeId(),
-    startedAt,
-    request: { protocol: 'dns', host: '', port: 53, target: '', payloadBytes: 0 },
-    transcript: [],
-    sentBytes: 0,
-    receivedBytes: 0,
-    stop: 'error',
-    stopDetail: '',
-    timings: { total: 0 },
-    dns: info,
-  };
+  const x: SocketExchange = { ...newSocketExchange({ protocol: 'dns', host: '', port: 53, target: '', payloadBytes: 0 }), startedAt, dns: info };
   const finish = (stop: StopReason, detail: string, error?: NetError): SocketExchange => {
     x.stop = stop;
     x.stopDetail = detail;

@@ -1,13 +1,19 @@
-/** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel. */
+/** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel; proxy flows replayed as `.netreq`. */
 import type { HttpExchange } from '../../exchange';
-import { resolveHttp } from '../../netreq/resolveHttp';
-import type { HttpRequestSpec } from '../../request';
+import { resolveHttp } from './resolve';
+import type { HttpRequestSpec } from './spec';
 import { httpExchangeToJson } from '../../serialize';
 import type { ProtocolModule } from '../module';
 import { probeHttp } from './probe';
+import { flowToNetreq, type ReplayFlow } from './replay';
+import { httpText } from './text';
 import { httpKinds } from './syntax';
 
-export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExchange>>({
+export type { HttpRequestSpec } from './spec';
+/** Proxy flows as `.netreq` text (the traffic panel's "Open as .netreq", and curl's header rules). */
+export { endToEndHeaders, flowToNetreq, splitAuthority, type ReplayFlow } from './replay';
+
+export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExchange, ReplayFlow>>({
   id: 'http',
   kinds: httpKinds,
   specKinds: ['http'] as const,
@@ -17,5 +23,7 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   send: (spec, clients, opts) => clients.http.send(spec, opts),
   summary: (spec) => ({ method: spec.method, url: spec.url, path: spec.target }),
   json: (x, dataLimit) => httpExchangeToJson(x, dataLimit),
+  render: httpText,
   probe: probeHttp,
+  replay: flowToNetreq,
 });

@@ -1,7 +1,7 @@
 /** The HTTP health probe: the request as resolved (method, headers, body, proxy, CA files) and its status. */
 import { formatMs } from '../../../common/format';
 import { probeOptions, slowOr, statusOk, type ProbeOptions, type ProbeResult } from '../../health/probe';
-import type { HttpRequestSpec } from '../../request';
+import type { HttpRequestSpec } from './spec';
 import type { Clients } from '../module';
 
 /** Healthy when the status is expected (2xx or 3xx unless `expect.status` says) and the body has `expect.bodyContains`. */

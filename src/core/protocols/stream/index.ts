@@ -1,10 +1,11 @@
 /** TCP, TLS, QOTD, DAYTIME and ECHO: one connection, the payload, then what comes back until a stop condition. */
 import type { SocketExchange } from '../../exchange';
-import { resolveSocket } from '../../netreq/resolveSocket';
-import type { TcpRequestSpec } from '../../request';
+import { resolveStream } from './resolve';
+import type { TcpRequestSpec } from './spec';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
 import type { ProtocolModule } from '../module';
+import { transcriptText } from '../transcriptText';
 import { probeStream } from './probe';
 import { streamKinds } from './syntax';
 
@@ -14,7 +15,7 @@ export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketE
   specKinds: ['tcp', 'tls'] as const,
   exchangeKind: 'socket',
   view: 'transcript',
-  resolve: async (env) => (await resolveSocket(env)) as TcpRequestSpec | undefined,
+  resolve: resolveStream,
   send: (spec, clients, opts) => clients.tcp.send(spec, opts),
   summary: (spec) => {
     const word = spec.kind === 'tcp' && spec.service ? spec.service.toUpperCase() : spec.kind.toUpperCase();
@@ -22,5 +23,6 @@ export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketE
     return { method: word, url: where, path: where };
   },
   json: socketExchangeToJson,
+  render: transcriptText,
   probe: probeStream,
 });

@@ -7,7 +7,7 @@
 import { formatMs } from '../../../common/format';
 import type { SocketExchange } from '../../exchange';
 import { certificateVerdict, probeOptions, slowOr, type ProbeOptions, type ProbeResult } from '../../health/probe';
-import type { TcpRequestSpec } from '../../request';
+import type { TcpRequestSpec } from './spec';
 import { hostPort } from '../../transport/address';
 import { openConnection, systemLookup, targetOf } from '../../transport/connect';
 import { armDeadline } from '../../transport/deadline';

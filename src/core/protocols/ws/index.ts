@@ -3,13 +3,14 @@
  * extension opens an interactive session (`open`) shown in the session panel.
  */
 import type { WsExchange } from '../../exchange';
-import { resolveSocket } from '../../netreq/resolveSocket';
-import type { WsRequestSpec } from '../../request';
+import { resolveWs } from './resolve';
+import type { WsRequestSpec } from './spec';
 import { wsExchangeToJson } from '../../serialize';
 import { WsClient, WsSession } from '../../sockets/ws';
 import type { LookupFn } from '../../transport/connect';
 import type { ProtocolModule } from '../module';
 import { probeWs } from './probe';
+import { wsText } from './text';
 import { wsKinds } from './syntax';
 
 export interface WsModule extends ProtocolModule<WsRequestSpec, WsExchange> {
@@ -23,10 +24,11 @@ export const wsModule = Object.freeze<WsModule>({
   specKinds: ['ws'] as const,
   exchangeKind: 'ws',
   view: 'session',
-  resolve: async (env) => (await resolveSocket(env)) as WsRequestSpec | undefined,
+  resolve: resolveWs,
   send: (spec, clients, opts) => (clients.ws ?? new WsClient()).send(spec, opts),
   open: (spec, deps) => new WsSession(spec, deps),
   summary: (spec) => ({ method: 'WS', url: spec.url, path: spec.target }),
   json: wsExchangeToJson,
+  render: wsText,
   probe: probeWs,
 });

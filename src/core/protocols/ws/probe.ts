@@ -1,7 +1,7 @@
 /** The WebSocket health probe: the handshake as written (headers, `# @proxy`, CA files) must be answered with 101. */
 import { formatMs } from '../../../common/format';
 import { probeOptions, slowOr, type ProbeOptions, type ProbeResult } from '../../health/probe';
-import type { WsRequestSpec } from '../../request';
+import type { WsRequestSpec } from './spec';
 import { WsClient } from '../../sockets/ws';
 import type { Clients } from '../module';
 

@@ -4,9 +4,11 @@ import { strict as assert } from 'node:assert';
 import { parseNetreq, resolveBlock } from '../../../src/core/netreq';
 import type { ResolveContext } from '../../../src/core/netreq/types';
 import { DEFAULT_OPTIONS, type HttpRequestSpec, type MulticastRequestSpec, type RequestSpec, type UdpRequestSpec } from '../../../src/core/request';
-import { escapeValue, Preamble } from '../../../src/extension/traffic/netreqText';
-import { datagramToNetreq, endToEndHeaders, flowToNetreq, type ReplayFlow } from '../../../src/extension/traffic/replay';
+import { escapeValue, Preamble } from '../../../src/core/netreq/netreqText';
+import { datagramModule, datagramToNetreq } from '../../../src/core/protocols/datagram';
+import { endToEndHeaders, flowToNetreq, httpModule, type ReplayFlow } from '../../../src/core/protocols/http';
 import { unescapeValue } from '../../../src/core/netreq';
+import { PROTOCOLS } from '../../../src/core/protocols/registry';
 
 const ctx: ResolveContext = { processEnv: {}, readFile: () => Promise.reject(new Error('no files here')), defaults: { ...DEFAULT_OPTIONS }, now: () => new Date(0) };
 const T0 = Date.UTC(2025, 4, 6, 7, 8, 9, 123);
@@ -232,5 +234,22 @@ describe('netreq text helpers', () => {
     assert.deepEqual(p.lines(), []);
     assert.equal(p.literal('{{a}}'), '{{lbrace}}{a}}');
     assert.deepEqual(p.lines(), ['@lbrace = {']);
+  });
+});
+
+describe('Open as .netreq: the module objects', () => {
+  it('the HTTP module replays proxy flows and the datagram module captured datagrams; stream, WS and DNS capture nothing to replay', () => {
+    const f = flow({ method: 'POST', requestBody: Buffer.from('a=1'), bytesUp: 3 });
+    assert.equal(httpModule.replay!(f), flowToNetreq(f));
+    assert.match(httpModule.replay!(f), /^POST http:\/\//m);
+    const datagram = { at: T0, from: '127.0.0.1:40000', data: Buffer.from('hi') };
+    const source = { group: '239.1.2.3', port: 5000 };
+    const text = datagramModule.replay!({ datagram, source });
+    assert.equal(text, datagramToNetreq(datagram, source));
+    assert.match(text, /^MULTICAST 239\.1\.2\.3:5000$/m);
+    assert.deepEqual(
+      PROTOCOLS.filter((m) => m.replay).map((m) => m.id),
+      ['http', 'datagram'],
+    );
   });
 });

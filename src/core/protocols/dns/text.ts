@@ -1,8 +1,10 @@
-/** The CLI's rendering of a DNS exchange: the question and server, the header in words, each section like dig. */
-import type { SocketExchange } from '../core/exchange';
-import { flagsText, rcodeText, type DnsRecordInfo } from '../core/protocols/dns';
-import { formatBytes } from '../common/format';
-import { errorLine, hexDump, safeLine, timingLine, type Style } from './format';
+/** The terminal form of a DNS exchange: the question and server, the header in words, each section like dig. */
+import type { SocketExchange } from '../../exchange';
+import { formatBytes } from '../../../common/format';
+import { safeLine } from '../../text';
+import { errorLine, hexDump, type RenderOptions, type Style, timingLine } from '../render';
+import { flagsText, rcodeText } from './records';
+import type { DnsRecordInfo } from './types';
 
 function section(title: string, records: readonly DnsRecordInfo[], style: Style): string[] {
   if (records.length === 0) return [];
@@ -13,7 +15,7 @@ function section(title: string, records: readonly DnsRecordInfo[], style: Style)
   return out;
 }
 
-export function formatDnsExchange(x: SocketExchange, header: string, style: Style, verbose: boolean): string {
+export function dnsText(x: SocketExchange, style: Style, { header, verbose }: RenderOptions): string {
   const d = x.dns!;
   const from = d.serverFrom === 'resolv.conf' ? ', the first nameserver in /etc/resolv.conf' : '';
   const out: string[] = [style.bold(header), style.cyan(safeLine(`DNS ${d.question.name} ${d.question.type} @${d.server || '?'} over ${d.transport.toUpperCase()}${from}`))];

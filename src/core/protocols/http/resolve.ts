@@ -3,22 +3,13 @@
  * (`GET /path` + a Host header, `# @tls` for TLS), `# @connect host:port` to connect elsewhere,
  * `# @raw` for exact bytes.
  */
-import { hostHeader } from '../http/build';
-import type { HeaderList } from '../exchange';
-import type { HttpRequestSpec } from '../request';
-import { Codes, q } from './diag';
-import { hostForUrl } from '../transport/address';
-import { isIpLiteral, originForm, parseHostPort, splitUrl } from './hostport';
-import {
-  encodeTarget,
-  expandedBodyLines,
-  hasLineBreak,
-  readBodyFile,
-  report,
-  reportProblems,
-  type ResolveEnv,
-} from './resolveCommon';
-import type { Span } from './types';
+import type { HeaderList } from '../../exchange';
+import { hostHeader } from '../../http/build';
+import { Codes, q } from '../../netreq/diag';
+import { isIpLiteral, originForm, parseHostPort, splitUrl } from '../../netreq/hostport';
+import { encodeTarget, expandedBodyLines, expandHeaders, lineSpanOf, readBodyFile, report, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
+import type { HttpRequestSpec } from './spec';
+import { hostForUrl } from '../../transport/address';
 
 interface Where {
   tls: boolean;
@@ -35,20 +26,9 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
   const rl = block.requestLine!;
   const raw = eff.raw === true;
 
-  const headerLines: string[] = [];
-  const headers: HeaderList = [];
-  for (const h of block.headers) {
-    const text = h.text ?? `${h.name}: ${h.value}`;
-    const x = await vars.expand(text, { line: h.line, col: 0 });
-    headerLines.push(x);
-    const colon = x.indexOf(':');
-    const name = colon >= 0 ? x.slice(0, colon).trim() : x.trim();
-    const value = colon >= 0 ? x.slice(colon + 1).trim() : '';
-    if (!raw && hasLineBreak(x)) {
-      report(env, lineSpanOf(h.line, text), Codes.badHeader, `Header ${q(name)} contains a line break after substitution; that would split the request (use # @raw to send it anyway)`);
-    }
-    headers.push([name, value]);
-  }
+  const expanded = await expandHeaders(env, raw ? undefined : '; that would split the request (use # @raw to send it anyway)');
+  const headerLines = expanded.map((h) => h.text);
+  const headers: HeaderList = expanded.map((h) => [h.name, h.value]);
 
   const targetText = await vars.expand(rl.target, { line: rl.line, col: rl.targetSpan.start.col });
   const rawLine = raw ? await vars.expand(rl.text, { line: rl.line, col: 0 }) : undefined;
@@ -97,10 +77,6 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
     spec.raw = body ? Buffer.concat([head, body]) : head;
   }
   return spec;
-}
-
-function lineSpanOf(line: number, text: string): Span {
-  return { start: { line, col: 0 }, end: { line, col: text.length } };
 }
 
 /** Where to connect and what to put on the request line. */

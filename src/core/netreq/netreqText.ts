@@ -1,7 +1,8 @@
 /**
  * Writing captured bytes back as `.netreq` text that sends exactly those bytes again: `{{` kept literal,
  * bodies inline when the language reads them back unchanged and as an escaped file variable otherwise,
- * datagram payloads as text (with the right `# @eol`) or as `# @hex`. Plain TypeScript, no `vscode`.
+ * socket payloads as text (with the right `# @eol`) or as `# @hex`. What the modules' `replay`
+ * (protocols/http/replay.ts, protocols/datagram/replay.ts) share.
  */
 
 /** The file variable that stands for one `{` where the text has `{{` (the expanded text is never rescanned). */
@@ -140,4 +141,10 @@ export function oneLine(s: string, max = 120): string {
   // eslint-disable-next-line no-control-regex
   const flat = s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, ' ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** A whole document: the preamble's file variables, a blank line, the blocks; one newline at the end. */
+export function netreqDocument(pre: Preamble, body: readonly string[]): string {
+  const vars = pre.lines();
+  return [...(vars.length > 0 ? [...vars, ''] : []), ...body, ''].join('\n').replace(/\n\n+$/, '\n');
 }
