@@ -1,10 +1,10 @@
 /**
  * Entry point of the response webview (bundled to dist/webview/response.js, loaded with the CSP nonce).
- * Wires the real document and the VS Code messaging API to ResponseView, then says `ready` so the host
- * sends the current state (the page is rebuilt whenever the panel becomes visible again).
+ * Wires the real document and the VS Code messaging API to ResponseView through the shared boot, which says
+ * `ready` so the host sends the current state (the page is rebuilt whenever the panel becomes visible again).
  */
-import { isHostToWebview, type HostToWebview, type WebviewToHost } from '../shared/messages';
-import { bootBlockPanel, type VsCodeApi } from './boot';
+import { isHostToWebview, type WebviewToHost } from '../shared/messages';
+import { bootSendPanel, type VsCodeApi } from './boot';
 import { DEFAULT_UI, ResponseView, type UiState } from './responseView';
 
 declare function acquireVsCodeApi(): VsCodeApi<WebviewToHost>;
@@ -19,13 +19,11 @@ function restoredUi(state: unknown): UiState {
 }
 
 const root = document.getElementById('root') ?? document.body;
-bootBlockPanel(acquireVsCodeApi, window, document, {
+bootSendPanel(acquireVsCodeApi, window, document, {
   kind: 'response',
+  resultType: 'exchange',
   isMessage: isHostToWebview,
   restoreUi: restoredUi,
   placeNote: (note) => root.before(note as unknown as HTMLElement),
   create: (post, ui, onUi) => new ResponseView(document, root, post, ui, onUi),
-  replay: (last) => last as HostToWebview,
-  lastAfter: (m) => (m.type === 'exchange' || m.type === 'refused' ? () => m : undefined),
-  endsNote: (m) => m.type !== 'reply',
 });

@@ -3,9 +3,9 @@
  * page from them with text nodes only. No globals: the DOM and the way to post come in, so the unit
  * tests drive it with a fake document.
  */
-import type { ExchangeMessage, HostToWebview, WebviewRequest, WebviewToHost } from '../shared/messages';
-import { Builder, type DomDocument, type DomElement } from './dom';
-import { SendState } from './sendState';
+import type { ExchangeMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
+import type { DomDocument, DomElement } from './dom';
+import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
 import { PHASE_LABELS, refusedBanner } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
@@ -29,24 +29,9 @@ const TABS: Array<[TabId, string]> = [
   ['connection', 'Connection'],
 ];
 
-export class ResponseView {
-  private readonly b: Builder;
-  private readonly s = new SendState<ExchangeMessage>();
-
-  constructor(
-    doc: DomDocument,
-    private readonly root: DomElement,
-    private readonly post: (m: WebviewToHost) => void,
-    public ui: UiState = { ...DEFAULT_UI },
-    private readonly onUiChange: (ui: UiState) => void = () => undefined,
-  ) {
-    this.b = new Builder(doc);
-  }
-
-  handle(msg: HostToWebview): void {
-    if (msg.type === 'exchange') this.s.show(msg);
-    else if (!this.s.take(msg)) return;
-    this.render();
+export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiState> {
+  constructor(doc: DomDocument, root: DomElement, post: (m: WebviewToHost) => void, ui: UiState = { ...DEFAULT_UI }, onUiChange: (ui: UiState) => void = () => undefined) {
+    super(doc, root, post, ui, onUiChange, 'exchange');
   }
 
   /** Posts a request to the host; its reply shows in the notice line. */
@@ -56,12 +41,6 @@ export class ResponseView {
     const id = this.s.request();
     this.post(type === 'copy' ? { type, id, text: text ?? '' } : { type, id });
     return id;
-  }
-
-  private setUi(change: Partial<UiState>): void {
-    this.ui = { ...this.ui, ...change };
-    this.onUiChange(this.ui);
-    this.render();
   }
 
   render(): void {

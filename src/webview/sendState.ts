@@ -4,6 +4,7 @@
  * messages change it; the views only draw it. No globals.
  */
 import type { RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
+import { Builder, type DomDocument, type DomElement } from './dom';
 
 export class SendState<R> {
   result?: R;
@@ -45,4 +46,42 @@ export class SendState<R> {
     this.pending.add(id);
     return id;
   }
+}
+
+/** What the host sends a send page: the result message of its kind, or a send, refusal or reply. */
+type SendPageMessage<R> = R | SendingMessage | RefusedMessage | ReplyMessage;
+
+/**
+ * The part the response and transcript views share: the DOM builder, the send state, how a host message
+ * changes it (then the page is drawn again), and UI choices saved as they change. `resultType` is the type of
+ * the page's result message (`exchange`, `transcript`).
+ */
+export abstract class SendView<R extends { type: string }, Out, Ui> {
+  protected readonly b: Builder;
+  protected readonly s = new SendState<R>();
+
+  constructor(
+    doc: DomDocument,
+    protected readonly root: DomElement,
+    protected readonly post: (m: Out) => void,
+    public ui: Ui,
+    private readonly onUiChange: (ui: Ui) => void,
+    private readonly resultType: R['type'],
+  ) {
+    this.b = new Builder(doc);
+  }
+
+  handle(msg: SendPageMessage<R>): void {
+    if (msg.type === this.resultType) this.s.show(msg as R);
+    else if (!this.s.take(msg as SendingMessage | RefusedMessage | ReplyMessage)) return;
+    this.render();
+  }
+
+  protected setUi(change: Partial<Ui>): void {
+    this.ui = { ...this.ui, ...change };
+    this.onUiChange(this.ui);
+    this.render();
+  }
+
+  abstract render(): void;
 }

@@ -1,9 +1,10 @@
 /**
  * Entry point of the socket transcript webview (bundled to dist/webview/transcript.js, loaded with the
- * CSP nonce). Wires the real document and the VS Code messaging API to TranscriptView, then says `ready`.
+ * CSP nonce). Wires the real document and the VS Code messaging API to TranscriptView through the shared
+ * boot, which says `ready`.
  */
-import { isHostToTranscript, type HostToTranscript, type TranscriptToHost } from '../shared/messages';
-import { bootBlockPanel, type VsCodeApi } from './boot';
+import { isHostToTranscript, type TranscriptToHost } from '../shared/messages';
+import { bootSendPanel, type VsCodeApi } from './boot';
 import { DEFAULT_TRANSCRIPT_UI, TranscriptView, type TranscriptUi } from './transcriptView';
 
 declare function acquireVsCodeApi(): VsCodeApi<TranscriptToHost>;
@@ -18,13 +19,11 @@ function restoredUi(state: unknown): TranscriptUi {
 }
 
 const root = document.getElementById('root') ?? document.body;
-bootBlockPanel(acquireVsCodeApi, window, document, {
+bootSendPanel(acquireVsCodeApi, window, document, {
   kind: 'transcript',
+  resultType: 'transcript',
   isMessage: isHostToTranscript,
   restoreUi: restoredUi,
   placeNote: (note) => root.before(note as unknown as HTMLElement),
   create: (post, ui, onUi) => new TranscriptView(document, root, post, ui, onUi),
-  replay: (last) => last as HostToTranscript,
-  lastAfter: (m) => (m.type === 'transcript' || m.type === 'refused' ? () => m : undefined),
-  endsNote: (m) => m.type !== 'reply',
 });

@@ -4,12 +4,12 @@
  * stopped, the ECHO verdict, timings, TLS and the connection. Rebuilt from state with text nodes only;
  * no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
-import type { HostToTranscript, TranscriptMessage, TranscriptToHost } from '../shared/messages';
+import type { TranscriptMessage, TranscriptToHost } from '../shared/messages';
 import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
 import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
-import { Builder, type DomDocument, type DomElement } from './dom';
-import { SendState } from './sendState';
+import type { Builder, DomDocument, DomElement } from './dom';
+import { SendView } from './sendState';
 import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
 import { hexView, modeBar, rawTextView, renderTlsDetails, renderWaterfall } from './tabs';
 
@@ -31,36 +31,15 @@ export const CHUNK_HEX_LIMIT = 16 * 1024;
 
 export const CONTROL_LEGEND = 'Control characters: ␍ CR · ␊ LF · ␉ TAB · ␛ ESC · ␀ NUL (other controls as their symbol) · «xx» a byte that is not UTF-8 text';
 
-export class TranscriptView {
-  private readonly b: Builder;
-  private readonly s = new SendState<TranscriptMessage>();
-
-  constructor(
-    doc: DomDocument,
-    private readonly root: DomElement,
-    private readonly post: (m: TranscriptToHost) => void,
-    public ui: TranscriptUi = { ...DEFAULT_TRANSCRIPT_UI },
-    private readonly onUiChange: (ui: TranscriptUi) => void = () => undefined,
-  ) {
-    this.b = new Builder(doc);
-  }
-
-  handle(msg: HostToTranscript): void {
-    if (msg.type === 'transcript') this.s.show(msg);
-    else if (!this.s.take(msg)) return;
-    this.render();
+export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost, TranscriptUi> {
+  constructor(doc: DomDocument, root: DomElement, post: (m: TranscriptToHost) => void, ui: TranscriptUi = { ...DEFAULT_TRANSCRIPT_UI }, onUiChange: (ui: TranscriptUi) => void = () => undefined) {
+    super(doc, root, post, ui, onUiChange, 'transcript');
   }
 
   copy(text: string): number {
     const id = this.s.request();
     this.post({ type: 'copy', id, text });
     return id;
-  }
-
-  private setUi(change: Partial<TranscriptUi>): void {
-    this.ui = { ...this.ui, ...change };
-    this.onUiChange(this.ui);
-    this.render();
   }
 
   render(): void {

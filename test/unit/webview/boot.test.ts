@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { exchangeMessage } from '../../../src/extension/panels/responseContent';
 import { logFrame, sessionInfo } from '../../../src/extension/panels/wsSessionContent';
-import { isHostToSession, isHostToWebview, type HostToWebview, type SessionToHost, type WebviewToHost, type WsSessionMessage } from '../../../src/shared/messages';
+import { isHostToSession, isHostToWebview, type SessionToHost, type WebviewToHost, type WsSessionMessage } from '../../../src/shared/messages';
 import { savedPanel, type SavedPanel } from '../../../src/shared/restore';
-import { boot, bootBlockPanel, type MessageSource, type PageView, type VsCodeApi } from '../../../src/webview/boot';
+import { boot, bootBlockPanel, bootSendPanel, type MessageSource, type PageView, type VsCodeApi } from '../../../src/webview/boot';
 import { RELOAD_CLOSE_WORDS, restoredMessage } from '../../../src/webview/restore';
 import { DEFAULT_UI, ResponseView, type UiState } from '../../../src/webview/responseView';
 import { DEFAULT_SESSION_UI, SessionView, type SessionUi } from '../../../src/webview/sessionView';
@@ -44,8 +44,9 @@ function responsePanel(state: unknown) {
   body.appendChild(root);
   let view: ResponseView | undefined;
   const restoredUis: UiState[] = [];
-  bootBlockPanel(host.acquire, host.source, doc, {
+  bootSendPanel(host.acquire, host.source, doc, {
     kind: 'response',
+    resultType: 'exchange',
     isMessage: isHostToWebview,
     restoreUi: (ui) => {
       const s = (typeof ui === 'object' && ui !== null ? ui : {}) as Partial<UiState>;
@@ -58,9 +59,6 @@ function responsePanel(state: unknown) {
       (note as FakeElement).parent = body;
     },
     create: (post, ui, onUi) => (view = new ResponseView(doc, root, post, ui, onUi)),
-    replay: (last) => last as HostToWebview,
-    lastAfter: (m) => (m.type === 'exchange' || m.type === 'refused' ? () => m : undefined),
-    endsNote: (m) => m.type !== 'reply',
   });
   return { ...host, doc, body, root, view: view!, restoredUis };
 }
