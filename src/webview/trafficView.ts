@@ -17,7 +17,7 @@ export interface TrafficUi {
   bodyMode: BodyMode;
 }
 
-export const DEFAULT_TRAFFIC_UI: TrafficUi = { tab: 'proxy', filters: { proxy: '', multicast: '' }, bodyMode: 'text' };
+export const DEFAULT_TRAFFIC_UI: TrafficUi = { tab: 'proxy', filters: { proxy: '', multicast: '' }, bodyMode: 'auto' };
 
 type Selected = { what: 'flow' | 'datagram'; id: number };
 

@@ -11,7 +11,8 @@ import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcrip
 import type { Builder, DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
-import { hexView, modeBar, rawTextView, renderTlsDetails, renderWaterfall } from './tabs';
+import { hexView, modeBar, rawTextView } from './bodyViews';
+import { renderTlsDetails, renderWaterfall } from './tabs';
 
 export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection';
 /** How each chunk shows: text and hex side by side, or one of them. */
