@@ -8,7 +8,7 @@ import type { TranscriptMessage, TranscriptToHost } from '../shared/messages';
 import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
 import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
-import type { Builder, DomDocument, DomElement } from './dom';
+import type { DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
 import { hexView, modeBar, rawTextView } from './bodyViews';
