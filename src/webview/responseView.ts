@@ -7,7 +7,7 @@ import type { ExchangeMessage, WebviewRequest, WebviewToHost } from '../shared/m
 import type { DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
-import { PHASE_LABELS, refusedBanner } from './parts';
+import { PHASE_LABELS } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
 export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
@@ -45,34 +45,9 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
 
   render(): void {
     const { b } = this;
-    this.root.textContent = '';
-    const app = b.el('div', 'app');
-    this.root.appendChild(app);
-
-    if (this.s.sending) {
-      const s = this.s.sending;
-      app.appendChild(
-        b.add(
-          b.el('div', 'banner banner-sending'),
-          b.el('span', 'spinner', '◌'),
-          b.el('span', undefined, ` Sending ${s.method} ${s.url} …`),
-          b.el('span', 'spacer'),
-          b.button('Cancel', () => this.post({ type: 'cancel' })),
-        ),
-      );
-    }
-    if (this.s.refused && !this.s.sending) {
-      app.appendChild(b.el('div', 'request-line', this.s.refused.title));
-      app.appendChild(refusedBanner(b, this.s.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
-      return;
-    }
-    const m = this.s.result;
-    if (!m) {
-      if (!this.s.sending) app.appendChild(b.el('p', 'muted', 'Waiting for a response…'));
-      return;
-    }
-    const content = b.el('div', this.s.sending ? 'exchange stale' : 'exchange');
-    app.appendChild(content);
+    const frame = this.frame('app', 'Waiting for a response…');
+    if (!frame) return;
+    const { result: m, content } = frame;
     content.appendChild(this.statusLine(m));
     const err = m.exchange.error;
     if (err) {

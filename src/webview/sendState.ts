@@ -5,6 +5,10 @@
  */
 import type { RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
 import { Builder, type DomDocument, type DomElement } from './dom';
+import { refusedBanner, sendingBanner } from './parts';
+
+/** The messages every send page posts from its banners. */
+type BannerOut = { type: 'cancel' } | { type: 'resend' } | { type: 'manageTrust' };
 
 export class SendState<R> {
   result?: R;
@@ -63,7 +67,7 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
   constructor(
     doc: DomDocument,
     protected readonly root: DomElement,
-    protected readonly post: (m: Out) => void,
+    protected readonly post: (m: Out | BannerOut) => void,
     public ui: Ui,
     private readonly onUiChange: (ui: Ui) => void,
     private readonly resultType: R['type'],
@@ -81,6 +85,32 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
     this.ui = { ...this.ui, ...change };
     this.onUiChange(this.ui);
     this.render();
+  }
+
+  /**
+   * Draws what every send page starts with (the sending banner, or a refusal with its buttons) into a fresh
+   * `app` element; returns the result and the element it goes in (marked stale while a new send runs), or
+   * undefined when there is no result to draw (`waiting` says so when nothing is under way either).
+   */
+  protected frame(appClass: string, waiting: string): { result: R; content: DomElement } | undefined {
+    const { b } = this;
+    this.root.textContent = '';
+    const app = b.el('div', appClass);
+    this.root.appendChild(app);
+    const { sending, refused, result } = this.s;
+    if (sending) app.appendChild(sendingBanner(b, `Sending ${sending.method} ${sending.url} …`, () => this.post({ type: 'cancel' })));
+    if (refused && !sending) {
+      app.appendChild(b.el('div', 'request-line', refused.title));
+      app.appendChild(refusedBanner(b, refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
+      return undefined;
+    }
+    if (!result) {
+      if (!sending) app.appendChild(b.el('p', 'muted', waiting));
+      return undefined;
+    }
+    const content = b.el('div', sending ? 'exchange stale' : 'exchange');
+    app.appendChild(content);
+    return { result, content };
   }
 
   abstract render(): void;

@@ -10,7 +10,7 @@ import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
 import type { DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
-import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
+import { errorBanner, renderSocketConnection, tabBar } from './parts';
 import { hexView, modeBar, rawTextView } from './bodyViews';
 import { renderTlsDetails, renderWaterfall } from './tabs';
 
@@ -45,26 +45,10 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
 
   render(): void {
     const { b } = this;
-    this.root.textContent = '';
-    const app = b.el('div', 'app transcript-app');
-    this.root.appendChild(app);
-    if (this.s.sending) {
-      const s = this.s.sending;
-      app.appendChild(sendingBanner(b, `Sending ${s.method} ${s.url} …`, () => this.post({ type: 'cancel' })));
-    }
-    if (this.s.refused && !this.s.sending) {
-      app.appendChild(b.el('div', 'request-line', this.s.refused.title));
-      app.appendChild(refusedBanner(b, this.s.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
-      return;
-    }
-    const m = this.s.result;
-    if (!m) {
-      if (!this.s.sending) app.appendChild(b.el('p', 'muted', 'Waiting for the transcript…'));
-      return;
-    }
+    const frame = this.frame('app transcript-app', 'Waiting for the transcript…');
+    if (!frame) return;
+    const { result: m, content } = frame;
     const x = m.exchange;
-    const content = b.el('div', this.s.sending ? 'exchange stale' : 'exchange');
-    app.appendChild(content);
     content.appendChild(this.statusLine(m));
     if (x.error) {
       content.appendChild(errorBanner(b, x.error));
