@@ -5,6 +5,7 @@
 import type { ExchangeMessage } from '../shared/messages';
 import type { HeaderList, Timings, TlsInfo } from '../shared/model';
 import { Builder, SVG_NS, type DomElement } from './dom';
+import { address, connectionTab } from './parts';
 import { base64ToBytes, decodeText, describeValidity, formatBytes, formatMs, headerValue, waterfall } from '../common/format';
 import { bodyContent, hexView, modeBar, modesOf, notice, pickView, rawTextView, viewsFor, type BodyContent, type BodyViewId } from './bodyViews';
 
@@ -32,11 +33,6 @@ export function headerTable(b: Builder, headers: HeaderList): DomElement {
   return table;
 }
 
-export function address(host: string | undefined, port: number | undefined): string | undefined {
-  if (!host) return undefined;
-  const h = host.includes(':') ? `[${host}]` : host;
-  return port !== undefined ? `${h}:${port}` : h;
-}
 
 // ---------------------------------------------------------------- Body
 
@@ -235,24 +231,14 @@ export function renderTlsDetails(b: Builder, tls: TlsInfo | undefined, wantedTls
 // ---------------------------------------------------------------- Connection
 
 export function renderConnection(b: Builder, m: ExchangeMessage): DomElement {
-  const root = b.el('div', 'tab-content tab-connection');
-  const c = m.exchange.connection;
-  if (!c) {
-    root.appendChild(b.el('p', 'muted', 'No connection was made.'));
-    return root;
-  }
-  const afterwards = c.afterwards === 'closed' ? `closed${c.closeReason ? ` — ${c.closeReason}` : ''}` : c.afterwards === 'kept-alive' ? 'kept alive in the pool' : undefined;
-  root.appendChild(
-    b.kvTable([
-      ['Connection', `#${c.id}`],
-      ['Opened', c.reused ? `reused${c.idleMs !== undefined ? ` (idle ${formatMs(c.idleMs)} before this request)` : ''}` : 'new for this request'],
-      ['Requests served', String(c.requestsServed)],
-      ['Pooled', c.pooled ? 'yes' : 'no (@no-pool or pooling off)'],
-      ['Afterwards', afterwards],
-      ['Local address', address(c.localAddress, c.localPort)],
-      ['Remote address', address(c.remoteAddress, c.remotePort)],
-      ['Retried', c.retried],
-    ]),
-  );
-  return root;
+  return connectionTab(b, m.exchange.connection, 'kept alive in the pool', (c, afterwards) => [
+    ['Connection', `#${c.id}`],
+    ['Opened', c.reused ? `reused${c.idleMs !== undefined ? ` (idle ${formatMs(c.idleMs)} before this request)` : ''}` : 'new for this request'],
+    ['Requests served', String(c.requestsServed)],
+    ['Pooled', c.pooled ? 'yes' : 'no (@no-pool or pooling off)'],
+    ['Afterwards', afterwards],
+    ['Local address', address(c.localAddress, c.localPort)],
+    ['Remote address', address(c.remoteAddress, c.remotePort)],
+    ['Retried', c.retried],
+  ]);
 }
