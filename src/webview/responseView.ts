@@ -3,7 +3,8 @@
  * page from them with text nodes only. No globals: the DOM and the way to post come in, so the unit
  * tests drive it with a fake document.
  */
-import type { ExchangeMessage, WebviewRequest, WebviewToHost } from '../shared/messages';
+import { isHostToWebview, type ExchangeMessage, type HostToWebview, type WebviewRequest, type WebviewToHost } from '../shared/messages';
+import type { SendPanelPage } from './boot';
 import type { DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
@@ -124,3 +125,22 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
     }
   }
 }
+
+/** The page's own check of its saved UI state: anything unexpected gives the defaults. */
+export function restoreResponseUi(state: unknown): UiState {
+  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<UiState>;
+  return {
+    tab: typeof s.tab === 'string' ? s.tab : DEFAULT_UI.tab,
+    bodyMode: typeof s.bodyMode === 'string' ? s.bodyMode : DEFAULT_UI.bodyMode,
+    rawMode: s.rawMode === 'hex' ? 'hex' : 'text',
+  } as UiState;
+}
+
+/** The response page as the shared boot runs it. */
+export const RESPONSE_PAGE: SendPanelPage<HostToWebview, WebviewToHost, UiState> = {
+  kind: 'response',
+  resultType: 'exchange',
+  isMessage: isHostToWebview,
+  restoreUi: restoreResponseUi,
+  View: ResponseView,
+};

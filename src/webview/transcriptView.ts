@@ -4,7 +4,8 @@
  * stopped, the ECHO verdict, timings, TLS and the connection. Rebuilt from state with text nodes only;
  * no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
-import type { TranscriptMessage, TranscriptToHost } from '../shared/messages';
+import { isHostToTranscript, type HostToTranscript, type TranscriptMessage, type TranscriptToHost } from '../shared/messages';
+import type { SendPanelPage } from './boot';
 import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
 import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
@@ -192,3 +193,22 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
     return box;
   }
 }
+
+/** The page's own check of its saved UI state: anything unexpected gives the defaults. */
+export function restoreTranscriptUi(state: unknown): TranscriptUi {
+  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<TranscriptUi>;
+  const tabs = ['transcript', 'timing', 'tls', 'connection'];
+  return {
+    tab: typeof s.tab === 'string' && tabs.includes(s.tab) ? s.tab : DEFAULT_TRANSCRIPT_UI.tab,
+    mode: s.mode === 'text' || s.mode === 'hex' ? s.mode : 'both',
+  };
+}
+
+/** The transcript page as the shared boot runs it. */
+export const TRANSCRIPT_PAGE: SendPanelPage<HostToTranscript, TranscriptToHost, TranscriptUi> = {
+  kind: 'transcript',
+  resultType: 'transcript',
+  isMessage: isHostToTranscript,
+  restoreUi: restoreTranscriptUi,
+  View: TranscriptView,
+};
