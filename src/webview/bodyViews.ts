@@ -117,69 +117,39 @@ function toBase64(bytes: Uint8Array): string {
 
 // ---------------------------------------------------------------- the registry
 
-const jsonView: BodyView = {
-  id: 'json',
-  mode: 'pretty',
-  label: 'Pretty',
-  takes: (c) => c.kind === 'json',
-  render(b, c) {
-    const text = decodeText(c.bytes, c.charset);
-    const lines = prettyJson(text);
-    if (lines) return [renderLines(b, lines)];
-    return [notice(b, 'info', isCut(c) ? 'The preview is cut, so the JSON is shown as text.' : 'Not valid JSON; shown as text.'), renderLines(b, plainLines(text))];
-  },
-};
+function renderJson(b: Builder, c: BodyContent): DomElement[] {
+  const text = decodeText(c.bytes, c.charset);
+  const lines = prettyJson(text);
+  if (lines) return [renderLines(b, lines)];
+  return [notice(b, 'info', isCut(c) ? 'The preview is cut, so the JSON is shown as text.' : 'Not valid JSON; shown as text.'), renderLines(b, plainLines(text))];
+}
 
-const markupView: BodyView = {
-  id: 'markup',
-  mode: 'pretty',
-  label: 'Pretty',
-  takes: (c) => c.kind === 'xml' || c.kind === 'html',
-  render: (b, c) => [renderLines(b, prettyMarkup(decodeText(c.bytes, c.charset), c.kind === 'html'))],
-};
+/** An allow-listed image type as a data: URL in an <img> (where even SVG runs no script); a cut one is not shown. */
+function renderImage(b: Builder, c: BodyContent): DomElement[] {
+  const url = isCut(c) ? undefined : imageDataUrl(c.mime, toBase64(c.bytes));
+  if (!url) return [b.el('p', 'muted', `The image is larger than the preview; ${c.cutHint ?? 'save the body to view it.'}`)];
+  const img = b.el('img', 'body-image');
+  img.setAttribute('src', url);
+  img.setAttribute('alt', `${c.mime} image, ${formatBytes(c.total)}`);
+  return [b.add(b.el('div', 'image-frame'), img)];
+}
 
-const imageView: BodyView = {
-  id: 'image',
-  mode: 'pretty',
-  label: 'Image',
-  takes: (c) => c.kind === 'image',
-  render(b, c) {
-    const url = isCut(c) ? undefined : imageDataUrl(c.mime, toBase64(c.bytes));
-    if (!url) return [b.el('p', 'muted', `The image is larger than the preview; ${c.cutHint ?? 'save the body to view it.'}`)];
-    const img = b.el('img', 'body-image');
-    img.setAttribute('src', url);
-    img.setAttribute('alt', `${c.mime} image, ${formatBytes(c.total)}`);
-    return [b.add(b.el('div', 'image-frame'), img)];
-  },
-};
+/** Every kind of body that has bytes. */
+const ANY: readonly BodyKind[] = ['json', 'xml', 'html', 'image', 'text', 'binary'];
 
-const textView: BodyView = {
-  id: 'text',
-  mode: 'text',
-  label: 'Text',
-  takes: (c) => c.kind !== 'empty',
-  render: (b, c) => [renderLines(b, plainLines(decodeText(c.bytes, c.charset)), 'code wrap')],
-};
+function view(id: BodyViewId, mode: ViewMode, label: string, kinds: readonly BodyKind[], render: BodyView['render']): BodyView {
+  return { id, mode, label, takes: (c) => kinds.includes(c.kind), render };
+}
 
-/** Text with its control characters visible (the traffic view's Text: what went over the wire). */
-const rawView: BodyView = {
-  id: 'raw',
-  mode: 'text',
-  label: 'Text',
-  takes: (c) => c.kind !== 'empty',
-  render: (b, c) => [rawTextView(b, c.bytes)],
-};
-
-const hexBodyView: BodyView = {
-  id: 'hex',
-  mode: 'hex',
-  label: 'Hex',
-  takes: (c) => c.kind !== 'empty',
-  render: (b, c) => [hexView(b, c.bytes)],
-};
-
-/** Every body view, in the order a page prefers them. */
-export const BODY_VIEWS: readonly BodyView[] = [jsonView, markupView, imageView, textView, rawView, hexBodyView];
+/** Every body view, in the order a page prefers them. `raw` is text with its controls visible (the traffic view's Text: what went over the wire). */
+export const BODY_VIEWS: readonly BodyView[] = [
+  view('json', 'pretty', 'Pretty', ['json'], renderJson),
+  view('markup', 'pretty', 'Pretty', ['xml', 'html'], (b, c) => [renderLines(b, prettyMarkup(decodeText(c.bytes, c.charset), c.kind === 'html'))]),
+  view('image', 'pretty', 'Image', ['image'], renderImage),
+  view('text', 'text', 'Text', ANY, (b, c) => [renderLines(b, plainLines(decodeText(c.bytes, c.charset)), 'code wrap')]),
+  view('raw', 'text', 'Text', ANY, (b, c) => [rawTextView(b, c.bytes)]),
+  view('hex', 'hex', 'Hex', ANY, (b, c) => [hexView(b, c.bytes)]),
+];
 
 /** The views among `offered` that take this content, in registry order. */
 export function viewsFor(c: BodyContent, offered: readonly BodyViewId[]): BodyView[] {
