@@ -132,3 +132,41 @@ export function bootBlockPanel<In, Out, Ui>(
     },
   });
 }
+
+/** A page that shows one send at a time (response, transcript), as its view module describes it. */
+export interface SendPanelPage<In, Out, Ui> {
+  kind: 'response' | 'transcript';
+  /** The type of the page's result message (`exchange`, `transcript`). */
+  resultType: string;
+  isMessage(m: unknown): m is In;
+  /** The page's own check of its saved UI state: anything unexpected gives the defaults. */
+  restoreUi(ui: unknown): Ui;
+  /** The view class: it draws in `root`, posts with `post`, saves its UI choices with `onUi`. */
+  View: new (doc: DomDocument, root: DomElement, post: (m: Out) => void, ui: Ui, onUi: (ui: Ui) => void) => PageView<In>;
+}
+
+/**
+ * Boots a page that shows one send at a time (response, transcript) in `root`: the saved result or refusal
+ * is shown again, and any news but a reply ends the restore note (`placeNote` puts it in front of the root).
+ */
+export function bootSendPanel<In extends { type: string }, Out, Ui>(
+  acquire: () => VsCodeApi<Out>,
+  source: MessageSource,
+  doc: DomDocument,
+  root: DomElement,
+  placeNote: (note: DomElement) => void,
+  page: SendPanelPage<In, Out, Ui>,
+): PageView<In> {
+  const shown = (m: { type: string }) => m.type === page.resultType || m.type === 'refused';
+  return bootBlockPanel(acquire, source, doc, {
+    kind: page.kind,
+    isMessage: page.isMessage,
+    restoreUi: page.restoreUi,
+    placeNote,
+    create: (post, ui, onUi) => new page.View(doc, root, post, ui, onUi),
+    // The saved message passed the kind's check when it was read (readSavedPanel): it is this page's result or refusal.
+    replay: (last) => (shown(last) ? (last as unknown as In) : undefined),
+    lastAfter: (m) => (shown(m) ? () => m as unknown as SavedLast : undefined),
+    endsNote: (m) => m.type !== 'reply',
+  });
+}

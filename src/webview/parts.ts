@@ -5,7 +5,6 @@
 import type { ConnectionInfo, NetError } from '../shared/model';
 import type { RefusedMessage } from '../shared/messages';
 import { Builder, type DomElement } from './dom';
-import { address } from './tabs';
 
 export const PHASE_LABELS: Record<string, string> = {
   resolve: 'Preparing',
@@ -76,22 +75,36 @@ export function tabBar<T extends string>(b: Builder, tabs: ReadonlyArray<readonl
   return bar;
 }
 
-/** A socket's own connection (never pooled): number, addresses, what happened to it. */
-export function renderSocketConnection(b: Builder, c: ConnectionInfo | undefined, opts: { remoteLabel?: string; note?: string } = {}): DomElement {
+/** host:port as a page shows it (an IPv6 host in brackets). */
+export function address(host: string | undefined, port: number | undefined): string | undefined {
+  if (!host) return undefined;
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port !== undefined ? `${h}:${port}` : h;
+}
+
+/**
+ * The Connection tab of any panel: "No connection was made." without one, else the rows `rows` gives;
+ * `keptAlive` is what "kept alive" means there (in the pool, for HTTP).
+ */
+export function connectionTab(b: Builder, c: ConnectionInfo | undefined, keptAlive: string, rows: (c: ConnectionInfo, afterwards: string | undefined) => Parameters<Builder['kvTable']>[0]): DomElement {
   const root = b.el('div', 'tab-content tab-connection');
   if (!c) {
     root.appendChild(b.el('p', 'muted', 'No connection was made.'));
     return root;
   }
-  const afterwards = c.afterwards === 'closed' ? `closed${c.closeReason ? ` — ${c.closeReason}` : ''}` : c.afterwards === 'kept-alive' ? 'kept alive' : undefined;
-  root.appendChild(
-    b.kvTable([
-      ['Connection', c.id > 0 ? `#${c.id}` : undefined],
-      ['Local address', address(c.localAddress, c.localPort)],
-      [opts.remoteLabel ?? 'Remote address', address(c.remoteAddress, c.remotePort)],
-      ['Afterwards', afterwards],
-    ]),
-  );
-  if (opts.note) root.appendChild(b.el('p', 'muted', opts.note));
+  const afterwards = c.afterwards === 'closed' ? `closed${c.closeReason ? ` — ${c.closeReason}` : ''}` : c.afterwards === 'kept-alive' ? keptAlive : undefined;
+  root.appendChild(b.kvTable(rows(c, afterwards)));
+  return root;
+}
+
+/** A socket's own connection (never pooled): number, addresses, what happened to it. */
+export function renderSocketConnection(b: Builder, conn: ConnectionInfo | undefined, opts: { remoteLabel?: string; note?: string } = {}): DomElement {
+  const root = connectionTab(b, conn, 'kept alive', (c, afterwards) => [
+    ['Connection', c.id > 0 ? `#${c.id}` : undefined],
+    ['Local address', address(c.localAddress, c.localPort)],
+    [opts.remoteLabel ?? 'Remote address', address(c.remoteAddress, c.remotePort)],
+    ['Afterwards', afterwards],
+  ]);
+  if (conn && opts.note) root.appendChild(b.el('p', 'muted', opts.note));
   return root;
 }

@@ -3,11 +3,12 @@
  * page from them with text nodes only. No globals: the DOM and the way to post come in, so the unit
  * tests drive it with a fake document.
  */
-import type { ExchangeMessage, HostToWebview, WebviewRequest, WebviewToHost } from '../shared/messages';
-import { Builder, type DomDocument, type DomElement } from './dom';
-import { SendState } from './sendState';
+import { isHostToWebview, type ExchangeMessage, type HostToWebview, type WebviewRequest, type WebviewToHost } from '../shared/messages';
+import type { SendPanelPage } from './boot';
+import type { DomDocument, DomElement } from './dom';
+import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
-import { PHASE_LABELS, refusedBanner } from './parts';
+import { PHASE_LABELS } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
 export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
@@ -29,24 +30,9 @@ const TABS: Array<[TabId, string]> = [
   ['connection', 'Connection'],
 ];
 
-export class ResponseView {
-  private readonly b: Builder;
-  private readonly s = new SendState<ExchangeMessage>();
-
-  constructor(
-    doc: DomDocument,
-    private readonly root: DomElement,
-    private readonly post: (m: WebviewToHost) => void,
-    public ui: UiState = { ...DEFAULT_UI },
-    private readonly onUiChange: (ui: UiState) => void = () => undefined,
-  ) {
-    this.b = new Builder(doc);
-  }
-
-  handle(msg: HostToWebview): void {
-    if (msg.type === 'exchange') this.s.show(msg);
-    else if (!this.s.take(msg)) return;
-    this.render();
+export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiState> {
+  constructor(doc: DomDocument, root: DomElement, post: (m: WebviewToHost) => void, ui: UiState = { ...DEFAULT_UI }, onUiChange: (ui: UiState) => void = () => undefined) {
+    super(doc, root, post, ui, onUiChange, 'exchange');
   }
 
   /** Posts a request to the host; its reply shows in the notice line. */
@@ -58,42 +44,11 @@ export class ResponseView {
     return id;
   }
 
-  private setUi(change: Partial<UiState>): void {
-    this.ui = { ...this.ui, ...change };
-    this.onUiChange(this.ui);
-    this.render();
-  }
-
   render(): void {
     const { b } = this;
-    this.root.textContent = '';
-    const app = b.el('div', 'app');
-    this.root.appendChild(app);
-
-    if (this.s.sending) {
-      const s = this.s.sending;
-      app.appendChild(
-        b.add(
-          b.el('div', 'banner banner-sending'),
-          b.el('span', 'spinner', '◌'),
-          b.el('span', undefined, ` Sending ${s.method} ${s.url} …`),
-          b.el('span', 'spacer'),
-          b.button('Cancel', () => this.post({ type: 'cancel' })),
-        ),
-      );
-    }
-    if (this.s.refused && !this.s.sending) {
-      app.appendChild(b.el('div', 'request-line', this.s.refused.title));
-      app.appendChild(refusedBanner(b, this.s.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
-      return;
-    }
-    const m = this.s.result;
-    if (!m) {
-      if (!this.s.sending) app.appendChild(b.el('p', 'muted', 'Waiting for a response…'));
-      return;
-    }
-    const content = b.el('div', this.s.sending ? 'exchange stale' : 'exchange');
-    app.appendChild(content);
+    const frame = this.frame('app', 'Waiting for a response…');
+    if (!frame) return;
+    const { result: m, content } = frame;
     content.appendChild(this.statusLine(m));
     const err = m.exchange.error;
     if (err) {
@@ -170,3 +125,22 @@ export class ResponseView {
     }
   }
 }
+
+/** The page's own check of its saved UI state: anything unexpected gives the defaults. */
+export function restoreResponseUi(state: unknown): UiState {
+  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<UiState>;
+  return {
+    tab: typeof s.tab === 'string' ? s.tab : DEFAULT_UI.tab,
+    bodyMode: typeof s.bodyMode === 'string' ? s.bodyMode : DEFAULT_UI.bodyMode,
+    rawMode: s.rawMode === 'hex' ? 'hex' : 'text',
+  } as UiState;
+}
+
+/** The response page as the shared boot runs it. */
+export const RESPONSE_PAGE: SendPanelPage<HostToWebview, WebviewToHost, UiState> = {
+  kind: 'response',
+  resultType: 'exchange',
+  isMessage: isHostToWebview,
+  restoreUi: restoreResponseUi,
+  View: ResponseView,
+};

@@ -4,6 +4,11 @@
  * messages change it; the views only draw it. No globals.
  */
 import type { RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
+import { Builder, type DomDocument, type DomElement } from './dom';
+import { refusedBanner, sendingBanner } from './parts';
+
+/** The messages every send page posts from its banners. */
+type BannerOut = { type: 'cancel' } | { type: 'resend' } | { type: 'manageTrust' };
 
 export class SendState<R> {
   result?: R;
@@ -45,4 +50,68 @@ export class SendState<R> {
     this.pending.add(id);
     return id;
   }
+}
+
+/** What the host sends a send page: the result message of its kind, or a send, refusal or reply. */
+type SendPageMessage<R> = R | SendingMessage | RefusedMessage | ReplyMessage;
+
+/**
+ * The part the response and transcript views share: the DOM builder, the send state, how a host message
+ * changes it (then the page is drawn again), and UI choices saved as they change. `resultType` is the type of
+ * the page's result message (`exchange`, `transcript`).
+ */
+export abstract class SendView<R extends { type: string }, Out, Ui> {
+  protected readonly b: Builder;
+  protected readonly s = new SendState<R>();
+
+  constructor(
+    doc: DomDocument,
+    protected readonly root: DomElement,
+    protected readonly post: (m: Out | BannerOut) => void,
+    public ui: Ui,
+    private readonly onUiChange: (ui: Ui) => void,
+    private readonly resultType: R['type'],
+  ) {
+    this.b = new Builder(doc);
+  }
+
+  handle(msg: SendPageMessage<R>): void {
+    if (msg.type === this.resultType) this.s.show(msg as R);
+    else if (!this.s.take(msg as SendingMessage | RefusedMessage | ReplyMessage)) return;
+    this.render();
+  }
+
+  protected setUi(change: Partial<Ui>): void {
+    this.ui = { ...this.ui, ...change };
+    this.onUiChange(this.ui);
+    this.render();
+  }
+
+  /**
+   * Draws what every send page starts with (the sending banner, or a refusal with its buttons) into a fresh
+   * `app` element; returns the result and the element it goes in (marked stale while a new send runs), or
+   * undefined when there is no result to draw (`waiting` says so when nothing is under way either).
+   */
+  protected frame(appClass: string, waiting: string): { result: R; content: DomElement } | undefined {
+    const { b } = this;
+    this.root.textContent = '';
+    const app = b.el('div', appClass);
+    this.root.appendChild(app);
+    const { sending, refused, result } = this.s;
+    if (sending) app.appendChild(sendingBanner(b, `Sending ${sending.method} ${sending.url} …`, () => this.post({ type: 'cancel' })));
+    if (refused && !sending) {
+      app.appendChild(b.el('div', 'request-line', refused.title));
+      app.appendChild(refusedBanner(b, refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
+      return undefined;
+    }
+    if (!result) {
+      if (!sending) app.appendChild(b.el('p', 'muted', waiting));
+      return undefined;
+    }
+    const content = b.el('div', sending ? 'exchange stale' : 'exchange');
+    app.appendChild(content);
+    return { result, content };
+  }
+
+  abstract render(): void;
 }

@@ -5,30 +5,12 @@
 import type { ExchangeMessage } from '../shared/messages';
 import type { HeaderList, Timings, TlsInfo } from '../shared/model';
 import { Builder, SVG_NS, type DomElement } from './dom';
-import {
-  base64ToBytes,
-  classifyBody,
-  decodeText,
-  describeValidity,
-  formatBytes,
-  formatMs,
-  headerValue,
-  hexDump,
-  imageDataUrl,
-  parseContentType,
-  visualizeRaw,
-  waterfall,
-  type BodyKind,
-} from '../common/format';
-import { countTokens, plainLines, prettyJson, prettyMarkup, type TokenLines } from '../shared/syntax';
+import { address, connectionTab } from './parts';
+import { base64ToBytes, decodeText, describeValidity, formatBytes, formatMs, headerValue, waterfall } from '../common/format';
+import { bodyContent, hexView, modeBar, modesOf, notice, pickView, rawTextView, viewsFor, type BodyContent, type BodyViewId } from './bodyViews';
 
 export type BodyMode = 'auto' | 'pretty' | 'text' | 'hex';
 export type RawMode = 'text' | 'hex';
-
-/** How much the Raw tab renders as text / hex, and the most tokens given their own colored span. */
-export const RAW_TEXT_LIMIT = 512 * 1024;
-export const HEX_LIMIT = 64 * 1024;
-export const MAX_COLORED_TOKENS = 150_000;
 
 export interface TabActions {
   openBodyInEditor(): void;
@@ -39,27 +21,6 @@ export interface TabActions {
 }
 
 // ---------------------------------------------------------------- shared bits
-
-/** Lines of tokens in a <pre>: one span per colored token, text nodes for the rest. */
-export function renderLines(b: Builder, lines: TokenLines, cls = 'code'): DomElement {
-  const pre = b.el('pre', cls);
-  if (countTokens(lines) > MAX_COLORED_TOKENS) {
-    pre.textContent = lines.map((l) => l.map((t) => t.text).join('')).join('\n');
-    return pre;
-  }
-  lines.forEach((line, i) => {
-    if (i > 0) pre.appendChild(b.text('\n'));
-    for (const t of line) {
-      if (t.kind === 'plain' || t.kind === 'text') pre.appendChild(b.text(t.text));
-      else pre.appendChild(b.el('span', `tok-${t.kind}`, t.text));
-    }
-  });
-  return pre;
-}
-
-export function notice(b: Builder, level: 'info' | 'warning' | 'error', text: string, ...extra: DomElement[]): DomElement {
-  return b.add(b.el('div', `notice notice-${level}`), b.el('span', undefined, text), ...extra);
-}
 
 export function headerTable(b: Builder, headers: HeaderList): DomElement {
   if (headers.length === 0) return b.el('p', 'muted', '(no headers)');
@@ -72,51 +33,17 @@ export function headerTable(b: Builder, headers: HeaderList): DomElement {
   return table;
 }
 
-export function modeBar(b: Builder, modes: Array<[string, string]>, current: string, pick: (m: string) => void): DomElement {
-  const bar = b.el('div', 'segmented');
-  bar.setAttribute('role', 'group');
-  for (const [mode, label] of modes) {
-    const btn = b.button(label, () => pick(mode), mode === current ? 'seg active' : 'seg');
-    btn.setAttribute('aria-pressed', String(mode === current));
-    bar.appendChild(btn);
-  }
-  return bar;
-}
-
-export function hexView(b: Builder, bytes: Uint8Array, limit = HEX_LIMIT): DomElement {
-  const pre = b.el('pre', 'code hex');
-  hexDump(bytes, 16, limit).forEach((r, i) => {
-    if (i > 0) pre.appendChild(b.text('\n'));
-    b.add(pre, b.el('span', 'hex-offset', r.offset), '  ', b.el('span', 'hex-bytes', r.hex), '  ', b.el('span', 'hex-ascii', r.ascii));
-  });
-  if (bytes.length > limit) b.add(pre, '\n', b.el('span', 'muted', `… hex view shows the first ${formatBytes(limit)} of ${formatBytes(bytes.length)}`));
-  return pre;
-}
-
-export function rawTextView(b: Builder, bytes: Uint8Array, limit = RAW_TEXT_LIMIT): DomElement {
-  const pre = b.el('pre', 'code raw');
-  for (const line of visualizeRaw(bytes, limit)) {
-    const div = b.el('div', 'raw-line');
-    for (const seg of line) div.appendChild(seg.kind === 'text' ? b.text(seg.text) : b.el('span', `raw-${seg.kind}`, seg.text));
-    pre.appendChild(div);
-  }
-  if (bytes.length > limit) pre.appendChild(b.el('div', 'muted', `… showing the first ${formatBytes(limit)} of ${formatBytes(bytes.length)}; use Hex or save the body`));
-  return pre;
-}
-
-export function address(host: string | undefined, port: number | undefined): string | undefined {
-  if (!host) return undefined;
-  const h = host.includes(':') ? `[${host}]` : host;
-  return port !== undefined ? `${h}:${port}` : h;
-}
 
 // ---------------------------------------------------------------- Body
 
-export function bodyKindOf(m: ExchangeMessage): { kind: BodyKind; bytes: Uint8Array; mime: string; charset?: string } {
+/** The views the Body tab offers (the Raw tab shows the bytes with their controls). */
+export const RESPONSE_BODY_VIEWS: readonly BodyViewId[] = ['json', 'markup', 'image', 'text', 'hex'];
+
+/** The response body as the body views see it (empty without a response). */
+export function responseBody(m: ExchangeMessage): BodyContent {
   const res = m.exchange.response;
   const bytes = res ? base64ToBytes(res.body.base64) : new Uint8Array(0);
-  const ct = parseContentType(res ? headerValue(res.headers, 'content-type') : undefined);
-  return { kind: classifyBody(ct.mime, bytes, ct.charset), bytes, mime: ct.mime, charset: ct.charset };
+  return bodyContent(bytes, res ? headerValue(res.headers, 'content-type') : undefined, res ? (res.body.totalLength ?? res.body.length) : 0);
 }
 
 export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: TabActions): DomElement {
@@ -126,8 +53,8 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
     root.appendChild(b.el('p', 'muted', 'No response was received.'));
     return root;
   }
-  const { kind, bytes, mime, charset } = bodyKindOf(m);
-  const total = res.body.totalLength ?? res.body.length;
+  const body = responseBody(m);
+  const { total } = body;
   const cut = res.body.totalLength !== undefined && res.body.totalLength > res.body.length;
 
   const openBtn = () => b.button('Open body in editor', act.openBodyInEditor);
@@ -145,49 +72,18 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
     const wire = res.rawBody.totalLength ?? res.rawBody.length;
     root.appendChild(notice(b, 'info', `Decoded from ${res.contentEncoding}: ${formatBytes(wire)} on the wire, ${formatBytes(total)} decoded.`));
   }
-  if (kind === 'empty') {
+  const view = pickView(body, RESPONSE_BODY_VIEWS, mode);
+  if (!view) {
     root.appendChild(b.el('p', 'muted', total > 0 ? '(body not carried)' : '(empty body)'));
     return root;
   }
 
-  const textual = kind === 'json' || kind === 'xml' || kind === 'html' || kind === 'text';
-  const modes: Array<[string, string]> = [];
-  if (kind === 'json' || kind === 'xml' || kind === 'html') modes.push(['pretty', 'Pretty']);
-  if (kind === 'image') modes.push(['pretty', 'Image']);
-  modes.push(['text', 'Text'], ['hex', 'Hex']);
-  const effective: BodyMode = mode === 'auto' || !modes.some(([k]) => k === mode) ? (kind === 'binary' ? 'hex' : modes[0][0] as BodyMode) : mode;
-
   const toolbar = b.el('div', 'toolbar');
-  b.add(toolbar, modeBar(b, modes, effective, (x) => act.setBodyMode(x as BodyMode)), b.el('span', 'spacer'), b.el('span', 'muted', `${mime || 'no content-type'} · ${formatBytes(total)}`));
+  b.add(toolbar, modeBar(b, modesOf(viewsFor(body, RESPONSE_BODY_VIEWS)), view.mode, (x) => act.setBodyMode(x as BodyMode)), b.el('span', 'spacer'), b.el('span', 'muted', `${body.mime || 'no content-type'} · ${formatBytes(total)}`));
   if (!cut) b.add(toolbar, openBtn(), saveBtn());
-  if (textual) toolbar.appendChild(b.button('Copy', () => act.copy(decodeText(bytes, charset))));
+  if (body.kind !== 'image' && body.kind !== 'binary') toolbar.appendChild(b.button('Copy', () => act.copy(decodeText(body.bytes, body.charset))));
   root.appendChild(toolbar);
-
-  if (effective === 'hex') {
-    root.appendChild(hexView(b, bytes));
-  } else if (effective === 'pretty' && kind === 'image') {
-    const url = cut ? undefined : imageDataUrl(mime, res.body.base64);
-    if (url) {
-      const img = b.el('img', 'body-image');
-      img.setAttribute('src', url);
-      img.setAttribute('alt', `${mime} image, ${formatBytes(total)}`);
-      root.appendChild(b.add(b.el('div', 'image-frame'), img));
-    } else {
-      root.appendChild(b.el('p', 'muted', 'The image is larger than the preview; save the body to view it.'));
-    }
-  } else if (effective === 'pretty') {
-    const text = decodeText(bytes, charset);
-    let lines: TokenLines | undefined;
-    if (kind === 'json') {
-      lines = prettyJson(text);
-      if (!lines) root.appendChild(notice(b, 'info', cut ? 'The preview is cut, so the JSON is shown as text.' : 'Not valid JSON; shown as text.'));
-    } else {
-      lines = prettyMarkup(text, kind === 'html');
-    }
-    root.appendChild(renderLines(b, lines ?? plainLines(text)));
-  } else {
-    root.appendChild(renderLines(b, plainLines(decodeText(bytes, charset)), 'code wrap'));
-  }
+  for (const e of view.render(b, body)) root.appendChild(e);
   return root;
 }
 
@@ -335,24 +231,14 @@ export function renderTlsDetails(b: Builder, tls: TlsInfo | undefined, wantedTls
 // ---------------------------------------------------------------- Connection
 
 export function renderConnection(b: Builder, m: ExchangeMessage): DomElement {
-  const root = b.el('div', 'tab-content tab-connection');
-  const c = m.exchange.connection;
-  if (!c) {
-    root.appendChild(b.el('p', 'muted', 'No connection was made.'));
-    return root;
-  }
-  const afterwards = c.afterwards === 'closed' ? `closed${c.closeReason ? ` — ${c.closeReason}` : ''}` : c.afterwards === 'kept-alive' ? 'kept alive in the pool' : undefined;
-  root.appendChild(
-    b.kvTable([
-      ['Connection', `#${c.id}`],
-      ['Opened', c.reused ? `reused${c.idleMs !== undefined ? ` (idle ${formatMs(c.idleMs)} before this request)` : ''}` : 'new for this request'],
-      ['Requests served', String(c.requestsServed)],
-      ['Pooled', c.pooled ? 'yes' : 'no (@no-pool or pooling off)'],
-      ['Afterwards', afterwards],
-      ['Local address', address(c.localAddress, c.localPort)],
-      ['Remote address', address(c.remoteAddress, c.remotePort)],
-      ['Retried', c.retried],
-    ]),
-  );
-  return root;
+  return connectionTab(b, m.exchange.connection, 'kept alive in the pool', (c, afterwards) => [
+    ['Connection', `#${c.id}`],
+    ['Opened', c.reused ? `reused${c.idleMs !== undefined ? ` (idle ${formatMs(c.idleMs)} before this request)` : ''}` : 'new for this request'],
+    ['Requests served', String(c.requestsServed)],
+    ['Pooled', c.pooled ? 'yes' : 'no (@no-pool or pooling off)'],
+    ['Afterwards', afterwards],
+    ['Local address', address(c.localAddress, c.localPort)],
+    ['Remote address', address(c.remoteAddress, c.remotePort)],
+    ['Retried', c.retried],
+  ]);
 }

@@ -16,7 +16,7 @@ function restoredUi(state: unknown): TrafficUi {
   return {
     tab: s.tab === 'multicast' ? 'multicast' : 'proxy',
     filters: { proxy: typeof f.proxy === 'string' ? f.proxy : '', multicast: typeof f.multicast === 'string' ? f.multicast : '' },
-    bodyMode: s.bodyMode === 'hex' ? 'hex' : DEFAULT_TRAFFIC_UI.bodyMode,
+    bodyMode: s.bodyMode === 'pretty' || s.bodyMode === 'text' || s.bodyMode === 'hex' ? s.bodyMode : DEFAULT_TRAFFIC_UI.bodyMode,
   };
 }
 

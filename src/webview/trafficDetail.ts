@@ -1,28 +1,24 @@
 /**
  * The traffic view's detail pane: a proxy flow (summary, request and response headers, the first 64 KB of
- * plain-HTTP bodies as text or hex, timings) or a datagram (sender, size, text and hex). Text nodes only.
+ * plain-HTTP bodies through the body views — pretty JSON/XML/HTML, image, text, hex —, timings) or a datagram (sender, size, text and hex). Text nodes only.
  */
-import { base64ToBytes, clockText, formatBytes, formatMs, hexDump, statusClass, visualizeRaw } from '../common/format';
+import { clockText, formatBytes, formatMs, headerValue, statusClass } from '../common/format';
 import type { DatagramDetail, FlowDetail, HeaderList } from '../shared/trafficMessages';
+import { bodyContent, bytesOf, hexView, modeBar, modesOf, pickView, rawTextView, viewsFor, type BodyContent, type BodyViewId, type ViewMode } from './bodyViews';
 import type { Builder, DomElement } from './dom';
 
-export type BodyMode = 'text' | 'hex';
+/** How the bodies show: the best view for each (auto), or the pretty, text or hex view where it takes them. */
+export type BodyMode = ViewMode | 'auto';
 
 /** Most bytes a body or datagram shows (the host carries at most 64 KB of either). */
 export const DETAIL_LIMIT = 64 * 1024;
 
+/** The body views the detail offers: Text shows the bytes with their control characters, as they went over the wire. */
+export const TRAFFIC_BODY_VIEWS: readonly BodyViewId[] = ['json', 'markup', 'image', 'raw', 'hex'];
+
 export interface DetailActions {
   act(action: 'openFlow' | 'copyCurl' | 'openDatagram'): void;
   setMode(mode: BodyMode): void;
-}
-
-function bytesOf(b64: string | undefined): Uint8Array {
-  if (!b64) return new Uint8Array(0);
-  try {
-    return base64ToBytes(b64);
-  } catch {
-    return new Uint8Array(0);
-  }
 }
 
 export function headersTable(b: Builder, headers: HeaderList | undefined, none: string): DomElement {
@@ -34,46 +30,22 @@ export function headersTable(b: Builder, headers: HeaderList | undefined, none: 
   return table;
 }
 
-/** Bytes as visible text (␍ ␊ ␛ … and «xx») or a hex dump. */
-export function bytesView(b: Builder, bytes: Uint8Array, mode: BodyMode): DomElement {
-  const pre = b.el('pre', mode === 'hex' ? 'code hex' : 'code raw');
-  if (mode === 'hex') {
-    hexDump(bytes, 16, DETAIL_LIMIT).forEach((r, i) => {
-      if (i > 0) pre.appendChild(b.text('\n'));
-      b.add(pre, b.el('span', 'hex-offset', r.offset), '  ', b.el('span', 'hex-bytes', r.hex), '  ', b.el('span', 'hex-ascii', r.ascii));
-    });
-    return pre;
-  }
-  for (const line of visualizeRaw(bytes, DETAIL_LIMIT)) {
-    const div = b.el('div', 'raw-line');
-    for (const seg of line) div.appendChild(seg.kind === 'text' ? b.text(seg.text) : b.el('span', `raw-${seg.kind}`, seg.text));
-    pre.appendChild(div);
-  }
-  return pre;
+const MODE_ORDER: readonly ViewMode[] = ['pretty', 'text', 'hex'];
+
+const CUT_HINT = 'the proxy keeps the start of each body for this view.';
+
+function flowBody(b64: string | undefined, headers: HeaderList | undefined, total: number): BodyContent {
+  return bodyContent(bytesOf(b64), headers ? headerValue(headers, 'content-type') : undefined, total, CUT_HINT);
 }
 
-function modeBar(b: Builder, mode: BodyMode, set: (m: BodyMode) => void): DomElement {
-  const bar = b.el('div', 'segmented');
-  bar.setAttribute('role', 'group');
-  for (const [m, label] of [
-    ['text', 'Text'],
-    ['hex', 'Hex'],
-  ] as const) {
-    const btn = b.button(label, () => set(m), m === mode ? 'seg active' : 'seg');
-    btn.setAttribute('aria-pressed', String(m === mode));
-    bar.appendChild(btn);
-  }
-  return bar;
-}
-
-function body(b: Builder, title: string, b64: string | undefined, total: number, mode: BodyMode, dropped: boolean): DomElement[] {
-  const bytes = bytesOf(b64);
-  const out: DomElement[] = [b.el('h3', undefined, `${title} (${formatBytes(total)})`)];
-  if (total === 0) out.push(b.el('p', 'muted', '(empty)'));
-  else if (bytes.length === 0) out.push(b.el('p', 'muted', dropped ? '(no longer kept: the view keeps the bodies of the most recent flows, 32 MB in all)' : '(not captured)'));
+function body(b: Builder, title: string, c: BodyContent, mode: BodyMode, dropped: boolean): DomElement[] {
+  const out: DomElement[] = [b.el('h3', undefined, `${title} (${formatBytes(c.total)})`)];
+  const view = pickView(c, TRAFFIC_BODY_VIEWS, mode);
+  if (c.total === 0) out.push(b.el('p', 'muted', '(empty)'));
+  else if (!view) out.push(b.el('p', 'muted', dropped ? '(no longer kept: the view keeps the bodies of the most recent flows, 32 MB in all)' : '(not captured)'));
   else {
-    out.push(bytesView(b, bytes, mode));
-    if (total > bytes.length) out.push(b.el('p', 'muted', `Showing the first ${formatBytes(bytes.length)} of ${formatBytes(total)}: the proxy keeps the start of each body for this view.`));
+    out.push(...view.render(b, c));
+    if (c.total > c.bytes.length) out.push(b.el('p', 'muted', `Showing the first ${formatBytes(c.bytes.length)} of ${formatBytes(c.total)}: ${CUT_HINT}`));
   }
   return out;
 }
@@ -114,11 +86,18 @@ export function renderFlowDetail(b: Builder, d: FlowDetail, mode: BodyMode, acti
   if (r.kind === 'http') {
     root.appendChild(b.el('h3', undefined, 'Response headers'));
     root.appendChild(headersTable(b, d.responseHeaders, r.done ? '(no response)' : '(waiting for the response)'));
-    const modes = b.el('div', 'toolbar');
-    b.add(modes, b.el('span', 'muted', 'Bodies as'), modeBar(b, mode, actions.setMode));
-    root.appendChild(modes);
-    for (const e of body(b, 'Request body', d.requestBody, r.bytesUp, mode, !!d.bodiesDropped)) root.appendChild(e);
-    for (const e of body(b, 'Response body', d.responseBody, r.bytesDown, mode, !!d.bodiesDropped)) root.appendChild(e);
+    const req = flowBody(d.requestBody, d.requestHeaders, r.bytesUp);
+    const res = flowBody(d.responseBody, d.responseHeaders, r.bytesDown);
+    // One mode bar for both bodies: the modes either offers; pressed, the one the response body (else the request's) shows.
+    const modes = modesOf([...viewsFor(req, TRAFFIC_BODY_VIEWS), ...viewsFor(res, TRAFFIC_BODY_VIEWS)].sort((x, y) => MODE_ORDER.indexOf(x.mode) - MODE_ORDER.indexOf(y.mode)));
+    const shown = pickView(res, TRAFFIC_BODY_VIEWS, mode) ?? pickView(req, TRAFFIC_BODY_VIEWS, mode);
+    if (modes.length > 0) {
+      const bar = b.el('div', 'toolbar');
+      b.add(bar, b.el('span', 'muted', 'Bodies as'), modeBar(b, modes, shown?.mode ?? '', (m) => actions.setMode(m as BodyMode)));
+      root.appendChild(bar);
+    }
+    for (const e of body(b, 'Request body', req, mode, !!d.bodiesDropped)) root.appendChild(e);
+    for (const e of body(b, 'Response body', res, mode, !!d.bodiesDropped)) root.appendChild(e);
   }
   return root;
 }
@@ -142,10 +121,10 @@ export function renderDatagramDetail(b: Builder, d: DatagramDetail, actions: Det
   );
   const bytes = bytesOf(d.data);
   root.appendChild(b.el('h3', undefined, 'Text'));
-  root.appendChild(bytes.length ? bytesView(b, bytes, 'text') : b.el('p', 'muted', '(empty datagram)'));
+  root.appendChild(bytes.length ? rawTextView(b, bytes, DETAIL_LIMIT) : b.el('p', 'muted', '(empty datagram)'));
   if (bytes.length) {
     root.appendChild(b.el('h3', undefined, 'Hex'));
-    root.appendChild(bytesView(b, bytes, 'hex'));
+    root.appendChild(hexView(b, bytes, DETAIL_LIMIT));
   }
   return root;
 }

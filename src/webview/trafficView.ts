@@ -5,11 +5,14 @@
  * and the way to post come in, so unit tests use a fake document).
  */
 import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, HostToTraffic, ServiceSummary, TrafficAction, TrafficToHost } from '../shared/trafficMessages';
-import { Builder, type DomDocument, type DomElement, type DomField } from './dom';
+import { Builder, type DomDocument, type DomElement } from './dom';
 import { renderDatagramDetail, renderFlowDetail, type BodyMode } from './trafficDetail';
-import { datagramCells, datagramHaystack, flowCells, flowHaystack, matchesFilter, serviceText } from './trafficRows';
+import { fillDatagramRow, fillFlowRow, serviceLine, tabBar, toolbar } from './trafficParts';
+import { datagramHaystack, flowHaystack, matchesFilter } from './trafficRows';
 
-export type TrafficTab = 'proxy' | 'multicast';
+import type { TrafficTab } from './trafficParts';
+
+export type { TrafficTab };
 
 export interface TrafficUi {
   tab: TrafficTab;
@@ -17,7 +20,7 @@ export interface TrafficUi {
   bodyMode: BodyMode;
 }
 
-export const DEFAULT_TRAFFIC_UI: TrafficUi = { tab: 'proxy', filters: { proxy: '', multicast: '' }, bodyMode: 'text' };
+export const DEFAULT_TRAFFIC_UI: TrafficUi = { tab: 'proxy', filters: { proxy: '', multicast: '' }, bodyMode: 'auto' };
 
 type Selected = { what: 'flow' | 'datagram'; id: number };
 
@@ -138,11 +141,11 @@ export class TrafficView {
     let added = false;
     for (const r of flows) {
       this.flows.set(r.id, r);
-      if (tab === 'proxy' && this.list) added = this.placeRow(r.id, (el) => this.fillFlowRow(el, r), matchesFilter(flowHaystack(r), this.ui.filters.proxy)) || added;
+      if (tab === 'proxy' && this.list) added = this.placeRow(r.id, (el) => fillFlowRow(this.b, el, r), matchesFilter(flowHaystack(r), this.ui.filters.proxy)) || added;
     }
     for (const r of datagrams) {
       this.datagrams.set(r.id, r);
-      if (tab === 'multicast' && this.list) added = this.placeRow(r.id, (el) => this.fillDatagramRow(el, r), matchesFilter(datagramHaystack(r), this.ui.filters.multicast)) || added;
+      if (tab === 'multicast' && this.list) added = this.placeRow(r.id, (el) => fillDatagramRow(this.b, el, r), matchesFilter(datagramHaystack(r), this.ui.filters.multicast)) || added;
     }
     this.trim();
     this.updateCounts();
@@ -185,30 +188,6 @@ export class TrafficView {
       }
     });
     return el;
-  }
-
-  private fillFlowRow(el: DomElement, r: FlowRow): void {
-    const c = flowCells(r);
-    const { b } = this;
-    b.add(
-      el,
-      b.el('span', 'cell time', c.time),
-      b.el('span', 'cell client', c.client),
-      b.el('span', 'cell method', c.method),
-      b.el('span', 'cell target', c.target),
-      b.el('span', `cell http-status ${c.statusClass}`, c.status),
-      b.el('span', 'cell bytes', c.up),
-      b.el('span', 'cell bytes', c.down),
-      b.el('span', 'cell duration', c.duration),
-      b.el('span', `cell kind kind-${c.kind}`, c.kind),
-    );
-    if (r.error) el.setAttribute('title', 'This flow failed: select it for the reason');
-  }
-
-  private fillDatagramRow(el: DomElement, r: DatagramRow): void {
-    const c = datagramCells(r);
-    const { b } = this;
-    b.add(el, b.el('span', 'cell time', c.time), b.el('span', 'cell listener', c.listener), b.el('span', 'cell client', c.from), b.el('span', 'cell bytes', c.size), b.el('span', 'cell text', c.text), b.el('span', 'cell hex', c.hex));
   }
 
   /** Keeps at most `max` rows per list, letting the oldest go (the host counts them in `dropped`). */
@@ -259,31 +238,28 @@ export class TrafficView {
       app.appendChild(b.el('p', 'muted', 'Waiting for the traffic…'));
       return;
     }
-    app.appendChild(this.tabBar());
-    app.appendChild(this.serviceLine());
-    app.appendChild(this.toolbar());
+    const bar = tabBar(b, this.ui.tab, (id) => this.setTab(id));
+    this.tabLabels = bar.labels;
+    this.updateCounts();
+    app.appendChild(bar.el);
+    app.appendChild(serviceLine(b, this.ui.tab, this.services, (command) => this.post({ type: 'command', command })));
+    const tab = this.ui.tab;
+    const tools = toolbar(b, tab, this.ui.filters[tab], this.paused, {
+      filter: (text) => {
+        this.setUi({ filters: { ...this.ui.filters, [tab]: text } }, false);
+        this.applyFilter();
+      },
+      pause: () => this.setPaused(!this.paused),
+      clear: () => this.post({ type: 'clear', what: tab === 'proxy' ? 'flows' : 'datagrams' }),
+    });
+    this.counts = tools.counts;
+    this.counts.textContent = this.countsText();
+    app.appendChild(tools.el);
     if (this.paused) app.appendChild(b.add(b.el('div', 'notice notice-warning'), b.el('span', undefined, 'Paused: new traffic is still recorded (up to the cap) and shows when you resume. The services keep running.')));
     const split = b.el('div', 'split');
     split.appendChild(this.listPane());
     split.appendChild(this.detailPane());
     app.appendChild(split);
-  }
-
-  private tabBar(): DomElement {
-    const { b } = this;
-    const bar = b.el('div', 'tabs');
-    bar.setAttribute('role', 'tablist');
-    const labels = {} as Record<TrafficTab, DomElement>;
-    for (const id of ['proxy', 'multicast'] as const) {
-      const btn = b.button('', () => this.setTab(id), id === this.ui.tab ? 'tab active' : 'tab');
-      btn.setAttribute('role', 'tab');
-      btn.setAttribute('aria-selected', String(id === this.ui.tab));
-      labels[id] = btn;
-      bar.appendChild(btn);
-    }
-    this.tabLabels = labels;
-    this.updateCounts();
-    return bar;
   }
 
   private setTab(tab: TrafficTab): void {
@@ -292,42 +268,6 @@ export class TrafficView {
     this.detail = undefined;
     this.reply = undefined;
     this.setUi({ tab });
-  }
-
-  private serviceLine(): DomElement {
-    const { b } = this;
-    const line = b.el('div', 'services-line');
-    const proxy = this.ui.tab === 'proxy';
-    const mine = this.services.filter((s) => (s.kind === 'proxy') === proxy);
-    line.appendChild(b.el('span', mine.length ? 'service-running' : 'muted', mine.length ? `Running: ${mine.map(serviceText).join(' · ')}` : proxy ? 'No proxy is running.' : 'No multicast listener is running.'));
-    line.appendChild(b.el('span', 'spacer'));
-    if (proxy) {
-      if (mine.length === 0) line.appendChild(b.button('Start proxy', () => this.post({ type: 'command', command: 'startProxy' }), 'btn btn-primary'));
-      else line.appendChild(b.button('Stop proxy', () => this.post({ type: 'command', command: 'stopProxy' })));
-    } else {
-      line.appendChild(b.button('Start listener…', () => this.post({ type: 'command', command: 'startMulticastListener' }), mine.length ? 'btn' : 'btn btn-primary'));
-      if (mine.length) line.appendChild(b.button('Stop listener…', () => this.post({ type: 'command', command: 'stopMulticastListener' })));
-    }
-    return line;
-  }
-
-  private toolbar(): DomElement {
-    const { b } = this;
-    const bar = b.el('div', 'toolbar');
-    const tab = this.ui.tab;
-    const filter: DomField = b.field('input', 'filter', tab === 'proxy' ? 'Filter: method, URL, client, status…' : 'Filter: sender, listener, text…', this.ui.filters[tab]);
-    filter.setAttribute('aria-label', 'Filter rows');
-    filter.addEventListener('input', () => {
-      this.setUi({ filters: { ...this.ui.filters, [tab]: filter.value } }, false);
-      this.applyFilter();
-    });
-    const pause = b.button(this.paused ? 'Resume' : 'Pause', () => this.setPaused(!this.paused), 'btn', this.paused ? 'Show the traffic recorded meanwhile, and keep it live' : 'Freeze the list (recording goes on)');
-    pause.setAttribute('aria-pressed', String(this.paused));
-    const clear = b.button('Clear', () => this.post({ type: 'clear', what: tab === 'proxy' ? 'flows' : 'datagrams' }), 'btn', 'Forget the rows of this tab');
-    this.counts = b.el('span', 'muted counts', '');
-    b.add(bar, filter, pause, clear, b.el('span', 'spacer'), this.counts);
-    this.counts.textContent = this.countsText();
-    return bar;
   }
 
   private setPaused(paused: boolean): void {
@@ -361,8 +301,8 @@ export class TrafficView {
       this.emptyEl = b.el('p', 'muted empty', proxy ? 'No flows yet: send a request through the proxy (e.g. curl -x http://127.0.0.1:8888 http://…).' : 'No datagrams yet: start a listener and send to its group.');
       pane.appendChild(this.emptyEl);
     }
-    if (proxy) for (const r of this.flows.values()) this.placeRow(r.id, (el) => this.fillFlowRow(el, r), matchesFilter(flowHaystack(r), this.ui.filters.proxy));
-    else for (const r of this.datagrams.values()) this.placeRow(r.id, (el) => this.fillDatagramRow(el, r), matchesFilter(datagramHaystack(r), this.ui.filters.multicast));
+    if (proxy) for (const r of this.flows.values()) this.placeRow(r.id, (el) => fillFlowRow(this.b, el, r), matchesFilter(flowHaystack(r), this.ui.filters.proxy));
+    else for (const r of this.datagrams.values()) this.placeRow(r.id, (el) => fillDatagramRow(this.b, el, r), matchesFilter(datagramHaystack(r), this.ui.filters.multicast));
     return pane;
   }
 

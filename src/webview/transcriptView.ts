@@ -4,14 +4,16 @@
  * stopped, the ECHO verdict, timings, TLS and the connection. Rebuilt from state with text nodes only;
  * no globals (the DOM and the way to post come in, so unit tests use a fake document).
  */
-import type { HostToTranscript, TranscriptMessage, TranscriptToHost } from '../shared/messages';
+import { isHostToTranscript, type HostToTranscript, type TranscriptMessage, type TranscriptToHost } from '../shared/messages';
+import type { SendPanelPage } from './boot';
 import { decodeText, formatBytes, formatMs, statusClass } from '../common/format';
 import { dnsView } from '../shared/dns';
 import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcriptRows, transcriptTotals, type TranscriptRow } from '../shared/transcript';
-import { Builder, type DomDocument, type DomElement } from './dom';
-import { SendState } from './sendState';
-import { errorBanner, refusedBanner, renderSocketConnection, sendingBanner, tabBar } from './parts';
-import { hexView, modeBar, rawTextView, renderTlsDetails, renderWaterfall } from './tabs';
+import type { DomDocument, DomElement } from './dom';
+import { SendView } from './sendState';
+import { errorBanner, renderSocketConnection, tabBar } from './parts';
+import { hexView, modeBar, rawTextView } from './bodyViews';
+import { renderTlsDetails, renderWaterfall } from './tabs';
 
 export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection';
 /** How each chunk shows: text and hex side by side, or one of them. */
@@ -31,24 +33,9 @@ export const CHUNK_HEX_LIMIT = 16 * 1024;
 
 export const CONTROL_LEGEND = 'Control characters: ␍ CR · ␊ LF · ␉ TAB · ␛ ESC · ␀ NUL (other controls as their symbol) · «xx» a byte that is not UTF-8 text';
 
-export class TranscriptView {
-  private readonly b: Builder;
-  private readonly s = new SendState<TranscriptMessage>();
-
-  constructor(
-    doc: DomDocument,
-    private readonly root: DomElement,
-    private readonly post: (m: TranscriptToHost) => void,
-    public ui: TranscriptUi = { ...DEFAULT_TRANSCRIPT_UI },
-    private readonly onUiChange: (ui: TranscriptUi) => void = () => undefined,
-  ) {
-    this.b = new Builder(doc);
-  }
-
-  handle(msg: HostToTranscript): void {
-    if (msg.type === 'transcript') this.s.show(msg);
-    else if (!this.s.take(msg)) return;
-    this.render();
+export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost, TranscriptUi> {
+  constructor(doc: DomDocument, root: DomElement, post: (m: TranscriptToHost) => void, ui: TranscriptUi = { ...DEFAULT_TRANSCRIPT_UI }, onUiChange: (ui: TranscriptUi) => void = () => undefined) {
+    super(doc, root, post, ui, onUiChange, 'transcript');
   }
 
   copy(text: string): number {
@@ -57,34 +44,12 @@ export class TranscriptView {
     return id;
   }
 
-  private setUi(change: Partial<TranscriptUi>): void {
-    this.ui = { ...this.ui, ...change };
-    this.onUiChange(this.ui);
-    this.render();
-  }
-
   render(): void {
     const { b } = this;
-    this.root.textContent = '';
-    const app = b.el('div', 'app transcript-app');
-    this.root.appendChild(app);
-    if (this.s.sending) {
-      const s = this.s.sending;
-      app.appendChild(sendingBanner(b, `Sending ${s.method} ${s.url} …`, () => this.post({ type: 'cancel' })));
-    }
-    if (this.s.refused && !this.s.sending) {
-      app.appendChild(b.el('div', 'request-line', this.s.refused.title));
-      app.appendChild(refusedBanner(b, this.s.refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
-      return;
-    }
-    const m = this.s.result;
-    if (!m) {
-      if (!this.s.sending) app.appendChild(b.el('p', 'muted', 'Waiting for the transcript…'));
-      return;
-    }
+    const frame = this.frame('app transcript-app', 'Waiting for the transcript…');
+    if (!frame) return;
+    const { result: m, content } = frame;
     const x = m.exchange;
-    const content = b.el('div', this.s.sending ? 'exchange stale' : 'exchange');
-    app.appendChild(content);
     content.appendChild(this.statusLine(m));
     if (x.error) {
       content.appendChild(errorBanner(b, x.error));
@@ -228,3 +193,22 @@ export class TranscriptView {
     return box;
   }
 }
+
+/** The page's own check of its saved UI state: anything unexpected gives the defaults. */
+export function restoreTranscriptUi(state: unknown): TranscriptUi {
+  const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<TranscriptUi>;
+  const tabs = ['transcript', 'timing', 'tls', 'connection'];
+  return {
+    tab: typeof s.tab === 'string' && tabs.includes(s.tab) ? s.tab : DEFAULT_TRANSCRIPT_UI.tab,
+    mode: s.mode === 'text' || s.mode === 'hex' ? s.mode : 'both',
+  };
+}
+
+/** The transcript page as the shared boot runs it. */
+export const TRANSCRIPT_PAGE: SendPanelPage<HostToTranscript, TranscriptToHost, TranscriptUi> = {
+  kind: 'transcript',
+  resultType: 'transcript',
+  isMessage: isHostToTranscript,
+  restoreUi: restoreTranscriptUi,
+  View: TranscriptView,
+};

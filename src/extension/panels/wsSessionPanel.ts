@@ -3,27 +3,25 @@
  * (a new one replaces the current); the panel shows the state, the handshake and the live frame log, and
  * sends, pings and closes on request. Closing the panel closes the socket.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { WsExchange } from '../../core/exchange';
 import type { WsRequestSpec } from '../../core/request';
-import { isSessionRequest, isSessionToHost, type HostToSession, type SessionRequest } from '../../shared/messages';
+import { isSessionRequest, isSessionToHost, type HostToSession, type SessionRequest, type SessionToHost } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
-import { BlockPanels, panelResources, type BlockPanel } from './blockPanels';
-import { PanelHost } from './panelHost';
+import { BlockPanels, panelResources } from './panelRegistry';
+import { BlockPanelHost, type BlockHandlers } from './panelHost';
 import type { BlockTarget } from './blockTarget';
 import { WsSessionController, type ControllerOptions, type WsSessionLike } from './wsSessionController';
 import { renderSessionHtml } from './wsSessionContent';
 
 export const WS_SESSION_VIEW_TYPE = 'netreq.wsSession';
 
-export interface SessionHandlers {
-  resend(target: BlockTarget): void;
-  cancel(target: BlockTarget): void;
+export interface SessionHandlers extends BlockHandlers {
   copy(text: string): Promise<ActionResult>;
   openText(content: string, language: string): Promise<ActionResult>;
 }
 
-export class WsSessionPanel extends PanelHost<HostToSession> implements BlockPanel {
+export class WsSessionPanel extends BlockPanelHost<HostToSession, SessionToHost> {
   private controller?: WsSessionController;
 
   constructor(
@@ -33,7 +31,7 @@ export class WsSessionPanel extends PanelHost<HostToSession> implements BlockPan
     private readonly handlers: SessionHandlers,
     private readonly options: ControllerOptions = {},
   ) {
-    super(target, panel, renderSessionHtml(panelResources(panel.webview, extensionUri, 'session')));
+    super(target, panel, renderSessionHtml(panelResources(panel.webview, extensionUri, 'session', ['response', 'sockets'])), isSessionToHost, handlers);
   }
 
   protected get live(): boolean {
@@ -58,23 +56,12 @@ export class WsSessionPanel extends PanelHost<HostToSession> implements BlockPan
     return c.run(signal);
   }
 
-  protected onMessage(m: unknown): void {
-    if (!isSessionToHost(m)) return;
-    if (isSessionRequest(m)) {
-      void this.answer(m);
-      return;
-    }
-    switch (m.type) {
-      case 'ready':
-        this.controller?.postSnapshot();
-        break;
-      case 'resend':
-        this.handlers.resend(this.target);
-        break;
-      case 'cancel':
-        this.handlers.cancel(this.target);
-        break;
-    }
+  protected replay(): void {
+    this.controller?.postSnapshot();
+  }
+
+  protected onMessage(m: SessionToHost): void {
+    if (isSessionRequest(m)) void this.answer(m);
   }
 
   /** Handles a request from the webview (or the API) and posts the reply. */

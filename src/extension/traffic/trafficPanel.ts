@@ -4,17 +4,17 @@
  * (TrafficFeed) — and a row's detail only when the webview asks. Actions (Open as .netreq, Copy as curl)
  * and the service buttons come back as messages the host checks.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { isTrafficToHost, type HostToTraffic, type ServiceSummary, type TrafficAction, type TrafficCommand, type TrafficToHost } from '../../shared/trafficMessages';
 import { Disposable } from '../lifecycle';
+import type { ActionResult } from '../panels/bodyActions';
+import { PanelHost } from '../panels/panelHost';
+import { panelResources, PanelRegistry, type PanelKind } from '../panels/panelRegistry';
 import { TrafficFeed, type FeedCounts } from './trafficFeed';
 import { datagramDetail, flowDetail, type TrafficStore } from './trafficStore';
 import { renderTrafficHtml, storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from './trafficContent';
 
-export interface ActionResult {
-  ok: boolean;
-  message: string;
-}
+export type { ActionResult };
 
 export interface TrafficHandlers {
   openText(content: string, language: string): Promise<ActionResult>;
@@ -42,28 +42,19 @@ export function trafficCommandId(c: TrafficCommand): string {
   return COMMANDS[c];
 }
 
-class TrafficWebview extends Disposable {
+class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
   readonly feed: TrafficFeed;
   ready = false;
-  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposedEmitter.event;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly store: TrafficStore,
     private readonly services: () => ServiceSummary[],
     private readonly handlers: TrafficHandlers,
   ) {
-    super();
+    super(panel, renderTrafficHtml(panelResources(panel.webview, extensionUri, 'traffic', ['response', 'traffic'])), isTrafficToHost);
     this.feed = new TrafficFeed(store, (m) => this.post(m), services);
-    const uri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-    panel.webview.html = renderTrafficHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: uri('dist', 'webview', 'traffic.js'),
-      styleUris: [uri('media', 'response.css'), uri('media', 'traffic.css')],
-    });
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     this.register(
       panel.onDidChangeViewState((e) => {
         // A hidden webview is unloaded (no retained context): it says `ready` again when shown.
@@ -73,21 +64,20 @@ class TrafficWebview extends Disposable {
         }
       }),
     );
-    this.register(panel.onDidDispose(() => this.dispose()));
   }
 
-  post(m: HostToTraffic): void {
-    void this.panel.webview.postMessage(m);
+  override post(m: HostToTraffic): void {
+    super.post(m);
   }
 
-  onMessage(m: unknown): void {
-    if (!isTrafficToHost(m)) return;
+  protected replay(): void {
+    this.ready = true;
+    this.feed.setVisible(true);
+    this.feed.snapshot();
+  }
+
+  protected onMessage(m: TrafficToHost): void {
     switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.feed.setVisible(true);
-        this.feed.snapshot();
-        break;
       case 'pause':
         this.feed.setPaused(m.paused);
         break;
@@ -114,15 +104,8 @@ class TrafficWebview extends Disposable {
   }
 
   /** Runs a row action and replies with its result (also what the API's `act` uses). */
-  async answer(m: Extract<TrafficToHost, { type: 'action' }>): Promise<ActionResult> {
-    let result: ActionResult;
-    try {
-      result = await this.act(m.action, m.target);
-    } catch (err) {
-      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
-    }
-    this.post({ type: 'reply', id: m.id, ok: result.ok, message: result.message });
-    return result;
+  answer(m: Extract<TrafficToHost, { type: 'action' }>): Promise<ActionResult> {
+    return this.reply(m.id, () => this.act(m.action, m.target));
   }
 
   private async act(action: TrafficAction, target: number): Promise<ActionResult> {
@@ -144,43 +127,35 @@ class TrafficWebview extends Disposable {
   override dispose(): void {
     if (this.isDisposed) return;
     this.feed.dispose();
-    this.disposedEmitter.fire();
     super.dispose();
-    this.panel.dispose();
   }
 }
 
+const TRAFFIC_KIND: PanelKind = { viewType: TRAFFIC_VIEW_TYPE, title: 'NetReq Traffic', retainContextWhenHidden: false, inFront: true };
+/** The traffic panel's one key in its registry. */
+const ONE = 'traffic';
+
 /** The one traffic panel, created on demand ("NetReq: Show Traffic", the status bar item). */
 export class TrafficPanelManager extends Disposable {
-  private current?: TrafficWebview;
+  private readonly registry: PanelRegistry<typeof ONE, TrafficWebview>;
   private nextRequest = 0;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly store: TrafficStore,
+    extensionUri: vscode.Uri,
+    store: TrafficStore,
     private readonly services: () => ServiceSummary[],
-    private readonly handlers: TrafficHandlers,
+    handlers: TrafficHandlers,
   ) {
     super();
+    this.registry = this.register(new PanelRegistry(TRAFFIC_KIND, extensionUri, () => ONE, (_k, panel) => new TrafficWebview(panel, extensionUri, store, services, handlers)));
+  }
+
+  private get current(): TrafficWebview | undefined {
+    return this.registry.get(ONE);
   }
 
   show(): void {
-    if (this.current) {
-      this.current.panel.reveal(undefined, false);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      TRAFFIC_VIEW_TYPE,
-      'NetReq Traffic',
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      {
-        enableScripts: true,
-        enableFindWidget: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-      },
-    );
-    this.attach(panel);
+    this.registry.show(ONE);
   }
 
   /**
@@ -188,21 +163,7 @@ export class TrafficPanelManager extends Disposable {
    * window has seen since: the proxy and the listener stopped with the old window). One is kept.
    */
   adopt(panel: vscode.WebviewPanel): boolean {
-    if (this.current) {
-      panel.dispose();
-      return false;
-    }
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
-    this.attach(panel);
-    return true;
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
-    const view = new TrafficWebview(panel, this.extensionUri, this.store, this.services, this.handlers);
-    this.current = view;
-    view.onDidDispose(() => {
-      if (this.current === view) this.current = undefined;
-    });
+    return this.registry.adopt(ONE, panel) !== undefined;
   }
 
   /** The store recorded something (called for every flow and datagram: cheap). */
@@ -220,7 +181,7 @@ export class TrafficPanelManager extends Disposable {
 
   get state(): TrafficViewState {
     const v = this.current;
-    return { open: !!v, visible: !!v?.panel.visible, paused: !!v?.feed.paused, ready: !!v?.ready, posted: v ? { ...v.feed.posted } : { snapshots: 0, batches: 0, flows: 0, datagrams: 0 } };
+    return { open: !!v, visible: !!v?.visible, paused: !!v?.feed.paused, ready: !!v?.ready, posted: v ? { ...v.feed.posted } : { snapshots: 0, batches: 0, flows: 0, datagrams: 0 } };
   }
 
   /** Runs a row action as the webview's button does (tests use it through the API). */
@@ -232,12 +193,6 @@ export class TrafficPanelManager extends Disposable {
 
   /** Feeds a message as if the webview posted it (tests: pause, clear). */
   receive(m: TrafficToHost): void {
-    this.current?.onMessage(m);
-  }
-
-  override dispose(): void {
-    this.current?.dispose();
-    this.current = undefined;
-    super.dispose();
+    this.current?.receive(m);
   }
 }

@@ -6,7 +6,7 @@
 import type { SessionRequest, WsInputFormat, WsSessionInfo } from '../../shared/messages';
 import { closeReasonProblem, parseCloseCode, parseHexInput } from '../../shared/wsInput';
 import type { Builder, DomElement, DomEvent, DomField } from '../dom';
-import { modeBar } from '../tabs';
+import { modeBar } from '../bodyViews';
 
 /** A request before it gets its id. */
 export type NewRequest = SessionRequest extends infer R ? (R extends SessionRequest ? Omit<R, 'id'> : never) : never;

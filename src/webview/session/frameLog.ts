@@ -7,7 +7,7 @@ import type { WsLogFrame } from '../../shared/messages';
 import { base64ToBytes, decodeText, formatBytes } from '../../common/format';
 import { formatOffset, hexPreview, inlinePreview } from '../../shared/transcript';
 import type { Builder, DomElement, DomEvent } from '../dom';
-import { hexView, rawTextView } from '../tabs';
+import { hexView, rawTextView } from '../bodyViews';
 import type { NewRequest } from './composer';
 
 /** Per frame, the most bytes shown as text / hex once expanded. */

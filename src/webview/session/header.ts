@@ -7,7 +7,8 @@ import type { SessionToHost, WsSessionInfo } from '../../shared/messages';
 import { base64ToBytes, formatBytes, formatMs } from '../../common/format';
 import type { Builder, DomElement } from '../dom';
 import { errorBanner } from '../parts';
-import { headerTable, rawTextView } from '../tabs';
+import { rawTextView } from '../bodyViews';
+import { headerTable } from '../tabs';
 import { CONTROL_LEGEND } from '../transcriptView';
 
 const STATE_TEXT: Record<WsSessionInfo['state'], string> = {

@@ -146,6 +146,27 @@ describe('traffic view (fake DOM)', () => {
     assert.deepEqual(posted.at(-1), { type: 'command', command: 'stopProxy' });
   });
 
+  it('a JSON body shows pretty through the shared body views; Text shows its bytes with controls, Hex its dump', () => {
+    const { root, view, rows, doc } = setup();
+    view.handle(snapshot({ flows: [row(3)] }));
+    rows()[0].click();
+    const json = '{"ok":true,"list":[1,2]}\r\n';
+    view.handle({
+      type: 'flowDetail',
+      id: 3,
+      detail: { row: row(3, { bytesUp: 0, bytesDown: json.length }), requestHeaders: [], responseHeaders: [['Content-Type', 'application/json']], responseBody: Buffer.from(json).toString('base64'), timings: {} },
+    });
+    const pane = () => root.byClass('detail')[0];
+    assert.match(pane().text, /Bodies asPrettyTextHex/);
+    assert.match(pane().text, /\{\n {2}"ok": true,\n {2}"list": \[/);
+    assert.ok(pane().byClass('tok-key').length > 0, 'keys in their own colored span');
+    button(pane(), 'Text').click();
+    assert.match(pane().text, /\{"ok":true,"list":\[1,2\]\}␍␊/);
+    button(pane(), 'Hex').click();
+    assert.match(pane().text, /00000000 {2}7b 22 6f 6b/);
+    assertSafeDom(doc);
+  });
+
   it('the Multicast tab: datagrams with sender, size, text with visible controls and hex; Open as .netreq', () => {
     const { root, view, rows, posted } = setup();
     view.handle(snapshot({ datagrams: [dgram(1, Buffer.concat([Buffer.from('hi\x1b[2J\r\n\x00'), Buffer.from([0xff])]))] }));

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { exchangeMessage } from '../../../src/extension/panels/responseContent';
 import { logFrame, sessionInfo } from '../../../src/extension/panels/wsSessionContent';
-import { isHostToSession, isHostToWebview, type HostToWebview, type SessionToHost, type WebviewToHost, type WsSessionMessage } from '../../../src/shared/messages';
+import { isHostToSession, type SessionToHost, type WebviewToHost, type WsSessionMessage } from '../../../src/shared/messages';
 import { savedPanel, type SavedPanel } from '../../../src/shared/restore';
-import { boot, bootBlockPanel, type MessageSource, type PageView, type VsCodeApi } from '../../../src/webview/boot';
+import { boot, bootBlockPanel, bootSendPanel, type MessageSource, type PageView, type VsCodeApi } from '../../../src/webview/boot';
 import { RELOAD_CLOSE_WORDS, restoredMessage } from '../../../src/webview/restore';
-import { DEFAULT_UI, ResponseView, type UiState } from '../../../src/webview/responseView';
+import { DEFAULT_UI, RESPONSE_PAGE, ResponseView, type UiState } from '../../../src/webview/responseView';
 import { DEFAULT_SESSION_UI, SessionView, type SessionUi } from '../../../src/webview/sessionView';
 import { FakeDocument, FakeElement } from './fakeDom';
 import { exchange } from './fixtures';
@@ -42,27 +42,21 @@ function responsePanel(state: unknown) {
   const body = doc.createElement('body');
   const root = doc.createElement('div');
   body.appendChild(root);
-  let view: ResponseView | undefined;
   const restoredUis: UiState[] = [];
-  bootBlockPanel(host.acquire, host.source, doc, {
-    kind: 'response',
-    isMessage: isHostToWebview,
+  const placeNote = (note: unknown) => {
+    body.children.unshift(note as FakeElement);
+    (note as FakeElement).parent = body;
+  };
+  // The page the entry point boots (RESPONSE_PAGE), its UI check and view watched.
+  const view = bootSendPanel(host.acquire, host.source, doc, root, placeNote, {
+    ...RESPONSE_PAGE,
     restoreUi: (ui) => {
-      const s = (typeof ui === 'object' && ui !== null ? ui : {}) as Partial<UiState>;
-      const out = { ...DEFAULT_UI, ...(s.tab === 'headers' ? { tab: s.tab } : {}) };
+      const out = RESPONSE_PAGE.restoreUi(ui);
       restoredUis.push(out);
       return out;
     },
-    placeNote: (note) => {
-      body.children.unshift(note as FakeElement);
-      (note as FakeElement).parent = body;
-    },
-    create: (post, ui, onUi) => (view = new ResponseView(doc, root, post, ui, onUi)),
-    replay: (last) => last as HostToWebview,
-    lastAfter: (m) => (m.type === 'exchange' || m.type === 'refused' ? () => m : undefined),
-    endsNote: (m) => m.type !== 'reply',
-  });
-  return { ...host, doc, body, root, view: view!, restoredUis };
+  }) as ResponseView;
+  return { ...host, doc, body, root, view, restoredUis };
 }
 
 /** The state the page saved last. */
