@@ -45,38 +45,3 @@ export function simpleResponse(status: string, message: string, extra = ''): str
   const body = `${message}\n`;
   return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 }
-
-/**
- * A buffer that grows by doubling, for heads that arrive in many small pieces: appending costs amortized
- * O(size) instead of a copy of everything so far per piece.
- */
-export class Growing {
-  private store: Buffer;
-  private length: number;
-  view: Buffer;
-
-  constructor(first: Buffer) {
-    this.store = Buffer.allocUnsafe(Math.max(4096, first.length * 2));
-    first.copy(this.store);
-    this.length = first.length;
-    this.view = this.store.subarray(0, this.length);
-  }
-
-  append(d: Buffer): Buffer {
-    if (this.length + d.length > this.store.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.length + d.length));
-      this.store.copy(bigger, 0, 0, this.length);
-      this.store = bigger;
-    }
-    d.copy(this.store, this.length);
-    this.length += d.length;
-    this.view = this.store.subarray(0, this.length);
-    return this.view;
-  }
-
-  /** `prev` with `d` appended, reusing `acc` when `prev` is its current view. */
-  static join(acc: Growing | undefined, prev: Buffer, d: Buffer): { acc: Growing; buf: Buffer } {
-    const g = acc && acc.view === prev ? acc : new Growing(prev);
-    return { acc: g, buf: g.append(d) };
-  }
-}
