@@ -160,15 +160,15 @@ export class ConnectionMachine {
     if (this.buf && this.exchange) this.io.pauseClient();
   }
 
-  /** From the exchange when it is over; `keep` says whether the connection carries another request. */
-  private readonly exchangeDone = (keep: boolean): void => {
+  /** From the exchange when it is over: the connection carries another request, ends, or was cut. */
+  private readonly exchangeDone = (next: 'keep' | 'end' | 'cut'): void => {
     this.exchange = undefined;
     if (this.closed) return;
-    if (!keep) {
+    if (next !== 'keep') {
       this.closed = true;
       this.keepOnly(undefined);
       this.pending = undefined;
-      this.io.endClient();
+      if (next === 'end') this.io.endClient();
       return;
     }
     this.io.resumeClient();

@@ -79,8 +79,8 @@ export class ExchangeMachine implements UpstreamEvents {
     private readonly rules: ForwardingRules,
     private readonly io: ExchangeIo,
     private readonly req: RequestHead,
-    /** Told once, when the exchange is over: whether the client connection carries another request. */
-    private readonly done: (keep: boolean) => void,
+    /** Told once, when the exchange is over: the client connection carries another request, is ended, or was cut. */
+    private readonly done: (next: 'keep' | 'end' | 'cut') => void,
   ) {
     this.t0 = io.now();
     this.reqPreview = new BodyPreview(rules.options.bodyPreviewBytes);
@@ -272,10 +272,15 @@ export class ExchangeMachine implements UpstreamEvents {
     if (!this.responseHeadSent) {
       this.responseHeadSent = true;
       this.io.answerClient(simpleResponse(`${status} ${REASONS[status]}`, message, 'X-NetReq-Proxy-Error: 1\r\n'));
-    } else this.io.cutClient();
+      this.finish();
+      this.closeUpstream();
+      this.done('end');
+      return false;
+    }
+    this.io.cutClient();
     this.finish();
     this.closeUpstream();
-    this.done(false);
+    this.done('cut');
     return false;
   }
 
@@ -285,7 +290,7 @@ export class ExchangeMachine implements UpstreamEvents {
     this.finish();
     this.closeUpstream();
     this.io.cutClient();
-    this.done(false);
+    this.done('cut');
   }
 
   private closeUpstream(): void {
@@ -313,6 +318,6 @@ export class ExchangeMachine implements UpstreamEvents {
     if (this.upstreamKeep) this.io.releaseUpstream();
     else this.io.closeUpstream();
     this.upstreamOpen = false;
-    this.done(this.clientKeep);
+    this.done(this.clientKeep ? 'keep' : 'end');
   }
 }
