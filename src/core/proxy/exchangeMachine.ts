@@ -12,21 +12,14 @@ import { BodyPreview } from './bodyPreview';
 import { BodyFramer, parseResponseHead, type RequestHead } from './http1';
 import { simpleResponse } from './messages';
 import { planRequest, type ForwardingRules, type RequestPlan, type UpstreamTarget } from './requestPlan';
-import { finalResponse, interimResponse } from './responsePlan';
+import { finalResponse, interimResponse, noResponse } from './responsePlan';
 import type { Flow } from './server';
+import type { UpstreamEvents } from './upstreams';
 
 /** Methods a proxy may send again on a fresh connection when a reused one turns out dead (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const MAX_RESPONSE_HEAD = 256 * 1024;
 const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 502: 'Bad Gateway', 504: 'Gateway Timeout', 508: 'Loop Detected' };
-
-/** The events an upstream connection reports to the exchange that owns it. */
-export interface UpstreamEvents {
-  upstreamData(d: Buffer): void;
-  /** FIN (`closed` false) or close; `reused`: the connection came from the pool. */
-  upstreamGone(closed: boolean, error: NodeJS.ErrnoException | undefined, reused: boolean): void;
-  abort(): void;
-}
 
 /** What the exchange asks of the world (queries first, then commands). */
 export interface ExchangeIo {
@@ -223,20 +216,8 @@ export class ExchangeMachine implements UpstreamEvents {
       this.io.refreshTimer();
       return;
     }
-    const via = this.rules.upstreamProxy ? `the upstream proxy ${upstream.key}` : where;
-    if (err?.code === 'ELOOPDETECTED') return void this.fail(508, err.message);
-    if (err?.code === 'ETIMEDOUT') return void this.fail(504, `Upstream ${where} did not answer within ${this.rules.options.upstreamTimeoutMs} ms`);
-    const why =
-      err?.code === 'ECONNREFUSED'
-        ? `nothing is listening on ${via} (connection refused)`
-        : err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN'
-          ? `host '${upstream.host}' not found (DNS)`
-          : err?.code === 'ECONNRESET'
-            ? `${via} reset the connection`
-            : err
-              ? `${via}: ${err.message}`
-              : `${via} closed the connection without answering`;
-    this.fail(502, `Upstream unreachable: ${why}`);
+    const answer = noResponse(err, this.plan, this.rules);
+    this.fail(answer.status, answer.message);
   }
 
   private readonly timedOut = (clientBlocked: boolean, upstreamBlocked: boolean): void => {

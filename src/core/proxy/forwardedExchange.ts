@@ -6,10 +6,10 @@
 import type { LookupFunction } from 'node:net';
 import type { HeaderList } from '../exchange';
 import type { ClientConnection } from './client';
-import type { ExchangeIo, UpstreamEvents } from './exchangeMachine';
+import type { ExchangeIo } from './exchangeMachine';
 import type { ForwardingRules, UpstreamTarget } from './requestPlan';
 import type { Flow, ProxyOptions } from './server';
-import type { Upstream, UpstreamPool } from './upstreams';
+import type { Upstream, UpstreamEvents, UpstreamPool } from './upstreams';
 
 /** What an exchange needs from the proxy. */
 export interface ProxyCore extends ForwardingRules {

@@ -1,12 +1,13 @@
 /**
  * The decision on a response head from upstream (pure): an interim (1xx) one relayed or not, the final one's
  * head for the client, how its body is framed, and whether either connection may be used again — or why the
- * proxy cannot forward it (the client gets 502).
+ * proxy cannot forward it (the client gets 502), or what the client gets when no response came at all.
  */
 import type { HeaderList } from '../exchange';
 import { responseHasNoBody } from '../wire/http1/framing';
 import { bodyFraming, headerTokens, serializeHead, type Framing, type RequestHead, type ResponseHead } from './http1';
 import { endToEnd, framingHeaders, lengthOf, withoutFraming } from './messages';
+import type { ForwardingRules, RequestPlan } from './requestPlan';
 
 export interface FinalResponse {
   framing: Framing;
@@ -51,4 +52,23 @@ export function finalResponse(req: RequestHead, res: ResponseHead, clientKeep: b
     (dechunk ? '' : bodyless ? lengthOf(res.headers) : framingHeaders(framing, codings, res.status !== 204)) +
     (keep ? (req.minor === 0 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n');
   return { framing, head: serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, headers, extra), headers, upstreamKeep, clientKeep: keep, dechunk };
+}
+
+/** The answer when the upstream connection failed or closed before any response (502, 504, or 508 for a loop). */
+export function noResponse(err: NodeJS.ErrnoException | undefined, plan: RequestPlan, rules: ForwardingRules): { status: 502 | 504 | 508; message: string } {
+  const { where, upstream } = plan;
+  if (err?.code === 'ELOOPDETECTED') return { status: 508, message: err.message };
+  if (err?.code === 'ETIMEDOUT') return { status: 504, message: `Upstream ${where} did not answer within ${rules.options.upstreamTimeoutMs} ms` };
+  const via = rules.upstreamProxy ? `the upstream proxy ${upstream.key}` : where;
+  const why =
+    err?.code === 'ECONNREFUSED'
+      ? `nothing is listening on ${via} (connection refused)`
+      : err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN'
+        ? `host '${upstream.host}' not found (DNS)`
+        : err?.code === 'ECONNRESET'
+          ? `${via} reset the connection`
+          : err
+            ? `${via}: ${err.message}`
+            : `${via} closed the connection without answering`;
+  return { status: 502, message: `Upstream unreachable: ${why}` };
 }

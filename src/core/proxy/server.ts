@@ -8,9 +8,13 @@
  * node:http: the bytes of a body pass through as they came (chunked stays chunked), and a request costs a
  * fraction of what an http.Server plus an http.Agent cost (see bench/RESULTS.md).
  *
- * Pieces: ./client.ts (a client connection: heads, their deadline, exchanges in turn), ./forwardedExchange.ts (one
- * request and its response), ./upstreams.ts (the keep-alive pool), ./tunnel.ts (CONNECT), ./messages.ts
- * (headers and the proxy's own answers), ./limits.ts (allow-list addresses, the proxy's own addresses, caps).
+ * Pieces. The decisions, without I/O (tested by playbooks, test/unit/proxy/playbook.test.ts):
+ * ./connectionMachine.ts (a client connection: heads, their deadline, exchanges in turn, pipelining order),
+ * ./exchangeMachine.ts (one forwarded request and its response), ./requestPlan.ts and ./responsePlan.ts (what a
+ * head means: where it goes, what is sent on, what the answer is). On sockets: ./client.ts and
+ * ./forwardedExchange.ts (carry out those decisions), ./upstreams.ts (the keep-alive pool), ./tunnel.ts (CONNECT).
+ * Words and rules: ./http1.ts (heads on the shared wire layer), ./messages.ts (hop-by-hop headers, the proxy's own
+ * answers), ./limits.ts (allow-list addresses, the proxy's own addresses, caps), ./log.ts (one line per flow).
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';

@@ -1,8 +1,15 @@
 /** The proxy's keep-alive connections to upstreams (origin servers, or the upstream proxy when chaining). */
 import * as net from 'node:net';
-import type { UpstreamEvents } from './exchangeMachine';
 import type { ProxyOptions } from './server';
 import { internalErrorText } from '../text';
+
+/** The events an upstream connection reports to the exchange that owns it (./exchangeMachine.ts). */
+export interface UpstreamEvents {
+  upstreamData(d: Buffer): void;
+  /** FIN (`closed` false) or close; `reused`: the connection came from the pool. */
+  upstreamGone(closed: boolean, error: NodeJS.ErrnoException | undefined, reused: boolean): void;
+  abort(): void;
+}
 
 /** A pooled connection to an upstream (origin server, or the upstream proxy when chaining). */
 export class Upstream {

@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import type { HeaderList } from '../../../src/core/exchange';
 import { ConnectionMachine, type ConnectionIo } from '../../../src/core/proxy/connectionMachine';
-import type { ExchangeIo, UpstreamEvents } from '../../../src/core/proxy/exchangeMachine';
+import type { ExchangeIo } from '../../../src/core/proxy/exchangeMachine';
+import type { UpstreamEvents } from '../../../src/core/proxy/upstreams';
 import type { RequestHead } from '../../../src/core/proxy/http1';
 import type { ForwardingRules, UpstreamTarget } from '../../../src/core/proxy/requestPlan';
 import type { Flow } from '../../../src/core/proxy/server';
