@@ -4,6 +4,7 @@ import type { ClientConnection } from './client';
 import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
 import { hostPort } from '../transport/address';
+import { ConnectAnswerReader, connectRequest, MAX_CONNECT_ANSWER } from '../transport/proxyConnect';
 import { REFUSAL_LINGER_MS } from './limits';
 import { simpleResponse } from './messages';
 
@@ -175,32 +176,24 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     client.setTimeout(core.options.tunnelIdleTimeoutMs);
     if (client.destroyed) return cleanup();
     if (!core.upstreamProxy) return splice(Buffer.alloc(0));
-    // Chained: ask the upstream proxy for the tunnel first.
-    upstream.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
-    let buf = Buffer.alloc(0);
+    // Chained: ask the upstream proxy for the tunnel first (transport's CONNECT: the same request and reading
+    // of the answer as the client's # @proxy).
+    upstream.write(connectRequest(authority));
+    const reader = new ConnectAnswerReader();
     const answerless = () => {
       upstream.destroy();
       refuse('502 Bad Gateway', `The upstream proxy closed the connection without answering the CONNECT to ${authority}`);
     };
     upstream.once('end', answerless);
     onChunk = (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (buf.length > 64 * 1024) {
-          upstream.destroy();
-          refuse('502 Bad Gateway', `The upstream proxy answered the CONNECT to ${authority} with more than 64 KB of head`);
-        }
-        return;
-      }
+      const answer = reader.read(d);
+      if (answer.kind === 'more') return;
       onChunk = () => undefined;
       upstream.off('end', answerless);
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(buf.toString('latin1'))?.[1];
-      if (status !== '200') {
-        upstream.destroy();
-        return refuse('502 Bad Gateway', `The upstream proxy refused the tunnel to ${authority}: ${buf.subarray(0, buf.indexOf('\r\n')).toString('latin1')}`);
-      }
-      splice(buf.subarray(end + 4));
+      if (answer.kind === 'open') return splice(answer.rest);
+      upstream.destroy();
+      if (answer.kind === 'too-large') return refuse('502 Bad Gateway', `The upstream proxy answered the CONNECT to ${authority} with more than ${MAX_CONNECT_ANSWER / 1024} KB of head`);
+      refuse('502 Bad Gateway', `The upstream proxy refused the tunnel to ${authority}: ${answer.statusLine}`);
     };
   });
 }

@@ -11,6 +11,7 @@ import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import { hostPort } from './address';
 import type { Operation } from './operation';
+import { connectTunnel } from './proxyConnect';
 
 export interface ResolvedAddress {
   address: string;
@@ -180,53 +181,6 @@ function asPhaseError(err: unknown, phase: Phase, where: string, ctl: OperationC
   if (err instanceof PhaseError) return err;
   const ne = describeError(err, phase, where);
   return new PhaseError(ne.phase, ne.message, ne.code);
-}
-
-/** Asks the proxy on `socket` for a tunnel to the target; resolves once it answered 2xx. */
-function connectTunnel(socket: net.Socket, target: ConnectTarget, op: Operation): Promise<void> {
-  const authority = hostPort(target.host, target.port);
-  const proxy = hostPort(target.proxy!.host, target.proxy!.port);
-  return new Promise((resolve, reject) => {
-    let head = Buffer.alloc(0);
-    const done = (err?: Error) => {
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('end', onEnd);
-      off();
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (head.length > 64 * 1024) done(new PhaseError('proxy', `Proxy ${proxy} sent more than 64 KB without ending its CONNECT answer`));
-        return;
-      }
-      const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-      const m = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
-      if (!m) return done(new PhaseError('proxy', `Proxy ${proxy} answered CONNECT with ${JSON.stringify(statusLine.slice(0, 80))}, not an HTTP status line`));
-      const status = Number(m[1]);
-      if (status < 200 || status > 299) {
-        return done(new PhaseError('proxy', `Proxy ${proxy} refused the tunnel to ${authority}: ${status} ${m[2]}`.trim(), `PROXY_${status}`));
-      }
-      // Bytes the target already sent (a server that speaks first, like QOTD) go back in front, and the
-      // stream is held until the new owner listens and calls resume().
-      const rest = head.subarray(end + 4);
-      if (rest.length > 0) {
-        socket.pause();
-        socket.unshift(rest);
-      }
-      done();
-    };
-    const onError = (e: Error) => done(e);
-    const onEnd = () => done(new PhaseError('proxy', `Proxy ${proxy} closed the connection instead of answering CONNECT ${authority}`, 'ECONNCLOSED'));
-    const off = op.onAbort(() => done(op.reason as Error));
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('end', onEnd);
-    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
-  });
 }
 
 function tcpConnect(address: string, port: number, op: Operation): Promise<net.Socket> {
