@@ -7,8 +7,7 @@ import { ConnectionMachine, type ConnectionIo } from './connectionMachine';
 import type { ExchangeIo } from './exchangeMachine';
 import { ForwardedExchange, type ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
-import { REFUSAL_LINGER_MS } from './limits';
-import { simpleResponse } from './messages';
+import { refuseAndLinger } from './messages';
 import type { Refusal } from './server';
 import { internalErrorText } from '../text';
 import { hostPort } from '../transport/address';
@@ -76,13 +75,9 @@ export class ClientConnection implements ConnectionIo {
     this.socket.destroy();
   }
 
-  /** Answers and closes; the connection is cut shortly after whatever the client does (a client trickling bytes must not keep it open through the idle timeout). */
   refuseClient(status: string, message: string): void {
     this.core.emit('refused', { at: Date.now(), client: hostPort(this.socket.remoteAddress ?? '?', this.socket.remotePort ?? 0), status, reason: message });
-    this.socket.resume();
-    this.socket.end(simpleResponse(status, message));
-    const linger = setTimeout(() => this.socket.destroy(), REFUSAL_LINGER_MS);
-    this.socket.once('close', () => clearTimeout(linger));
+    refuseAndLinger(this.socket, status, message);
   }
 
   startHeadTimer(): void {

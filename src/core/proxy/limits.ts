@@ -26,10 +26,9 @@ export function clientAllowed(allow: readonly string[] | undefined, remote: stri
   return allow.some((a) => canonicalIp(a) === r);
 }
 
-/** The answer to a client over `maxConnections`: written, then the connection is destroyed (nothing is kept). */
-export function overloadedResponse(max: number): string {
-  const body = `This proxy is serving its maximum of ${max} connections; try again shortly.\n`;
-  return `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+/** What a client over `maxConnections` is told (then its connection is destroyed: nothing is kept). */
+export function overloadedMessage(max: number): string {
+  return `This proxy is serving its maximum of ${max} connections; try again shortly.`;
 }
 
 /** The addresses a listening proxy answers on, to refuse requests and tunnels that would come back to it. */

@@ -25,7 +25,8 @@ import { parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
 import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
-import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, REFUSAL_LINGER_MS } from './limits';
+import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedMessage, OwnAddresses } from './limits';
+import { refuseAndLinger, simpleResponse } from './messages';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
 
@@ -161,7 +162,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       if (this.sockets.size >= this.options.maxConnections) {
         // Said in words, and nothing kept: the answer is written and the socket destroyed at once.
         s.on('error', () => undefined);
-        s.end(overloadedResponse(this.options.maxConnections));
+        s.end(simpleResponse('503 Service Unavailable', overloadedMessage(this.options.maxConnections), 'Retry-After: 1\r\n'));
         s.destroy();
         return;
       }
@@ -170,10 +171,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
       s.setTimeout(this.options.clientIdleTimeoutMs, () => s.destroy());
       if (!clientAllowed(this.options.allowClients, s.remoteAddress)) {
         s.on('error', () => undefined);
-        s.resume(); // read and drop what it sends (nothing is parsed), so its FIN closes the connection
-        const linger = setTimeout(() => s.destroy(), REFUSAL_LINGER_MS); // however it trickles bytes
-        s.once('close', () => clearTimeout(linger));
-        s.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(`This proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`)}\r\n\r\nThis proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`);
+        refuseAndLinger(s, '403 Forbidden', `This proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)`); // nothing it sends is parsed
         return;
       }
       new ClientConnection(this, s);

@@ -5,8 +5,7 @@ import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
 import { hostPort } from '../transport/address';
 import { ConnectAnswerReader, connectRequest, MAX_CONNECT_ANSWER } from '../transport/proxyConnect';
-import { REFUSAL_LINGER_MS } from './limits';
-import { simpleResponse } from './messages';
+import { refuseAndLinger } from './messages';
 
 /**
  * Read sizes for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost.
@@ -35,12 +34,8 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     if (flow.done) return;
     flow.status = Number(status.slice(0, 3));
     flow.error = message;
-    client.resume(); // read (and drop) anything it sent after its CONNECT, so its FIN closes the connection
     client.setTimeout(core.options.clientIdleTimeoutMs, () => client.destroy());
-    client.end(simpleResponse(status, message));
-    // ... and cut it shortly after whatever it does (trickled bytes must not keep it open).
-    const linger = setTimeout(() => client.destroy(), REFUSAL_LINGER_MS);
-    client.once('close', () => clearTimeout(linger));
+    refuseAndLinger(client, status, message); // what it sent after its CONNECT is read and dropped
     core.endFlow(flow, t0);
   };
   if (!m) return refuse('400 Bad Request', `CONNECT needs host:port, got ${JSON.stringify(authority)}`);
