@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { promises as dnsPromises } from 'node:dns';
-import type { ConnectionInfo, Phase, TlsInfo } from '../exchange';
+import type { ConnectionInfo, Phase, Timings, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import { hostPort } from './address';
@@ -75,12 +75,8 @@ export function parseProxy(url: string): ProxyAddress {
   return { host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : 80 };
 }
 
-export interface ConnectTimings {
-  dnsLookup?: number;
-  tcpConnect?: number;
-  proxyTunnel?: number;
-  tlsHandshake?: number;
-}
+/** The connection phases of an exchange's timings. */
+export type ConnectTimings = Pick<Timings, 'dnsLookup' | 'tcpConnect' | 'proxyTunnel' | 'tlsHandshake'>;
 
 export interface Connected {
   socket: net.Socket;
