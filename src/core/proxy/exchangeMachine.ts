@@ -21,6 +21,11 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const MAX_RESPONSE_HEAD = 256 * 1024;
 const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 502: 'Bad Gateway', 504: 'Gateway Timeout', 508: 'Loop Detected' };
 
+/** What the upstream deadline reports. */
+export interface TimerEvents {
+  timedOut(clientBlocked: boolean, upstreamBlocked: boolean): void;
+}
+
 /** What the exchange asks of the world (queries first, then commands). */
 export interface ExchangeIo {
   now(): number;
@@ -34,8 +39,8 @@ export interface ExchangeIo {
   /** The proxy's own answer, then FIN. */
   answerClient(text: string): void;
   cutClient(): void;
-  /** The upstream deadline; it calls `fired` with whether a write to the client / to the upstream is waiting. */
-  startTimer(fired: (clientBlocked: boolean, upstreamBlocked: boolean) => void): void;
+  /** The upstream deadline; when it passes it calls `events.timedOut` with whether a write to the client / to the upstream is waiting. */
+  startTimer(events: TimerEvents): void;
   refreshTimer(): void;
   /** The exchange is over: stop its timer and its waits on either side. */
   finish(): void;
@@ -45,7 +50,7 @@ export interface ExchangeIo {
   endFlow(flow: Flow, t0: number): void;
 }
 
-export class ExchangeMachine implements UpstreamEvents {
+export class ExchangeMachine implements UpstreamEvents, TimerEvents {
   flow?: Flow;
   /** The request body has been passed on in full (what the client sends next is the next request). */
   requestDone = false;
@@ -92,7 +97,7 @@ export class ExchangeMachine implements UpstreamEvents {
     this.requestDone = this.reqFramer.done;
     this.upstreamOpen = true;
     io.openUpstream(p.upstream, p.head, false, this);
-    io.startTimer(this.timedOut);
+    io.startTimer(this);
     return true;
   }
 
@@ -220,7 +225,7 @@ export class ExchangeMachine implements UpstreamEvents {
     this.fail(answer.status, answer.message);
   }
 
-  private readonly timedOut = (clientBlocked: boolean, upstreamBlocked: boolean): void => {
+  timedOut(clientBlocked: boolean, upstreamBlocked: boolean): void {
     if (this.finished) return;
     const ms = this.rules.options.upstreamTimeoutMs;
     const where = this.plan.where;
@@ -234,7 +239,8 @@ export class ExchangeMachine implements UpstreamEvents {
     if (!this.responseHeadSent) return void this.fail(504, `Upstream ${where} did not answer within ${ms} ms`);
     this.flow!.error = `Upstream ${where} sent nothing for ${ms} ms in the middle of the body`;
     this.abort();
-  };
+  }
+
 
   /** The client went away. */
   clientGone(): void {

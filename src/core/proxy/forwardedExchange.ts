@@ -6,7 +6,7 @@
 import type { LookupFunction } from 'node:net';
 import type { HeaderList } from '../exchange';
 import type { ClientConnection } from './client';
-import type { ExchangeIo } from './exchangeMachine';
+import type { ExchangeIo, TimerEvents } from './exchangeMachine';
 import type { ForwardingRules, UpstreamTarget } from './requestPlan';
 import type { Flow, ProxyOptions } from './server';
 import type { Upstream, UpstreamEvents, UpstreamPool } from './upstreams';
@@ -24,6 +24,7 @@ export interface ProxyCore extends ForwardingRules {
 export class ForwardedExchange implements ExchangeIo {
   private upstream?: Upstream;
   private timer?: ReturnType<typeof setTimeout>;
+  private timerEvents?: TimerEvents;
   /** Set while the client does not take what was written: the upstream is paused until it drains. */
   private drainHandler?: () => void;
   /** Set while the upstream does not take the request body: the client is paused until it drains. */
@@ -91,8 +92,14 @@ export class ForwardedExchange implements ExchangeIo {
     this.client.socket.destroy();
   }
 
-  startTimer(fired: (clientBlocked: boolean, upstreamBlocked: boolean) => void): void {
-    this.timer = setTimeout(() => fired(this.drainHandler !== undefined, this.waitingDrain), this.core.options.upstreamTimeoutMs);
+  startTimer(events: TimerEvents): void {
+    this.timerEvents = events;
+    this.timer = setTimeout(timerFired, this.core.options.upstreamTimeoutMs, this);
+  }
+
+  /** The deadline passed (module-level callback: no closure per exchange). */
+  fired(): void {
+    this.timerEvents?.timedOut(this.drainHandler !== undefined, this.waitingDrain);
   }
 
   refreshTimer(): void {
@@ -118,4 +125,8 @@ export class ForwardedExchange implements ExchangeIo {
   closeUpstream(): void {
     this.upstream?.socket.destroy();
   }
+}
+
+function timerFired(exchange: ForwardedExchange): void {
+  exchange.fired();
 }

@@ -57,15 +57,19 @@ export interface RequestRefusal {
 
 const ABSOLUTE_HTTP = /^http:\/\/(\[[0-9A-Fa-f:.]+\]|[^/?#:@[\]\s]+)(?::(\d{1,5}))?([/?][^#]*)?(#.*)?$/i;
 
+function refuse(target: string, status: 400 | 508, message: string): RequestRefusal {
+  return { kind: 'refuse', target, status, message };
+}
+
 /** Decides what to do with a request head (not CONNECT, which is a tunnel). */
 export function planRequest(req: RequestHead, rules: ForwardingRules): RequestPlan | RequestRefusal {
   const m = ABSOLUTE_HTTP.exec(req.target);
   const hostName = m ? m[1].toLowerCase() : '';
   const path = m ? (m[3] === undefined ? '/' : m[3].startsWith('?') ? `/${m[3]}` : m[3]) : '';
   const target = m ? `http://${hostName}${m[2] && m[2] !== '80' ? `:${m[2]}` : ''}${path}` : req.target;
-  const refuse = (status: 400 | 508, message: string): RequestRefusal => ({ kind: 'refuse', target, status, message });
   if (!m) {
     return refuse(
+      target,
       400,
       /^https:\/\//i.test(req.target)
         ? 'This proxy forwards http:// URLs; use CONNECT for https:// (most clients do that by themselves for https)'
@@ -73,14 +77,14 @@ export function planRequest(req: RequestHead, rules: ForwardingRules): RequestPl
     );
   }
   const port = Number(m[2] ?? 80);
-  if (port < 1 || port > 65535) return refuse(400, `The port in ${req.target} is out of range (1-65535)`);
+  if (port < 1 || port > 65535) return refuse(target, 400, `The port in ${req.target} is out of range (1-65535)`);
   const framing = bodyFraming(req.headers, true);
-  if (typeof framing === 'string') return refuse(400, `The proxy could not forward this request: ${framing}`);
-  if (framing.kind === 'chunked' && req.minor === 0) return refuse(400, 'The proxy could not forward this request: HTTP/1.0 has no Transfer-Encoding, so its length is unknown');
+  if (typeof framing === 'string') return refuse(target, 400, `The proxy could not forward this request: ${framing}`);
+  if (framing.kind === 'chunked' && req.minor === 0) return refuse(target, 400, 'The proxy could not forward this request: HTTP/1.0 has no Transfer-Encoding, so its length is unknown');
   const host = hostName.replace(/^\[|\]$/g, '');
   const where = hostPort(host, port);
   const loop = rules.loopRefusal(host, port);
-  if (loop) return refuse(508, loop);
+  if (loop) return refuse(target, 508, loop);
   const via = rules.upstreamProxy;
   const key = via ? hostPort(via.host, via.port) : where;
   const upstream: UpstreamTarget = via ? { host: via.host, port: via.port, key, loopName: `The upstream proxy ${key}` } : { host, port, key, loopName: where };

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type { HeaderList } from '../../../src/core/exchange';
 import { ConnectionMachine, type ConnectionIo } from '../../../src/core/proxy/connectionMachine';
-import type { ExchangeIo } from '../../../src/core/proxy/exchangeMachine';
+import type { ExchangeIo, TimerEvents } from '../../../src/core/proxy/exchangeMachine';
 import type { UpstreamEvents } from '../../../src/core/proxy/upstreams';
 import type { RequestHead } from '../../../src/core/proxy/http1';
 import type { ForwardingRules, UpstreamTarget } from '../../../src/core/proxy/requestPlan';
@@ -17,7 +17,7 @@ const PROXY = '127.0.0.1:8888';
 class Playbook implements ConnectionIo, ExchangeIo {
   private log: string[] = [];
   private upstreamEvents?: UpstreamEvents;
-  private timer?: (clientBlocked: boolean, upstreamBlocked: boolean) => void;
+  private timer?: TimerEvents;
   readonly flows: Flow[] = [];
   private readonly machine: ConnectionMachine;
 
@@ -57,7 +57,7 @@ class Playbook implements ConnectionIo, ExchangeIo {
     return this.take();
   }
   timeout(clientBlocked = false, upstreamBlocked = false): string[] {
-    this.timer!(clientBlocked, upstreamBlocked);
+    this.timer!.timedOut(clientBlocked, upstreamBlocked);
     return this.take();
   }
   headTimeout(): string[] {
@@ -124,8 +124,8 @@ class Playbook implements ConnectionIo, ExchangeIo {
   cutClient(): void {
     this.log.push('cut client');
   }
-  startTimer(fired: (clientBlocked: boolean, upstreamBlocked: boolean) => void): void {
-    this.timer = fired;
+  startTimer(events: TimerEvents): void {
+    this.timer = events;
     this.log.push('timer');
   }
   refreshTimer(): void {
