@@ -180,56 +180,42 @@ function asPhaseError(err: unknown, phase: Phase, where: string, ctl: OperationC
 }
 
 function tcpConnect(address: string, port: number, op: Operation): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    if (op.aborted) return reject(op.reason);
-    const s = net.connect({ host: address, port, autoSelectFamily: false });
-    const off = op.onAbort(() => {
-      s.destroy();
-      reject(op.reason);
-    });
-    s.once('connect', () => {
-      off();
-      s.removeAllListeners('error');
-      resolve(s);
-    });
-    s.once('error', (e) => {
-      off();
-      s.destroy();
-      reject(e);
-    });
-  });
+  if (op.aborted) return Promise.reject(op.reason);
+  const s = net.connect({ host: address, port, autoSelectFamily: false });
+  return settled(s, 'connect', op).then(() => s);
 }
 
-function tlsHandshake(
-  socket: net.Socket,
-  target: ConnectTarget,
-  servername: string | undefined,
-  op: Operation,
-): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
+async function tlsHandshake(socket: net.Socket, target: ConnectTarget, servername: string | undefined, op: Operation): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
+  if (op.aborted) throw op.reason;
+  let verifyError: Error | undefined;
+  const s = tls.connect({
+    socket,
+    host: target.servername ?? target.host,
+    servername,
+    rejectUnauthorized: false,
+    ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
+    ALPNProtocols: target.alpn === undefined ? ['http/1.1'] : target.alpn.length > 0 ? target.alpn : undefined,
+    checkServerIdentity: (host, cert) => {
+      const e = tls.checkServerIdentity(host, cert);
+      if (e) verifyError = e;
+      return e;
+    },
+  });
+  await settled(s, 'secureConnect', op);
+  return { secure: s, verifyError };
+}
+
+/** Resolves when `s` emits `done`; an error or an abort of `op` first destroys it and rejects. */
+function settled(s: net.Socket, done: 'connect' | 'secureConnect', op: Operation): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (op.aborted) return reject(op.reason);
-    let verifyError: Error | undefined;
-    const s = tls.connect({
-      socket,
-      host: target.servername ?? target.host,
-      servername,
-      rejectUnauthorized: false,
-      ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
-      ALPNProtocols: target.alpn === undefined ? ['http/1.1'] : target.alpn.length > 0 ? target.alpn : undefined,
-      checkServerIdentity: (host, cert) => {
-        const e = tls.checkServerIdentity(host, cert);
-        if (e) verifyError = e;
-        return e;
-      },
-    });
     const off = op.onAbort(() => {
       s.destroy();
       reject(op.reason);
     });
-    s.once('secureConnect', () => {
+    s.once(done, () => {
       off();
       s.removeAllListeners('error');
-      resolve({ secure: s, verifyError });
+      resolve();
     });
     s.once('error', (e) => {
       off();
