@@ -25,7 +25,7 @@ import { parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
 import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
-import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedMessage, OwnAddresses } from './limits';
+import { admission, MAX_INTERIM_RESPONSES, OwnAddresses } from './limits';
 import { refuseAndLinger, simpleResponse } from './messages';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
@@ -159,19 +159,20 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     const server = net.createServer({ noDelay: true, allowHalfOpen: true });
     this.server = server;
     server.on('connection', (s: net.Socket) => {
-      if (this.sockets.size >= this.options.maxConnections) {
+      const admitted = admission(this.sockets.size, s.remoteAddress, this.options);
+      if (admitted.kind === 'overloaded') {
         // Said in words, and nothing kept: the answer is written and the socket destroyed at once.
         s.on('error', () => undefined);
-        s.end(simpleResponse('503 Service Unavailable', overloadedMessage(this.options.maxConnections), 'Retry-After: 1\r\n'));
+        s.end(simpleResponse(admitted.status, admitted.message, 'Retry-After: 1\r\n'));
         s.destroy();
         return;
       }
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
       s.setTimeout(this.options.clientIdleTimeoutMs, () => s.destroy());
-      if (!clientAllowed(this.options.allowClients, s.remoteAddress)) {
+      if (admitted.kind === 'forbidden') {
         s.on('error', () => undefined);
-        refuseAndLinger(s, '403 Forbidden', `This proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)`); // nothing it sends is parsed
+        refuseAndLinger(s, admitted.status, admitted.message);
         return;
       }
       new ClientConnection(this, s);

@@ -7,6 +7,7 @@ import { ConnectionMachine, type ConnectionIo } from '../../../src/core/proxy/co
 import type { ExchangeIo, TimerEvents } from '../../../src/core/proxy/exchangeMachine';
 import type { UpstreamEvents } from '../../../src/core/proxy/upstreams';
 import type { RequestHead } from '../../../src/core/proxy/http1';
+import { admission } from '../../../src/core/proxy/limits';
 import type { ForwardingRules, UpstreamTarget } from '../../../src/core/proxy/requestPlan';
 import type { Flow } from '../../../src/core/proxy/server';
 
@@ -424,5 +425,13 @@ describe('proxy playbooks: the forwarding state machine, event by event (no sock
     const p = new Playbook({ upstreamProxy: { host: '127.0.0.1', port: 3128 } });
     assert.deepEqual(p.client(GET).slice(3), ['open 127.0.0.1:3128: GET http://a.test/x HTTP/1.1\r\nHost: a.test\r\n\r\n', 'timer']);
     assert.equal(p.upstreamGone(true, 'ECONNREFUSED')[0], 'answer 502 Bad Gateway: Upstream unreachable: nothing is listening on the upstream proxy 127.0.0.1:3128 (connection refused)');
+  });
+
+  it('admission, as a connection arrives: 503 over maxConnections (before the allow-list), 403 off the allow-list (v4-mapped counts as IPv4)', () => {
+    const options = { maxConnections: 2, allowClients: ['127.0.0.1'] };
+    assert.deepEqual(admission(1, '::ffff:127.0.0.1', options), { kind: 'serve' });
+    assert.deepEqual(admission(2, '127.0.0.1', options), { kind: 'overloaded', status: '503 Service Unavailable', message: 'This proxy is serving its maximum of 2 connections; try again shortly.' });
+    assert.deepEqual(admission(1, '::1', options), { kind: 'forbidden', status: '403 Forbidden', message: 'This proxy does not serve ::1 (it is not on the client allow-list)' });
+    assert.deepEqual(admission(0, undefined, { maxConnections: 1 }), { kind: 'serve' }, 'no allow-list: everyone');
   });
 });
