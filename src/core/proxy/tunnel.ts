@@ -6,6 +6,7 @@ import type { RequestHead } from './http1';
 import { hostPort } from '../transport/address';
 import { ConnectAnswerReader, connectRequest, MAX_CONNECT_ANSWER } from '../transport/proxyConnect';
 import { refuseAndLinger } from './messages';
+import type { ForwardingRules } from './requestPlan';
 
 /**
  * Read sizes for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost.
@@ -20,13 +21,29 @@ export interface TunnelCore extends ProxyCore {
   readonly tunnels: Set<net.Socket>;
 }
 
+/** Where a CONNECT goes, or why the proxy refuses it (400, 403, 508), in words (pure: tested by the playbooks). */
+export function planTunnel(
+  authority: string,
+  rules: Pick<ForwardingRules, 'loopRefusal'> & { readonly options: { readonly allowConnectPorts?: readonly number[] } },
+): { host: string; port: number } | { status: string; message: string } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(authority);
+  if (!m) return { status: '400 Bad Request', message: `CONNECT needs host:port, got ${JSON.stringify(authority)}` };
+  const host = m[1].replace(/^\[|\]$/g, '');
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return { status: '400 Bad Request', message: `CONNECT port ${port} is out of range (1-65535)` };
+  const allowed = rules.options.allowConnectPorts;
+  if (allowed && !allowed.includes(port)) return { status: '403 Forbidden', message: `This proxy does not open tunnels to port ${port} (allowed: ${allowed.join(', ')})` };
+  const loop = rules.loopRefusal(host, port);
+  if (loop) return { status: '508 Loop Detected', message: loop };
+  return { host, port };
+}
+
 /** CONNECT host:port: splice the client socket to the target (or through the upstream proxy). */
 export function openTunnel(core: TunnelCore, conn: ClientConnection, req: RequestHead, head: Buffer): void {
   const client = conn.socket;
   const t0 = performance.now();
   const authority = req.target;
   const flow = core.newFlow('tunnel', conn, req.method, authority, req.headers);
-  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(authority);
   client.on('error', () => undefined);
   let timer: ReturnType<typeof setTimeout> | undefined = undefined; // set once the target is known; refuse() may run before
   const refuse = (status: string, message: string) => {
@@ -38,15 +55,9 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     refuseAndLinger(client, status, message); // what it sent after its CONNECT is read and dropped
     core.endFlow(flow, t0);
   };
-  if (!m) return refuse('400 Bad Request', `CONNECT needs host:port, got ${JSON.stringify(authority)}`);
-  const host = m[1].replace(/^\[|\]$/g, '');
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) return refuse('400 Bad Request', `CONNECT port ${port} is out of range (1-65535)`);
-  if (core.options.allowConnectPorts && !core.options.allowConnectPorts.includes(port)) {
-    return refuse('403 Forbidden', `This proxy does not open tunnels to port ${port} (allowed: ${core.options.allowConnectPorts.join(', ')})`);
-  }
-  const loop = core.loopRefusal(host, port);
-  if (loop) return refuse('508 Loop Detected', loop);
+  const plan = planTunnel(authority, core);
+  if ('status' in plan) return refuse(plan.status, plan.message);
+  const { host, port } = plan;
   client.pause();
   // Downloads are read in large blocks (onread): each block is written to the client before the next read,
   // so the block buffer is reused only once the client has taken it.

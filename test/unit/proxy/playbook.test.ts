@@ -9,6 +9,7 @@ import type { UpstreamEvents } from '../../../src/core/proxy/upstreams';
 import type { RequestHead } from '../../../src/core/proxy/http1';
 import { admission } from '../../../src/core/proxy/limits';
 import type { ForwardingRules, UpstreamTarget } from '../../../src/core/proxy/requestPlan';
+import { planTunnel } from '../../../src/core/proxy/tunnel';
 import type { Flow } from '../../../src/core/proxy/server';
 
 const OPTIONS: ForwardingRules['options'] = { upstreamTimeoutMs: 30_000, maxInterimResponses: 16, bodyPreviewBytes: 64 * 1024, maxHeaderBytes: 64 * 1024, requestHeadTimeoutMs: 20_000 };
@@ -433,5 +434,14 @@ describe('proxy playbooks: the forwarding state machine, event by event (no sock
     assert.deepEqual(admission(2, '127.0.0.1', options), { kind: 'overloaded', status: '503 Service Unavailable', message: 'This proxy is serving its maximum of 2 connections; try again shortly.' });
     assert.deepEqual(admission(1, '::1', options), { kind: 'forbidden', status: '403 Forbidden', message: 'This proxy does not serve ::1 (it is not on the client allow-list)' });
     assert.deepEqual(admission(0, undefined, { maxConnections: 1 }), { kind: 'serve' }, 'no allow-list: everyone');
+  });
+
+  it('CONNECT targets: host:port (IPv6 in brackets), refused 400 without a port or out of range, 403 off the port list, 508 to the proxy itself', () => {
+    const rules = { options: { allowConnectPorts: [443, 8443] }, loopRefusal: (host: string, port: number) => (`${host}:${port}` === PROXY ? 'loop' : undefined) };
+    assert.deepEqual(planTunnel('[::1]:443', rules), { host: '::1', port: 443 });
+    assert.deepEqual(planTunnel('a.test', rules), { status: '400 Bad Request', message: 'CONNECT needs host:port, got "a.test"' });
+    assert.deepEqual(planTunnel('a.test:70000', rules), { status: '400 Bad Request', message: 'CONNECT port 70000 is out of range (1-65535)' });
+    assert.deepEqual(planTunnel('a.test:22', rules), { status: '403 Forbidden', message: 'This proxy does not open tunnels to port 22 (allowed: 443, 8443)' });
+    assert.deepEqual(planTunnel(PROXY, { ...rules, options: {} }), { status: '508 Loop Detected', message: 'loop' });
   });
 });
