@@ -5,7 +5,9 @@
  * pipelined requests and upstream response heads (../proxy/).
  *
  * The usual loop: `buf = p.length > 0 ? p.with(chunk) : chunk`, consume from the front of `buf`, and when
- * more input is needed `p.keep(rest, buf was from p)`; `clear()` once nothing is left.
+ * more input is needed `p.keep(rest, buf was from p)`; `clear()` once nothing is left. Later calls write over
+ * the bytes of a view: a caller that hands one to a socket write drops this PendingBytes afterwards (the proxy
+ * does, once a head is parsed), so what is queued on the socket is never changed.
  */
 export class PendingBytes {
   private buf: Buffer = Buffer.alloc(0);
