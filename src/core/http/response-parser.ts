@@ -13,7 +13,7 @@ import type { BodyFraming, HeaderList } from '../exchange';
 import { PhaseError } from '../transport/errors';
 import { BodyBuffer } from './body-buffer';
 import { framingOf } from './framing';
-import { PendingBytes } from './pending';
+import { PendingBytes } from '../wire/pendingBytes';
 import { FieldFixes, MAX_HEAD_BYTES, addFieldLine, findHeadEnd, parseHeadText, tokens, type ResponseHead } from './head';
 import { CLIENT_CHUNKS, ChunkSizeLine, MAX_CHUNK_LINE } from '../wire/http1/chunkSize';
 import { trimOws } from '../wire/http1/tokens';

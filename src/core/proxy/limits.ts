@@ -26,10 +26,20 @@ export function clientAllowed(allow: readonly string[] | undefined, remote: stri
   return allow.some((a) => canonicalIp(a) === r);
 }
 
-/** The answer to a client over `maxConnections`: written, then the connection is destroyed (nothing is kept). */
-export function overloadedResponse(max: number): string {
-  const body = `This proxy is serving its maximum of ${max} connections; try again shortly.\n`;
-  return `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+/**
+ * Whether a new client connection is served, decided as it arrives: over `maxConnections` it is told 503 and
+ * destroyed at once (nothing is kept, nothing read); off the allow-list it is told 403 (nothing it sends is parsed).
+ */
+export function admission(
+  open: number,
+  remote: string | undefined,
+  options: { readonly maxConnections: number; readonly allowClients?: readonly string[] },
+): { kind: 'serve' } | { kind: 'overloaded' | 'forbidden'; status: string; message: string } {
+  if (open >= options.maxConnections) {
+    return { kind: 'overloaded', status: '503 Service Unavailable', message: `This proxy is serving its maximum of ${options.maxConnections} connections; try again shortly.` };
+  }
+  if (!clientAllowed(options.allowClients, remote)) return { kind: 'forbidden', status: '403 Forbidden', message: `This proxy does not serve ${remote} (it is not on the client allow-list)` };
+  return { kind: 'serve' };
 }
 
 /** The addresses a listening proxy answers on, to refuse requests and tunnels that would come back to it. */

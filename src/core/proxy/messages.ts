@@ -1,7 +1,9 @@
 /** Pieces of HTTP/1.x messages the proxy writes: hop-by-hop filtering, framing headers, its own short answers. */
+import type * as net from 'node:net';
 import type { HeaderList } from '../exchange';
 import { LENGTH } from '../wire/http1/framing';
 import type { Framing } from './http1';
+import { REFUSAL_LINGER_MS } from './limits';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded. */
 export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -41,42 +43,20 @@ export function lengthOf(headers: HeaderList): string {
   return h && LENGTH.test(h[1]) ? `Content-Length: ${h[1]}\r\n` : '';
 }
 
+/** The proxy's own short answer: `status` (e.g. `400 Bad Request`), `message` as a plain-text body, then close. */
 export function simpleResponse(status: string, message: string, extra = ''): string {
   const body = `${message}\n`;
   return `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 }
 
 /**
- * A buffer that grows by doubling, for heads that arrive in many small pieces: appending costs amortized
- * O(size) instead of a copy of everything so far per piece.
+ * Answers a client the proxy will not serve further, and closes: what it sends afterwards is read and dropped
+ * (so its FIN closes the connection), and the connection is cut REFUSAL_LINGER_MS after, whatever it does (a
+ * client trickling bytes must not keep it open through the idle timeout).
  */
-export class Growing {
-  private store: Buffer;
-  private length: number;
-  view: Buffer;
-
-  constructor(first: Buffer) {
-    this.store = Buffer.allocUnsafe(Math.max(4096, first.length * 2));
-    first.copy(this.store);
-    this.length = first.length;
-    this.view = this.store.subarray(0, this.length);
-  }
-
-  append(d: Buffer): Buffer {
-    if (this.length + d.length > this.store.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.length + d.length));
-      this.store.copy(bigger, 0, 0, this.length);
-      this.store = bigger;
-    }
-    d.copy(this.store, this.length);
-    this.length += d.length;
-    this.view = this.store.subarray(0, this.length);
-    return this.view;
-  }
-
-  /** `prev` with `d` appended, reusing `acc` when `prev` is its current view. */
-  static join(acc: Growing | undefined, prev: Buffer, d: Buffer): { acc: Growing; buf: Buffer } {
-    const g = acc && acc.view === prev ? acc : new Growing(prev);
-    return { acc: g, buf: g.append(d) };
-  }
+export function refuseAndLinger(socket: net.Socket, status: string, message: string): void {
+  socket.resume();
+  socket.end(simpleResponse(status, message));
+  const linger = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS);
+  socket.once('close', () => clearTimeout(linger));
 }

@@ -8,9 +8,13 @@
  * node:http: the bytes of a body pass through as they came (chunked stays chunked), and a request costs a
  * fraction of what an http.Server plus an http.Agent cost (see bench/RESULTS.md).
  *
- * Pieces: ./client.ts (a client connection: heads, their deadline, exchanges in turn), ./forwardedExchange.ts (one
- * request and its response), ./upstreams.ts (the keep-alive pool), ./tunnel.ts (CONNECT), ./messages.ts
- * (headers and the proxy's own answers), ./limits.ts (allow-list addresses, the proxy's own addresses, caps).
+ * Pieces. The decisions, without I/O (tested by playbooks, test/unit/proxy/playbook.test.ts):
+ * ./connectionMachine.ts (a client connection: heads, their deadline, exchanges in turn, pipelining order),
+ * ./exchangeMachine.ts (one forwarded request and its response), ./requestPlan.ts and ./responsePlan.ts (what a
+ * head means: where it goes, what is sent on, what the answer is). On sockets: ./client.ts and
+ * ./forwardedExchange.ts (carry out those decisions), ./upstreams.ts (the keep-alive pool), ./tunnel.ts (CONNECT).
+ * Words and rules: ./http1.ts (heads on the shared wire layer), ./messages.ts (hop-by-hop headers, the proxy's own
+ * answers), ./limits.ts (allow-list addresses, the proxy's own addresses, caps), ./log.ts (one line per flow).
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
@@ -21,7 +25,8 @@ import { parseProxy } from '../transport/connect';
 import { ClientConnection } from './client';
 import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
-import { clientAllowed, MAX_INTERIM_RESPONSES, overloadedResponse, OwnAddresses, REFUSAL_LINGER_MS } from './limits';
+import { admission, MAX_INTERIM_RESPONSES, OwnAddresses } from './limits';
+import { refuseAndLinger, simpleResponse } from './messages';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
 
@@ -154,22 +159,20 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
     const server = net.createServer({ noDelay: true, allowHalfOpen: true });
     this.server = server;
     server.on('connection', (s: net.Socket) => {
-      if (this.sockets.size >= this.options.maxConnections) {
+      const admitted = admission(this.sockets.size, s.remoteAddress, this.options);
+      if (admitted.kind === 'overloaded') {
         // Said in words, and nothing kept: the answer is written and the socket destroyed at once.
         s.on('error', () => undefined);
-        s.end(overloadedResponse(this.options.maxConnections));
+        s.end(simpleResponse(admitted.status, admitted.message, 'Retry-After: 1\r\n'));
         s.destroy();
         return;
       }
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
       s.setTimeout(this.options.clientIdleTimeoutMs, () => s.destroy());
-      if (!clientAllowed(this.options.allowClients, s.remoteAddress)) {
+      if (admitted.kind === 'forbidden') {
         s.on('error', () => undefined);
-        s.resume(); // read and drop what it sends (nothing is parsed), so its FIN closes the connection
-        const linger = setTimeout(() => s.destroy(), REFUSAL_LINGER_MS); // however it trickles bytes
-        s.once('close', () => clearTimeout(linger));
-        s.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(`This proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`)}\r\n\r\nThis proxy does not serve ${s.remoteAddress} (it is not on the client allow-list)\n`);
+        refuseAndLinger(s, admitted.status, admitted.message);
         return;
       }
       new ClientConnection(this, s);

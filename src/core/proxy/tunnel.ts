@@ -4,8 +4,9 @@ import type { ClientConnection } from './client';
 import type { ProxyCore } from './forwardedExchange';
 import type { RequestHead } from './http1';
 import { hostPort } from '../transport/address';
-import { REFUSAL_LINGER_MS } from './limits';
-import { simpleResponse } from './messages';
+import { ConnectAnswerReader, connectRequest, MAX_CONNECT_ANSWER } from '../transport/proxyConnect';
+import { refuseAndLinger } from './messages';
+import type { ForwardingRules } from './requestPlan';
 
 /**
  * Read sizes for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost.
@@ -20,13 +21,29 @@ export interface TunnelCore extends ProxyCore {
   readonly tunnels: Set<net.Socket>;
 }
 
+/** Where a CONNECT goes, or why the proxy refuses it (400, 403, 508), in words (pure: tested by the playbooks). */
+export function planTunnel(
+  authority: string,
+  rules: Pick<ForwardingRules, 'loopRefusal'> & { readonly options: { readonly allowConnectPorts?: readonly number[] } },
+): { host: string; port: number } | { status: string; message: string } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(authority);
+  if (!m) return { status: '400 Bad Request', message: `CONNECT needs host:port, got ${JSON.stringify(authority)}` };
+  const host = m[1].replace(/^\[|\]$/g, '');
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return { status: '400 Bad Request', message: `CONNECT port ${port} is out of range (1-65535)` };
+  const allowed = rules.options.allowConnectPorts;
+  if (allowed && !allowed.includes(port)) return { status: '403 Forbidden', message: `This proxy does not open tunnels to port ${port} (allowed: ${allowed.join(', ')})` };
+  const loop = rules.loopRefusal(host, port);
+  if (loop) return { status: '508 Loop Detected', message: loop };
+  return { host, port };
+}
+
 /** CONNECT host:port: splice the client socket to the target (or through the upstream proxy). */
 export function openTunnel(core: TunnelCore, conn: ClientConnection, req: RequestHead, head: Buffer): void {
   const client = conn.socket;
   const t0 = performance.now();
   const authority = req.target;
   const flow = core.newFlow('tunnel', conn, req.method, authority, req.headers);
-  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(authority);
   client.on('error', () => undefined);
   let timer: ReturnType<typeof setTimeout> | undefined = undefined; // set once the target is known; refuse() may run before
   const refuse = (status: string, message: string) => {
@@ -34,23 +51,13 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     if (flow.done) return;
     flow.status = Number(status.slice(0, 3));
     flow.error = message;
-    client.resume(); // read (and drop) anything it sent after its CONNECT, so its FIN closes the connection
     client.setTimeout(core.options.clientIdleTimeoutMs, () => client.destroy());
-    client.end(simpleResponse(status, message));
-    // ... and cut it shortly after whatever it does (trickled bytes must not keep it open).
-    const linger = setTimeout(() => client.destroy(), REFUSAL_LINGER_MS);
-    client.once('close', () => clearTimeout(linger));
+    refuseAndLinger(client, status, message); // what it sent after its CONNECT is read and dropped
     core.endFlow(flow, t0);
   };
-  if (!m) return refuse('400 Bad Request', `CONNECT needs host:port, got ${JSON.stringify(authority)}`);
-  const host = m[1].replace(/^\[|\]$/g, '');
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) return refuse('400 Bad Request', `CONNECT port ${port} is out of range (1-65535)`);
-  if (core.options.allowConnectPorts && !core.options.allowConnectPorts.includes(port)) {
-    return refuse('403 Forbidden', `This proxy does not open tunnels to port ${port} (allowed: ${core.options.allowConnectPorts.join(', ')})`);
-  }
-  const loop = core.loopRefusal(host, port);
-  if (loop) return refuse('508 Loop Detected', loop);
+  const plan = planTunnel(authority, core);
+  if ('status' in plan) return refuse(plan.status, plan.message);
+  const { host, port } = plan;
   client.pause();
   // Downloads are read in large blocks (onread): each block is written to the client before the next read,
   // so the block buffer is reused only once the client has taken it.
@@ -175,32 +182,24 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
     client.setTimeout(core.options.tunnelIdleTimeoutMs);
     if (client.destroyed) return cleanup();
     if (!core.upstreamProxy) return splice(Buffer.alloc(0));
-    // Chained: ask the upstream proxy for the tunnel first.
-    upstream.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
-    let buf = Buffer.alloc(0);
+    // Chained: ask the upstream proxy for the tunnel first (transport's CONNECT: the same request and reading
+    // of the answer as the client's # @proxy).
+    upstream.write(connectRequest(authority));
+    const reader = new ConnectAnswerReader();
     const answerless = () => {
       upstream.destroy();
       refuse('502 Bad Gateway', `The upstream proxy closed the connection without answering the CONNECT to ${authority}`);
     };
     upstream.once('end', answerless);
     onChunk = (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (buf.length > 64 * 1024) {
-          upstream.destroy();
-          refuse('502 Bad Gateway', `The upstream proxy answered the CONNECT to ${authority} with more than 64 KB of head`);
-        }
-        return;
-      }
+      const answer = reader.read(d);
+      if (answer.kind === 'more') return;
       onChunk = () => undefined;
       upstream.off('end', answerless);
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(buf.toString('latin1'))?.[1];
-      if (status !== '200') {
-        upstream.destroy();
-        return refuse('502 Bad Gateway', `The upstream proxy refused the tunnel to ${authority}: ${buf.subarray(0, buf.indexOf('\r\n')).toString('latin1')}`);
-      }
-      splice(buf.subarray(end + 4));
+      if (answer.kind === 'open') return splice(answer.rest);
+      upstream.destroy();
+      if (answer.kind === 'too-large') return refuse('502 Bad Gateway', `The upstream proxy answered the CONNECT to ${authority} with more than ${MAX_CONNECT_ANSWER / 1024} KB of head`);
+      refuse('502 Bad Gateway', `The upstream proxy refused the tunnel to ${authority}: ${answer.statusLine}`);
     };
   });
 }

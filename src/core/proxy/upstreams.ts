@@ -1,15 +1,21 @@
 /** The proxy's keep-alive connections to upstreams (origin servers, or the upstream proxy when chaining). */
 import * as net from 'node:net';
-import type { ForwardedExchange } from './forwardedExchange';
 import type { ProxyOptions } from './server';
 import { internalErrorText } from '../text';
 
+/** The events an upstream connection reports to the exchange that owns it (./exchangeMachine.ts). */
+export interface UpstreamEvents {
+  upstreamData(d: Buffer): void;
+  /** FIN (`closed` false) or close; `reused`: the connection came from the pool. */
+  upstreamGone(closed: boolean, error: NodeJS.ErrnoException | undefined, reused: boolean): void;
+  abort(): void;
+}
+
 /** A pooled connection to an upstream (origin server, or the upstream proxy when chaining). */
 export class Upstream {
-  owner?: ForwardedExchange;
+  /** The exchange using it; none while idle in the pool. */
+  owner?: UpstreamEvents;
   reused = false;
-  /** Bytes received for the current exchange (a reused connection that dies before any may be retried). */
-  received = 0;
   error?: NodeJS.ErrnoException;
 
   constructor(
@@ -37,10 +43,10 @@ export class Upstream {
     socket.on('timeout', () => {
       if (!this.owner) socket.destroy(); // idle in the pool for too long
     });
-    socket.on('end', () => this.owner?.upstreamGone(false));
+    socket.on('end', () => this.owner?.upstreamGone(false, this.error, this.reused));
     socket.on('close', () => {
       pool.forget(this);
-      this.owner?.upstreamGone(true);
+      this.owner?.upstreamGone(true, this.error, this.reused);
     });
   }
 }
@@ -81,7 +87,6 @@ export class UpstreamPool {
 
   give(u: Upstream): void {
     u.owner = undefined;
-    u.received = 0;
     let list = this.idle.get(u.key);
     if (!list) this.idle.set(u.key, (list = []));
     if (list.length >= this.options.maxIdleUpstreamsPerHost || u.socket.destroyed) return void u.socket.destroy();

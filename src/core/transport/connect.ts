@@ -6,11 +6,12 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { promises as dnsPromises } from 'node:dns';
-import type { ConnectionInfo, Phase, TlsInfo } from '../exchange';
+import type { ConnectionInfo, Phase, Timings, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import { hostPort } from './address';
 import type { Operation } from './operation';
+import { connectTunnel } from './proxyConnect';
 
 export interface ResolvedAddress {
   address: string;
@@ -74,12 +75,8 @@ export function parseProxy(url: string): ProxyAddress {
   return { host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : 80 };
 }
 
-export interface ConnectTimings {
-  dnsLookup?: number;
-  tcpConnect?: number;
-  proxyTunnel?: number;
-  tlsHandshake?: number;
-}
+/** The connection phases of an exchange's timings. */
+export type ConnectTimings = Pick<Timings, 'dnsLookup' | 'tcpConnect' | 'proxyTunnel' | 'tlsHandshake'>;
 
 export interface Connected {
   socket: net.Socket;
@@ -182,104 +179,43 @@ function asPhaseError(err: unknown, phase: Phase, where: string, ctl: OperationC
   return new PhaseError(ne.phase, ne.message, ne.code);
 }
 
-/** Asks the proxy on `socket` for a tunnel to the target; resolves once it answered 2xx. */
-function connectTunnel(socket: net.Socket, target: ConnectTarget, op: Operation): Promise<void> {
-  const authority = hostPort(target.host, target.port);
-  const proxy = hostPort(target.proxy!.host, target.proxy!.port);
-  return new Promise((resolve, reject) => {
-    let head = Buffer.alloc(0);
-    const done = (err?: Error) => {
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('end', onEnd);
-      off();
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (head.length > 64 * 1024) done(new PhaseError('proxy', `Proxy ${proxy} sent more than 64 KB without ending its CONNECT answer`));
-        return;
-      }
-      const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-      const m = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
-      if (!m) return done(new PhaseError('proxy', `Proxy ${proxy} answered CONNECT with ${JSON.stringify(statusLine.slice(0, 80))}, not an HTTP status line`));
-      const status = Number(m[1]);
-      if (status < 200 || status > 299) {
-        return done(new PhaseError('proxy', `Proxy ${proxy} refused the tunnel to ${authority}: ${status} ${m[2]}`.trim(), `PROXY_${status}`));
-      }
-      // Bytes the target already sent (a server that speaks first, like QOTD) go back in front, and the
-      // stream is held until the new owner listens and calls resume().
-      const rest = head.subarray(end + 4);
-      if (rest.length > 0) {
-        socket.pause();
-        socket.unshift(rest);
-      }
-      done();
-    };
-    const onError = (e: Error) => done(e);
-    const onEnd = () => done(new PhaseError('proxy', `Proxy ${proxy} closed the connection instead of answering CONNECT ${authority}`, 'ECONNCLOSED'));
-    const off = op.onAbort(() => done(op.reason as Error));
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('end', onEnd);
-    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
-  });
-}
-
 function tcpConnect(address: string, port: number, op: Operation): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    if (op.aborted) return reject(op.reason);
-    const s = net.connect({ host: address, port, autoSelectFamily: false });
-    const off = op.onAbort(() => {
-      s.destroy();
-      reject(op.reason);
-    });
-    s.once('connect', () => {
-      off();
-      s.removeAllListeners('error');
-      resolve(s);
-    });
-    s.once('error', (e) => {
-      off();
-      s.destroy();
-      reject(e);
-    });
-  });
+  if (op.aborted) return Promise.reject(op.reason);
+  const s = net.connect({ host: address, port, autoSelectFamily: false });
+  return settled(s, 'connect', op).then(() => s);
 }
 
-function tlsHandshake(
-  socket: net.Socket,
-  target: ConnectTarget,
-  servername: string | undefined,
-  op: Operation,
-): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
+async function tlsHandshake(socket: net.Socket, target: ConnectTarget, servername: string | undefined, op: Operation): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
+  if (op.aborted) throw op.reason;
+  let verifyError: Error | undefined;
+  const s = tls.connect({
+    socket,
+    host: target.servername ?? target.host,
+    servername,
+    rejectUnauthorized: false,
+    ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
+    ALPNProtocols: target.alpn === undefined ? ['http/1.1'] : target.alpn.length > 0 ? target.alpn : undefined,
+    checkServerIdentity: (host, cert) => {
+      const e = tls.checkServerIdentity(host, cert);
+      if (e) verifyError = e;
+      return e;
+    },
+  });
+  await settled(s, 'secureConnect', op);
+  return { secure: s, verifyError };
+}
+
+/** Resolves when `s` emits `done`; an error or an abort of `op` first destroys it and rejects. */
+function settled(s: net.Socket, done: 'connect' | 'secureConnect', op: Operation): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (op.aborted) return reject(op.reason);
-    let verifyError: Error | undefined;
-    const s = tls.connect({
-      socket,
-      host: target.servername ?? target.host,
-      servername,
-      rejectUnauthorized: false,
-      ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
-      ALPNProtocols: target.alpn === undefined ? ['http/1.1'] : target.alpn.length > 0 ? target.alpn : undefined,
-      checkServerIdentity: (host, cert) => {
-        const e = tls.checkServerIdentity(host, cert);
-        if (e) verifyError = e;
-        return e;
-      },
-    });
     const off = op.onAbort(() => {
       s.destroy();
       reject(op.reason);
     });
-    s.once('secureConnect', () => {
+    s.once(done, () => {
       off();
       s.removeAllListeners('error');
-      resolve({ secure: s, verifyError });
+      resolve();
     });
     s.once('error', (e) => {
       off();

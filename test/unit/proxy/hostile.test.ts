@@ -10,7 +10,7 @@ import { clientAllowed, OwnAddresses } from '../../../src/core/proxy/limits';
 import { canonicalIp } from '../../../src/core/transport/address';
 import { ProxyServer } from '../../../src/core/proxy/server';
 import { rawServer, sleep } from '../../support/servers';
-import { count, start, talk, until } from './hostilePeers';
+import { count, rawClient, start, talk, until } from './hostilePeers';
 
 describe('ProxyServer against hostile peers: connections, tunnels, loops, addresses', function () {
   this.timeout(20_000);
@@ -54,24 +54,20 @@ describe('ProxyServer against hostile peers: connections, tunnels, loops, addres
       s.pipe(s);
     });
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    const c = net.connect(port, '127.0.0.1');
+    const peer = rawClient(port);
+    const c = peer.socket;
     try {
       const eport = (echo.address() as net.AddressInfo).port;
-      let got = '';
-      let closed = false;
-      c.on('data', (d) => (got += d.toString('latin1')));
-      c.on('close', () => (closed = true));
-      c.on('error', () => undefined);
       c.write(`CONNECT 127.0.0.1:${eport} HTTP/1.1\r\nHost: 127.0.0.1:${eport}\r\n\r\n`);
-      await until(() => got.includes('200 Connection Established'), 'the tunnel');
+      await until(() => peer.text.includes('200 Connection Established'), 'the tunnel');
       // Busy for 10 × 100 ms = 1 s, longer than the idle timeout: it stays open.
       for (let i = 0; i < 10; i++) {
         c.write('x');
         await sleep(100);
       }
-      await until(() => count(got, /x/g) === 10, 'ten echoes');
-      assert.equal(closed, false, 'a busy tunnel stays open');
-      await until(() => closed, 'the idle tunnel to close');
+      await until(() => count(peer.text, /x/g) === 10, 'ten echoes');
+      assert.equal(peer.closed, false, 'a busy tunnel stays open');
+      await until(() => peer.closed, 'the idle tunnel to close');
       await until(() => flows.length === 1 && proxy.openTunnels === 0, 'the flow to end');
       assert.equal(flows[0].kind, 'tunnel');
       assert.equal(flows[0].error, 'The tunnel was idle (no bytes either way) for 300 ms; the proxy closed it');

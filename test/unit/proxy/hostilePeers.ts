@@ -47,6 +47,25 @@ export function trickle(port: number, bytes: string, everyMs: number): Promise<{
   });
 }
 
+/** A raw client kept open across steps: what it has read so far and whether the proxy closed it. */
+export function rawClient(port: number): { socket: net.Socket; readonly text: string; readonly closed: boolean } {
+  const socket = net.connect(port, '127.0.0.1');
+  let text = '';
+  let closed = false;
+  socket.on('data', (d) => (text += d.toString('latin1')));
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => undefined);
+  return {
+    socket,
+    get text() {
+      return text;
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}
+
 export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
   for (const end = Date.now() + ms; !cond(); await sleep(20)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 }

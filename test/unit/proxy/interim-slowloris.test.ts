@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { rawServer, sleep } from '../../support/servers';
-import { count, start, talk, trickle, until } from './hostilePeers';
+import { count, rawClient, start, talk, trickle, until } from './hostilePeers';
 
 describe('ProxyServer against hostile peers: interim responses, slow heads', function () {
   this.timeout(20_000);
@@ -145,26 +145,22 @@ describe('ProxyServer against hostile peers: interim responses, slow heads', fun
     it('keep-alive: the idle wait before the next request is the idle timeout; the next head has its own deadline', async () => {
       const { proxy, port } = await start({ requestHeadTimeoutMs: 300, clientIdleTimeoutMs: 10_000 });
       const origin = await rawServer((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-      const c = net.connect(port, '127.0.0.1');
+      const peer = rawClient(port);
+      const c = peer.socket;
       try {
-        let got = '';
-        let closed = false;
-        c.on('data', (d) => (got += d.toString('latin1')));
-        c.on('close', () => (closed = true));
-        c.on('error', () => undefined);
         await new Promise<void>((r) => c.once('connect', () => r()));
         const req = `GET http://127.0.0.1:${origin.port}/ HTTP/1.1\r\nHost: x\r\n\r\n`;
         c.write(req);
-        await until(() => count(got, /200 OK/g) === 1, 'the first answer');
+        await until(() => count(peer.text, /200 OK/g) === 1, 'the first answer');
         await sleep(700); // idle between requests, longer than the head deadline
         c.write(req);
-        await until(() => count(got, /200 OK/g) === 2, 'the second answer');
-        assert.equal(closed, false);
+        await until(() => count(peer.text, /200 OK/g) === 2, 'the second answer');
+        assert.equal(peer.closed, false);
         // The third head starts and never finishes.
         c.write('GET http://127.0.0.1:');
-        await until(() => closed, 'the connection to close');
-        assert.match(got, /HTTP\/1\.1 408 Request Timeout[\s\S]*within 300 ms of its first byte/);
-        assert.equal(count(got, /200 OK/g), 2);
+        await until(() => peer.closed, 'the connection to close');
+        assert.match(peer.text, /HTTP\/1\.1 408 Request Timeout[\s\S]*within 300 ms of its first byte/);
+        assert.equal(count(peer.text, /200 OK/g), 2);
       } finally {
         c.destroy();
         await proxy.close();

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { DEFAULT_PROXY_OPTIONS } from '../../../src/core/proxy/server';
 import { sleep } from '../../support/servers';
-import { start, talk, until } from './hostilePeers';
+import { rawClient, start, talk, until } from './hostilePeers';
 
 async function listen(onConnection: (s: net.Socket) => void): Promise<net.Server> {
   const server = net.createServer((s) => {
@@ -144,22 +144,18 @@ describe('ProxyServer: limits attacked for bypasses', function () {
   it('a partial head pipelined behind a slow response still meets its deadline (408) once its turn comes', async () => {
     const origin = await listen((s) => s.once('data', () => setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 600)));
     const { proxy, port, flows } = await start({ requestHeadTimeoutMs: 300 });
-    const c = net.connect(port, '127.0.0.1');
+    const peer = rawClient(port);
+    const c = peer.socket;
     try {
-      let got = '';
-      let closed = false;
-      c.on('data', (d) => (got += d.toString('latin1')));
-      c.on('close', () => (closed = true));
-      c.on('error', () => undefined);
       c.write(`GET http://127.0.0.1:${portOf(origin)}/ HTTP/1.1\r\nHost: x\r\n\r\nGET http://127.0.0.1:${portOf(origin)}/2 HTTP/1.1\r\n`);
       // The rest of the second head, a byte every 100 ms: it would take 2 s.
       const rest = 'Host: x\r\nX-Slow: 0123456789\r\n\r\n';
-      for (let i = 0; i < rest.length && !closed; i++) {
+      for (let i = 0; i < rest.length && !peer.closed; i++) {
         c.write(rest[i]);
         await sleep(100);
       }
-      await until(() => closed, 'the connection to close');
-      assert.match(got, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nokHTTP\/1\.1 408 Request Timeout\r\n[\s\S]*did not arrive in full within 300 ms of its first byte/);
+      await until(() => peer.closed, 'the connection to close');
+      assert.match(peer.text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nokHTTP\/1\.1 408 Request Timeout\r\n[\s\S]*did not arrive in full within 300 ms of its first byte/);
       assert.equal(flows.length, 1, 'the second request never went upstream');
     } finally {
       c.destroy();

@@ -1,6 +1,13 @@
 /**
  * The bytes of an incomplete line or head, kept between reads in one growing buffer: a read of n bytes costs
  * O(n) (amortised), not a copy of everything kept so far, so a head that arrives a byte at a time is linear.
+ * Used by the client's response parser (../http/response-parser.ts) and by the proxy for request heads,
+ * pipelined requests and upstream response heads (../proxy/).
+ *
+ * The usual loop: `buf = p.length > 0 ? p.with(chunk) : chunk`, consume from the front of `buf`, and when
+ * more input is needed `p.keep(rest, buf was from p)`; `clear()` once nothing is left. Later calls write over
+ * the bytes of a view: a caller that hands one to a socket write drops this PendingBytes afterwards (the proxy
+ * does, once a head is parsed), so what is queued on the socket is never changed.
  */
 export class PendingBytes {
   private buf: Buffer = Buffer.alloc(0);
