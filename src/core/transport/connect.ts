@@ -10,6 +10,7 @@ import type { ConnectionInfo, Phase, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import { hostPort } from './address';
+import { nextConnectionId } from './connectionIds';
 import type { Operation } from './operation';
 
 export interface ResolvedAddress {
@@ -50,12 +51,10 @@ export function targetOf(
   return target;
 }
 
-let nextUnpooled = 1;
-
 /** Connection details of a socket that is not pooled (TCP/TLS sessions, WebSockets). */
 export function unpooledConnection(socket: net.Socket): ConnectionInfo {
   return {
-    id: nextUnpooled++,
+    id: nextConnectionId(),
     reused: false,
     requestsServed: 1,
     pooled: false,
