@@ -133,7 +133,7 @@ describe('services: proxy and multicast listener tasks', function () {
       await waitFor('the traffic view to receive the flow', () => api.testing.services.view().posted.flows >= 1);
       await waitFor('the flow line in the terminal', () => api.testing.services.running()[0]?.lines.some((l) => l.includes(`POST ${url} → 200`)));
 
-      const detail = api.testing.services.flowDetail(row.id)!;
+      const detail = (await api.testing.services.flowDetail(row.id))!;
       assert.equal(Buffer.from(detail.requestBody!, 'base64').toString(), 'ping');
       assert.ok(detail.requestHeaders.some(([k, v]) => k === 'X-Test' && v === 'services'));
 

@@ -225,7 +225,7 @@ export class ForwardedExchange {
       if (this.req.minor === 0 && codings.some((c) => c !== 'chunked')) return void this.fail(502, `Upstream ${this.where} sent Transfer-Encoding: ${codings.join(', ')}, which an HTTP/1.0 client cannot receive`);
       if (framing.kind === 'close' || this.dechunk) this.clientKeep = false;
       const headers = withoutFraming(endToEnd(res.headers));
-      flow.responseHeaders = headers;
+      flow.responseHeaders = res.headers; // as the upstream sent them (the traffic view shows the wire)
       const bodyless = res.status === 304 || this.req.method === 'HEAD';
       const extra =
         (this.dechunk ? '' : bodyless ? lengthOf(res.headers) : framingHeaders(framing, codings, res.status !== 204)) +

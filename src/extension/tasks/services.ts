@@ -12,7 +12,8 @@ import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, ServiceSummary, 
 import { Disposable } from '../lifecycle';
 import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from '../traffic/trafficContent';
 import { TrafficPanelManager, trafficCommandId, type ActionResult, type TrafficViewState } from '../traffic/trafficPanel';
-import { datagramDetail, flowDetail, TrafficStore } from '../traffic/trafficStore';
+import { decodedFlowDetail } from '../traffic/flowDecode';
+import { datagramDetail, TrafficStore } from '../traffic/trafficStore';
 import { ServiceCommands } from './serviceCommands';
 import type { ServiceHost, ServiceSession, SessionState, TaskOrigin } from './serviceTerminal';
 import { LISTENER_DEFAULTS, PROXY_DEFAULTS, TASK_TYPE, type ListenerConfig, type ProxyConfig, type ServiceKind } from './taskDefinition';
@@ -41,7 +42,8 @@ export interface ServicesApi {
   sessions(): SessionInfo[];
   flows(): FlowRow[];
   datagrams(): DatagramRow[];
-  flowDetail(id: number): FlowDetail | undefined;
+  /** What the view's detail pane gets for a flow (bodies decoded when they had a Content-Encoding). */
+  flowDetail(id: number): Promise<FlowDetail | undefined>;
   datagramDetail(id: number): DatagramDetail | undefined;
   flowAsNetreq(id: number): string | undefined;
   flowAsCurl(id: number): string | undefined;
@@ -224,9 +226,9 @@ export class ServicesController extends Disposable implements ServiceHost {
       sessions: () => this.all.map(info),
       flows: () => store.flowRows(),
       datagrams: () => store.datagramRows(),
-      flowDetail: (id) => {
+      flowDetail: async (id) => {
         const s = store.flow(id);
-        return s && flowDetail(s);
+        return s && decodedFlowDetail(s);
       },
       datagramDetail: (id) => {
         const s = store.datagramById(id);

@@ -11,7 +11,8 @@ import type { ActionResult } from '../panels/bodyActions';
 import { PanelHost } from '../panels/panelHost';
 import { panelResources, PanelRegistry, type PanelKind } from '../panels/panelRegistry';
 import { TrafficFeed, type FeedCounts } from './trafficFeed';
-import { datagramDetail, flowDetail, type TrafficStore } from './trafficStore';
+import { decodedFlowDetail } from './flowDecode';
+import { datagramDetail, type TrafficStore } from './trafficStore';
 import { renderTrafficHtml, storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from './trafficContent';
 
 export type { ActionResult };
@@ -88,7 +89,8 @@ class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
       case 'select':
         if (m.what === 'flow') {
           const s = this.store.flow(m.id);
-          this.post({ type: 'flowDetail', id: m.id, detail: s ? flowDetail(s) : undefined });
+          if (!s) this.post({ type: 'flowDetail', id: m.id });
+          else void decodedFlowDetail(s).then((detail) => !this.isDisposed && this.post({ type: 'flowDetail', id: m.id, detail }));
         } else {
           const s = this.store.datagramById(m.id);
           this.post({ type: 'datagramDetail', id: m.id, detail: s ? datagramDetail(s) : undefined });
