@@ -52,8 +52,9 @@ interface FlowBody {
 function flowBody(b64: string | undefined, headers: HeaderList | undefined, total: number, decoded: DecodedBody | undefined, form: BodyForm): FlowBody {
   const type = headers ? headerValue(headers, 'content-type') : undefined;
   const raw = bytesOf(b64);
-  const asSent: FlowBody = { content: bodyContent(raw, type, total, CUT_HINT), asSent: true };
-  if (!decoded) return asSent;
+  if (!decoded) return { content: bodyContent(raw, type, total, CUT_HINT), asSent: true };
+  // Encoded bytes are not what Content-Type describes (that is the decoded body): they are shown for what they are.
+  const asSent: FlowBody = { content: bodyContent(raw, undefined, total, CUT_HINT), asSent: true };
   const enc = decoded.encoding;
   if (decoded.body === undefined) return { ...asSent, note: { level: 'warning', text: `Could not decode ${enc}: ${decoded.error ?? 'no reason given'}. Showing the bytes as they came.` } };
   if (form === 'sent') return { ...asSent, note: { level: 'info', text: `As sent: the ${enc}-encoded bytes (Decoded shows what they decode to).` } };

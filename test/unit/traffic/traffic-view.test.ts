@@ -2,44 +2,12 @@
 // message guards on both sides.
 import { strict as assert } from 'node:assert';
 import { renderTrafficHtml } from '../../../src/extension/traffic/trafficContent';
-import { isHostToTraffic, isTrafficToHost, type DatagramRow, type FlowDetail, type FlowRow, type TrafficSnapshot, type TrafficToHost } from '../../../src/shared/trafficMessages';
-import { TrafficView } from '../../../src/webview/trafficView';
+import { isHostToTraffic, isTrafficToHost, type FlowDetail, type TrafficToHost } from '../../../src/shared/trafficMessages';
 import { previewText } from '../../../src/webview/trafficRows';
-import { FakeDocument, FakeElement } from '../webview/fakeDom';
+import type { FakeElement } from '../webview/fakeDom';
 import { XSS_IMG, XSS_SCRIPT } from '../webview/fixtures';
 import { assertSafeDom } from '../webview/safeDom';
-
-const T = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
-
-function row(id: number, over: Partial<FlowRow> = {}): FlowRow {
-  return { id, kind: 'http', startedAt: T, proxy: '127.0.0.1:8888', client: '127.0.0.1:50000', method: 'GET', target: `http://127.0.0.1:8080/${id}`, status: 200, bytesUp: 0, bytesDown: 1536, durationMs: 12.5, done: true, ...over };
-}
-
-function dgram(id: number, data: Buffer, over: Partial<DatagramRow> = {}): DatagramRow {
-  return { id, at: T, listener: '239.255.0.1:5000 on 127.0.0.1', from: '127.0.0.1:40000', size: data.length, preview: data.toString('base64'), ...over };
-}
-
-function snapshot(over: Partial<TrafficSnapshot> = {}): TrafficSnapshot {
-  return { type: 'snapshot', flows: [], datagrams: [], dropped: { flows: 0, datagrams: 0 }, max: 1000, services: [], paused: false, ...over };
-}
-
-function setup() {
-  const doc = new FakeDocument();
-  const root = doc.createElement('div');
-  const posted: TrafficToHost[] = [];
-  let added = 0;
-  const view = new TrafficView(doc, root, (m) => posted.push(m), undefined, undefined, () => added++);
-  view.render();
-  const rows = () => root.byClass('row').filter((r) => !r.classes.includes('head'));
-  const visibleRows = () => rows().filter((r) => !r.classes.includes('hidden'));
-  return { doc, root, posted, view, rows, visibleRows, added: () => added };
-}
-
-const button = (root: FakeElement, label: string) => {
-  const b = root.button(label);
-  assert.ok(b, `button ${label}`);
-  return b;
-};
+import { button, dgram, row, setup, snapshot } from './viewFixtures';
 
 describe('traffic view (fake DOM)', () => {
   it('waits for the host, then lists flows: time, method, status, URL, duration, bytes, client, kind (what tells flows apart first)', () => {
