@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, netreqApi, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor, workspaceDir } from './helpers';
+import { bodyText, closeAllEditors, codeLenses, netreqApi, sendCommand, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor, workspaceDir } from './helpers';
 
 async function freeTcpPort(): Promise<number> {
   const s = net.createServer();
@@ -143,9 +143,30 @@ describe('services: proxy and multicast listener tasks', function () {
 
       const result = await api.testing.services.act('openFlow', row.id);
       assert.equal(result.ok, true, result.message);
-      const doc = await waitFor('the .netreq document', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'netreq' && d.getText().includes(`POST ${url}`)));
+      assert.equal(result.message, `Opened flow ${row.id} as a read-only .netreq document: Send works from it; to edit it, Save As .netreq File… (its title bar) keeps a copy as a file.`);
+      const doc = await waitFor('the .netreq document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'netreq-replay' && d.getText().includes(`POST ${url}`)));
       assert.match(doc.getText(), /\nX-Test: services\n/);
       assert.match(doc.getText(), /\n\nping\n?$/);
+      // Read-only and never dirty: closing it does not ask to save (an untitled document with text would).
+      assert.equal(doc.languageId, 'netreq');
+      assert.equal(doc.isUntitled, false);
+      assert.equal(doc.isDirty, false);
+      assert.equal(vscode.window.activeTextEditor?.document, doc);
+      // Send works from it: its CodeLens, and the request goes out as it was (straight to the upstream).
+      const lens = (await codeLenses(doc.uri, 1)).find((l) => l.command?.command === 'netreq.sendRequest');
+      assert.ok(lens?.command, 'a Send CodeLens on the read-only document');
+      const again = (await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []))) as Awaited<ReturnType<typeof sendCommand>>;
+      assert.equal(again?.response?.status, 200, JSON.stringify(again?.error));
+      assert.equal(bodyText(again), 'echo POST ping');
+      // Save As .netreq File…: a file with the same text, opened to edit.
+      const file = vscode.Uri.file(path.join(workspaceDir(), `replay-${row.id}.netreq`));
+      restore.push(async () => fs.rmSync(file.fsPath, { force: true }));
+      const saved = (await vscode.commands.executeCommand('netreq.saveReplayAs', doc.uri, file)) as { ok: boolean; message: string };
+      assert.equal(saved.ok, true, saved.message);
+      assert.equal(fs.readFileSync(file.fsPath, 'utf8'), doc.getText());
+      await waitFor('the saved file in the editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file.fsPath);
+      assert.equal(vscode.window.activeTextEditor!.document.isDirty, false);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
       const exitCode = ended(task);
       execution.terminate();

@@ -13,6 +13,7 @@ import { Disposable } from '../lifecycle';
 import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from '../traffic/trafficContent';
 import { TrafficPanelManager, trafficCommandId, type ActionResult, type TrafficViewState } from '../traffic/trafficPanel';
 import { decodedFlowDetail } from '../traffic/flowDecode';
+import { ReplayDocuments } from '../traffic/replayDocuments';
 import { datagramDetail, TrafficStore } from '../traffic/trafficStore';
 import { ServiceCommands } from './serviceCommands';
 import type { ServiceHost, ServiceSession, SessionState, TaskOrigin } from './serviceTerminal';
@@ -96,16 +97,14 @@ export class ServicesController extends Disposable implements ServiceHost {
   private readonly status: vscode.StatusBarItem;
   readonly panel: TrafficPanelManager;
   readonly api: ServicesApi;
+  /** "Open as .netreq" documents: read-only, never asking to save on close (Save As .netreq File… keeps one). */
+  private readonly replays = this.register(new ReplayDocuments());
 
   constructor(context: vscode.ExtensionContext) {
     super();
     this.panel = this.register(
       new TrafficPanelManager(context.extensionUri, this.store, () => this.summaries(), {
-        openText: async (content, language) => {
-          const doc = await vscode.workspace.openTextDocument({ content, language });
-          await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
-          return { ok: true, message: 'Opened as a new .netreq document.' };
-        },
+        openReplay: (name, content, what) => this.replays.open(name, content, what),
         copy: async (text) => {
           await vscode.env.clipboard.writeText(text);
           return { ok: true, message: 'Copied to the clipboard.' };

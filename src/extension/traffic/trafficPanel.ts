@@ -18,7 +18,8 @@ import { renderTrafficHtml, storedDatagramAsNetreq, storedFlowAsCurl, storedFlow
 export type { ActionResult };
 
 export interface TrafficHandlers {
-  openText(content: string, language: string): Promise<ActionResult>;
+  /** Opens a row as a .netreq document ("flow-12", its text, "flow 12" for the words). */
+  openReplay(name: string, content: string, what: string): Promise<ActionResult>;
   copy(text: string): Promise<ActionResult>;
   runCommand(command: TrafficCommand): void;
 }
@@ -115,7 +116,7 @@ class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
     if (action === 'openDatagram') {
       const s = this.store.datagramById(target);
       const text = s && storedDatagramAsNetreq(s);
-      return text ? this.handlers.openText(text, 'netreq') : gone;
+      return text ? this.handlers.openReplay(`datagram-${target}`, text, `datagram ${target}`) : gone;
     }
     const s = this.store.flow(target);
     if (!s) return gone;
@@ -123,7 +124,7 @@ class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
       const r = await this.handlers.copy(storedFlowAsCurl(s));
       return r.ok ? { ok: true, message: 'Copied the curl command (it goes to the server directly, not through the proxy).' } : r;
     }
-    return this.handlers.openText(storedFlowAsNetreq(s), 'netreq');
+    return this.handlers.openReplay(`flow-${target}`, storedFlowAsNetreq(s), `flow ${target}`);
   }
 
   override dispose(): void {
