@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import { bodyText, closeAllEditors, codeLenses, netreqApi, sendCommand, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor, workspaceDir } from './helpers';
 
@@ -120,7 +121,11 @@ describe('services: proxy and multicast listener tasks', function () {
     assert.equal(session.origin, 'provided');
     assert.equal(api.testing.services.statusText(), `$(broadcast) proxy :${port}`);
 
-    const upstream = await startHttpServer((req, res, body) => res.end(`echo ${req.method} ${body}`));
+    const gzipped = zlib.gzipSync('{"seen":"through the proxy"}');
+    const upstream = await startHttpServer((req, res, body) => {
+      if (req.url === '/gz') res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': gzipped.length }).end(gzipped);
+      else res.end(`echo ${req.method} ${body}`);
+    });
     try {
       const url = `http://127.0.0.1:${upstream.port}/hello?x=1`;
       const r = await proxyRequest(port, url, 'ping');
@@ -140,6 +145,16 @@ describe('services: proxy and multicast listener tasks', function () {
       const curl = api.testing.services.flowAsCurl(row.id)!;
       assert.match(curl, new RegExp(`^curl '?http://127\\.0\\.0\\.1:${upstream.port}/hello\\?x=1'? \\\\`));
       assert.match(curl, /--data-binary ping/);
+
+      // A gzip response: the detail the view gets has the headers as they came (Content-Length too) and the body decoded.
+      const gzUrl = `http://127.0.0.1:${upstream.port}/gz`;
+      assert.equal((await proxyRequest(port, gzUrl, '')).status, 200);
+      const gzRow = await waitFor('the gzip flow', () => api.testing.services.flows().find((f) => f.target === gzUrl && f.done));
+      const gzDetail = (await api.testing.services.flowDetail(gzRow.id))!;
+      assert.ok(gzDetail.responseHeaders!.some(([k, v]) => k.toLowerCase() === 'content-length' && v === String(gzipped.length)), JSON.stringify(gzDetail.responseHeaders));
+      assert.ok(Buffer.from(gzDetail.responseBody!, 'base64').equals(gzipped), 'the bytes as sent');
+      assert.equal(gzDetail.responseDecoded?.encoding, 'gzip');
+      assert.equal(Buffer.from(gzDetail.responseDecoded!.body!, 'base64').toString(), '{"seen":"through the proxy"}');
 
       const result = await api.testing.services.act('openFlow', row.id);
       assert.equal(result.ok, true, result.message);

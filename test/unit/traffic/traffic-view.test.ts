@@ -87,8 +87,8 @@ describe('traffic view (fake DOM)', () => {
     button(root.byClass('detail')[0], 'Open as .netreq').click();
     const action = posted.at(-1) as Extract<TrafficToHost, { type: 'action' }>;
     assert.deepEqual({ ...action, id: 0 }, { type: 'action', id: 0, action: 'openFlow', target: 7 });
-    view.handle({ type: 'reply', id: action.id, ok: true, message: 'Opened as a new .netreq document.' });
-    assert.match(root.byClass('detail')[0].text, /Opened as a new \.netreq document\./);
+    view.handle({ type: 'reply', id: action.id, ok: true, message: 'Opened flow 7 as a read-only .netreq document.' });
+    assert.match(root.byClass('detail')[0].text, /Opened flow 7 as a read-only \.netreq document\./);
     view.handle({ type: 'reply', id: action.id, ok: false, message: 'again?' });
     assert.doesNotMatch(root.text, /again\?/, 'a reply counts once');
     button(root.byClass('detail')[0], 'Copy as curl').click();
