@@ -243,5 +243,10 @@ describe('traffic panel shell and messages', () => {
     assert.ok(isHostToTraffic({ type: 'reply', id: 1, ok: true }));
     assert.ok(!isHostToTraffic({ type: 'batch', flows: 'x', datagrams: [], dropped: {} }));
     assert.ok(!isHostToTraffic({ type: 'html', html: XSS_SCRIPT }));
+    const detail = { row: row(1), requestHeaders: [], timings: {} };
+    assert.ok(isHostToTraffic({ type: 'flowDetail', id: 1, detail: { ...detail, responseDecoded: { encoding: 'gzip', body: 'aGk=', cut: true, partial: false } } }));
+    assert.ok(isHostToTraffic({ type: 'flowDetail', id: 1, detail: { ...detail, requestDecoded: { encoding: 'br', error: 'why' } } }));
+    for (const bad of [{ body: 'aGk=' }, { encoding: 1 }, { encoding: 'gzip', body: 5 }, { encoding: 'gzip', cut: 'yes' }, { encoding: 'gzip', error: {} }, 'gzip'])
+      assert.ok(!isHostToTraffic({ type: 'flowDetail', id: 1, detail: { ...detail, responseDecoded: bad } }), JSON.stringify(bad));
   });
 });
