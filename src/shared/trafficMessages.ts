@@ -31,13 +31,33 @@ export interface FlowRow {
   done: boolean;
 }
 
-/** Everything the detail pane shows about one flow. Bodies: the first 64 KB the proxy kept, as base64. */
+/** A body sent with a Content-Encoding (gzip, deflate, br), decoded by the host for the detail pane. */
+export interface DecodedBody {
+  /** The Content-Encoding it came with, as the headers say it ("gzip"). */
+  encoding: string;
+  /** The decoded bytes, base64 (at most 1 MB); absent when nothing could be decoded (`error` says why). */
+  body?: string;
+  /** Decoding stopped at the limit: `body` is the start of the decoded data. */
+  cut?: boolean;
+  /** The proxy kept only the start of the body, so `body` is what that start decodes to. */
+  partial?: boolean;
+  error?: string;
+}
+
+/**
+ * Everything the detail pane shows about one flow. Headers as they came on the wire (the client's request,
+ * the upstream's response, Content-Length and Transfer-Encoding included). Bodies: the first 64 KB the
+ * proxy kept, as base64, as they came (still compressed when they were); `*Decoded` when a body had a
+ * Content-Encoding.
+ */
 export interface FlowDetail {
   row: FlowRow;
   requestHeaders: HeaderList;
   responseHeaders?: HeaderList;
   requestBody?: string;
   responseBody?: string;
+  requestDecoded?: DecodedBody;
+  responseDecoded?: DecodedBody;
   /** Upstream timings (ms since the flow started). */
   timings: { upstreamConnected?: number; firstByte?: number };
   /** Its bodies were let go of to keep memory bounded (the view keeps those of the recent flows). */
@@ -181,6 +201,12 @@ function isRows(o: Record<string, unknown>): boolean {
   return Array.isArray(o.flows) && o.flows.every(isFlowRow) && Array.isArray(o.datagrams) && o.datagrams.every(isDatagramRow) && !!d && isCount(d.flows) && isCount(d.datagrams);
 }
 
+function isDecoded(v: unknown): boolean {
+  const o = record(v);
+  const flag = (x: unknown) => x === undefined || typeof x === 'boolean';
+  return !!o && isStr(o.encoding) && isOptional(o.body, isStr) && flag(o.cut) && flag(o.partial) && isOptional(o.error, isStr);
+}
+
 function isFlowDetail(v: unknown): boolean {
   const o = record(v);
   const t = record(o?.timings);
@@ -191,6 +217,8 @@ function isFlowDetail(v: unknown): boolean {
     (o.responseHeaders === undefined || isHeaders(o.responseHeaders)) &&
     isOptional(o.requestBody, isStr) &&
     isOptional(o.responseBody, isStr) &&
+    (o.requestDecoded === undefined || isDecoded(o.requestDecoded)) &&
+    (o.responseDecoded === undefined || isDecoded(o.responseDecoded)) &&
     !!t &&
     isOptional(t.upstreamConnected, isNum) &&
     isOptional(t.firstByte, isNum) &&

@@ -17,6 +17,7 @@ function restoredUi(state: unknown): TrafficUi {
     tab: s.tab === 'multicast' ? 'multicast' : 'proxy',
     filters: { proxy: typeof f.proxy === 'string' ? f.proxy : '', multicast: typeof f.multicast === 'string' ? f.multicast : '' },
     bodyMode: s.bodyMode === 'pretty' || s.bodyMode === 'text' || s.bodyMode === 'hex' ? s.bodyMode : DEFAULT_TRAFFIC_UI.bodyMode,
+    bodyForm: s.bodyForm === 'sent' ? 'sent' : 'decoded',
   };
 }
 

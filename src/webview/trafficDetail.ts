@@ -1,10 +1,12 @@
 /**
- * The traffic view's detail pane: a proxy flow (summary, request and response headers, the first 64 KB of
- * plain-HTTP bodies through the body views — pretty JSON/XML/HTML, image, text, hex —, timings) or a datagram (sender, size, text and hex). Text nodes only.
+ * The traffic view's detail pane: a proxy flow (summary, request and response headers as they came, the
+ * first 64 KB of plain-HTTP bodies through the body views — pretty JSON/XML/HTML, image, text, hex —,
+ * decoded when they came gzip/deflate/br, with the bytes as sent one click away; timings) or a datagram
+ * (sender, size, text and hex). Text nodes only.
  */
 import { clockText, formatBytes, formatMs, headerValue, statusClass } from '../common/format';
-import type { DatagramDetail, FlowDetail, HeaderList } from '../shared/trafficMessages';
-import { bodyContent, bytesOf, hexView, modeBar, modesOf, pickView, rawTextView, viewsFor, type BodyContent, type BodyViewId, type ViewMode } from './bodyViews';
+import type { DatagramDetail, DecodedBody, FlowDetail, HeaderList } from '../shared/trafficMessages';
+import { bodyContent, bytesOf, hexView, modeBar, modesOf, notice, pickView, rawTextView, viewsFor, type BodyContent, type BodyViewId, type ViewMode } from './bodyViews';
 import type { Builder, DomElement } from './dom';
 
 /** How the bodies show: the best view for each (auto), or the pretty, text or hex view where it takes them. */
@@ -19,6 +21,8 @@ export const TRAFFIC_BODY_VIEWS: readonly BodyViewId[] = ['json', 'markup', 'ima
 export interface DetailActions {
   act(action: 'openFlow' | 'copyCurl' | 'openDatagram'): void;
   setMode(mode: BodyMode): void;
+  /** Decoded or as sent, for bodies that came with a Content-Encoding. */
+  setForm(form: BodyForm): void;
 }
 
 export function headersTable(b: Builder, headers: HeaderList | undefined, none: string): DomElement {
@@ -34,23 +38,54 @@ const MODE_ORDER: readonly ViewMode[] = ['pretty', 'text', 'hex'];
 
 const CUT_HINT = 'the proxy keeps the start of each body for this view.';
 
-function flowBody(b64: string | undefined, headers: HeaderList | undefined, total: number): BodyContent {
-  return bodyContent(bytesOf(b64), headers ? headerValue(headers, 'content-type') : undefined, total, CUT_HINT);
+/** A body that came with a Content-Encoding shows decoded (the default) or as it came. */
+export type BodyForm = 'decoded' | 'sent';
+
+interface FlowBody {
+  content: BodyContent;
+  /** Sizes are exact (the "Showing the first …" line applies); false for decoded bytes. */
+  asSent: boolean;
+  /** A notice above the body: how it was decoded, or why it was not. */
+  note?: { level: 'info' | 'warning'; text: string };
 }
 
-function body(b: Builder, title: string, c: BodyContent, mode: BodyMode, dropped: boolean): DomElement[] {
-  const out: DomElement[] = [b.el('h3', undefined, `${title} (${formatBytes(c.total)})`)];
+function flowBody(b64: string | undefined, headers: HeaderList | undefined, total: number, decoded: DecodedBody | undefined, form: BodyForm): FlowBody {
+  const type = headers ? headerValue(headers, 'content-type') : undefined;
+  const raw = bytesOf(b64);
+  if (!decoded) return { content: bodyContent(raw, type, total, CUT_HINT), asSent: true };
+  // Encoded bytes are not what Content-Type describes (that is the decoded body): they are shown for what they are.
+  const asSent: FlowBody = { content: bodyContent(raw, undefined, total, CUT_HINT), asSent: true };
+  const enc = decoded.encoding;
+  if (decoded.body === undefined) return { ...asSent, note: { level: 'warning', text: `Could not decode ${enc}: ${decoded.error ?? 'no reason given'}. Showing the bytes as they came.` } };
+  if (form === 'sent') return { ...asSent, note: { level: 'info', text: `As sent: the ${enc}-encoded bytes (Decoded shows what they decode to).` } };
+  const bytes = bytesOf(decoded.body);
+  const more = decoded.cut || decoded.partial;
+  // Only part of it: the image view then says so instead of drawing a broken image.
+  const content = bodyContent(bytes, type, more ? bytes.length + 1 : bytes.length, CUT_HINT);
+  const from = raw.length < total ? `the first ${formatBytes(raw.length)} of ${formatBytes(total)} on the wire (${CUT_HINT.replace(/\.$/, '')})` : `${formatBytes(raw.length)} on the wire`;
+  let text = `Decoded from ${enc}: ${from}, ${formatBytes(bytes.length)} decoded`;
+  if (decoded.cut) text += `; showing the first ${formatBytes(bytes.length)} it decodes to (the view decodes at most that much of a body)`;
+  else if (decoded.partial) text += ' (the start of the body)';
+  text += '.';
+  if (decoded.error) return { content, asSent: false, note: { level: 'warning', text: `${text} The rest could not be decoded: ${decoded.error}.` } };
+  return { content, asSent: false, note: { level: 'info', text } };
+}
+
+function body(b: Builder, title: string, fb: FlowBody, total: number, mode: BodyMode, dropped: boolean): DomElement[] {
+  const c = fb.content;
+  const out: DomElement[] = [b.el('h3', undefined, `${title} (${formatBytes(total)})`)];
   const view = pickView(c, TRAFFIC_BODY_VIEWS, mode);
-  if (c.total === 0) out.push(b.el('p', 'muted', '(empty)'));
+  if (total === 0) out.push(b.el('p', 'muted', '(empty)'));
   else if (!view) out.push(b.el('p', 'muted', dropped ? '(no longer kept: the view keeps the bodies of the most recent flows, 32 MB in all)' : '(not captured)'));
   else {
+    if (fb.note) out.push(notice(b, fb.note.level, fb.note.text));
     out.push(...view.render(b, c));
-    if (c.total > c.bytes.length) out.push(b.el('p', 'muted', `Showing the first ${formatBytes(c.bytes.length)} of ${formatBytes(c.total)}: ${CUT_HINT}`));
+    if (fb.asSent && c.total > c.bytes.length) out.push(b.el('p', 'muted', `Showing the first ${formatBytes(c.bytes.length)} of ${formatBytes(c.total)}: ${CUT_HINT}`));
   }
   return out;
 }
 
-export function renderFlowDetail(b: Builder, d: FlowDetail, mode: BodyMode, actions: DetailActions): DomElement {
+export function renderFlowDetail(b: Builder, d: FlowDetail, mode: BodyMode, actions: DetailActions, form: BodyForm = 'decoded'): DomElement {
   const r = d.row;
   const root = b.el('div', 'detail-content');
   const failed = r.error !== undefined;
@@ -81,23 +116,37 @@ export function renderFlowDetail(b: Builder, d: FlowDetail, mode: BodyMode, acti
       ['Duration', r.done ? formatMs(r.durationMs) : 'still open'],
     ]),
   );
-  root.appendChild(b.el('h3', undefined, 'Request headers'));
+  root.appendChild(b.el('h3', undefined, 'Request headers (as the client sent them)'));
   root.appendChild(headersTable(b, d.requestHeaders, '(no headers)'));
   if (r.kind === 'http') {
-    root.appendChild(b.el('h3', undefined, 'Response headers'));
+    root.appendChild(b.el('h3', undefined, 'Response headers (as the upstream sent them)'));
     root.appendChild(headersTable(b, d.responseHeaders, r.done ? '(no response)' : '(waiting for the response)'));
-    const req = flowBody(d.requestBody, d.requestHeaders, r.bytesUp);
-    const res = flowBody(d.responseBody, d.responseHeaders, r.bytesDown);
+    const req = flowBody(d.requestBody, d.requestHeaders, r.bytesUp, d.requestDecoded, form);
+    const res = flowBody(d.responseBody, d.responseHeaders, r.bytesDown, d.responseDecoded, form);
     // One mode bar for both bodies: the modes either offers; pressed, the one the response body (else the request's) shows.
-    const modes = modesOf([...viewsFor(req, TRAFFIC_BODY_VIEWS), ...viewsFor(res, TRAFFIC_BODY_VIEWS)].sort((x, y) => MODE_ORDER.indexOf(x.mode) - MODE_ORDER.indexOf(y.mode)));
-    const shown = pickView(res, TRAFFIC_BODY_VIEWS, mode) ?? pickView(req, TRAFFIC_BODY_VIEWS, mode);
-    if (modes.length > 0) {
+    const modes = modesOf([...viewsFor(req.content, TRAFFIC_BODY_VIEWS), ...viewsFor(res.content, TRAFFIC_BODY_VIEWS)].sort((x, y) => MODE_ORDER.indexOf(x.mode) - MODE_ORDER.indexOf(y.mode)));
+    const shown = pickView(res.content, TRAFFIC_BODY_VIEWS, mode) ?? pickView(req.content, TRAFFIC_BODY_VIEWS, mode);
+    const encoded = [d.requestDecoded, d.responseDecoded].some((x) => x?.body !== undefined);
+    if (modes.length > 0 || encoded) {
       const bar = b.el('div', 'toolbar');
-      b.add(bar, b.el('span', 'muted', 'Bodies as'), modeBar(b, modes, shown?.mode ?? '', (m) => actions.setMode(m as BodyMode)));
+      b.add(bar, b.el('span', 'muted', 'Bodies as'));
+      if (modes.length > 0) bar.appendChild(modeBar(b, modes, shown?.mode ?? '', (m) => actions.setMode(m as BodyMode)));
+      if (encoded)
+        bar.appendChild(
+          modeBar(
+            b,
+            [
+              ['decoded', 'Decoded'],
+              ['sent', 'As sent'],
+            ],
+            form,
+            (f) => actions.setForm(f as BodyForm),
+          ),
+        );
       root.appendChild(bar);
     }
-    for (const e of body(b, 'Request body', req, mode, !!d.bodiesDropped)) root.appendChild(e);
-    for (const e of body(b, 'Response body', res, mode, !!d.bodiesDropped)) root.appendChild(e);
+    for (const e of body(b, 'Request body', req, r.bytesUp, mode, !!d.bodiesDropped)) root.appendChild(e);
+    for (const e of body(b, 'Response body', res, r.bytesDown, mode, !!d.bodiesDropped)) root.appendChild(e);
   }
   return root;
 }

@@ -54,19 +54,35 @@ export function toolbar(b: Builder, tab: TrafficTab, filterText: string, paused:
   return { el: bar, counts };
 }
 
+/**
+ * The proxy list's columns, in order: what tells flows apart first (method, status, URL), so a narrow
+ * panel (an editor split) shows them; the rest scrolls or, in a narrow panel, is left out (traffic.css).
+ */
+export const FLOW_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['Time (UTC)', 'col-time'],
+  ['Method', 'col-method'],
+  ['Status', 'col-status'],
+  ['URL / CONNECT target', 'col-target'],
+  ['Duration', 'col-duration'],
+  ['↑ Up', 'col-up'],
+  ['↓ Down', 'col-down'],
+  ['Client', 'col-client'],
+  ['Kind', 'col-kind'],
+];
+
 export function fillFlowRow(b: Builder, el: DomElement, r: FlowRow): void {
   const c = flowCells(r);
   b.add(
     el,
-    b.el('span', 'cell time', c.time),
-    b.el('span', 'cell client', c.client),
-    b.el('span', 'cell method', c.method),
-    b.el('span', 'cell target', c.target),
-    b.el('span', `cell http-status ${c.statusClass}`, c.status),
-    b.el('span', 'cell bytes', c.up),
-    b.el('span', 'cell bytes', c.down),
-    b.el('span', 'cell duration', c.duration),
-    b.el('span', `cell kind kind-${c.kind}`, c.kind),
+    b.el('span', 'cell time col-time', c.time),
+    b.el('span', 'cell method col-method', c.method),
+    b.el('span', `cell http-status col-status ${c.statusClass}`, c.status),
+    b.el('span', 'cell target col-target', c.target),
+    b.el('span', 'cell duration col-duration', c.duration),
+    b.el('span', 'cell bytes col-up', c.up),
+    b.el('span', 'cell bytes col-down', c.down),
+    b.el('span', 'cell client col-client', c.client),
+    b.el('span', `cell kind col-kind kind-${c.kind}`, c.kind),
   );
   if (r.error) el.setAttribute('title', 'This flow failed: select it for the reason');
 }

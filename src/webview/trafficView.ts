@@ -6,8 +6,8 @@
  */
 import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, HostToTraffic, ServiceSummary, TrafficAction, TrafficToHost } from '../shared/trafficMessages';
 import { Builder, type DomDocument, type DomElement } from './dom';
-import { renderDatagramDetail, renderFlowDetail, type BodyMode } from './trafficDetail';
-import { fillDatagramRow, fillFlowRow, serviceLine, tabBar, toolbar } from './trafficParts';
+import { renderDatagramDetail, renderFlowDetail, type BodyForm, type BodyMode } from './trafficDetail';
+import { fillDatagramRow, fillFlowRow, FLOW_COLUMNS, serviceLine, tabBar, toolbar } from './trafficParts';
 import { datagramHaystack, flowHaystack, matchesFilter } from './trafficRows';
 
 import type { TrafficTab } from './trafficParts';
@@ -18,9 +18,11 @@ export interface TrafficUi {
   tab: TrafficTab;
   filters: Record<TrafficTab, string>;
   bodyMode: BodyMode;
+  /** Bodies that came with a Content-Encoding: decoded, or the bytes as sent. */
+  bodyForm: BodyForm;
 }
 
-export const DEFAULT_TRAFFIC_UI: TrafficUi = { tab: 'proxy', filters: { proxy: '', multicast: '' }, bodyMode: 'auto' };
+export const DEFAULT_TRAFFIC_UI: TrafficUi = { tab: 'proxy', filters: { proxy: '', multicast: '' }, bodyMode: 'auto', bodyForm: 'decoded' };
 
 type Selected = { what: 'flow' | 'datagram'; id: number };
 
@@ -72,6 +74,8 @@ export class TrafficView {
         this.services = msg.services;
         this.paused = msg.paused;
         this.trim();
+        // After Clear (or a cap change) the selected row may be gone: the detail goes with it.
+        if (this.selected && !(this.selected.what === 'flow' ? this.flows : this.datagrams).has(this.selected.id)) this.unselect();
         return this.render();
       case 'batch':
         return this.applyBatch(msg.flows, msg.datagrams, msg.dropped);
@@ -111,14 +115,26 @@ export class TrafficView {
     this.renderDetail();
   }
 
-  private restyleRow(id: number): void {
-    const el = this.rowEls.get(id);
-    if (!el) return;
+  /** Whether the row is in the current tab's list and passes its filter (false when it is not kept). */
+  private rowVisible(id: number): boolean {
     const proxy = this.ui.tab === 'proxy';
     const r = proxy ? this.flows.get(id) : this.datagrams.get(id);
-    if (!r) return;
-    const visible = proxy ? matchesFilter(flowHaystack(r as FlowRow), this.ui.filters.proxy) : matchesFilter(datagramHaystack(r as DatagramRow), this.ui.filters.multicast);
-    el.setAttribute('class', this.rowClass(id, visible));
+    if (!r) return false;
+    return proxy ? matchesFilter(flowHaystack(r as FlowRow), this.ui.filters.proxy) : matchesFilter(datagramHaystack(r as DatagramRow), this.ui.filters.multicast);
+  }
+
+  /** The selected row is kept but the filter hides it: the detail pane says so instead of showing it. */
+  private get selectedHidden(): boolean {
+    const sel = this.selected;
+    if (!sel) return false;
+    const kept = sel.what === 'flow' ? this.flows.has(sel.id) : this.datagrams.has(sel.id);
+    return kept && !this.rowVisible(sel.id);
+  }
+
+  private restyleRow(id: number): void {
+    const el = this.rowEls.get(id);
+    if (!el || !(this.ui.tab === 'proxy' ? this.flows.has(id) : this.datagrams.has(id))) return;
+    el.setAttribute('class', this.rowClass(id, this.rowVisible(id)));
   }
 
   act(action: TrafficAction): void {
@@ -136,6 +152,7 @@ export class TrafficView {
 
   private applyBatch(flows: FlowRow[], datagrams: DatagramRow[], dropped: { flows: number; datagrams: number }): void {
     if (!this.loaded || this.paused) return;
+    const hiddenBefore = this.selectedHidden;
     this.dropped = { ...dropped };
     const tab = this.ui.tab;
     let added = false;
@@ -150,6 +167,7 @@ export class TrafficView {
     this.trim();
     this.updateCounts();
     if (this.selected?.what === 'flow' && flows.some((r) => r.id === this.selected!.id)) this.post({ type: 'select', what: 'flow', id: this.selected.id });
+    if (this.selectedHidden !== hiddenBefore) this.renderDetail();
     if (added && this.list) this.onRowsAdded(this.list);
   }
 
@@ -246,8 +264,9 @@ export class TrafficView {
     const tab = this.ui.tab;
     const tools = toolbar(b, tab, this.ui.filters[tab], this.paused, {
       filter: (text) => {
+        const hiddenBefore = this.selectedHidden;
         this.setUi({ filters: { ...this.ui.filters, [tab]: text } }, false);
-        this.applyFilter();
+        this.applyFilter(hiddenBefore);
       },
       pause: () => this.setPaused(!this.paused),
       clear: () => this.post({ type: 'clear', what: tab === 'proxy' ? 'flows' : 'datagrams' }),
@@ -264,10 +283,15 @@ export class TrafficView {
 
   private setTab(tab: TrafficTab): void {
     if (tab === this.ui.tab) return;
+    this.unselect();
+    this.setUi({ tab });
+  }
+
+  private unselect(): void {
     this.selected = undefined;
     this.detail = undefined;
+    this.detailGone = false;
     this.reply = undefined;
-    this.setUi({ tab });
   }
 
   private setPaused(paused: boolean): void {
@@ -276,13 +300,11 @@ export class TrafficView {
     this.render();
   }
 
-  private applyFilter(): void {
-    const proxy = this.ui.tab === 'proxy';
-    for (const [id, el] of this.rowEls) {
-      const visible = proxy ? matchesFilter(flowHaystack(this.flows.get(id)!), this.ui.filters.proxy) : matchesFilter(datagramHaystack(this.datagrams.get(id)!), this.ui.filters.multicast);
-      el.setAttribute('class', this.rowClass(id, visible));
-    }
+  private applyFilter(hiddenBefore: boolean): void {
+    for (const [id, el] of this.rowEls) el.setAttribute('class', this.rowClass(id, this.rowVisible(id)));
     this.updateCounts();
+    // The detail follows the list: a selected row the filter hides is not shown, and comes back with it.
+    if (this.selectedHidden !== hiddenBefore) this.renderDetail();
   }
 
   private listPane(): DomElement {
@@ -291,8 +313,8 @@ export class TrafficView {
     const pane = b.el('div', `list list-${this.ui.tab}`);
     pane.setAttribute('role', 'grid');
     const head = b.el('div', 'row head');
-    const cols = proxy ? ['Time (UTC)', 'Client', 'Method', 'URL / CONNECT target', 'Status', '↑ Up', '↓ Down', 'Duration', 'Kind'] : ['Time (UTC)', 'Listener', 'Sender', 'Size', 'Text', 'Hex'];
-    for (const c of cols) head.appendChild(b.el('span', 'cell', c));
+    const cols = proxy ? FLOW_COLUMNS : (['Time (UTC)', 'Listener', 'Sender', 'Size', 'Text', 'Hex'].map((c) => [c, '']) as Array<[string, string]>);
+    for (const [c, cls] of cols) head.appendChild(b.el('span', cls ? `cell ${cls}` : 'cell', c));
     pane.appendChild(head);
     this.list = pane;
     const rows = proxy ? this.flows : this.datagrams;
@@ -325,6 +347,11 @@ export class TrafficView {
       pane.appendChild(b.el('p', 'muted', `Select a ${this.ui.tab === 'proxy' ? 'flow' : 'datagram'} to see its details.`));
       return;
     }
+    if (this.selectedHidden) {
+      const unit = this.selected.what === 'flow' ? 'flow' : 'datagram';
+      pane.appendChild(b.el('p', 'muted filtered', `The selected ${unit} is hidden by the filter: change or clear the filter to see it again, or select a ${unit} the list shows.`));
+      return;
+    }
     if (this.reply) pane.appendChild(b.el('div', this.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.reply.text));
     if (this.detailGone) pane.appendChild(b.el('p', 'muted', 'That row is no longer kept.'));
     else if (!this.detail) pane.appendChild(b.el('p', 'muted', 'Loading…'));
@@ -335,8 +362,12 @@ export class TrafficView {
           this.setUi({ bodyMode: m }, false);
           this.renderDetail();
         },
+        setForm: (f: BodyForm) => {
+          this.setUi({ bodyForm: f }, false);
+          this.renderDetail();
+        },
       };
-      pane.appendChild('requestHeaders' in this.detail ? renderFlowDetail(b, this.detail, this.ui.bodyMode, actions) : renderDatagramDetail(b, this.detail, actions));
+      pane.appendChild('requestHeaders' in this.detail ? renderFlowDetail(b, this.detail, this.ui.bodyMode, actions, this.ui.bodyForm) : renderDatagramDetail(b, this.detail, actions));
     }
   }
 }

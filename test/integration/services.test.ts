@@ -10,8 +10,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
-import { closeAllEditors, netreqApi, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor, workspaceDir } from './helpers';
+import { bodyText, closeAllEditors, codeLenses, netreqApi, sendCommand, setWorkspaceSetting, startHttpServer, type TestedApi, waitFor, workspaceDir } from './helpers';
 
 async function freeTcpPort(): Promise<number> {
   const s = net.createServer();
@@ -120,7 +121,11 @@ describe('services: proxy and multicast listener tasks', function () {
     assert.equal(session.origin, 'provided');
     assert.equal(api.testing.services.statusText(), `$(broadcast) proxy :${port}`);
 
-    const upstream = await startHttpServer((req, res, body) => res.end(`echo ${req.method} ${body}`));
+    const gzipped = zlib.gzipSync('{"seen":"through the proxy"}');
+    const upstream = await startHttpServer((req, res, body) => {
+      if (req.url === '/gz') res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': gzipped.length }).end(gzipped);
+      else res.end(`echo ${req.method} ${body}`);
+    });
     try {
       const url = `http://127.0.0.1:${upstream.port}/hello?x=1`;
       const r = await proxyRequest(port, url, 'ping');
@@ -133,7 +138,7 @@ describe('services: proxy and multicast listener tasks', function () {
       await waitFor('the traffic view to receive the flow', () => api.testing.services.view().posted.flows >= 1);
       await waitFor('the flow line in the terminal', () => api.testing.services.running()[0]?.lines.some((l) => l.includes(`POST ${url} → 200`)));
 
-      const detail = api.testing.services.flowDetail(row.id)!;
+      const detail = (await api.testing.services.flowDetail(row.id))!;
       assert.equal(Buffer.from(detail.requestBody!, 'base64').toString(), 'ping');
       assert.ok(detail.requestHeaders.some(([k, v]) => k === 'X-Test' && v === 'services'));
 
@@ -141,11 +146,42 @@ describe('services: proxy and multicast listener tasks', function () {
       assert.match(curl, new RegExp(`^curl '?http://127\\.0\\.0\\.1:${upstream.port}/hello\\?x=1'? \\\\`));
       assert.match(curl, /--data-binary ping/);
 
+      // A gzip response: the detail the view gets has the headers as they came (Content-Length too) and the body decoded.
+      const gzUrl = `http://127.0.0.1:${upstream.port}/gz`;
+      assert.equal((await proxyRequest(port, gzUrl, '')).status, 200);
+      const gzRow = await waitFor('the gzip flow', () => api.testing.services.flows().find((f) => f.target === gzUrl && f.done));
+      const gzDetail = (await api.testing.services.flowDetail(gzRow.id))!;
+      assert.ok(gzDetail.responseHeaders!.some(([k, v]) => k.toLowerCase() === 'content-length' && v === String(gzipped.length)), JSON.stringify(gzDetail.responseHeaders));
+      assert.ok(Buffer.from(gzDetail.responseBody!, 'base64').equals(gzipped), 'the bytes as sent');
+      assert.equal(gzDetail.responseDecoded?.encoding, 'gzip');
+      assert.equal(Buffer.from(gzDetail.responseDecoded!.body!, 'base64').toString(), '{"seen":"through the proxy"}');
+
       const result = await api.testing.services.act('openFlow', row.id);
       assert.equal(result.ok, true, result.message);
-      const doc = await waitFor('the .netreq document', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'netreq' && d.getText().includes(`POST ${url}`)));
+      assert.equal(result.message, `Opened flow ${row.id} as a read-only .netreq document: Send works from it; to edit it, Save As .netreq File… (its title bar) keeps a copy as a file.`);
+      const doc = await waitFor('the .netreq document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'netreq-replay' && d.getText().includes(`POST ${url}`)));
       assert.match(doc.getText(), /\nX-Test: services\n/);
       assert.match(doc.getText(), /\n\nping\n?$/);
+      // Read-only and never dirty: closing it does not ask to save (an untitled document with text would).
+      assert.equal(doc.languageId, 'netreq');
+      assert.equal(doc.isUntitled, false);
+      assert.equal(doc.isDirty, false);
+      assert.equal(vscode.window.activeTextEditor?.document, doc);
+      // Send works from it: its CodeLens, and the request goes out as it was (straight to the upstream).
+      const lens = (await codeLenses(doc.uri, 1)).find((l) => l.command?.command === 'netreq.sendRequest');
+      assert.ok(lens?.command, 'a Send CodeLens on the read-only document');
+      const again = (await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []))) as Awaited<ReturnType<typeof sendCommand>>;
+      assert.equal(again?.response?.status, 200, JSON.stringify(again?.error));
+      assert.equal(bodyText(again), 'echo POST ping');
+      // Save As .netreq File…: a file with the same text, opened to edit.
+      const file = vscode.Uri.file(path.join(workspaceDir(), `replay-${row.id}.netreq`));
+      restore.push(async () => fs.rmSync(file.fsPath, { force: true }));
+      const saved = (await vscode.commands.executeCommand('netreq.saveReplayAs', doc.uri, file)) as { ok: boolean; message: string };
+      assert.equal(saved.ok, true, saved.message);
+      assert.equal(fs.readFileSync(file.fsPath, 'utf8'), doc.getText());
+      await waitFor('the saved file in the editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === file.fsPath);
+      assert.equal(vscode.window.activeTextEditor!.document.isDirty, false);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
       const exitCode = ended(task);
       execution.terminate();

@@ -48,3 +48,97 @@ export function decodeBody(raw: Buffer, contentEncoding: string | undefined, max
   }
   return { body, encoding: contentEncoding };
 }
+
+/** What `decodeStart` made of the start of a body. */
+export interface DecodedStart {
+  /** The decoded bytes (at most `maxBytes`); the raw bytes when nothing could be decoded (`decoded` false). */
+  body: Buffer;
+  decoded: boolean;
+  /** The decoded data went on past `maxBytes`: `body` holds its first `maxBytes` bytes. */
+  cut?: boolean;
+  /** The input ended before the compressed data did (expected when it is only the start of a body). */
+  partial?: boolean;
+  /** Why nothing (or not everything) could be decoded, in words. */
+  error?: string;
+}
+
+type Decoder = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress;
+
+function decoderFor(coding: string, first: Buffer | undefined): Decoder | undefined {
+  switch (coding) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      // RFC 9110 says zlib-wrapped; some servers send raw deflate. Accept both, as decodeBody does.
+      return first && first.length > 0 && (first[0] & 0x0f) !== 8 ? zlib.createInflateRaw() : zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Decodes `raw` per the Content-Encoding list for display when `raw` may be only the start of a body (a
+ * proxy's preview): it keeps what the bytes decode to, at most `maxBytes`, and stops there — a
+ * decompression bomb costs one zlib output chunk (16 KB) past the bound, never more. Streams run on
+ * zlib's thread pool, so the event loop is not held. Never rejects.
+ */
+export function decodeStart(raw: Buffer, contentEncoding: string | undefined, maxBytes: number): Promise<DecodedStart> {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity')
+    .reverse();
+  if (codings.length === 0 || raw.length === 0) return Promise.resolve({ body: raw, decoded: codings.length === 0 });
+  const max = Math.max(1, Math.floor(maxBytes));
+  const stages: Decoder[] = [];
+  for (const coding of codings) {
+    const d = decoderFor(coding, stages.length === 0 ? raw : undefined);
+    if (!d) {
+      for (const s of stages) s.destroy();
+      return Promise.resolve({ body: raw, decoded: false, error: `Content-Encoding '${coding}' is not supported` });
+    }
+    stages.push(d);
+  }
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (r: Omit<DecodedStart, 'body' | 'decoded'>) => {
+      if (settled) return;
+      settled = true;
+      for (const s of stages) {
+        s.removeAllListeners('data');
+        s.on('error', () => undefined);
+        s.destroy();
+      }
+      resolve(size > 0 || !r.error ? { body: Buffer.concat(parts, size), decoded: true, ...r } : { body: raw, decoded: false, error: r.error });
+    };
+    stages.forEach((s, i) => {
+      s.on('error', (err: NodeJS.ErrnoException) => {
+        // The input ends before the compressed data does: the start of a body, decoded as far as it goes.
+        if (err.code === 'Z_BUF_ERROR' && /unexpected end/i.test(err.message)) finish(size > 0 ? { partial: true } : { error: `the ${codings[i]} data ends before anything could be decoded` });
+        else finish({ error: `the ${codings[i]} data is not valid (${err.message})` });
+      });
+      if (i + 1 < stages.length) s.pipe(stages[i + 1]);
+    });
+    const last = stages[stages.length - 1];
+    last.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      const room = max - size;
+      if (chunk.length >= room) {
+        parts.push(chunk.subarray(0, room));
+        size += room;
+        // Exactly at the bound with nothing after it is not cut; anything more is.
+        if (chunk.length > room) return finish({ cut: true });
+        return;
+      }
+      parts.push(chunk);
+      size += chunk.length;
+    });
+    last.on('end', () => finish({}));
+    stages[0].end(raw);
+  });
+}

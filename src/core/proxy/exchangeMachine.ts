@@ -165,7 +165,7 @@ export class ExchangeMachine implements UpstreamEvents, TimerEvents {
       flow.status = res.status;
       const final = finalResponse(this.req, res, this.clientKeep, where);
       if (typeof final === 'string') return void this.fail(502, final);
-      flow.responseHeaders = final.headers;
+      flow.responseHeaders = res.headers; // as the upstream sent them (framing included): what the traffic detail shows
       this.upstreamKeep = final.upstreamKeep;
       this.clientKeep = final.clientKeep;
       if (final.dechunk) {

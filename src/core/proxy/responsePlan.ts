@@ -3,7 +3,6 @@
  * head for the client, how its body is framed, and whether either connection may be used again — or why the
  * proxy cannot forward it (the client gets 502), or what the client gets when no response came at all.
  */
-import type { HeaderList } from '../exchange';
 import { responseHasNoBody } from '../wire/http1/framing';
 import { bodyFraming, headerTokens, serializeHead, type Framing, type RequestHead, type ResponseHead } from './http1';
 import { endToEnd, framingHeaders, lengthOf, withoutFraming } from './messages';
@@ -13,8 +12,6 @@ export interface FinalResponse {
   framing: Framing;
   /** The head written to the client. */
   head: string;
-  /** The headers the flow shows (end-to-end, without framing). */
-  headers: HeaderList;
   /** The upstream connection may carry another request after this body. */
   upstreamKeep: boolean;
   /** The client connection may carry another request after this body. */
@@ -51,7 +48,7 @@ export function finalResponse(req: RequestHead, res: ResponseHead, clientKeep: b
   const extra =
     (dechunk ? '' : bodyless ? lengthOf(res.headers) : framingHeaders(framing, codings, res.status !== 204)) +
     (keep ? (req.minor === 0 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n');
-  return { framing, head: serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, headers, extra), headers, upstreamKeep, clientKeep: keep, dechunk };
+  return { framing, head: serializeHead(`HTTP/1.1 ${res.status} ${res.reason}`, headers, extra), upstreamKeep, clientKeep: keep, dechunk };
 }
 
 /** The answer when the upstream connection failed or closed before any response (502, 504, or 508 for a loop). */

@@ -10,6 +10,7 @@ import type { ConnectionInfo, Phase, Timings, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
 import { hostPort } from './address';
+import { nextConnectionId } from './connectionIds';
 import type { Operation } from './operation';
 import { connectTunnel } from './proxyConnect';
 
@@ -51,12 +52,10 @@ export function targetOf(
   return target;
 }
 
-let nextUnpooled = 1;
-
 /** Connection details of a socket that is not pooled (TCP/TLS sessions, WebSockets). */
 export function unpooledConnection(socket: net.Socket): ConnectionInfo {
   return {
-    id: nextUnpooled++,
+    id: nextConnectionId(),
     reused: false,
     requestsServed: 1,
     pooled: false,

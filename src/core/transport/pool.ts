@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import type { TlsInfo } from '../exchange';
 import { hostPort } from './address';
+import { nextConnectionId } from './connectionIds';
 import { formatMs } from '../../common/format';
 import { openConnection, systemLookup, type ConnectTarget, type ConnectTimings, type LookupFn, type OperationControl } from './connect';
 
@@ -97,8 +98,6 @@ interface HostEntry {
   /** Connections being opened right now (they count against the limit). */
   connecting: number;
 }
-
-let nextConnectionId = 1;
 
 export function poolKey(t: ConnectTarget): string {
   return `${t.tls ? 'tls' : 'tcp'}://${hostPort(t.host, t.port)}|sni=${t.servername ?? ''}|insecure=${t.insecure ? 1 : 0}|ca=${t.ca?.length ? caDigest(t.ca) : ''}|proxy=${t.proxy ? hostPort(t.proxy.host, t.proxy.port) : ''}`;
@@ -302,7 +301,7 @@ export class ConnectionPool extends EventEmitter {
     try {
       const c = await openConnection(target, this.lookup, ctl);
       const conn: PooledConnection = {
-        id: nextConnectionId++,
+        id: nextConnectionId(),
         key: poolKey(target),
         target,
         socket: c.socket,

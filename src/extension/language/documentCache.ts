@@ -5,10 +5,11 @@ import type { NetreqDocument } from '../../core/netreq/types';
 import { Disposable } from '../lifecycle';
 
 export const LANGUAGE_ID = 'netreq';
-/** Saved files and untitled editors. */
+/** Saved files, untitled editors, and the traffic view's read-only "Open as .netreq" documents (Send works from them). */
 export const NETREQ_SELECTOR: vscode.DocumentSelector = [
   { language: LANGUAGE_ID, scheme: 'file' },
   { language: LANGUAGE_ID, scheme: 'untitled' },
+  { language: LANGUAGE_ID, scheme: 'netreq-replay' },
 ];
 
 interface Entry {

@@ -12,7 +12,9 @@ import type { DatagramDetail, DatagramRow, FlowDetail, FlowRow, ServiceSummary, 
 import { Disposable } from '../lifecycle';
 import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from '../traffic/trafficContent';
 import { TrafficPanelManager, trafficCommandId, type ActionResult, type TrafficViewState } from '../traffic/trafficPanel';
-import { datagramDetail, flowDetail, TrafficStore } from '../traffic/trafficStore';
+import { decodedFlowDetail } from '../traffic/flowDecode';
+import { ReplayDocuments } from '../traffic/replayDocuments';
+import { datagramDetail, TrafficStore } from '../traffic/trafficStore';
 import { ServiceCommands } from './serviceCommands';
 import type { ServiceHost, ServiceSession, SessionState, TaskOrigin } from './serviceTerminal';
 import { LISTENER_DEFAULTS, PROXY_DEFAULTS, TASK_TYPE, type ListenerConfig, type ProxyConfig, type ServiceKind } from './taskDefinition';
@@ -41,7 +43,8 @@ export interface ServicesApi {
   sessions(): SessionInfo[];
   flows(): FlowRow[];
   datagrams(): DatagramRow[];
-  flowDetail(id: number): FlowDetail | undefined;
+  /** What the view's detail pane gets for a flow (bodies decoded when they had a Content-Encoding). */
+  flowDetail(id: number): Promise<FlowDetail | undefined>;
   datagramDetail(id: number): DatagramDetail | undefined;
   flowAsNetreq(id: number): string | undefined;
   flowAsCurl(id: number): string | undefined;
@@ -94,16 +97,14 @@ export class ServicesController extends Disposable implements ServiceHost {
   private readonly status: vscode.StatusBarItem;
   readonly panel: TrafficPanelManager;
   readonly api: ServicesApi;
+  /** "Open as .netreq" documents: read-only, never asking to save on close (Save As .netreq File… keeps one). */
+  private readonly replays = this.register(new ReplayDocuments());
 
   constructor(context: vscode.ExtensionContext) {
     super();
     this.panel = this.register(
       new TrafficPanelManager(context.extensionUri, this.store, () => this.summaries(), {
-        openText: async (content, language) => {
-          const doc = await vscode.workspace.openTextDocument({ content, language });
-          await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
-          return { ok: true, message: 'Opened as a new .netreq document.' };
-        },
+        openReplay: (name, content, what) => this.replays.open(name, content, what),
         copy: async (text) => {
           await vscode.env.clipboard.writeText(text);
           return { ok: true, message: 'Copied to the clipboard.' };
@@ -224,9 +225,9 @@ export class ServicesController extends Disposable implements ServiceHost {
       sessions: () => this.all.map(info),
       flows: () => store.flowRows(),
       datagrams: () => store.datagramRows(),
-      flowDetail: (id) => {
+      flowDetail: async (id) => {
         const s = store.flow(id);
-        return s && flowDetail(s);
+        return s && decodedFlowDetail(s);
       },
       datagramDetail: (id) => {
         const s = store.datagramById(id);

@@ -11,13 +11,15 @@ import type { ActionResult } from '../panels/bodyActions';
 import { PanelHost } from '../panels/panelHost';
 import { panelResources, PanelRegistry, type PanelKind } from '../panels/panelRegistry';
 import { TrafficFeed, type FeedCounts } from './trafficFeed';
-import { datagramDetail, flowDetail, type TrafficStore } from './trafficStore';
+import { decodedFlowDetail } from './flowDecode';
+import { datagramDetail, type TrafficStore } from './trafficStore';
 import { renderTrafficHtml, storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from './trafficContent';
 
 export type { ActionResult };
 
 export interface TrafficHandlers {
-  openText(content: string, language: string): Promise<ActionResult>;
+  /** Opens a row as a .netreq document ("flow-12", its text, "flow 12" for the words). */
+  openReplay(name: string, content: string, what: string): Promise<ActionResult>;
   copy(text: string): Promise<ActionResult>;
   runCommand(command: TrafficCommand): void;
 }
@@ -88,7 +90,8 @@ class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
       case 'select':
         if (m.what === 'flow') {
           const s = this.store.flow(m.id);
-          this.post({ type: 'flowDetail', id: m.id, detail: s ? flowDetail(s) : undefined });
+          if (!s) this.post({ type: 'flowDetail', id: m.id });
+          else void decodedFlowDetail(s).then((detail) => !this.isDisposed && this.post({ type: 'flowDetail', id: m.id, detail }));
         } else {
           const s = this.store.datagramById(m.id);
           this.post({ type: 'datagramDetail', id: m.id, detail: s ? datagramDetail(s) : undefined });
@@ -113,7 +116,7 @@ class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
     if (action === 'openDatagram') {
       const s = this.store.datagramById(target);
       const text = s && storedDatagramAsNetreq(s);
-      return text ? this.handlers.openText(text, 'netreq') : gone;
+      return text ? this.handlers.openReplay(`datagram-${target}`, text, `datagram ${target}`) : gone;
     }
     const s = this.store.flow(target);
     if (!s) return gone;
@@ -121,7 +124,7 @@ class TrafficWebview extends PanelHost<HostToTraffic, TrafficToHost> {
       const r = await this.handlers.copy(storedFlowAsCurl(s));
       return r.ok ? { ok: true, message: 'Copied the curl command (it goes to the server directly, not through the proxy).' } : r;
     }
-    return this.handlers.openText(storedFlowAsNetreq(s), 'netreq');
+    return this.handlers.openReplay(`flow-${target}`, storedFlowAsNetreq(s), `flow ${target}`);
   }
 
   override dispose(): void {

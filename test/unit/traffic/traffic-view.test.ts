@@ -2,54 +2,22 @@
 // message guards on both sides.
 import { strict as assert } from 'node:assert';
 import { renderTrafficHtml } from '../../../src/extension/traffic/trafficContent';
-import { isHostToTraffic, isTrafficToHost, type DatagramRow, type FlowDetail, type FlowRow, type TrafficSnapshot, type TrafficToHost } from '../../../src/shared/trafficMessages';
-import { TrafficView } from '../../../src/webview/trafficView';
+import { isHostToTraffic, isTrafficToHost, type FlowDetail, type TrafficToHost } from '../../../src/shared/trafficMessages';
 import { previewText } from '../../../src/webview/trafficRows';
-import { FakeDocument, FakeElement } from '../webview/fakeDom';
+import type { FakeElement } from '../webview/fakeDom';
 import { XSS_IMG, XSS_SCRIPT } from '../webview/fixtures';
 import { assertSafeDom } from '../webview/safeDom';
-
-const T = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
-
-function row(id: number, over: Partial<FlowRow> = {}): FlowRow {
-  return { id, kind: 'http', startedAt: T, proxy: '127.0.0.1:8888', client: '127.0.0.1:50000', method: 'GET', target: `http://127.0.0.1:8080/${id}`, status: 200, bytesUp: 0, bytesDown: 1536, durationMs: 12.5, done: true, ...over };
-}
-
-function dgram(id: number, data: Buffer, over: Partial<DatagramRow> = {}): DatagramRow {
-  return { id, at: T, listener: '239.255.0.1:5000 on 127.0.0.1', from: '127.0.0.1:40000', size: data.length, preview: data.toString('base64'), ...over };
-}
-
-function snapshot(over: Partial<TrafficSnapshot> = {}): TrafficSnapshot {
-  return { type: 'snapshot', flows: [], datagrams: [], dropped: { flows: 0, datagrams: 0 }, max: 1000, services: [], paused: false, ...over };
-}
-
-function setup() {
-  const doc = new FakeDocument();
-  const root = doc.createElement('div');
-  const posted: TrafficToHost[] = [];
-  let added = 0;
-  const view = new TrafficView(doc, root, (m) => posted.push(m), undefined, undefined, () => added++);
-  view.render();
-  const rows = () => root.byClass('row').filter((r) => !r.classes.includes('head'));
-  const visibleRows = () => rows().filter((r) => !r.classes.includes('hidden'));
-  return { doc, root, posted, view, rows, visibleRows, added: () => added };
-}
-
-const button = (root: FakeElement, label: string) => {
-  const b = root.button(label);
-  assert.ok(b, `button ${label}`);
-  return b;
-};
+import { button, dgram, row, setup, snapshot } from './viewFixtures';
 
 describe('traffic view (fake DOM)', () => {
-  it('waits for the host, then lists flows: time, client, method, URL, status, bytes, duration, kind', () => {
+  it('waits for the host, then lists flows: time, method, status, URL, duration, bytes, client, kind (what tells flows apart first)', () => {
     const { root, view, rows } = setup();
     assert.match(root.text, /Waiting for the traffic…/);
     view.handle(snapshot({ flows: [row(1), row(2, { kind: 'tunnel', method: 'CONNECT', target: 'example.com:443', status: undefined, done: false, bytesUp: 10, bytesDown: 20, durationMs: undefined })] }));
     const cells = rows().map((r) => r.children.map((c) => (c as FakeElement).text));
     assert.deepEqual(cells, [
-      ['03:04:05.678', '127.0.0.1:50000', 'GET', 'http://127.0.0.1:8080/1', '200', '0 B', '1.5 KB', '12.5 ms', 'plain'],
-      ['03:04:05.678', '127.0.0.1:50000', 'CONNECT', 'example.com:443', '…', '10 B', '20 B', 'open', 'tunnel'],
+      ['03:04:05.678', 'GET', '200', 'http://127.0.0.1:8080/1', '12.5 ms', '0 B', '1.5 KB', '127.0.0.1:50000', 'plain'],
+      ['03:04:05.678', 'CONNECT', '…', 'example.com:443', 'open', '10 B', '20 B', '127.0.0.1:50000', 'tunnel'],
     ]);
     assert.match(root.text, /Proxy \(2\)/);
     assert.match(root.text, /No proxy is running\./);
@@ -65,7 +33,7 @@ describe('traffic view (fake DOM)', () => {
     const first = rows()[0];
     view.handle({ type: 'batch', flows: [row(1), row(2), row(3)], datagrams: [], dropped: { flows: 0, datagrams: 0 } });
     assert.equal(rows()[0], first, 'the same element, updated');
-    assert.equal(first.children[4].text, '200');
+    assert.equal(first.children[2].text, '200');
     assert.equal(added(), 2);
     view.handle({ type: 'batch', flows: [row(4), row(5)], datagrams: [], dropped: { flows: 2, datagrams: 0 } });
     assert.deepEqual(
@@ -119,8 +87,8 @@ describe('traffic view (fake DOM)', () => {
     button(root.byClass('detail')[0], 'Open as .netreq').click();
     const action = posted.at(-1) as Extract<TrafficToHost, { type: 'action' }>;
     assert.deepEqual({ ...action, id: 0 }, { type: 'action', id: 0, action: 'openFlow', target: 7 });
-    view.handle({ type: 'reply', id: action.id, ok: true, message: 'Opened as a new .netreq document.' });
-    assert.match(root.byClass('detail')[0].text, /Opened as a new \.netreq document\./);
+    view.handle({ type: 'reply', id: action.id, ok: true, message: 'Opened flow 7 as a read-only .netreq document.' });
+    assert.match(root.byClass('detail')[0].text, /Opened flow 7 as a read-only \.netreq document\./);
     view.handle({ type: 'reply', id: action.id, ok: false, message: 'again?' });
     assert.doesNotMatch(root.text, /again\?/, 'a reply counts once');
     button(root.byClass('detail')[0], 'Copy as curl').click();
@@ -275,5 +243,10 @@ describe('traffic panel shell and messages', () => {
     assert.ok(isHostToTraffic({ type: 'reply', id: 1, ok: true }));
     assert.ok(!isHostToTraffic({ type: 'batch', flows: 'x', datagrams: [], dropped: {} }));
     assert.ok(!isHostToTraffic({ type: 'html', html: XSS_SCRIPT }));
+    const detail = { row: row(1), requestHeaders: [], timings: {} };
+    assert.ok(isHostToTraffic({ type: 'flowDetail', id: 1, detail: { ...detail, responseDecoded: { encoding: 'gzip', body: 'aGk=', cut: true, partial: false } } }));
+    assert.ok(isHostToTraffic({ type: 'flowDetail', id: 1, detail: { ...detail, requestDecoded: { encoding: 'br', error: 'why' } } }));
+    for (const bad of [{ body: 'aGk=' }, { encoding: 1 }, { encoding: 'gzip', body: 5 }, { encoding: 'gzip', cut: 'yes' }, { encoding: 'gzip', error: {} }, 'gzip'])
+      assert.ok(!isHostToTraffic({ type: 'flowDetail', id: 1, detail: { ...detail, responseDecoded: bad } }), JSON.stringify(bad));
   });
 });
