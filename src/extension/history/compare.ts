@@ -49,7 +49,7 @@ function headerLines(h: ReadonlyArray<readonly [string, string]>): string[] {
 function httpText(x: HttpExchange, meta: HistoryMeta): string[] {
   const r = x.response;
   if (!r) return [outcomeText(x)];
-  const out = [`HTTP/${r.version} ${r.status} ${r.reason}`.trimEnd(), ...headerLines(r.headers), ''];
+  const out = [`${r.version} ${r.status} ${r.reason}`.trimEnd(), ...headerLines(r.headers), ''];
   out.push(bodyText(r.body, headerValue(r.headers, 'content-type')));
   if (x.error) out.push('', outcomeText(x));
   if (meta.cut) out.push('', `‹${cutText(meta.cut)}›`);

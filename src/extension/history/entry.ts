@@ -8,7 +8,7 @@ import { bytesJson, type ExchangeJson, type HttpExchangeJson, type SocketExchang
 import { rcodeText } from '../../common/dns';
 import { formatBytes } from '../../common/format';
 import { protocolLabel } from '../../shared/transcript';
-import { redactHeaderList, redactHeads, redactHeadText } from './redact';
+import { headsLength, redactHeaderList, redactHeads, redactHeadText } from './redact';
 
 export const ENTRY_VERSION = 1;
 
@@ -129,10 +129,10 @@ function httpJson(x: HttpExchange, l: EntryLimits, cut: Cut, count: { n: number 
     if (r !== h) count.n += r.filter(([, v], i) => v !== h[i][1]).length;
     return r;
   };
-  // The raw bytes carry the body too: as much of them as the body limit (and at least 64 KB, for the heads).
-  const wire = Math.max(l.maxBodyBytes, 64 * 1024);
+  // The raw bytes carry the body too: their heads and as much of the body as the limit.
   const sent = heads(x.sent);
   const received = heads(x.received);
+  const wire = (b: Buffer) => bytesJson(b, headsLength(b) + l.maxBodyBytes);
   const r = x.response;
   if (r) {
     cut.total += r.body.length;
@@ -142,8 +142,8 @@ function httpJson(x: HttpExchange, l: EntryLimits, cut: Cut, count: { n: number 
   return {
     ...rest,
     request: { ...x.request, headers: headers(x.request.headers) },
-    sent: bytesJson(sent, wire),
-    received: bytesJson(received, wire),
+    sent: wire(sent),
+    received: wire(received),
     response: r && {
       ...r,
       headers: headers(r.headers),

@@ -28,7 +28,7 @@ export function redactHeaderList(headers: HeaderList, names: ReadonlySet<string>
   return headers.map(([k, v]) => (names.has(k.toLowerCase()) ? [k, REDACTED] : [k, v]));
 }
 
-const START_LINE = /^(?:HTTP\/\d(?:\.\d)? \d{3}|[A-Z][A-Z0-9_-]{0,31} \S+ HTTP\/\d(?:\.\d)?)\r?$/;
+const START_LINE = /^(?:HTTP\/\d(?:\.\d)? \d{3}(?: [^\r\n]*)?|[A-Z][A-Z0-9_-]{0,31} \S+ HTTP\/\d(?:\.\d)?)\r?$/;
 
 /** Whether these bytes start with an HTTP request or status line. */
 export function startsWithHttpHead(b: Buffer, at = 0): boolean {
@@ -44,7 +44,16 @@ export function startsWithHttpHead(b: Buffer, at = 0): boolean {
  * does not start with an HTTP head comes back as it is. Lines end with LF or CRLF; the line endings are kept.
  */
 export function redactHeads(buf: Buffer, names: ReadonlySet<string>): Buffer {
-  if (names.size === 0 || !startsWithHttpHead(buf)) return buf;
+  return scanHeads(buf, names).out;
+}
+
+/** Where the HTTP heads these bytes start with end (0 when they do not start with one): the body starts there. */
+export function headsLength(buf: Buffer): number {
+  return scanHeads(buf, new Set()).end;
+}
+
+function scanHeads(buf: Buffer, names: ReadonlySet<string>): { out: Buffer; end: number } {
+  if (!startsWithHttpHead(buf)) return { out: buf, end: 0 };
   const parts: Buffer[] = [];
   let pos = 0;
   let changed = false;
@@ -77,9 +86,10 @@ export function redactHeads(buf: Buffer, names: ReadonlySet<string>): Buffer {
     pos = lineStart;
     if (!ended) break;
   }
-  if (!changed) return buf;
+  if (!changed) return { out: buf, end: pos };
   parts.push(buf.subarray(pos));
-  return Buffer.concat(parts);
+  const out = Buffer.concat(parts);
+  return { out, end: pos + (out.length - buf.length) };
 }
 
 /** A head kept as text (the WebSocket upgrade request): the same rule. */

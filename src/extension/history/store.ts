@@ -71,6 +71,7 @@ export class HistoryStore {
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   private readonly flushDelayMs: number;
+  private readonly maxIndexBytes: number;
   /** What the last load found. */
   lastLoad: LoadReport = { entries: 0, skipped: 0, problems: [] };
   /** Index writes so far (tests count batching with it). */
@@ -80,9 +81,10 @@ export class HistoryStore {
     private readonly fsx: HistoryFs,
     private readonly dir: string,
     private readonly limits: () => StoreLimits,
-    opts: { flushDelayMs?: number; onError?: (message: string) => void } = {},
+    opts: { flushDelayMs?: number; onError?: (message: string) => void; maxIndexBytes?: number } = {},
   ) {
     this.flushDelayMs = opts.flushDelayMs ?? FLUSH_DELAY_MS;
+    this.maxIndexBytes = opts.maxIndexBytes ?? MAX_INDEX_BYTES;
     this.onError = opts.onError ?? (() => undefined);
   }
 
@@ -107,7 +109,7 @@ export class HistoryStore {
     const problem = (p: string) => report.problems.length < 5 && report.problems.push(p);
     let read: { data: Buffer; size: number } | undefined;
     try {
-      read = await this.fsx.read(path.join(this.dir, INDEX_FILE), MAX_INDEX_BYTES);
+      read = await this.fsx.read(path.join(this.dir, INDEX_FILE), this.maxIndexBytes);
     } catch (err) {
       problem(`the history index could not be read (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -119,7 +121,7 @@ export class HistoryStore {
         // Cut in the middle of a line: that last part is not an entry.
         lines.pop();
         report.skipped++;
-        problem(`the history index is larger than ${MAX_INDEX_BYTES} bytes: only its first part was read`);
+        problem(`the history index is larger than ${this.maxIndexBytes} bytes: only its first part was read`);
       }
       if (lines.length > MAX_INDEX_LINES) {
         report.skipped += lines.length - MAX_INDEX_LINES;
