@@ -67,6 +67,8 @@ export class HistoryStore {
   private totalBytes = 0;
   private dirty = false;
   private cleared = false;
+  /** Nothing is written before the index was read (it would be overwritten). */
+  private loaded = false;
   private timer?: ReturnType<typeof setTimeout>;
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
@@ -94,7 +96,7 @@ export class HistoryStore {
     return path.join(this.dir, `${id}.json`);
   }
 
-  /** Reads the index (once, before any write). Entries added before it ends stay, newest first. */
+  /** Reads the index; call it once, first: nothing is written before. Entries added before it ends stay, newest first. */
   load(): Promise<LoadReport> {
     const done = this.chain.then(() => this.readIndex());
     this.chain = done.then(
@@ -153,6 +155,7 @@ export class HistoryStore {
     if (report.skipped > 0 || dropped > 0 || loaded.length !== this.entries.length) this.dirty = true;
     await this.removeOrphans();
     this.lastLoad = report;
+    this.loaded = true;
     if (this.dirty) this.schedule();
     this.fire();
     return report;
@@ -230,7 +233,7 @@ export class HistoryStore {
     const { maxEntries, maxBytes } = this.limits();
     let n = 0;
     while (this.entries.length > 0 && (this.entries.length > maxEntries || this.totalBytes > maxBytes)) {
-      this.drop(this.entries[this.entries.length - 1]);
+      this.forget(this.entries.pop()!);
       n++;
     }
     return n;
@@ -239,6 +242,11 @@ export class HistoryStore {
   private drop(meta: HistoryMeta): void {
     const i = this.entries.indexOf(meta);
     if (i >= 0) this.entries.splice(i, 1);
+    this.forget(meta);
+  }
+
+  /** The entry is out of the list: its id, its bytes and its file go too. */
+  private forget(meta: HistoryMeta): void {
     this.byId.delete(meta.id);
     this.totalBytes -= meta.bytes;
     if (!this.pending.delete(meta.id)) this.doomed.add(meta.id);
@@ -325,7 +333,7 @@ export class HistoryStore {
   }
 
   private async write(): Promise<void> {
-    if (!this.dirty) return;
+    if (!this.dirty || !this.loaded) return;
     this.dirty = false;
     try {
       await this.fsx.mkdir(this.dir);
