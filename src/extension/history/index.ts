@@ -71,6 +71,9 @@ export interface ActionResult {
 export interface HistoryApi {
   entries(): readonly HistoryMeta[];
   rows(): Array<{ day: string; entries: HistoryMeta[] }>;
+  /** The view's tree items, days then their entries, as VS Code gets them; and whether the view is visible. */
+  items(): vscode.TreeItem[];
+  visible(): boolean;
   /** Writes what is pending now. */
   flush(): Promise<void>;
   open(id: string): Promise<ActionResult>;
@@ -263,6 +266,8 @@ export class HistoryController extends Disposable {
     return {
     entries: () => this.store.list(),
     rows: () => this.tree.rows(),
+    items: () => this.tree.getChildren().flatMap((d) => [this.tree.getTreeItem(d), ...this.tree.getChildren(d).map((n) => this.tree.getTreeItem(n))]),
+    visible: () => this.tree.view.visible,
     flush: () => this.store.flush(),
     open: (id) => this.open(id),
     resend: (id) => this.resend(id),
