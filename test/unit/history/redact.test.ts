@@ -37,6 +37,11 @@ describe('history redaction (pure)', () => {
     assert.equal(out, `HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nSet-Cookie: ${REDACTED}\nset-cookie:${REDACTED}\n\nbody Set-Cookie: x`);
   });
 
+  it('redacts a CONNECT head to a proxy and the request head that follows it in the same bytes', () => {
+    const raw = Buffer.from('CONNECT a:443 HTTP/1.1\r\nProxy-Authorization: Basic cDpx\r\n\r\nGET / HTTP/1.1\r\nCookie: c=1\r\n\r\n');
+    assert.equal(redactHeads(raw, NAMES).toString('utf8'), `CONNECT a:443 HTTP/1.1\r\nProxy-Authorization: ${REDACTED}\r\n\r\nGET / HTTP/1.1\r\nCookie: ${REDACTED}\r\n\r\n`);
+  });
+
   it('leaves bytes that do not start with an HTTP head as they are (same buffer)', () => {
     for (const s of ['hello Authorization: x\r\n', '\x16\x03\x01\x00', '', 'GET / HTTP/1.1']) {
       const b = Buffer.from(s, 'latin1');
