@@ -15,25 +15,39 @@ function baseOk(x: Record<string, unknown>): boolean {
   return isStr(x.id) && isNum(x.startedAt) && !!record(x.request) && !!t && Object.values(t).every((v) => v === undefined || isNum(v)) && (x.error === undefined || isStr(record(x.error)?.message));
 }
 
+const isDir = (v: unknown) => v === 'sent' || v === 'received';
+
+/** A transcript chunk or a WebSocket frame: its direction, time and bytes. */
+function isPiece(v: unknown): boolean {
+  const o = record(v);
+  return !!o && isDir(o.dir) && isNum(o.at) && isBytes(o.data);
+}
+
+function isHttpResponse(v: unknown): boolean {
+  const r = record(v);
+  if (!r) return false;
+  const heads = isHeaders(r.headers) && isHeaders(r.trailers) && Array.isArray(r.interim) && r.interim.every((i) => isHeaders(record(i)?.headers));
+  return heads && isNum(r.status) && isStr(r.reason) && isStr(r.version) && isBytes(r.body) && isBytes(r.rawBody);
+}
+
 /** The fields the panels read, checked. */
 export function isStoredExchange(v: unknown): v is ExchangeJson {
   const x = record(v);
   if (!x || !baseOk(x)) return false;
   const req = record(x.request)!;
-  if (x.kind === 'http') {
-    if (!isBytes(x.sent) || !isBytes(x.received) || !isHeaders(req.headers) || !isStr(req.method) || !isStr(req.url)) return false;
-    if (x.response === undefined) return true;
-    const r = record(x.response);
-    return !!r && isNum(r.status) && isStr(r.reason) && isStr(r.version) && isHeaders(r.headers) && isHeaders(r.trailers) && Array.isArray(r.interim) && r.interim.every((i) => isHeaders(record(i)?.headers)) && isBytes(r.body) && isBytes(r.rawBody);
+  switch (x.kind) {
+    case 'http':
+      return isBytes(x.sent) && isBytes(x.received) && isHeaders(req.headers) && isStr(req.method) && isStr(req.url) && (x.response === undefined || isHttpResponse(x.response));
+    case 'socket':
+      return isStr(req.protocol) && isStr(req.target) && Array.isArray(x.transcript) && x.transcript.every(isPiece) && isStr(x.stopDetail);
+    case 'ws': {
+      const h = record(x.handshake);
+      const handshake = !!h && isStr(h.requestHead) && isHeaders(h.responseHeaders) && (h.responseBody === undefined || isBytes(h.responseBody));
+      return handshake && isStr(req.url) && isHeaders(req.headers) && Array.isArray(x.frames) && x.frames.every((f) => isPiece(f) && isStr(record(f)?.opcode));
+    }
+    default:
+      return false;
   }
-  if (x.kind === 'socket') {
-    return isStr(req.protocol) && isStr(req.target) && Array.isArray(x.transcript) && x.transcript.every((e) => { const o = record(e); return !!o && (o.dir === 'sent' || o.dir === 'received') && isNum(o.at) && isBytes(o.data); }) && isStr(x.stopDetail);
-  }
-  if (x.kind === 'ws') {
-    const h = record(x.handshake);
-    return isStr(req.url) && isHeaders(req.headers) && !!h && isStr(h.requestHead) && isHeaders(h.responseHeaders) && (h.responseBody === undefined || isBytes(h.responseBody)) && Array.isArray(x.frames) && x.frames.every((f) => { const o = record(f); return !!o && (o.dir === 'sent' || o.dir === 'received') && isStr(o.opcode) && isNum(o.at) && isBytes(o.data); });
-  }
-  return false;
 }
 
 function when(at: number): string {

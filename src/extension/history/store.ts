@@ -45,6 +45,8 @@ export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 export const MAX_LINE_CHARS = 64 * 1024;
 /** Index lines looked at. */
 export const MAX_INDEX_LINES = 100_000;
+/** The most of one entry file read, whatever its index line says. */
+export const MAX_ENTRY_FILE_BYTES = 256 * 1024 * 1024;
 /** Entry files left in the directory with no index line (a write cut short) are removed, this many at most per load. */
 const MAX_ORPHANS = 10_000;
 const FLUSH_DELAY_MS = 300;
@@ -264,7 +266,7 @@ export class HistoryStore {
     if (text === undefined) {
       let read: { data: Buffer; size: number } | undefined;
       try {
-        read = await this.fsx.read(this.file(id), meta.bytes + 1024);
+        read = await this.fsx.read(this.file(id), Math.min(meta.bytes + 1024, MAX_ENTRY_FILE_BYTES));
       } catch (err) {
         return { ok: false, message: `The history entry could not be read (${err instanceof Error ? err.message : String(err)}).` };
       }
