@@ -11,6 +11,8 @@ import { protocolLabel } from '../../shared/transcript';
 import { headsLength, redactHeaderList, redactHeads, redactHeadText } from './redact';
 
 export const ENTRY_VERSION = 1;
+/** Body bytes kept in the raw request and response as sent and received (the Raw tab); the body itself has its own limit. */
+export const RAW_BODY_BYTES = 64 * 1024;
 
 /** Entry ids name files: letters, digits, '-' and '_' only (an index line naming anything else is skipped). */
 export function isEntryId(v: unknown): v is string {
@@ -129,10 +131,11 @@ function httpJson(x: HttpExchange, l: EntryLimits, cut: Cut, count: { n: number 
     if (r !== h) count.n += r.filter(([, v], i) => v !== h[i][1]).length;
     return r;
   };
-  // The raw bytes carry the body too: their heads and as much of the body as the limit.
+  // The raw bytes carry the body again (already kept decoded in `body`): their heads and the body's first
+  // RAW_BODY_BYTES (at most maxBodyBytes) are kept, with their real size.
   const sent = heads(x.sent);
   const received = heads(x.received);
-  const wire = (b: Buffer) => bytesJson(b, headsLength(b) + l.maxBodyBytes);
+  const wire = (b: Buffer) => bytesJson(b, headsLength(b) + Math.min(l.maxBodyBytes, RAW_BODY_BYTES));
   const r = x.response;
   if (r) {
     cut.total += r.body.length;

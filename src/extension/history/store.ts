@@ -30,8 +30,10 @@ export interface StoreLimits {
 
 export interface LoadReport {
   entries: number;
-  /** Index lines that were not entries (bad JSON, wrong shape, too long, duplicates, past the bounds). */
+  /** Index lines that were not entries (bad JSON, wrong shape, too long, duplicates, cut short). */
   skipped: number;
+  /** Lines were left unread: past maxEntries entries (the index is newest first) or past MAX_INDEX_LINES. Their files are removed. */
+  notRead: boolean;
   /** What went wrong, in words (at most a few). */
   problems: string[];
 }
@@ -77,7 +79,7 @@ export class HistoryStore {
   private readonly flushDelayMs: number;
   private readonly maxIndexBytes: number;
   /** What the last load found. */
-  lastLoad: LoadReport = { entries: 0, skipped: 0, problems: [] };
+  lastLoad: LoadReport = { entries: 0, skipped: 0, notRead: false, problems: [] };
   /** Index writes so far (tests count batching with it). */
   indexWrites = 0;
 
@@ -109,7 +111,7 @@ export class HistoryStore {
   }
 
   private async readIndex(): Promise<LoadReport> {
-    const report: LoadReport = { entries: 0, skipped: 0, problems: [] };
+    const report: LoadReport = { entries: 0, skipped: 0, notRead: false, problems: [] };
     const problem = (p: string) => report.problems.length < 5 && report.problems.push(p);
     let read: { data: Buffer; size: number } | undefined;
     try {
@@ -119,23 +121,34 @@ export class HistoryStore {
     }
     const loaded: HistoryMeta[] = [];
     if (read) {
-      const text = read.data.toString('utf8');
-      let lines = text.split('\n');
-      if (read.size > read.data.length) {
-        // Cut in the middle of a line: that last part is not an entry.
-        lines.pop();
-        report.skipped++;
-        problem(`the history index is larger than ${this.maxIndexBytes} bytes: only its first part was read`);
-      }
-      if (lines.length > MAX_INDEX_LINES) {
-        report.skipped += lines.length - MAX_INDEX_LINES;
-        problem(`the history index has more than ${MAX_INDEX_LINES} lines: the rest was skipped`);
-        lines = lines.slice(0, MAX_INDEX_LINES);
-      }
+      const data = read.data;
+      const cutShort = read.size > data.length;
       const seen = new Set(this.byId.keys());
-      for (let i = 0; i < lines.length; i++) {
-        if (i > 0 && i % LINES_PER_TURN === 0) await new Promise((r) => setImmediate(r));
-        const line = lines[i].trim();
+      // The index is written newest first: past maxEntries good lines, the rest would be dropped anyway.
+      const want = Math.max(0, this.limits().maxEntries - this.entries.length);
+      let pos = 0;
+      for (let n = 0; pos < data.length; n++) {
+        if (n > 0 && n % LINES_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+        const nl = data.indexOf(0x0a, pos);
+        if (nl < 0 && cutShort) {
+          // Cut in the middle of a line: that last part is not an entry.
+          report.skipped++;
+          problem(`the history index is larger than ${this.maxIndexBytes} bytes: only its first part was read`);
+          break;
+        }
+        const end = nl < 0 ? data.length : nl;
+        const start = pos;
+        pos = end + 1;
+        if (n >= MAX_INDEX_LINES || loaded.length >= want) {
+          if (n >= MAX_INDEX_LINES) problem(`the history index has more than ${MAX_INDEX_LINES} lines: the rest was not read`);
+          report.notRead = true;
+          break;
+        }
+        if (end - start > MAX_LINE_CHARS * 4) {
+          report.skipped++;
+          continue;
+        }
+        const line = data.toString('utf8', start, end).trim();
         if (!line) continue;
         const meta = line.length > MAX_LINE_CHARS ? undefined : readMeta(line);
         if (!meta || seen.has(meta.id)) {
@@ -154,7 +167,7 @@ export class HistoryStore {
     this.entries = [...this.entries, ...loaded].sort((a, b) => b.at - a.at);
     report.entries = this.entries.length;
     const dropped = this.enforceLimits();
-    if (report.skipped > 0 || dropped > 0 || loaded.length !== this.entries.length) this.dirty = true;
+    if (report.skipped > 0 || report.notRead || dropped > 0 || loaded.length !== this.entries.length) this.dirty = true;
     await this.removeOrphans();
     this.lastLoad = report;
     this.loaded = true;

@@ -86,7 +86,7 @@ describe('history store', () => {
       await s1.dispose();
       const s2 = new HistoryStore(nodeHistoryFs(), dir, l, { flushDelayMs: 5 });
       const report = await s2.load();
-      assert.deepEqual(report, { entries: 2, skipped: 0, problems: [] });
+      assert.deepEqual(report, { entries: 2, skipped: 0, notRead: false, problems: [] });
       assert.deepEqual(s2.list().map((e) => [e.id, e.title, e.cut]), [
         [ids[1], 'two', { kept: 1, total: 9 }],
         [ids[0], 'one', undefined],
@@ -129,6 +129,19 @@ describe('history store', () => {
     assert.ok(!m.files.has(path.join(DIR, 'orphan.json')), 'a file no line names is removed');
     await s.flush();
     assert.equal(indexText(m).trim().split('\n').length, 1, 'rewritten without the bad lines');
+  });
+
+  it('an index with more lines than maxEntries: the newest maxEntries are read, the rest and their files dropped', async () => {
+    const m = memoryHistoryFs();
+    const line = (i: number) => JSON.stringify({ ...built({ id: `n${i}`, at: 1e12 - i }).meta, bytes: 10 });
+    m.files.set(path.join(DIR, INDEX_FILE), Buffer.from(Array.from({ length: 5000 }, (_, i) => line(i)).join('\n')));
+    for (let i = 0; i < 5000; i++) m.files.set(path.join(DIR, `n${i}.json`), Buffer.from('{}'));
+    const s = store(m, { maxEntries: 3 });
+    const r = await s.load();
+    assert.deepEqual([r.entries, r.skipped, r.notRead], [3, 0, true]);
+    assert.deepEqual(s.list().map((e) => e.id), ['n0', 'n1', 'n2']);
+    assert.equal([...m.files.keys()].filter((f) => f.endsWith('.json')).length, 3, 'the older files are removed');
+    assert.ok(m.calls.read <= 2);
   });
 
   it('reads at most its bound of an index, whatever its size', async () => {
