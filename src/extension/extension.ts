@@ -112,6 +112,7 @@ export interface NetreqTestingApi {
 }
 
 let activePool: ConnectionPool | undefined;
+let activeHistory: HistoryController | undefined;
 
 export function activate(context: vscode.ExtensionContext): NetreqApi {
   const subs = context.subscriptions;
@@ -174,6 +175,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   };
   for (const [viewType, s] of Object.entries(serializers)) subs.push(vscode.window.registerWebviewPanelSerializer(viewType, s));
   const history = new HistoryController(context, { cache, runner, panels, transcripts, sessions });
+  activeHistory = history;
   const onExchange = (t: BlockTarget, title: string, x: Exchange) => history.record(t, title, x);
   const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines, onExchange });
   subs.push(history, send);
@@ -258,7 +260,11 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   return { ...api, testing };
 }
 
-export function deactivate(): void {
+/** History's last batch is written before the window goes (VS Code waits for the promise). */
+export function deactivate(): Promise<void> {
   activePool?.dispose();
   activePool = undefined;
+  const h = activeHistory;
+  activeHistory = undefined;
+  return h ? h.api.flush() : Promise.resolve();
 }
