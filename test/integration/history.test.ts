@@ -6,6 +6,7 @@
  * (a window reload cannot be driven from inside the test host: a new store reads the same directory).
  */
 import * as assert from 'node:assert/strict';
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -172,6 +173,23 @@ describe('History view', () => {
       return w && w.total >= 2 && w.state === 'closed' ? w : undefined;
     });
     assert.ok(s.exchange.frames.some((f) => f.dir === 'received' && f.opcode === 'text'));
+  });
+
+  it('a UDP exchange is kept with its outcome in words', async () => {
+    const udp = dgram.createSocket('udp4');
+    udp.on('message', (msg, rinfo) => udp.send(Buffer.from(`got ${msg.length} bytes`), rinfo.port, rinfo.address));
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
+    try {
+      const port = udp.address().port;
+      const udpDoc = await openNetreq('history-udp.netreq', `### Datagram\n# @name dgram\n# @replies 1\nUDP 127.0.0.1:${port}\n\nping\n`);
+      assert.ok(await sendCommand(udpDoc.uri, 'dgram'));
+      const e = await waitFor('the UDP entry', () => history().entries().find((x) => x.protocol === 'udp'));
+      assert.deepEqual([e.kind, e.blockName, e.failed, e.size], ['socket', 'dgram', false, 'got 4 bytes'.length]);
+      assert.ok(e.outcome.length > 0 && !/failed/.test(e.outcome), e.outcome);
+      assert.equal(history().items().find((i) => i.label === 'Datagram')?.contextValue, 'history.entry');
+    } finally {
+      udp.close();
+    }
   });
 
   it('Send Again sends the block; when the file no longer has it, says so', async () => {
