@@ -145,20 +145,25 @@ export class HistoryController extends Disposable {
     this.unwatch = this.store.onDidChange(() => this.tree.refresh());
   }
 
-  /** An exchange sent from the editor ended: keep it (unless History is off). */
+  /**
+   * An exchange sent from the editor ended: keep it (unless History is off). The entry is built on the next turn
+   * of the event loop (redacting and encoding a large body takes milliseconds), after the panel got the exchange.
+   */
   record(target: BlockTarget, title: string, exchange: Exchange): void {
     if (!this.settings.enabled) return;
-    try {
-      const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-      const ctx = { uri: target.uri.toString(), blockIndex: target.blockIndex, blockName: target.blockName, title };
-      this.store.add(buildEntry(exchange, ctx, this.settings, id));
-    } catch (err) {
-      // History must never break a send: what failed is said once, like a write error.
-      if (!this.reported) {
-        this.reported = true;
-        void vscode.window.showWarningMessage(`NetReq: the exchange could not be kept in History (${err instanceof Error ? err.message : String(err)}).`);
+    const ctx = { uri: target.uri.toString(), blockIndex: target.blockIndex, blockName: target.blockName, title };
+    setImmediate(() => {
+      try {
+        const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+        this.store.add(buildEntry(exchange, ctx, this.settings, id));
+      } catch (err) {
+        // History must never break a send: what failed is said once, like a write error.
+        if (!this.reported) {
+          this.reported = true;
+          void vscode.window.showWarningMessage(`NetReq: the exchange could not be kept in History (${err instanceof Error ? err.message : String(err)}).`);
+        }
       }
-    }
+    });
   }
 
   private async report(p: Promise<ActionResult>): Promise<ActionResult> {

@@ -288,8 +288,8 @@ export class SendController extends Disposable {
       throw err;
     }
     this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
-    this.deps.onExchange?.(s.target, s.title, exchange);
     present(panels.get(s.target) ?? panels.show(s.target), exchange);
+    this.deps.onExchange?.(s.target, s.title, exchange);
     return exchange;
   }
 
