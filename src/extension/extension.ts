@@ -21,6 +21,7 @@ import { DiagnosticsController } from './language/diagnostics';
 import { NetreqFoldingProvider } from './language/folding';
 import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/documentCache';
 import { registerHealth, type HealthApi } from './health';
+import { HistoryController, type HistoryApi } from './history';
 import { toDisposable } from './lifecycle';
 import { registerServices, type ServicesApi } from './tasks/services';
 import { TRAFFIC_VIEW_TYPE } from './traffic/trafficContent';
@@ -106,9 +107,12 @@ export interface NetreqTestingApi {
   readonly health: HealthApi;
   /** The proxy and multicast listener tasks and the traffic view (issue 5). */
   readonly services: ServicesApi;
+  /** The History view and its store (issue 11 §3). */
+  readonly history: HistoryApi;
 }
 
 let activePool: ConnectionPool | undefined;
+let activeHistory: HistoryController | undefined;
 
 export function activate(context: vscode.ExtensionContext): NetreqApi {
   const subs = context.subscriptions;
@@ -170,8 +174,11 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     [WS_SESSION_VIEW_TYPE]: blockPanelSerializer('session', (t, p) => sessions.adopt(t, p)),
   };
   for (const [viewType, s] of Object.entries(serializers)) subs.push(vscode.window.registerWebviewPanelSerializer(viewType, s));
-  const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines });
-  subs.push(send);
+  const history = new HistoryController(context, { cache, runner, panels, transcripts, sessions });
+  activeHistory = history;
+  const onExchange = (t: BlockTarget, title: string, x: Exchange) => history.record(t, title, x);
+  const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines, onExchange });
+  subs.push(history, send);
 
   const lenses = new NetreqCodeLensProvider(cache, runner);
   subs.push(lenses, vscode.languages.registerCodeLensProvider(NETREQ_SELECTOR, lenses));
@@ -248,11 +255,16 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     },
     health,
     services,
+    history: history.api,
   };
   return { ...api, testing };
 }
 
-export function deactivate(): void {
+/** History's last batch is written before the window goes (VS Code waits for the promise). */
+export function deactivate(): Promise<void> {
   activePool?.dispose();
   activePool = undefined;
+  const h = activeHistory;
+  activeHistory = undefined;
+  return h ? h.api.flush() : Promise.resolve();
 }

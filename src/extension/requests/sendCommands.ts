@@ -45,6 +45,8 @@ export interface SendDeps {
   transcripts: TranscriptPanelManager;
   sessions: WsSessionPanelManager;
   engines: DispatchDeps;
+  /** An exchange sent from the editor ended (a WebSocket session: when it closed); History keeps it. */
+  onExchange?: (target: BlockTarget, title: string, exchange: Exchange) => void;
 }
 
 export type SendOutcome =
@@ -287,6 +289,7 @@ export class SendController extends Disposable {
     }
     this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
     present(panels.get(s.target) ?? panels.show(s.target), exchange);
+    this.deps.onExchange?.(s.target, s.title, exchange);
     return exchange;
   }
 
@@ -296,6 +299,7 @@ export class SendController extends Disposable {
     const session = engines.wsSession(spec);
     const panel = sessions.show(s.target);
     runner.record(s.document.uri, s.target.blockIndex, session.exchange);
+    void session.whenClosed().then(() => this.deps.onExchange?.(s.target, s.title, session.exchange));
     return this.withProgress(s, spec, () => panel.start(session, spec, s.title, s.run.signal));
   }
 }
