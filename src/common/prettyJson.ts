@@ -1,14 +1,16 @@
 /**
- * JSON pretty-printing that scales: a re-indenter that walks the text once, checks the grammar as it
- * goes, and copies every string and number exactly as it was sent (no JSON.parse round trip, so big
- * integers, duplicate keys and key order survive). It works in steps of a bounded number of characters,
- * so the extension host can format a 50 MB body in slices and yield between them (prettyJsonAsync), and
- * a cut preview can be indented as far as it goes (the result says it is incomplete, not wrong).
+ * JSON pretty-printing that scales: a re-indenter that walks the UTF-8 bytes once, checks the grammar as it
+ * goes, and copies every string and number byte for byte (no JSON.parse round trip and no JavaScript strings:
+ * big integers, duplicate keys, key order and invalid UTF-8 inside strings survive, and the output is bytes
+ * ready for the editor). It works in steps of a bounded number of bytes, so the extension host formats a 50 MB
+ * body in slices and yields between them (prettyJsonAsync), and a cut preview is indented as far as it goes
+ * (the result says it is incomplete, not wrong). JSON is UTF-8 (RFC 8259): every structural byte is ASCII and
+ * no byte of a multi-byte sequence is a quote or a backslash, so working on bytes is exact.
  */
 
-export type PrettyJsonResult =
-  /** `complete` is false when the text stopped inside a value (a cut preview). */
-  | { ok: true; text: string; complete: boolean }
+export type PrettyJsonResult<T = Uint8Array> =
+  /** `complete` is false when the body stopped inside a value (a cut preview). */
+  | { ok: true; pretty: T; complete: boolean }
   /** Not JSON: where and why, in words. */
   | { ok: false; error: string };
 
@@ -17,48 +19,80 @@ type Expect = 'value' | 'valueOrEnd' | 'key' | 'keyOrEnd' | 'colon' | 'commaOrEn
 /** The start of a literal or a number. */
 const PARTIAL = /^(?:-?\d*(?:\.\d*)?(?:[eE][+-]?\d*)?|t(?:r(?:ue?)?)?|f(?:a(?:l(?:se?)?)?)?|n(?:u(?:ll?)?)?)$/;
 const LITERAL = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-function isLiteralChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x2b || c === 0x2d;
+function isLiteralByte(c: number): boolean {
+  return isDigit(c) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x2b || c === 0x2d;
 }
 
-/** One pass over a JSON text; step() does at most about `budget` characters of it (a string or number is never split). */
+/** A word of at most LONGEST bytes, as ASCII. */
+const LONGEST = 400;
+const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, Math.min(to, from + LONGEST)));
+const shown = (c: number | undefined) => (c === undefined ? 'the end' : c >= 0x20 && c < 0x7f ? JSON.stringify(String.fromCharCode(c)) : `byte 0x${c.toString(16).padStart(2, '0')}`);
+
+/** One pass over a JSON body; step() does at most about `budget` bytes of it (a string is never split). */
 export class JsonReindenter {
   private i = 0;
   private expect: Expect = 'value';
   private readonly stack: number[] = [];
-  private readonly parts: string[] = [];
-  private out = '';
-  private readonly pads: string[] = ['\n'];
+  private out: Uint8Array;
+  private o = 0;
+  private readonly pads: Uint8Array[];
   private failure?: string;
   /** A container was just opened: the next token decides between `{}` and a new line. */
   private opened = false;
-  /** The text ended inside a string or a word (a cut preview). */
+  /** The body ended inside a string or a word (a cut preview). */
   private cutShort = false;
 
   constructor(
-    private readonly s: string,
+    private readonly s: Uint8Array,
     private readonly indent = '  ',
   ) {
-    if (s.charCodeAt(0) === 0xfeff) this.i = 1;
+    if (s[0] === 0xef && s[1] === 0xbb && s[2] === 0xbf) this.i = 3;
+    this.out = new Uint8Array(Math.max(1024, Math.ceil(s.length * 1.6)));
+    this.pads = [Uint8Array.of(0x0a)];
   }
 
   get done(): boolean {
     return this.failure !== undefined || this.i >= this.s.length;
   }
 
-  /** How far it has got, in characters of the input. */
+  /** How far it has got, in bytes of the input. */
   get position(): number {
     return this.i;
   }
 
-  private pad(depth: number): string {
-    while (this.pads.length <= depth) this.pads.push(this.pads[this.pads.length - 1] + this.indent);
-    return this.pads[depth];
+  private room(n: number): void {
+    if (this.o + n <= this.out.length) return;
+    const bigger = new Uint8Array(Math.max(this.out.length * 2, this.o + n));
+    bigger.set(this.out.subarray(0, this.o));
+    this.out = bigger;
+  }
+
+  private put(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.out.set(bytes, this.o);
+    this.o += bytes.length;
+  }
+
+  private putByte(c: number): void {
+    this.room(1);
+    this.out[this.o++] = c;
+  }
+
+  private pad(depth: number): void {
+    while (this.pads.length <= depth) {
+      const prev = this.pads[this.pads.length - 1];
+      const next = new Uint8Array(prev.length + this.indent.length);
+      next.set(prev);
+      for (let k = 0; k < this.indent.length; k++) next[prev.length + k] = this.indent.charCodeAt(k);
+      this.pads.push(next);
+    }
+    this.put(this.pads[depth]);
   }
 
   private fail(why: string): void {
-    this.failure = `not JSON at character ${this.i + 1}: ${why}`;
+    this.failure = `not JSON at byte ${this.i + 1}: ${why}`;
   }
 
   private afterValue(): void {
@@ -68,18 +102,17 @@ export class JsonReindenter {
   /** Before the first token in a container: its new line. */
   private openLine(): void {
     if (this.opened) {
-      this.out += this.pad(this.stack.length);
+      this.pad(this.stack.length);
       this.opened = false;
     }
   }
 
-  /** Works through about `budget` characters; returns whether the text is finished (or failed). */
+  /** Works through about `budget` bytes; returns whether the body is finished (or failed). */
   step(budget: number): boolean {
     const s = this.s;
-    const n = s.length;
-    const stop = Math.min(n, this.i + budget);
+    const stop = Math.min(s.length, this.i + budget);
     while (this.i < stop && this.failure === undefined) {
-      const c = s.charCodeAt(this.i);
+      const c = s[this.i];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         this.i++;
         continue;
@@ -88,15 +121,17 @@ export class JsonReindenter {
       if (e === 'done') {
         this.fail('text after the end of the JSON value');
       } else if (e === 'colon') {
-        if (c !== 0x3a) this.fail(`expected ':' after a key, found ${JSON.stringify(s[this.i])}`);
+        if (c !== 0x3a) this.fail(`expected ':' after a key, found ${shown(c)}`);
         else {
-          this.out += ': ';
+          this.putByte(0x3a);
+          this.putByte(0x20);
           this.expect = 'value';
           this.i++;
         }
       } else if (e === 'commaOrEnd') {
         if (c === 0x2c) {
-          this.out += ',' + this.pad(this.stack.length);
+          this.putByte(0x2c);
+          this.pad(this.stack.length);
           this.expect = this.stack[this.stack.length - 1] === 0x7b ? 'key' : 'value';
           this.i++;
         } else this.close(c);
@@ -105,15 +140,13 @@ export class JsonReindenter {
       } else if (c === 0x22) {
         this.openLine();
         this.string();
-        if (this.failure === undefined) {
-          if (e === 'key' || e === 'keyOrEnd') this.expect = 'colon';
-          else this.afterValue();
-        }
+        if (e === 'key' || e === 'keyOrEnd') this.expect = 'colon';
+        else this.afterValue();
       } else if (e === 'key' || e === 'keyOrEnd') {
-        this.fail(`expected a key in quotes, found ${JSON.stringify(s[this.i])}`);
+        this.fail(`expected a key in quotes, found ${shown(c)}`);
       } else if (c === 0x7b || c === 0x5b) {
         this.openLine();
-        this.out += s[this.i];
+        this.putByte(c);
         this.stack.push(c);
         this.expect = c === 0x7b ? 'keyOrEnd' : 'valueOrEnd';
         this.opened = true;
@@ -124,42 +157,39 @@ export class JsonReindenter {
         if (this.failure === undefined) this.afterValue();
       }
     }
-    if (this.out.length > 0) {
-      this.parts.push(this.out);
-      this.out = '';
-    }
     return this.done;
   }
 
   private close(c: number): void {
     const open = this.stack[this.stack.length - 1];
     if ((c !== 0x7d && c !== 0x5d) || open === undefined || (c === 0x7d) !== (open === 0x7b)) {
-      this.fail(open === undefined ? `unexpected ${JSON.stringify(this.s[this.i])}` : `expected ',' or '${open === 0x7b ? '}' : ']'}', found ${JSON.stringify(this.s[this.i])}`);
+      this.fail(open === undefined ? `unexpected ${shown(c)}` : `expected ',' or '${open === 0x7b ? '}' : ']'}', found ${shown(c)}`);
       return;
     }
     this.stack.pop();
-    this.out += this.opened ? this.s[this.i] : this.pad(this.stack.length) + this.s[this.i];
+    if (!this.opened) this.pad(this.stack.length);
+    this.putByte(c);
     this.opened = false;
     this.i++;
     this.afterValue();
   }
 
-  /** A string copied as it is; one cut off by the end of the text is copied too (the result is incomplete). */
+  /** A string copied as it is; one cut off by the end of the body is copied too (the result is incomplete). */
   private string(): void {
     const s = this.s;
     let j = this.i + 1;
     for (;;) {
-      const k = s.indexOf('"', j);
+      const k = s.indexOf(0x22, j);
       if (k < 0) {
-        this.out += s.slice(this.i);
+        this.put(s.subarray(this.i));
         this.i = s.length;
         this.cutShort = true;
         return;
       }
       let backslashes = 0;
-      while (s.charCodeAt(k - 1 - backslashes) === 0x5c) backslashes++;
+      while (s[k - 1 - backslashes] === 0x5c) backslashes++;
       if (backslashes % 2 === 0) {
-        this.out += s.slice(this.i, k + 1);
+        this.put(s.subarray(this.i, k + 1));
         this.i = k + 1;
         return;
       }
@@ -169,44 +199,56 @@ export class JsonReindenter {
 
   private literal(): void {
     const s = this.s;
-    let j = this.i;
-    while (j < s.length && isLiteralChar(s.charCodeAt(j))) j++;
-    const word = s.slice(this.i, j);
-    if (word === '') {
-      this.fail(`unexpected ${JSON.stringify(s[this.i])}`);
+    const from = this.i;
+    let j = from;
+    let digits = true;
+    while (j < s.length && isLiteralByte(s[j])) {
+      if (!isDigit(s[j])) digits = false;
+      j++;
+    }
+    if (j === from) {
+      this.fail(`unexpected ${shown(s[from])}`);
       return;
     }
-    if (!LITERAL.test(word)) {
-      // A word the end of the text cut short (`tr`, `12e`) makes the result incomplete, not wrong.
-      if (j === s.length && PARTIAL.test(word)) this.cutShort = true;
-      else {
-        this.fail(`${JSON.stringify(word.length > 20 ? `${word.slice(0, 20)}…` : word)} is not a JSON value`);
-        return;
+    // Plain digits without a leading zero (most numbers) need no regular expression.
+    if (!digits || (s[from] === 0x30 && j > from + 1)) {
+      const word = ascii(s, from, j);
+      if (j - from > LONGEST || !LITERAL.test(word)) {
+        // A word the end of the body cut short (`tr`, `12e`) makes the result incomplete, not wrong.
+        if (j === s.length && j - from <= LONGEST && PARTIAL.test(word)) this.cutShort = true;
+        else {
+          this.fail(`${JSON.stringify(word.length > 24 ? `${word.slice(0, 24)}…` : word)} is not a JSON value`);
+          return;
+        }
       }
     }
-    this.out += word;
+    this.put(s.subarray(from, j));
     this.i = j;
   }
 
   /** The result once step() said done. */
   result(): PrettyJsonResult {
     if (this.failure !== undefined) return { ok: false, error: this.failure };
-    if (this.expect === 'value' && this.stack.length === 0) return { ok: false, error: 'not JSON: the text is empty' };
-    const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
-    this.parts.length = 0;
-    return { ok: true, text, complete: !this.cutShort && this.expect === 'done' };
+    if (this.expect === 'value' && this.stack.length === 0) return { ok: false, error: 'not JSON: the body is empty' };
+    return { ok: true, pretty: this.out.subarray(0, this.o), complete: !this.cutShort && this.expect === 'done' };
   }
 }
 
-/** Pretty JSON in one go (for texts of a bounded size, such as a panel's preview). */
-export function prettyJsonText(text: string, indent = '  '): PrettyJsonResult {
-  const r = new JsonReindenter(text, indent);
+/** Pretty JSON in one go (for bodies of a bounded size, such as a panel's preview). */
+export function prettyJsonBytes(bytes: Uint8Array, indent = '  '): PrettyJsonResult {
+  const r = new JsonReindenter(bytes, indent);
   while (!r.step(1 << 20));
   return r.result();
 }
 
+/** The same for a text (encoded as UTF-8 and back). */
+export function prettyJsonText(text: string, indent = '  '): PrettyJsonResult<string> {
+  const r = prettyJsonBytes(new TextEncoder().encode(text), indent);
+  return r.ok ? { ok: true, pretty: new TextDecoder().decode(r.pretty), complete: r.complete } : r;
+}
+
 export interface AsyncOptions {
-  /** Characters per slice (default 256 K: a few milliseconds of work). */
+  /** Bytes per slice (default 1 MB: a few milliseconds of work). */
   slice?: number;
   indent?: string;
   /** Between slices (default: setImmediate, so the event loop runs). */
@@ -215,7 +257,7 @@ export interface AsyncOptions {
   cancelled?: () => boolean;
 }
 
-export const DEFAULT_SLICE = 256 * 1024;
+export const DEFAULT_SLICE = 1024 * 1024;
 
 /** The next turn of the event loop (setImmediate in Node, a zero timeout in a page). */
 const nextTurn = (): Promise<void> => {
@@ -224,8 +266,8 @@ const nextTurn = (): Promise<void> => {
 };
 
 /** Pretty JSON in slices, yielding to the event loop between them: no slice blocks it for long, whatever the size. */
-export async function prettyJsonAsync(text: string, opts: AsyncOptions = {}): Promise<PrettyJsonResult & { slices: number }> {
-  const r = new JsonReindenter(text, opts.indent);
+export async function prettyJsonAsync(bytes: Uint8Array, opts: AsyncOptions = {}): Promise<PrettyJsonResult & { slices: number }> {
+  const r = new JsonReindenter(bytes, opts.indent);
   const slice = Math.max(1024, opts.slice ?? DEFAULT_SLICE);
   const pause = opts.pause ?? nextTurn;
   let slices = 0;

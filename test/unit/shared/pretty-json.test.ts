@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { JsonReindenter, prettyJsonAsync, prettyJsonText } from '../../../src/common/prettyJson';
+import { JsonReindenter, prettyJsonAsync, prettyJsonBytes, prettyJsonText } from '../../../src/common/prettyJson';
 import { prng } from '../netreq/helpers';
 
 const pretty = (s: string) => {
@@ -13,7 +13,7 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
     const samples = ['{"a":1,"b":[1,2,{"c":null}],"d":{},"e":[],"f":"x\\"y\\\\","g":true,"h":-1500}', '[]', '"just a string"', '42', ' \n {"nested":{"deep":[[[]]]}} \n'];
     for (const s of samples) {
       const r = pretty(s);
-      assert.equal(r.text, JSON.stringify(JSON.parse(s), null, 2), s);
+      assert.equal(r.pretty, JSON.stringify(JSON.parse(s), null, 2), s);
       assert.equal(r.complete, true);
     }
   });
@@ -32,19 +32,19 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
     for (let n = 0; n < 200; n++) {
       const doc = gen(0);
       const compact = JSON.stringify(doc);
-      assert.equal(pretty(compact).text, JSON.stringify(doc, null, 2));
+      assert.equal(pretty(compact).pretty, JSON.stringify(doc, null, 2));
     }
   });
 
   it('copies numbers and strings exactly (a big integer is not rounded, key order and duplicates stay)', () => {
-    assert.equal(pretty('{"id":12345678901234567890123,"id":1.10}').text, '{\n  "id": 12345678901234567890123,\n  "id": 1.10\n}');
-    assert.equal(pretty('\uFEFF[1]').text, '[\n  1\n]');
+    assert.equal(pretty('{"id":12345678901234567890123,"id":1.10}').pretty, '{\n  "id": 12345678901234567890123,\n  "id": 1.10\n}');
+    assert.equal(pretty('\uFEFF[1]').pretty, '[\n  1\n]');
   });
 
   it('says where and why a text is not JSON', () => {
     const cases: Array<[string, RegExp]> = [
-      ['{"a" 1}', /character 6: expected ':' after a key/],
-      ['{a:1}', /character 2: expected a key in quotes/],
+      ['{"a" 1}', /byte 6: expected ':' after a key/],
+      ['{a:1}', /byte 2: expected a key in quotes/],
       ['[1 2]', /expected ',' or '\]'/],
       ['[1}', /expected ',' or '\]', found "}"/],
       ['{"a":1}}', /text after the end/],
@@ -60,6 +60,17 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
     }
   });
 
+  it('works on the bytes: invalid UTF-8 inside a string is copied as it was, and a multi-byte quote lookalike is not a quote', () => {
+    const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xe2, 0x80, 0x9c]), Buffer.from('","b":[]}')]);
+    const r = prettyJsonBytes(body);
+    assert.ok(r.ok);
+    if (r.ok) assert.deepEqual(Buffer.from(r.pretty), Buffer.concat([Buffer.from('{\n  "a": "'), Buffer.from([0xff, 0xe2, 0x80, 0x9c]), Buffer.from('",\n  "b": []\n}')]));
+    const long = prettyJsonText(`[${'1'.repeat(500)}, 0.${'5'.repeat(300)}]`);
+    assert.ok(long.ok, 'long numbers are numbers');
+    const bad = prettyJsonText(`[${'x'.repeat(500)}]`);
+    assert.ok(!bad.ok && bad.error.includes(`"${'x'.repeat(24)}…" is not a JSON value`));
+  });
+
   it('indents a cut preview as far as it goes and says it is incomplete', () => {
     const whole = JSON.stringify({ list: [{ name: 'alpha', n: 123456 }, { name: 'beta', ok: true }] });
     for (let cut = 1; cut < whole.length; cut++) {
@@ -71,7 +82,7 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
 
   it('works in bounded steps: a slice never runs far past its budget (except to finish one string)', () => {
     const text = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ i, s: 'x'.repeat(i % 50) })));
-    const r = new JsonReindenter(text);
+    const r = new JsonReindenter(Buffer.from(text));
     let steps = 0;
     let before = 0;
     while (!r.step(1000)) {
@@ -82,18 +93,18 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
     }
     assert.ok(steps >= Math.floor(text.length / 1060), `${steps} steps for ${text.length} characters`);
     const out = r.result();
-    assert.ok(out.ok && out.text === JSON.stringify(JSON.parse(text), null, 2));
+    assert.ok(out.ok && new TextDecoder().decode(out.pretty) === JSON.stringify(JSON.parse(text), null, 2));
   });
 
   it('async: yields between slices (count of pauses) and gives the same text', async () => {
     const text = JSON.stringify(Array.from({ length: 5000 }, (_, i) => ({ i })));
     let pauses = 0;
-    const r = await prettyJsonAsync(text, { slice: 4096, pause: async () => void pauses++ });
+    const r = await prettyJsonAsync(Buffer.from(text), { slice: 4096, pause: async () => void pauses++ });
     assert.ok(r.ok);
     assert.equal(r.slices, pauses + 1);
     assert.ok(pauses >= Math.floor(text.length / 4096) - 1, `${pauses} pauses`);
-    if (r.ok) assert.equal(r.text, JSON.stringify(JSON.parse(text), null, 2));
-    const stopped = await prettyJsonAsync(text, { slice: 4096, cancelled: () => true });
+    if (r.ok) assert.equal(Buffer.from(r.pretty).toString(), JSON.stringify(JSON.parse(text), null, 2));
+    const stopped = await prettyJsonAsync(Buffer.from(text), { slice: 4096, cancelled: () => true });
     assert.deepEqual([stopped.ok, stopped.slices], [false, 1]);
   });
 });
