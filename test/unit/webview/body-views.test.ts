@@ -58,14 +58,31 @@ describe('body views (one registry for the response panel and the traffic detail
     const { root } = render('json', bodyContent(bytes('{"a":[1,true]}'), 'application/json'));
     assert.equal(root.text, '{\n  "a": [\n    1,\n    true\n  ]\n}');
     assert.ok(root.byClass('tok-key').length > 0);
-    assert.match(render('json', bodyContent(bytes('{"a":'), 'application/json')).root.text, /^Not valid JSON; shown as text\.\{"a":$/);
-    assert.match(render('json', bodyContent(bytes('{"a":'), 'application/json', 100)).root.text, /The preview is cut, so the JSON is shown as text\./);
+    assert.match(render('json', bodyContent(bytes('{"a":'), 'application/json')).root.text, /^Shown as text: the JSON ends early\.\{"a":$/);
+    assert.match(render('json', bodyContent(bytes('{"a" 1}'), 'application/json')).root.text, /^Shown as text: not JSON at byte 6: expected ':' after a key, found "1"\./);
   });
 
-  it('text keeps the characters, raw shows controls as symbols, hex shows offsets and bytes', () => {
+  it('a cut JSON preview is indented as far as it goes, saying how much of the body it is', () => {
+    const whole = JSON.stringify({ items: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }] });
+    const { root } = render('json', bodyContent(bytes(whole.slice(0, 33)), 'application/json', 5 * 1024 * 1024));
+    assert.match(root.text, /^The first 30 B of 5\.0 MB, indented; Open body in editor shows all of it\./);
+    const pre = root.find((e) => e.tag === 'pre')!;
+    assert.equal(pre.text, '{\n  "items": [\n    {\n      "id": 1,\n      "name": "a"\n    },\n    {\n      "i');
+  });
+
+  it('text keeps the characters, raw shows controls as named badges (every font has the letters), hex shows offsets and bytes', () => {
     const c = bodyContent(bytes('a\tb\r\nc\u001b'), 'text/plain');
     assert.equal(render('text', c).root.text, 'a\tb\nc\u001b', 'lines as lines');
-    assert.equal(render('raw', c).root.text, 'a␉b␍␊c␛');
+    const raw = render('raw', c).root;
+    assert.equal(raw.text, 'aTABbCRLFcESC');
+    const badges = raw.byClass('ctl-badge');
+    assert.deepEqual(badges.map((e) => [e.text, e.attrs.get('title'), e.classes.includes('raw-eol') ? 'eol' : 'ctl']), [
+      ['TAB', '␉ TAB', 'ctl'],
+      ['CR', '␍ CR', 'eol'],
+      ['LF', '␊ LF', 'eol'],
+      ['ESC', '␛ ESC', 'ctl'],
+    ]);
+    assert.ok(!/[\u2400-\u2421]/.test(raw.text), 'no Control Picture is drawn as text');
     assert.match(render('hex', c).root.text, /^00000000 {2}61 09 62 0d 0a 63 1b/);
   });
 
@@ -73,7 +90,7 @@ describe('body views (one registry for the response panel and the traffic detail
     const { root, doc } = render('image', bodyContent(bytes(PNG), 'image/png'));
     const img = root.find((e) => e.tag === 'img');
     assert.equal(img?.attrs.get('src'), `data:image/png;base64,${PNG.toString('base64')}`);
-    assert.equal(img?.attrs.get('alt'), `image/png image, ${PNG.length} B`);
+    assert.equal(img?.attrs.get('alt'), `image/png image, 1 × 1 pixels, ${PNG.length} B`);
     assert.ok(doc.created.every((e) => e.tag !== 'script'));
     const cut = render('image', bodyContent(bytes(PNG), 'image/png', 1000, 'the proxy keeps the start of each body for this view.'));
     assert.equal(cut.root.find((e) => e.tag === 'img'), undefined);

@@ -109,7 +109,7 @@ describe('response view (fake DOM)', () => {
   it('says how much of a large body it shows, with open and save buttons that post requests with ids', () => {
     const { root, posted, show } = setup();
     show(exchange({}, 'x'.repeat(5000), 'text/plain'), 1000);
-    assert.ok(root.text.includes('Showing the first 1000 B of 4.9 KB.'));
+    assert.ok(root.text.includes('Received 4.9 KB, showing the first 1000 B. Open body in editor shows all of it, with folding and search.'));
     root.button('Open body in editor')!.click();
     root.button('Save body…')!.click();
     assert.deepEqual(posted, [
@@ -153,7 +153,7 @@ describe('response view (fake DOM)', () => {
     const { root, view, show } = setup();
     show(exchange());
     tab(root, 'Raw');
-    assert.ok(root.text.includes('GET /path HTTP/1.1␍␊'));
+    assert.ok(root.text.includes('GET /path HTTP/1.1CRLF'));
     assert.ok(root.byClass('raw-eol').length > 0);
     root.button('Hex')!.click();
     assert.equal(view.ui.rawMode, 'hex');
