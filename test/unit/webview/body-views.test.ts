@@ -65,7 +65,7 @@ describe('body views (one registry for the response panel and the traffic detail
   it('a cut JSON preview is indented as far as it goes, saying how much of the body it is', () => {
     const whole = JSON.stringify({ items: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }] });
     const { root } = render('json', bodyContent(bytes(whole.slice(0, 33)), 'application/json', 5 * 1024 * 1024));
-    assert.match(root.text, /^The first 30 B of 5\.0 MB, indented; Open body in editor shows all of it\./);
+    assert.match(root.text, /^The first 33 B of 5 MB, indented; Open body in editor shows all of it\./);
     const pre = root.find((e) => e.tag === 'pre')!;
     assert.equal(pre.text, '{\n  "items": [\n    {\n      "id": 1,\n      "name": "a"\n    },\n    {\n      "i');
   });
@@ -97,6 +97,32 @@ describe('body views (one registry for the response panel and the traffic detail
     assert.match(cut.root.text, /The image is larger than the preview; the proxy keeps the start/);
     const other = bodyContent(bytes(PNG), 'image/x-unknown');
     assert.ok(!viewsFor(other, ALL).some((v) => v.id === 'image'), 'a type off the allow-list is not an image');
+  });
+
+  it('an image is drawn at its natural size with its dimensions; Fit, 100%, − and + zoom it by attributes (no inline style)', () => {
+    // A 640 × 480 PNG header (the view reads the size from IHDR, it does not decode the image).
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.from([0, 0, 2, 0x80, 0, 0, 1, 0xe0]), Buffer.alloc(20)]);
+    const { root } = render('image', bodyContent(png, 'image/png'));
+    const img = root.find((e) => e.tag === 'img')!;
+    const size = () => [img.attrs.get('width'), img.attrs.get('height'), root.byClass('image-zoom')[0].text];
+    assert.ok(root.text.startsWith('640 × 480 px'));
+    assert.deepEqual(size(), ['640', '480', '100%']);
+    root.button('+')!.click();
+    assert.deepEqual(size(), ['960', '720', '150%']);
+    root.button('−')!.click();
+    root.button('−')!.click();
+    assert.deepEqual(size(), ['480', '360', '75%']);
+    for (let i = 0; i < 20; i++) root.button('−')!.click();
+    assert.deepEqual(size(), ['64', '48', '10%'], 'stops at the smallest step');
+    root.button('Fit')!.click();
+    assert.deepEqual(size(), [undefined, undefined, 'fit']);
+    assert.ok(img.classes.includes('fit'));
+    root.button('100%')!.click();
+    assert.deepEqual(size(), ['640', '480', '100%']);
+    assert.ok(!img.classes.includes('fit'));
+    assert.ok(!img.attrs.has('style'));
+    const unknown = render('image', bodyContent(Buffer.from('GIF8'), 'image/gif')).root;
+    assert.ok(unknown.text.startsWith('size unknown'));
   });
 
   it('every view renders hostile bodies as text nodes only: no script, handler or markup from the data', () => {
