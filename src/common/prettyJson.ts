@@ -248,7 +248,7 @@ export function prettyJsonText(text: string, indent = '  '): PrettyJsonResult<st
 }
 
 export interface AsyncOptions {
-  /** Bytes per slice (default 1 MB: a few milliseconds of work). */
+  /** Bytes per slice (default 256 KB: a few milliseconds of work). */
   slice?: number;
   indent?: string;
   /** Between slices (default: setImmediate, so the event loop runs). */
@@ -257,7 +257,7 @@ export interface AsyncOptions {
   cancelled?: () => boolean;
 }
 
-export const DEFAULT_SLICE = 1024 * 1024;
+export const DEFAULT_SLICE = 256 * 1024;
 
 /** The next turn of the event loop (setImmediate in Node, a zero timeout in a page). */
 const nextTurn = (): Promise<void> => {

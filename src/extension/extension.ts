@@ -189,7 +189,11 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const poolView = new PoolCommands(pool);
   subs.push(poolView);
 
-  const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecentHttp;
+  // The focused response panel's exchange; from elsewhere (the palette, a keybinding) the last one received.
+  const currentExchange = () => {
+    const p = panels.current;
+    return (p?.active ? p.lastExchange : undefined) ?? runner.mostRecentHttp ?? p?.lastExchange;
+  };
   const currentNear = () => panels.current?.target.uri ?? vscode.window.activeTextEditor?.document.uri;
   const report = (r: { ok: boolean; message: string }) =>
     void (r.ok ? vscode.window.setStatusBarMessage(`NetReq: ${r.message}`, 4000) : vscode.window.showInformationMessage(`NetReq: ${r.message}`));

@@ -31,6 +31,9 @@ export class BodyDocuments implements vscode.FileSystemProvider, vscode.Disposab
   private readonly entries = new Map<string, Entry>();
   private readonly uris = new WeakMap<HttpExchange, vscode.Uri>();
   private next = 1;
+  private nextFd = 1;
+  /** Bodies VS Code is reading (open → read … → close). */
+  private readonly reading = new Map<number, Uint8Array>();
   private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changes.event;
   private readonly registration: vscode.Disposable;
@@ -94,6 +97,34 @@ export class BodyDocuments implements vscode.FileSystemProvider, vscode.Disposab
     return d.kind === 'text' ? d.bytes : (e.exchange.response?.body ?? new Uint8Array(0));
   }
 
+  // open / read / close: VS Code then reads the text in 256 KB pieces, so no single message carries 75 MB
+  // (one readFile reply of that size blocked the extension host ~150 ms while it was serialised).
+
+  open(uri: vscode.Uri): Promise<number> {
+    return this.opening(uri);
+  }
+
+  private async opening(uri: vscode.Uri): Promise<number> {
+    const e = this.entry(uri);
+    const d = await this.formatted(e);
+    e.pending = undefined;
+    const fd = this.nextFd++;
+    this.reading.set(fd, d.kind === 'text' ? d.bytes : (e.exchange.response?.body ?? new Uint8Array(0)));
+    return fd;
+  }
+
+  read(fd: number, pos: number, data: Uint8Array, offset: number, length: number): number {
+    const bytes = this.reading.get(fd);
+    if (!bytes) throw vscode.FileSystemError.Unavailable('This body was closed.');
+    const piece = bytes.subarray(pos, Math.min(bytes.length, pos + length));
+    data.set(piece, offset);
+    return piece.length;
+  }
+
+  close(fd: number): void {
+    this.reading.delete(fd);
+  }
+
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
   }
@@ -122,5 +153,6 @@ export class BodyDocuments implements vscode.FileSystemProvider, vscode.Disposab
     this.registration.dispose();
     this.changes.dispose();
     this.entries.clear();
+    this.reading.clear();
   }
 }
