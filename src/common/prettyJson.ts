@@ -8,6 +8,9 @@
  * no byte of a multi-byte sequence is a quote or a backslash, so working on bytes is exact.
  */
 
+/** The widest container kept on one line, in bytes. */
+export const DEFAULT_INLINE_WIDTH = 100;
+
 export type PrettyJsonResult<T = Uint8Array> =
   /** `complete` is false when the body stopped inside a value (a cut preview). */
   | { ok: true; pretty: T; complete: boolean }
@@ -44,9 +47,20 @@ export class JsonReindenter {
   /** The body ended inside a string or a word (a cut preview). */
   private cutShort = false;
 
+  /** Input index of the close of the container being written on one line (-1: none). */
+  private inlineUntil = -1;
+  /** Extra bytes looked at by the one-line checks in this step (they count against its budget). */
+  private scanned = 0;
+
+  /**
+   * `inlineWidth`: a container whose one-line form is at most this many bytes stays on one line
+   * (`"tags": ["a", "b"]`, a short record), so pretty JSON has far fewer lines: VS Code turns folding and
+   * colours off past 300,000 lines. 0 puts every value on its own line, as JSON.stringify(v, null, 2).
+   */
   constructor(
     private readonly s: Uint8Array,
     private readonly indent = '  ',
+    private readonly inlineWidth = DEFAULT_INLINE_WIDTH,
   ) {
     if (s[0] === 0xef && s[1] === 0xbb && s[2] === 0xbf) this.i = 3;
     this.out = new Uint8Array(Math.max(1024, Math.ceil(s.length * 1.6)));
@@ -80,7 +94,11 @@ export class JsonReindenter {
     this.out[this.o++] = c;
   }
 
-  private pad(depth: number): void {
+  private pad(depth: number, afterComma = false): void {
+    if (this.i <= this.inlineUntil) {
+      if (afterComma) this.putByte(0x20);
+      return;
+    }
     while (this.pads.length <= depth) {
       const prev = this.pads[this.pads.length - 1];
       const next = new Uint8Array(prev.length + this.indent.length);
@@ -110,8 +128,9 @@ export class JsonReindenter {
   /** Works through about `budget` bytes; returns whether the body is finished (or failed). */
   step(budget: number): boolean {
     const s = this.s;
-    const stop = Math.min(s.length, this.i + budget);
-    while (this.i < stop && this.failure === undefined) {
+    const start = this.i;
+    this.scanned = 0;
+    while (this.i < s.length && this.i - start + this.scanned < budget && this.failure === undefined) {
       const c = s[this.i];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         this.i++;
@@ -131,7 +150,7 @@ export class JsonReindenter {
       } else if (e === 'commaOrEnd') {
         if (c === 0x2c) {
           this.putByte(0x2c);
-          this.pad(this.stack.length);
+          this.pad(this.stack.length, true);
           this.expect = this.stack[this.stack.length - 1] === 0x7b ? 'key' : 'value';
           this.i++;
         } else this.close(c);
@@ -146,6 +165,7 @@ export class JsonReindenter {
         this.fail(`expected a key in quotes, found ${shown(c)}`);
       } else if (c === 0x7b || c === 0x5b) {
         this.openLine();
+        if (this.i > this.inlineUntil && this.inlineWidth > 0) this.inlineUntil = this.oneLineEnd();
         this.putByte(c);
         this.stack.push(c);
         this.expect = c === 0x7b ? 'keyOrEnd' : 'valueOrEnd';
@@ -158,6 +178,42 @@ export class JsonReindenter {
       }
     }
     return this.done;
+  }
+
+  /**
+   * The index of the close of the container opening at i when its one-line form fits in inlineWidth
+   * bytes, else -1. Looks at no more than about inlineWidth bytes (whitespace aside), counted as work.
+   */
+  private oneLineEnd(): number {
+    const s = this.s;
+    let depth = 0;
+    let width = 0;
+    let j = this.i;
+    const limit = Math.min(s.length, this.i + 4 * this.inlineWidth);
+    for (; j < limit && width <= this.inlineWidth; j++) {
+      const c = s[j];
+      if (c === 0x22) {
+        // A string: to its closing quote, within the width.
+        let k = j + 1;
+        for (; k < limit; k++) {
+          if (s[k] === 0x5c) k++;
+          else if (s[k] === 0x22) break;
+        }
+        width += k - j + 1;
+        j = k;
+      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        continue;
+      } else {
+        width += c === 0x2c || c === 0x3a ? 2 : 1;
+        if (c === 0x7b || c === 0x5b) depth++;
+        else if (c === 0x7d || c === 0x5d) {
+          depth--;
+          if (depth === 0) break;
+        }
+      }
+    }
+    this.scanned += j - this.i;
+    return depth === 0 && j < limit && width <= this.inlineWidth ? j : -1;
   }
 
   private close(c: number): void {
@@ -235,15 +291,15 @@ export class JsonReindenter {
 }
 
 /** Pretty JSON in one go (for bodies of a bounded size, such as a panel's preview). */
-export function prettyJsonBytes(bytes: Uint8Array, indent = '  '): PrettyJsonResult {
-  const r = new JsonReindenter(bytes, indent);
+export function prettyJsonBytes(bytes: Uint8Array, indent = '  ', inlineWidth = DEFAULT_INLINE_WIDTH): PrettyJsonResult {
+  const r = new JsonReindenter(bytes, indent, inlineWidth);
   while (!r.step(1 << 20));
   return r.result();
 }
 
 /** The same for a text (encoded as UTF-8 and back). */
-export function prettyJsonText(text: string, indent = '  '): PrettyJsonResult<string> {
-  const r = prettyJsonBytes(new TextEncoder().encode(text), indent);
+export function prettyJsonText(text: string, indent = '  ', inlineWidth = DEFAULT_INLINE_WIDTH): PrettyJsonResult<string> {
+  const r = prettyJsonBytes(new TextEncoder().encode(text), indent, inlineWidth);
   return r.ok ? { ok: true, pretty: new TextDecoder().decode(r.pretty), complete: r.complete } : r;
 }
 
@@ -251,6 +307,8 @@ export interface AsyncOptions {
   /** Bytes per slice (default 256 KB: a few milliseconds of work). */
   slice?: number;
   indent?: string;
+  /** See JsonReindenter (default DEFAULT_INLINE_WIDTH; 0: every value on its own line). */
+  inlineWidth?: number;
   /** Between slices (default: setImmediate, so the event loop runs). */
   pause?: () => Promise<void>;
   /** Stops early (a closed document): resolves with what is known so far. */
@@ -267,7 +325,7 @@ const nextTurn = (): Promise<void> => {
 
 /** Pretty JSON in slices, yielding to the event loop between them: no slice blocks it for long, whatever the size. */
 export async function prettyJsonAsync(bytes: Uint8Array, opts: AsyncOptions = {}): Promise<PrettyJsonResult & { slices: number }> {
-  const r = new JsonReindenter(bytes, opts.indent);
+  const r = new JsonReindenter(bytes, opts.indent, opts.inlineWidth);
   const slice = Math.max(1024, opts.slice ?? DEFAULT_SLICE);
   const pause = opts.pause ?? nextTurn;
   let slices = 0;

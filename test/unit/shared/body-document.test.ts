@@ -6,10 +6,10 @@ const utf8 = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 describe('body document (what "Open body in editor" shows: netreq-response: files)', () => {
   it('JSON is pretty-printed, by content type or by its look, with the json language', async () => {
     for (const ct of ['application/json; charset=utf-8', 'application/problem+json', 'text/plain', undefined]) {
-      const d = await bodyDocument(Buffer.from('{"a":[1,{"b":null}]}'), ct);
+      const d = await bodyDocument(Buffer.from(`{"a":[1,{"b":null}],"c":"${'x'.repeat(100)}"}`), ct);
       assert.ok(d.kind === 'text' && d.pretty, String(ct));
       if (d.kind === 'text') {
-        assert.equal(utf8(d.bytes), '{\n  "a": [\n    1,\n    {\n      "b": null\n    }\n  ]\n}');
+        assert.equal(utf8(d.bytes), `{\n  "a": [1, {"b": null}],\n  "c": "${'x'.repeat(100)}"\n}`);
         assert.equal(d.language, 'json');
         assert.equal(d.note, undefined);
       }
@@ -23,10 +23,10 @@ describe('body document (what "Open body in editor" shows: netreq-response: file
       assert.equal(utf8(bad.bytes), '{"a":1,}');
       assert.equal(bad.note, `shown as it came, not JSON at byte 8: expected a key in quotes, found "}"`);
     }
-    const cut = await bodyDocument(Buffer.from('[{"a":"long str'), 'application/json');
+    const cut = await bodyDocument(Buffer.from('[{"a":1},{"a":"long str'), 'application/json');
     assert.ok(cut.kind === 'text' && cut.pretty);
     if (cut.kind === 'text') {
-      assert.equal(utf8(cut.bytes), '[\n  {\n    "a": "long str');
+      assert.equal(utf8(cut.bytes), '[\n  {"a": 1},\n  {\n    "a": "long str');
       assert.equal(cut.note, 'the JSON ends early, where the body was cut');
     }
   });

@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { JsonReindenter, prettyJsonAsync, prettyJsonBytes, prettyJsonText } from '../../../src/common/prettyJson';
 import { prng } from '../netreq/helpers';
 
+/** Every value on its own line, as JSON.stringify(v, null, 2). */
 const pretty = (s: string) => {
-  const r = prettyJsonText(s);
+  const r = prettyJsonText(s, '  ', 0);
   assert.ok(r.ok, r.ok ? '' : r.error);
   return r;
 };
@@ -41,6 +42,60 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
     assert.equal(pretty('\uFEFF[1]').pretty, '[\n  1\n]');
   });
 
+  it('keeps a container that fits in 100 bytes on one line (far fewer lines: VS Code folds and colours up to 300,000)', () => {
+    const doc = { list: [{ id: 1, name: 'alpha', tags: ['a', 'b'] }, { id: 2, name: 'beta', tags: [] }], long: 'x'.repeat(120), nested: { deep: { deeper: [1, 2, 3] } } };
+    const r = prettyJsonText(JSON.stringify(doc));
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(
+      r.pretty,
+      [
+        '{',
+        '  "list": [{"id": 1, "name": "alpha", "tags": ["a", "b"]}, {"id": 2, "name": "beta", "tags": []}],',
+        `  "long": "${'x'.repeat(120)}",`,
+        '  "nested": {"deep": {"deeper": [1, 2, 3]}}',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(JSON.parse(r.pretty), doc);
+    assert.equal(prettyJsonText('[1,2]').ok && (prettyJsonText('[1,2]') as { pretty: string }).pretty, '[1, 2]');
+    // Strings with escaped quotes and brackets inside do not confuse the width check.
+    const tricky = JSON.stringify({ a: 'x"]}[{\\', b: [1] });
+    const t = prettyJsonText(tricky);
+    assert.ok(t.ok && JSON.stringify(JSON.parse(t.pretty)) === tricky && !t.pretty.includes('\n'));
+  });
+
+  it('random documents re-parse to the same value with one-line containers too (seeded)', () => {
+    const rand = prng(12);
+    const gen = (depth: number): unknown => {
+      const k = Math.floor(rand() * (depth > 4 ? 3 : 5));
+      if (k === 0) return Math.floor(rand() * 1e6);
+      if (k === 1) return 'q"\\]}'.repeat(Math.floor(rand() * 30));
+      if (k === 2) return null;
+      if (k === 3) return Array.from({ length: Math.floor(rand() * 6) }, () => gen(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rand() * 6) }, (_, i) => [`k${i}`, gen(depth + 1)]));
+    };
+    for (let n = 0; n < 300; n++) {
+      const doc = gen(0);
+      const r = prettyJsonText(JSON.stringify(doc));
+      assert.ok(r.ok);
+      if (r.ok) assert.deepEqual(JSON.parse(r.pretty), doc);
+    }
+  });
+
+  it('the one-line checks count as work: deep nesting still goes in bounded steps', () => {
+    const deep = Buffer.from(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    const r = new JsonReindenter(deep);
+    let steps = 0;
+    while (!r.step(10_000)) {
+      steps++;
+      assert.ok(steps < 1000);
+    }
+    assert.ok(steps >= 3, `${steps} steps: the scans were counted`);
+    const out = r.result();
+    assert.ok(out.ok);
+  });
+
   it('says where and why a text is not JSON', () => {
     const cases: Array<[string, RegExp]> = [
       ['{"a" 1}', /byte 6: expected ':' after a key/],
@@ -62,7 +117,7 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
 
   it('works on the bytes: invalid UTF-8 inside a string is copied as it was, and a multi-byte quote lookalike is not a quote', () => {
     const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xe2, 0x80, 0x9c]), Buffer.from('","b":[]}')]);
-    const r = prettyJsonBytes(body);
+    const r = prettyJsonBytes(body, '  ', 0);
     assert.ok(r.ok);
     if (r.ok) assert.deepEqual(Buffer.from(r.pretty), Buffer.concat([Buffer.from('{\n  "a": "'), Buffer.from([0xff, 0xe2, 0x80, 0x9c]), Buffer.from('",\n  "b": []\n}')]));
     const long = prettyJsonText(`[${'1'.repeat(500)}, 0.${'5'.repeat(300)}]`);
@@ -82,7 +137,7 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
 
   it('works in bounded steps: a slice never runs far past its budget (except to finish one string)', () => {
     const text = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ i, s: 'x'.repeat(i % 50) })));
-    const r = new JsonReindenter(Buffer.from(text));
+    const r = new JsonReindenter(Buffer.from(text), '  ', 0);
     let steps = 0;
     let before = 0;
     while (!r.step(1000)) {
@@ -99,7 +154,7 @@ describe('Pretty JSON (the re-indenter for bodies up to netreq.maxResponseBytes)
   it('async: yields between slices (count of pauses) and gives the same text', async () => {
     const text = JSON.stringify(Array.from({ length: 5000 }, (_, i) => ({ i })));
     let pauses = 0;
-    const r = await prettyJsonAsync(Buffer.from(text), { slice: 4096, pause: async () => void pauses++ });
+    const r = await prettyJsonAsync(Buffer.from(text), { inlineWidth: 0, slice: 4096, pause: async () => void pauses++ });
     assert.ok(r.ok);
     assert.equal(r.slices, pauses + 1);
     assert.ok(pauses >= Math.floor(text.length / 4096) - 1, `${pauses} pauses`);
