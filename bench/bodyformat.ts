@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   ];
   // Figures from the real VS Code (integration and e2e runs), kept below the generated table.
   const keep = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split(VSCODE_MARK)[1] : undefined;
-  if (keep !== undefined) lines.push(VSCODE_MARK + keep.replace(/^\n*/, '\n'));
+  if (keep !== undefined) lines.push(VSCODE_MARK + keep.replace(/^\n*/, '\n\n'));
   fs.writeFileSync(out, lines.join('\n'));
   process.stdout.write(lines.join('\n'));
 }
