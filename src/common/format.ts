@@ -108,7 +108,17 @@ export function hexDump(bytes: Uint8Array, width = 16, maxBytes = Infinity): Hex
 export type RawSegmentKind = 'text' | 'ctl' | 'eol' | 'bad';
 export interface RawSegment {
   kind: RawSegmentKind;
+  /** The text, a control as its Control Picture (␍ ␊ ␛ …), a bad byte as «xx». */
   text: string;
+  /** A control's short name (CR, LF, ESC, NUL, DEL …): what a page shows in a badge, since many fonts lack the pictures. */
+  name?: string;
+}
+
+const C0_NAMES = ['NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'TAB', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI', 'DLE', 'DC1', 'DC2', 'DC3', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US'];
+
+/** The short name of a C0 control or DEL (undefined for other bytes). */
+export function controlName(b: number): string | undefined {
+  return b === 0x7f ? 'DEL' : C0_NAMES[b];
 }
 export type RawLine = RawSegment[];
 
@@ -158,17 +168,17 @@ export function visualizeRaw(all: Uint8Array, maxBytes = Infinity): RawLine[] {
     const b = bytes[i];
     if (b === 0x0a) {
       flush();
-      line.push({ kind: 'eol', text: '\u240a' });
+      line.push({ kind: 'eol', text: '\u240a', name: 'LF' });
       lines.push(line);
       line = [];
       i++;
     } else if (b === 0x0d) {
       flush();
-      line.push({ kind: 'eol', text: '\u240d' });
+      line.push({ kind: 'eol', text: '\u240d', name: 'CR' });
       i++;
     } else if (b < 0x20 || b === 0x7f) {
       flush();
-      line.push({ kind: 'ctl', text: controlPicture(b) });
+      line.push({ kind: 'ctl', text: controlPicture(b), name: controlName(b) });
       i++;
     } else if (b < 0x80) {
       text += String.fromCharCode(b);

@@ -162,8 +162,10 @@ export interface HttpExchange {
   response?: HttpResponseRecord;
   /** Exact bytes written to the socket. */
   sent: Buffer;
-  /** Exact bytes read from the socket for this exchange (cut at maxResponseBytes + head). */
+  /** Exact bytes read from the socket for this exchange (the first RAW_CAPTURE_BYTES of them). */
   received: Buffer;
+  /** All the bytes read from the socket, when that is more than `received` kept. */
+  receivedBytes?: number;
   timings: Timings;
   tls?: TlsInfo;
   connection?: ConnectionInfo;

@@ -25,7 +25,8 @@ import { HistoryController, type HistoryApi } from './history';
 import { toDisposable } from './lifecycle';
 import { registerServices, type ServicesApi } from './tasks/services';
 import { TRAFFIC_VIEW_TYPE } from './traffic/trafficContent';
-import { openBodyInEditor, saveBody } from './panels/bodyActions';
+import { copyBody, openBodyInEditor, saveBody } from './panels/bodyActions';
+import { BodyDocuments } from './panels/bodyDocuments';
 import type { BlockTarget } from './panels/blockTarget';
 import { blockPanelSerializer } from './panels/panelSerializers';
 import { RESPONSE_VIEW_TYPE, ResponsePanelManager } from './panels/responsePanel';
@@ -163,7 +164,10 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
     return { ok: true, message: 'Opened in an editor.' };
   };
-  const panels = new ResponsePanelManager(context.extensionUri, { resend, cancel, openBody: openBodyInEditor, saveBody, copy });
+  const bodies = new BodyDocuments();
+  subs.push(bodies);
+  const openBody = (x: HttpExchange | undefined) => openBodyInEditor(bodies, x);
+  const panels = new ResponsePanelManager(context.extensionUri, { resend, cancel, openBody, saveBody, copyBody, copy });
   const transcripts = new TranscriptPanelManager(context.extensionUri, { resend, cancel, copy });
   const sessions = new WsSessionPanelManager(context.extensionUri, { resend, cancel, copy, openText });
   subs.push(panels, transcripts, sessions);
@@ -192,14 +196,32 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const poolView = new PoolCommands(pool);
   subs.push(poolView);
 
-  const currentExchange = () => panels.current?.lastExchange ?? runner.mostRecentHttp;
+  // The focused response panel's exchange; from elsewhere (the palette, a keybinding) the last one received.
+  const currentExchange = () => {
+    const p = panels.current;
+    return (p?.active ? p.lastExchange : undefined) ?? runner.mostRecentHttp ?? p?.lastExchange;
+  };
   const currentNear = () => panels.current?.target.uri ?? vscode.window.activeTextEditor?.document.uri;
   const report = (r: { ok: boolean; message: string }) =>
     void (r.ok ? vscode.window.setStatusBarMessage(`NetReq: ${r.message}`, 4000) : vscode.window.showInformationMessage(`NetReq: ${r.message}`));
   subs.push(
     vscode.commands.registerCommand('netreq.selectEnvironment', () => environments.pick()),
-    vscode.commands.registerCommand('netreq.openBodyInEditor', async () => report(await openBodyInEditor(currentExchange()))),
-    vscode.commands.registerCommand('netreq.saveBody', async () => report(await saveBody(currentExchange(), currentNear()))),
+    vscode.commands.registerCommand('netreq.openBodyInEditor', async () => {
+      const r = await openBody(currentExchange());
+      report(r);
+      return r;
+    }),
+    // An optional target Uri saves there without the dialog (keybindings, tasks, tests); the result goes back to the caller.
+    vscode.commands.registerCommand('netreq.saveBody', async (target?: unknown) => {
+      const r = await saveBody(currentExchange(), currentNear(), target instanceof vscode.Uri ? target : undefined);
+      if (!r.ok) report(r);
+      return r;
+    }),
+    vscode.commands.registerCommand('netreq.copyBody', async () => {
+      const r = await copyBody(currentExchange());
+      report(r);
+      return r;
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netreq.pool')) pool.setOptions(config.poolOptions());
     }),

@@ -66,6 +66,8 @@ export type HostToWebview = SendingMessage | ExchangeMessage | RefusedMessage | 
 export type WebviewRequest =
   | { type: 'openBodyInEditor'; id: number }
   | { type: 'saveBody'; id: number }
+  /** Copy the whole body the host kept (not the page's preview). */
+  | { type: 'copyBody'; id: number }
   | { type: 'copy'; id: number; text: string };
 
 export type WebviewToHost =
@@ -83,7 +85,7 @@ export type WebviewRequestType = WebviewRequest['type'];
 
 const SIMPLE: ReadonlySet<string> = new Set(['ready', 'resend', 'cancel']);
 const RESPONSE_SIMPLE: ReadonlySet<string> = new Set([...SIMPLE, 'manageTrust']);
-const REQUESTS: ReadonlySet<string> = new Set(['openBodyInEditor', 'saveBody', 'copy']);
+const REQUESTS: ReadonlySet<string> = new Set(['openBodyInEditor', 'saveBody', 'copyBody', 'copy']);
 
 /** Host-side check of what the webview posted (a webview is less trusted than the host). */
 export function isWebviewToHost(m: unknown): m is WebviewToHost {

@@ -5,9 +5,11 @@
  * (an image is a data: URL of an allow-listed type, never markup). A caller offers the views it wants; the
  * page picks one by mode, else the first that takes the content.
  */
-import { base64ToBytes, classifyBody, decodeText, formatBytes, hexDump, imageDataUrl, parseContentType, visualizeRaw, type BodyKind } from '../common/format';
+import { base64ToBytes, classifyBody, decodeText, formatBytes, hexDump, imageDataUrl, parseContentType, visualizeRaw, type BodyKind, type RawSegment } from '../common/format';
+import { imageSize } from '../common/imageSize';
+import { prettyJsonBytes, prettyJsonText } from '../common/prettyJson';
 import { countTokens, plainLines, prettyJson, prettyMarkup, type TokenLines } from '../shared/syntax';
-import type { Builder, DomElement } from './dom';
+import type { Builder, DomElement, DomNode } from './dom';
 
 /** How much the raw text view renders, the hex view shows, and the most tokens given their own colored span. */
 export const RAW_TEXT_LIMIT = 512 * 1024;
@@ -85,26 +87,55 @@ export function modeBar(b: Builder, modes: Array<[string, string]>, current: str
   return bar;
 }
 
-/** Offset, hex bytes and ASCII, 16 to a line, the first `limit` bytes. */
-export function hexView(b: Builder, bytes: Uint8Array, limit = HEX_LIMIT): DomElement {
+/** Offset, hex bytes and ASCII, 16 to a line, the first `limit` bytes (of `total`, when the bytes are only the start). */
+export function hexView(b: Builder, bytes: Uint8Array, limit = HEX_LIMIT, total = bytes.length): DomElement {
   const pre = b.el('pre', 'code hex');
   hexDump(bytes, 16, limit).forEach((r, i) => {
     if (i > 0) pre.appendChild(b.text('\n'));
     b.add(pre, b.el('span', 'hex-offset', r.offset), '  ', b.el('span', 'hex-bytes', r.hex), '  ', b.el('span', 'hex-ascii', r.ascii));
   });
-  if (bytes.length > limit) b.add(pre, '\n', b.el('span', 'muted', `… hex view shows the first ${formatBytes(limit)} of ${formatBytes(bytes.length)}`));
+  if (total > Math.min(limit, bytes.length)) b.add(pre, '\n', b.el('span', 'muted', `… hex view shows the first ${formatBytes(Math.min(limit, bytes.length))} of ${formatBytes(total)}`));
   return pre;
 }
 
-/** Bytes as visible text: ␍ ␊ ␛ … for controls, «xx» for a byte that is not UTF-8 text. */
-export function rawTextView(b: Builder, bytes: Uint8Array, limit = RAW_TEXT_LIMIT): DomElement {
+/**
+ * One piece of visible bytes: text as a text node; a control as a small bordered badge with its name (CR, LF,
+ * ESC …), which every font shows (Debian's stock fonts draw the Control Pictures ␍ ␊ ␛ as empty boxes), the
+ * picture in its tooltip; a byte that is not UTF-8 text as «xx».
+ */
+export function rawSegment(b: Builder, seg: RawSegment): DomNode {
+  if (seg.kind === 'text') return b.text(seg.text);
+  if (!seg.name) return b.el('span', `raw-${seg.kind}`, seg.text);
+  const badge = b.el('span', `raw-${seg.kind} ctl-badge`, seg.name);
+  badge.setAttribute('title', `${seg.text} ${seg.name}`);
+  return badge;
+}
+
+/** The legend of the raw views, with the badges as they appear. */
+export function controlLegend(b: Builder, lead = 'Control characters:'): DomElement {
+  const span = b.el('span', 'muted legend');
+  span.appendChild(b.text(`${lead} `));
+  const items: Array<[string, string]> = [
+    ['CR', 'carriage return'],
+    ['LF', 'line feed'],
+    ['TAB', 'tab'],
+    ['ESC', 'escape'],
+    ['NUL', 'zero byte'],
+  ];
+  for (const [name, words] of items) b.add(span, rawSegment(b, { kind: name === 'CR' || name === 'LF' ? 'eol' : 'ctl', text: '', name }), ` ${words} · `);
+  b.add(span, 'other controls by their name · ', b.el('span', 'raw-bad', '«xx»'), ' a byte that is not UTF-8 text');
+  return span;
+}
+
+/** Bytes as visible text: controls as badges (CR LF ESC …), «xx» for a byte that is not UTF-8 text; the first `limit` bytes of `total`. */
+export function rawTextView(b: Builder, bytes: Uint8Array, limit = RAW_TEXT_LIMIT, total = bytes.length): DomElement {
   const pre = b.el('pre', 'code raw');
   for (const line of visualizeRaw(bytes, limit)) {
     const div = b.el('div', 'raw-line');
-    for (const seg of line) div.appendChild(seg.kind === 'text' ? b.text(seg.text) : b.el('span', `raw-${seg.kind}`, seg.text));
+    for (const seg of line) div.appendChild(rawSegment(b, seg));
     pre.appendChild(div);
   }
-  if (bytes.length > limit) pre.appendChild(b.el('div', 'muted', `… showing the first ${formatBytes(limit)} of ${formatBytes(bytes.length)}; use Hex or save the body`));
+  if (total > Math.min(limit, bytes.length)) pre.appendChild(b.el('div', 'muted', `… showing the first ${formatBytes(Math.min(limit, bytes.length))} of ${formatBytes(total)}; use Hex or save the body`));
   return pre;
 }
 
@@ -117,21 +148,69 @@ function toBase64(bytes: Uint8Array): string {
 
 // ---------------------------------------------------------------- the registry
 
+/**
+ * JSON pretty and coloured; a cut preview indented as far as it goes (the re-indenter needs no whole
+ * document), saying how much it is; text that is not JSON as it came, saying where it stops being JSON.
+ */
 function renderJson(b: Builder, c: BodyContent): DomElement[] {
   const text = decodeText(c.bytes, c.charset);
-  const lines = prettyJson(text);
+  const lines = isCut(c) ? undefined : prettyJson(text);
   if (lines) return [renderLines(b, lines)];
-  return [notice(b, 'info', isCut(c) ? 'The preview is cut, so the JSON is shown as text.' : 'Not valid JSON; shown as text.'), renderLines(b, plainLines(text))];
+  const utf8 = !c.charset || /^utf-?8$/i.test(c.charset);
+  const r = utf8 ? prettyJsonBytes(c.bytes) : prettyJsonText(text);
+  if (r.ok && isCut(c)) {
+    const pretty = typeof r.pretty === 'string' ? r.pretty : decodeText(r.pretty);
+    return [notice(b, 'info', `The first ${formatBytes(c.bytes.length)} of ${formatBytes(c.total)}, indented; Open body in editor shows all of it.`), renderLines(b, plainLines(pretty))];
+  }
+  return [notice(b, 'info', `Shown as text: ${r.ok ? 'the JSON ends early' : r.error}.`), renderLines(b, plainLines(text))];
 }
 
-/** An allow-listed image type as a data: URL in an <img> (where even SVG runs no script); a cut one is not shown. */
+/** Zoom steps of the image view, in percent. */
+export const ZOOMS = [10, 25, 50, 75, 100, 150, 200, 300, 400, 800];
+
+/**
+ * An allow-listed image type as a data: URL in an <img> (where even SVG runs no script), at its natural size
+ * (width and height attributes from its header, no inline style), with its dimensions and zoom buttons:
+ * Fit (shrink to the panel), 100 %, − and +. A cut one is not shown.
+ */
 function renderImage(b: Builder, c: BodyContent): DomElement[] {
   const url = isCut(c) ? undefined : imageDataUrl(c.mime, toBase64(c.bytes));
   if (!url) return [b.el('p', 'muted', `The image is larger than the preview; ${c.cutHint ?? 'save the body to view it.'}`)];
+  const size = imageSize(c.bytes);
   const img = b.el('img', 'body-image');
   img.setAttribute('src', url);
-  img.setAttribute('alt', `${c.mime} image, ${formatBytes(c.total)}`);
-  return [b.add(b.el('div', 'image-frame'), img)];
+  img.setAttribute('alt', `${c.mime} image, ${size ? `${size.width} × ${size.height} pixels, ` : ''}${formatBytes(c.total)}`);
+  const label = b.el('span', 'muted image-zoom');
+  let zoom: number | 'fit' = 100;
+  const show = (z: number | 'fit') => {
+    zoom = z;
+    img.setAttribute('class', z === 'fit' ? 'body-image fit' : 'body-image');
+    if (size && z !== 'fit') {
+      img.setAttribute('width', String(Math.max(1, Math.round((size.width * z) / 100))));
+      img.setAttribute('height', String(Math.max(1, Math.round((size.height * z) / 100))));
+    } else {
+      img.removeAttribute('width');
+      img.removeAttribute('height');
+    }
+    label.textContent = z === 'fit' ? 'fit' : `${z}%`;
+  };
+  const step = (dir: 1 | -1) => {
+    const now = zoom === 'fit' ? 100 : zoom;
+    const next = dir > 0 ? ZOOMS.find((z) => z > now) : [...ZOOMS].reverse().find((z) => z < now);
+    show(next ?? now);
+  };
+  show(100);
+  const bar = b.el('div', 'toolbar image-bar');
+  b.add(
+    bar,
+    b.el('span', 'image-size', size ? `${size.width} × ${size.height} px` : 'size unknown'),
+    label,
+    b.button('Fit', () => show('fit'), 'btn', 'Shrink to the panel (never enlarge)'),
+    b.button('100%', () => show(100), 'btn', 'Natural size'),
+    b.button('−', () => step(-1), 'btn', 'Zoom out'),
+    b.button('+', () => step(1), 'btn', 'Zoom in'),
+  );
+  return [bar, b.add(b.el('div', 'image-frame'), img)];
 }
 
 /** Every kind of body that has bytes. */

@@ -36,7 +36,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
   }
 
   /** Posts a request to the host; its reply shows in the notice line. */
-  request(type: 'openBodyInEditor' | 'saveBody'): number;
+  request(type: 'openBodyInEditor' | 'saveBody' | 'copyBody'): number;
   request(type: 'copy', text: string): number;
   request(type: WebviewRequest['type'], text?: string): number {
     const id = this.s.request();
@@ -105,6 +105,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
     const actions: TabActions = {
       openBodyInEditor: () => this.request('openBodyInEditor'),
       saveBody: () => this.request('saveBody'),
+      copyBody: () => this.request('copyBody'),
       copy: (text) => this.request('copy', text),
       setBodyMode: (mode) => this.setUi({ bodyMode: mode }),
       setRawMode: (mode) => this.setUi({ rawMode: mode }),

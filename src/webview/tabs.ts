@@ -6,8 +6,8 @@ import type { ExchangeMessage } from '../shared/messages';
 import type { HeaderList, Timings, TlsInfo } from '../shared/model';
 import { Builder, SVG_NS, type DomElement } from './dom';
 import { address, connectionTab } from './parts';
-import { base64ToBytes, decodeText, describeValidity, formatBytes, formatMs, headerValue, waterfall } from '../common/format';
-import { bodyContent, hexView, modeBar, modesOf, notice, pickView, rawTextView, viewsFor, type BodyContent, type BodyViewId } from './bodyViews';
+import { base64ToBytes, describeValidity, formatBytes, formatMs, headerValue, waterfall } from '../common/format';
+import { bodyContent, controlLegend, HEX_LIMIT, hexView, modeBar, modesOf, notice, pickView, RAW_TEXT_LIMIT, rawTextView, viewsFor, type BodyContent, type BodyViewId } from './bodyViews';
 
 export type BodyMode = 'auto' | 'pretty' | 'text' | 'hex';
 export type RawMode = 'text' | 'hex';
@@ -15,6 +15,8 @@ export type RawMode = 'text' | 'hex';
 export interface TabActions {
   openBodyInEditor(): void;
   saveBody(): void;
+  /** Copy the whole body (the host has it; the page has the preview). */
+  copyBody(): void;
   copy(text: string): void;
   setBodyMode(mode: BodyMode): void;
   setRawMode(mode: RawMode): void;
@@ -57,9 +59,11 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
   const { total } = body;
   const cut = res.body.totalLength !== undefined && res.body.totalLength > res.body.length;
 
-  const openBtn = () => b.button('Open body in editor', act.openBodyInEditor);
-  const saveBtn = () => b.button('Save body…', act.saveBody);
-  if (cut) root.appendChild(notice(b, 'info', `Showing the first ${formatBytes(res.body.length)} of ${formatBytes(total)}.`, openBtn(), saveBtn()));
+  const openBtn = () => b.button('Open body in editor', act.openBodyInEditor, 'btn', `The whole body (${formatBytes(total)}) in a read-only editor: JSON pretty-printed, folding, search`);
+  const saveBtn = () => b.button('Save body…', act.saveBody, 'btn', `Save the whole body (${formatBytes(total)}) to a file`);
+  if (cut) {
+    root.appendChild(notice(b, 'info', `Received ${formatBytes(total)}, showing the first ${formatBytes(res.body.length)}. Open body in editor shows all of it, with folding and search.`, openBtn(), saveBtn()));
+  }
   if (res.truncated) {
     root.appendChild(
       notice(b, 'warning', `The body was cut at ${formatBytes(m.maxResponseBytes)} (setting netreq.maxResponseBytes); the rest was not read.`),
@@ -81,7 +85,7 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
   const toolbar = b.el('div', 'toolbar');
   b.add(toolbar, modeBar(b, modesOf(viewsFor(body, RESPONSE_BODY_VIEWS)), view.mode, (x) => act.setBodyMode(x as BodyMode)), b.el('span', 'spacer'), b.el('span', 'muted', `${body.mime || 'no content-type'} · ${formatBytes(total)}`));
   if (!cut) b.add(toolbar, openBtn(), saveBtn());
-  if (body.kind !== 'image' && body.kind !== 'binary') toolbar.appendChild(b.button('Copy', () => act.copy(decodeText(body.bytes, body.charset))));
+  if (body.kind !== 'image' && body.kind !== 'binary') toolbar.appendChild(b.button('Copy', act.copyBody, 'btn', `Copy the whole body (${formatBytes(total)}) as text`));
   root.appendChild(toolbar);
   for (const e of view.render(b, body)) root.appendChild(e);
   return root;
@@ -125,7 +129,7 @@ export function renderRaw(b: Builder, m: ExchangeMessage, mode: RawMode, act: Ta
     toolbar,
     modeBar(b, [['text', 'Text'], ['hex', 'Hex']], mode, (x) => act.setRawMode(x as RawMode)),
     b.el('span', 'spacer'),
-    b.el('span', 'muted', 'Exact bytes: ␍ = CR, ␊ = LF, «xx» = a byte that is not UTF-8 text'),
+    controlLegend(b, 'Exact bytes.'),
   );
   root.appendChild(toolbar);
   for (const [label, bytesJson] of [
@@ -133,11 +137,12 @@ export function renderRaw(b: Builder, m: ExchangeMessage, mode: RawMode, act: Ta
     ['Received', m.exchange.received],
   ] as const) {
     const bytes = base64ToBytes(bytesJson.base64);
-    const total = bytesJson.totalLength ?? bytesJson.length;
-    const heading = `${label} · ${formatBytes(total)}${bytesJson.totalLength !== undefined ? ` (first ${formatBytes(bytesJson.length)} shown)` : ''}`;
+    // The engine keeps the first 1 MB of what it read (receivedBytes counts all of it); the message may carry less.
+    const total = Math.max(bytesJson.totalLength ?? bytesJson.length, label === 'Received' && typeof m.exchange.receivedBytes === 'number' ? m.exchange.receivedBytes : 0);
+    const heading = `${label} · ${formatBytes(total)}${total > bytes.length ? `, showing the first ${formatBytes(Math.min(bytes.length, mode === 'hex' ? HEX_LIMIT : RAW_TEXT_LIMIT))}` : ''}`;
     root.appendChild(b.el('h3', undefined, heading));
     if (bytes.length === 0) root.appendChild(b.el('p', 'muted', '(nothing)'));
-    else root.appendChild(mode === 'hex' ? hexView(b, bytes) : rawTextView(b, bytes));
+    else root.appendChild(mode === 'hex' ? hexView(b, bytes, HEX_LIMIT, total) : rawTextView(b, bytes, RAW_TEXT_LIMIT, total));
   }
   return root;
 }

@@ -12,7 +12,7 @@ import { describeStop, echoVerdict, isDatagramProtocol, protocolLabel, transcrip
 import type { DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { errorBanner, renderSocketConnection, tabBar } from './parts';
-import { hexView, modeBar, rawTextView } from './bodyViews';
+import { controlLegend, hexView, modeBar, rawTextView } from './bodyViews';
 import { renderTlsDetails, renderWaterfall } from './tabs';
 
 export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection';
@@ -31,7 +31,6 @@ export const MAX_ROWS = 2000;
 export const CHUNK_TEXT_LIMIT = 64 * 1024;
 export const CHUNK_HEX_LIMIT = 16 * 1024;
 
-export const CONTROL_LEGEND = 'Control characters: ␍ CR · ␊ LF · ␉ TAB · ␛ ESC · ␀ NUL (other controls as their symbol) · «xx» a byte that is not UTF-8 text';
 
 export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost, TranscriptUi> {
   constructor(doc: DomDocument, root: DomElement, post: (m: TranscriptToHost) => void, ui: TranscriptUi = { ...DEFAULT_TRANSCRIPT_UI }, onUiChange: (ui: TranscriptUi) => void = () => undefined) {
@@ -152,7 +151,7 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
         (mode) => this.setUi({ mode: mode as ChunkMode }),
       ),
       b.el('span', 'spacer'),
-      b.el('span', 'muted legend', CONTROL_LEGEND),
+      controlLegend(b),
     );
     root.appendChild(toolbar);
     const rows = transcriptRows(x.transcript);

@@ -3,6 +3,7 @@
  * open, requests sent by clicking their CodeLens, results read inside the response webview.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e2e, HOSTILE_IMG, HOSTILE_SCRIPT } from './context';
 import { ACTIVE_EDITOR, bodyMode, frameText, hostileTraces, openTab, pick, quickOpen, requestLineOf, responseFrame, runCommand, sendLensAbove, waitForWorkbench } from './vscode-ui';
@@ -110,5 +111,75 @@ describe('NetReq in VS Code (packaged extension)', function () {
     await frame.locator('.restore-note').waitFor({ state: 'detached', timeout: 30_000 });
     const again = await responseFrame(page, request);
     assert.equal((await frameText(again, '.status-code')).trim(), '200');
+  });
+
+  it('control characters show as named badges (CR, LF, TAB, ESC, NUL …) that every font draws, in the body and the Raw legend', async () => {
+    const { page, http, workspace } = e2e();
+    const file = path.join(workspace, 'body-viewer.netreq');
+    fs.writeFileSync(file, '### controls\n# @name controls\nGET http://{{host}}:{{httpPort}}/controls\n\n### big JSON\n# @name big\nGET http://{{host}}:{{httpPort}}/big.json\n');
+    await quickOpen(page, 'body-viewer.netreq');
+    await (await sendLensAbove(page, requestLineOf(file, 'controls'))).click();
+    const frame = await responseFrame(page, new RegExp(`^GET http://127\\.0\\.0\\.1:${http.port}/controls$`));
+    await openTab(frame, 'Raw');
+    const badges = frame.locator('.tab-content pre.raw .ctl-badge');
+    await badges.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const names = await badges.allInnerTexts();
+    for (const n of ['CR', 'LF', 'TAB', 'ESC', 'NUL', 'BEL', 'DEL']) assert.ok(names.includes(n), `no ${n} badge among ${names.join(' ')}`);
+    // Drawn: each badge has a box wider than its border, with its letters inside (not an empty glyph box).
+    for (const b of await badges.all()) {
+      const box = await b.boundingBox();
+      assert.ok(box && box.width >= 12 && box.height >= 8, `badge ${await b.innerText()} is ${JSON.stringify(box)}`);
+    }
+    assert.equal(await frame.locator('.tab-content pre.raw .raw-bad').first().innerText(), '«ff»');
+    const legend = await frame.locator('.tab-content .legend').first().innerText();
+    assert.match(legend, /CR\s+carriage return · LF\s+line feed · TAB\s+tab · ESC\s+escape · NUL\s+zero byte/);
+    assert.ok(!/[\u2400-\u2421]/.test(await frameText(frame, '.tab-content')), 'a Control Picture glyph is still drawn');
+    await page.screenshot({ path: path.join(e2e().results, 'raw-control-badges.png') });
+  });
+
+  it('Open body in editor: a 5 MB JSON body opens pretty in a read-only editor with folding and search; closing asks nothing', async () => {
+    const { page, http, workspace, dialogs } = e2e();
+    await quickOpen(page, 'body-viewer.netreq');
+    await (await sendLensAbove(page, requestLineOf(path.join(workspace, 'body-viewer.netreq'), 'big'))).click();
+    const frame = await responseFrame(page, new RegExp(`^GET http://127\\.0\\.0\\.1:${http.port}/big\\.json$`));
+    const notice = await frameText(frame, '.tab-content .notice');
+    assert.match(notice, /^Received 5(\.\d)? MB, showing the first 1 MB\. Open body in editor shows all of it, with folding and search\./);
+    const t0 = Date.now();
+    await frame.locator('.tab-content button', { hasText: 'Open body in editor' }).first().click({ timeout: 10_000 });
+    const editor = page.locator(`${ACTIVE_EDITOR} .monaco-editor`).first();
+    await editor.locator('.view-line', { hasText: '"id": 0,' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const visibleMs = Date.now() - t0;
+    await page.locator('.tabs-container .tab.active', { hasText: 'big.json' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    // Folding: the gutter has fold markers once the JSON support has computed the ranges.
+    await editor.locator('.margin-view-overlays .codicon-folding-expanded, .margin-view-overlays .codicon-folding-manual-expanded').first().waitFor({ state: 'attached', timeout: 30_000 });
+    // Scrolls to the end (Ctrl+End): the last record is there.
+    await editor.locator('.view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await editor.locator('.view-line', { hasText: '"id": 59999,' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const scrolledMs = Date.now() - t0;
+    // Search: Ctrl+F finds a record far down.
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('item 59998');
+    await page.locator('.find-widget .matchesCount', { hasText: /^1 of 1$/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.keyboard.press('Escape');
+    await page.screenshot({ path: path.join(e2e().results, 'body-editor-5mb.png') });
+    console.log(`      5 MB JSON: pretty text visible ${visibleMs} ms after the click, scrolled to its end at ${scrolledMs} ms`);
+    // Read-only, nothing to save: closing it asks nothing.
+    const closeTab = async () => {
+      await page.locator('.tabs-container .tab', { hasText: 'big.json' }).first().locator('.tab-actions .action-label').first().click({ timeout: 10_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'big.json' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+    };
+    await closeTab();
+    assert.deepEqual(dialogs, []);
+    // Again, now that VS Code's JSON support is running (the body is formatted and read again).
+    // The panel was hidden behind the editor, so its page is a new one.
+    const shown = await responseFrame(page, new RegExp(`^GET http://127\\.0\\.0\\.1:${http.port}/big\\.json$`));
+    const t1 = Date.now();
+    await shown.locator('.tab-content button', { hasText: 'Open body in editor' }).first().click({ timeout: 10_000 });
+    // The same body is the same document: VS Code puts it back where it was left (the search hit near the end).
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: /"id":\s599\d\d,/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    console.log(`      5 MB JSON again: pretty text visible ${Date.now() - t1} ms after the click`);
+    await closeTab();
   });
 });

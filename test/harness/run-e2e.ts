@@ -58,6 +58,18 @@ async function startHostileServer(): Promise<HostileServer & { close(): Promise<
     req.resume();
     res.setHeader('X-Evil-Script', HOSTILE_SCRIPT);
     res.setHeader('X-Evil-Img', HOSTILE_IMG);
+    if (req.url === '/big.json') {
+      // The body viewer's check: about 5 MB of JSON on one line.
+      res.setHeader('Content-Type', 'application/json');
+      res.end(`[${Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ id: i, name: `item ${i}`, tags: ['a', `t${i % 97}`], note: 'héllo — a longer text to fill' })).join(',')}]`);
+      return;
+    }
+    if (req.url === '/controls') {
+      // Every kind of control the raw views mark, for the badge screenshot.
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end(Buffer.concat([Buffer.from('line one\r\ntab\there, escape \u001b[1m, zero \u0000, bell \u0007, delete \u007f\r\nhéllo, and a byte that is not UTF-8: '), Buffer.from([0xff, 0x0a])]));
+      return;
+    }
     if (req.url === '/json') {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({ tool: 'NetReq', protocols: ['HTTP/1.1', 'HTTPS', 'TCP', 'TLS', 'UDP', 'WebSocket'], pooled: true }));

@@ -148,6 +148,7 @@ export class HttpClient {
       });
     } catch (err) {
       exchange.received = Buffer.concat(received);
+      if (receivedBytes > exchange.received.length) exchange.receivedBytes = receivedBytes;
       this.deps.pool.destroy(conn, describeError(err, ctl.phase, hostPort(spec.host, spec.port)).message);
       exchange.connection = { ...exchange.connection!, afterwards: 'closed', closeReason: conn.closeReason };
       const staleReuse = lease.reused && receivedBytes === 0 && !(err instanceof Cancelled) && !(err instanceof TimedOut);
@@ -163,6 +164,7 @@ export class HttpClient {
       timings.download = tLastByte - tFirstByte;
     }
     exchange.received = received.length === 1 ? received[0] : Buffer.concat(received);
+    if (receivedBytes > exchange.received.length) exchange.receivedBytes = receivedBytes;
     exchange.response = responseRecord(parser, spec.options.maxResponseBytes);
     const keep = parser.keepAlive(exchange.request.headers) && !conn.closeReason;
     const reason = keep ? undefined : whyNotKept(parser, exchange);

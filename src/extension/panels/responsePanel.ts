@@ -19,6 +19,7 @@ export const RESPONSE_VIEW_TYPE = 'netreq.response';
 export interface PanelHandlers extends BlockHandlers {
   openBody(x: HttpExchange | undefined): Promise<ActionResult>;
   saveBody(x: HttpExchange | undefined, near: vscode.Uri): Promise<ActionResult>;
+  copyBody(x: HttpExchange | undefined): Promise<ActionResult>;
   copy(text: string): Promise<ActionResult>;
 }
 
@@ -69,6 +70,8 @@ export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, 
           return x ? this.handlers.openBody(x) : Promise.resolve(NOT_KEPT);
         case 'saveBody':
           return x ? this.handlers.saveBody(x, this.target.uri) : Promise.resolve(NOT_KEPT);
+        case 'copyBody':
+          return x ? this.handlers.copyBody(x) : Promise.resolve(NOT_KEPT);
         case 'copy':
           return this.handlers.copy(m.text);
       }

@@ -7,7 +7,7 @@ import type { WsLogFrame } from '../../shared/messages';
 import { base64ToBytes, decodeText, formatBytes } from '../../common/format';
 import { formatOffset, hexPreview, inlinePreview } from '../../shared/transcript';
 import type { Builder, DomElement, DomEvent } from '../dom';
-import { hexView, rawTextView } from '../bodyViews';
+import { hexView, rawSegment, rawTextView } from '../bodyViews';
 import type { NewRequest } from './composer';
 
 /** Per frame, the most bytes shown as text / hex once expanded. */
@@ -151,7 +151,7 @@ export class FrameLog {
     }
     if (f.opcode === 'text') {
       const p = inlinePreview(bytes, 200);
-      for (const seg of p.segments) span.appendChild(seg.kind === 'text' ? b.text(seg.text) : b.el('span', `raw-${seg.kind}`, seg.text));
+      for (const seg of p.segments) span.appendChild(rawSegment(b, seg));
       if (p.cut || (f.data.totalLength ?? 0) > f.data.length) span.appendChild(b.el('span', 'muted', ' …'));
     } else {
       const p = hexPreview(bytes, 32);

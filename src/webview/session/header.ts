@@ -7,9 +7,8 @@ import type { SessionToHost, WsSessionInfo } from '../../shared/messages';
 import { base64ToBytes, formatBytes, formatMs } from '../../common/format';
 import type { Builder, DomElement } from '../dom';
 import { errorBanner } from '../parts';
-import { rawTextView } from '../bodyViews';
+import { controlLegend, rawTextView } from '../bodyViews';
 import { headerTable } from '../tabs';
-import { CONTROL_LEGEND } from '../transcriptView';
 
 const STATE_TEXT: Record<WsSessionInfo['state'], string> = {
   connecting: '◌ Connecting…',
@@ -80,7 +79,7 @@ export function renderHandshake(b: Builder, info: WsSessionInfo): DomElement {
   const h = info.exchange.handshake;
   const req = info.exchange.request;
   const root = b.el('div', 'tab-content tab-handshake');
-  root.appendChild(b.el('p', 'muted', CONTROL_LEGEND));
+  root.appendChild(b.add(b.el('p', 'muted'), controlLegend(b)));
   root.appendChild(b.el('h3', undefined, 'Upgrade request (as sent)'));
   root.appendChild(h.requestHead ? rawTextView(b, utf8(h.requestHead)) : b.el('p', 'muted', 'Not sent (the connection failed first).'));
   root.appendChild(b.el('h3', undefined, 'Response'));

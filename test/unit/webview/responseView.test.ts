@@ -109,13 +109,48 @@ describe('response view (fake DOM)', () => {
   it('says how much of a large body it shows, with open and save buttons that post requests with ids', () => {
     const { root, posted, show } = setup();
     show(exchange({}, 'x'.repeat(5000), 'text/plain'), 1000);
-    assert.ok(root.text.includes('Showing the first 1000 B of 4.9 KB.'));
+    assert.ok(root.text.includes('Received 4.9 KB, showing the first 1000 B. Open body in editor shows all of it, with folding and search.'));
     root.button('Open body in editor')!.click();
     root.button('Save body…')!.click();
     assert.deepEqual(posted, [
       { type: 'openBodyInEditor', id: 1 },
       { type: 'saveBody', id: 2 },
     ]);
+  });
+
+  it('Copy asks the host for the whole body (the page has only the preview) and shows what it says it copied', () => {
+    const { root, posted, view, show } = setup();
+    show(exchange({}, 'x'.repeat(5000), 'text/plain'), 1000);
+    const copy = root.button('Copy')!;
+    assert.equal(copy.attrs.get('title'), 'Copy the whole body (4.9 KB) as text');
+    copy.click();
+    assert.deepEqual(posted, [{ type: 'copyBody', id: 1 }], 'no preview text travels: the host copies what it kept');
+    view.handle({ type: 'reply', id: 1, ok: true, message: 'Copied 4.9 KB.' });
+    assert.ok(root.text.includes('Copied 4.9 KB.'));
+  });
+
+  it('the Raw tab states the real total received, and how much of it is shown', () => {
+    const { root, view, show } = setup();
+    const x = exchange();
+    x.receivedBytes = 5 * 1024 * 1024;
+    show(x);
+    tab(root, 'Raw');
+    const received = () => root.all().find((e) => e.tag === 'h3' && e.text.startsWith('Received'))!.text;
+    assert.equal(received(), `Received · 5 MB, showing the first ${x.received.length} B`);
+    assert.ok(root.text.includes(`… showing the first ${x.received.length} B of 5 MB; use Hex or save the body`));
+    root.button('Hex')!.click();
+    assert.ok(root.text.includes(`… hex view shows the first ${x.received.length} B of 5 MB`));
+    view.handle({ ...exchangeMessage(exchange(), 'T', 1 << 20, 1 << 20) });
+    assert.match(received(), /^Received · \d+ B$/, 'all of it kept: no "showing"');
+  });
+
+  it('the Raw legend shows the control badges as they appear in the bytes', () => {
+    const { root, show } = setup();
+    show(exchange());
+    tab(root, 'Raw');
+    const legend = root.byClass('legend')[0];
+    assert.deepEqual(legend.byClass('ctl-badge').map((e) => e.text), ['CR', 'LF', 'TAB', 'ESC', 'NUL']);
+    assert.ok(!/[\u2400-\u2421]/.test(root.text), 'no Control Picture glyph anywhere on the page');
   });
 
   it('shows the reply to a request, and ignores replies it did not ask for', () => {
@@ -153,7 +188,7 @@ describe('response view (fake DOM)', () => {
     const { root, view, show } = setup();
     show(exchange());
     tab(root, 'Raw');
-    assert.ok(root.text.includes('GET /path HTTP/1.1␍␊'));
+    assert.ok(root.text.includes('GET /path HTTP/1.1CRLF'));
     assert.ok(root.byClass('raw-eol').length > 0);
     root.button('Hex')!.click();
     assert.equal(view.ui.rawMode, 'hex');

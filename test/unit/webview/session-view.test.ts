@@ -44,7 +44,7 @@ describe('WebSocket session view (fake DOM)', () => {
     const r = rows(root);
     assert.equal(r.length, 3);
     const cells = (e: FakeElement) => ['ws-dir', 'ws-at', 'ws-op', 'ws-size', 'ws-preview'].map((c) => e.byClass(c)[0].text);
-    assert.deepEqual(cells(r[0]), ['→', '+1.5 ms', 'text', '4 B', 'a␍␊b']);
+    assert.deepEqual(cells(r[0]), ['→', '+1.5 ms', 'text', '4 B', 'aCRLFb']);
     assert.deepEqual(cells(r[1]), ['←', '+3 ms', 'binary', '3 B', '00 01 ff']);
     assert.deepEqual(cells(r[2]).slice(0, 4), ['←', '+4 ms', 'ping', '0 B']);
     assert.ok(r[0].classes.includes('ws-sent') && r[1].classes.includes('ws-received'));
@@ -55,7 +55,7 @@ describe('WebSocket session view (fake DOM)', () => {
     const head = rows(root)[0].byClass('ws-frame-head')[0];
     head.click();
     const detail = rows(root)[0].byClass('ws-frame-detail')[0];
-    assert.ok(detail.text.includes('hello␉world'));
+    assert.ok(detail.text.includes('helloTABworld'));
     assert.ok(detail.byClass('hex-bytes')[0].text.startsWith('68 65 6c 6c 6f 09'));
     detail.button('Copy text')!.click();
     detail.button('Open in editor')!.click();
@@ -191,9 +191,9 @@ describe('WebSocket session view (fake DOM)', () => {
     const { root, view } = setup();
     view.ui = { ...view.ui, tab: 'handshake' };
     view.render();
-    assert.ok(root.text.includes('GET /chat HTTP/1.1␍␊'));
-    assert.ok(root.text.includes('HTTP/1.1 101 Switching Protocols␍␊'));
-    assert.ok(root.text.includes('Sec-WebSocket-Accept: xyz=␍␊'));
+    assert.ok(root.text.includes('GET /chat HTTP/1.1CRLF'));
+    assert.ok(root.text.includes('HTTP/1.1 101 Switching ProtocolsCRLF'));
+    assert.ok(root.text.includes('Sec-WebSocket-Accept: xyz=CRLF'));
     assert.ok(root.text.includes('Negotiated subprotocol'));
   });
 

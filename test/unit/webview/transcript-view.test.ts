@@ -56,14 +56,14 @@ describe('transcript view (fake DOM)', () => {
     assert.ok(chunks[0].classes.includes('chunk-sent'));
     const second = chunks[1];
     const textPre = second.find((e) => e.tag === 'pre' && e.classes.includes('raw'))!;
-    assert.equal(textPre.text, 'line one␍␊␉TAB␛ESC␀NUL«ff»');
+    assert.equal(textPre.text, 'line oneCRLFTABTABESCESCNULNUL«ff»');
     assert.deepEqual(
       textPre.byClass('raw-ctl').map((e) => e.text),
-      ['␉', '␛', '␀'],
+      ['TAB', 'ESC', 'NUL'],
     );
     assert.deepEqual(
       textPre.byClass('raw-eol').map((e) => e.text),
-      ['␍', '␊'],
+      ['CR', 'LF'],
     );
     assert.equal(second.byClass('raw-bad')[0].text, '«ff»');
     const hex = second.byClass('hex-bytes')[0].text;
