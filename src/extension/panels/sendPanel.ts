@@ -37,8 +37,16 @@ export abstract class SendPanelHost<Result, X, In extends PageMessage> extends B
     return this.exchange;
   }
 
+  private title = '';
+
   setTitle(title: string): void {
-    this.panel.title = `${this.titleMark} ${title}`;
+    this.title = title;
+    this.panel.title = `${this.pinned ? '📌 ' : ''}${this.titleMark} ${title}`;
+  }
+
+  protected override pinChanged(): void {
+    if (this.title) this.setTitle(this.title);
+    else this.panel.title = `${this.pinned ? '📌 ' : ''}${this.panel.title.replace(/^📌 /u, '')}`;
   }
 
   showSending(msg: SendingMessage): void {
