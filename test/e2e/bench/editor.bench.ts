@@ -21,6 +21,10 @@ import { e2e } from '../context';
 import { pick, quickOpen, requestLineOf, runCommand, sendLensAbove, waitForWorkbench } from '../vscode-ui';
 
 const ROUNDS = Math.max(1, Math.min(50, Number(process.env.NETREQ_BENCH_EDITOR_ROUNDS) || 10));
+/** NETREQ_BENCH_EDITOR_MODES=perBlock measures one mode only (e.g. a build from before the setting existed). */
+const MODES = (process.env.NETREQ_BENCH_EDITOR_MODES ?? 'single,perBlock').split(',').filter((m): m is 'single' | 'perBlock' => m === 'single' || m === 'perBlock');
+/** Where the figures go (default bench/RESULTS-editor.md of this checkout). */
+const OUT = process.env.NETREQ_BENCH_EDITOR_OUT;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const BENCH_FILE = 'bench.netreq';
@@ -90,14 +94,10 @@ async function clickLens(page: Page, line: number): Promise<number> {
 
 /** Hides the response panel behind another file opened in its group, then clicks its tab back. */
 async function switchBack(page: Page): Promise<number> {
-  await page.keyboard.press('Control+2');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill('https.netreq');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'https.netreq' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'https.netreq' }).waitFor({ state: 'visible', timeout: 10_000 });
+  // Into the panel's group (the second) by clicking its tab, then open another file there from the Explorer.
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: '↩' }).first().click();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'https.netreq' }).first().click();
+  await page.locator('.editor-group-container .tabs-container .tab.active', { hasText: 'https.netreq' }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await sleep(400); // the webview is hidden (or let go) once the other editor is shown
   const tab = page.locator('.editor-group-container .tabs-container .tab', { hasText: '↩' }).first();
   // A kept-alive page keeps its (already seen) result: here any result on screen counts.
@@ -107,9 +107,47 @@ async function switchBack(page: Page): Promise<number> {
   await waitShown(page);
   const ms = performance.now() - t0;
   // Close the other file so the group shows the panel alone again.
-  await page.keyboard.press('Control+2');
-  await runCommand(page, 'View: Close Other Editors in Group');
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: 'https.netreq' }).first().hover();
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: 'https.netreq' }).locator('.codicon-close').first().click();
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: 'https.netreq' }).first().waitFor({ state: 'detached', timeout: 10_000 });
   return ms;
+}
+
+/** Where a first send's time goes: frames attached, the page drawn (before `ready`), the result shown. */
+async function probeFirstSend(page: Page, line: number): Promise<string[]> {
+  await quickOpen(page, BENCH_FILE);
+  const lens = await sendLensAbove(page, line);
+  const t0 = performance.now();
+  const marks: string[] = [];
+  const at = () => `${(performance.now() - t0).toFixed(0)} ms`;
+  const where = (f: Frame) => f.url().replace(/\?.*$/, '').replace(/^.*\/pre\//, 'webview pre/') || 'about:blank';
+  const onAttach = () => marks.push(`${at()} a frame is attached`);
+  const onNavigate = (f: Frame) => marks.push(`${at()} a frame navigates to ${where(f)}`);
+  page.on('frameattached', onAttach);
+  page.on('framenavigated', onNavigate);
+  await lens.click();
+  marks.push(`${(performance.now() - t0).toFixed(0)} ms click returned`);
+  let drawn = false;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (!drawn && (await evalIn<boolean>(f, `!!document.querySelector('#root .app')`))) {
+        drawn = true;
+        marks.push(`${(performance.now() - t0).toFixed(0)} ms page drawn (script ran)`);
+      }
+      if (await evalIn<boolean>(f, SHOWN)) {
+        marks.push(`${(performance.now() - t0).toFixed(0)} ms result shown`);
+        console.log(marks.join('\n'));
+        page.off('frameattached', onAttach);
+        page.off('framenavigated', onNavigate);
+        await closePanels(page);
+        return marks;
+      }
+    }
+    await sleep(5);
+  }
+  console.log(marks.join('\n'));
+  return marks;
 }
 
 function median(xs: number[]): number {
@@ -133,6 +171,10 @@ async function setPanelMode(workspace: string, mode: 'single' | 'perBlock'): Pro
 }
 
 describe('editor latency benchmark (npm run bench:editor)', function () {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await e2e().page.screenshot({ path: path.join(e2e().results, 'failed-bench.png') }).catch(() => undefined);
+  });
+
   it(`times first send, re-send and switching back to a hidden panel (median of ${ROUNDS})`, async () => {
     const { page, workspace } = e2e();
     await waitForWorkbench(page);
@@ -147,6 +189,8 @@ describe('editor latency benchmark (npm run bench:editor)', function () {
     // Warm-up (extension activation, the first webview of the window): not counted.
     await clickLens(page, small);
     await closePanels(page);
+    // Where a first send's time goes (one send, not counted in the medians).
+    const probe = process.env.NETREQ_BENCH_EDITOR_PROBE === '0' ? [] : await probeFirstSend(page, small);
 
     const rows: Row[] = [
       { what: 'First send (click → status line visible)', target: 400, runs: {} },
@@ -155,7 +199,7 @@ describe('editor latency benchmark (npm run bench:editor)', function () {
       { what: 'Switch back to the hidden panel (~1 MB JSON body)', target: 200, runs: {} },
     ];
     const memory: Record<string, string> = {};
-    for (const mode of ['single', 'perBlock'] as const) {
+    for (const mode of MODES) {
       await setPanelMode(workspace, mode);
       const first: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
@@ -190,11 +234,11 @@ describe('editor latency benchmark (npm run bench:editor)', function () {
       console.log(`${mode}: ${rows.map((r) => `${r.what}: ${median(r.runs[mode]).toFixed(0)} ms`).join('; ')}`);
     }
     await setPanelMode(workspace, 'single');
-    writeResults(rows, memory);
+    writeResults(rows, memory, probe);
   });
 });
 
-function writeResults(rows: Row[], memory: Record<string, string>): void {
+function writeResults(rows: Row[], memory: Record<string, string>, probe: string[]): void {
   const fmt = (xs: number[] | undefined) => (xs && xs.length ? `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})` : '–');
   const lines = [
     '# Editor latency (npm run bench:editor)',
@@ -205,10 +249,11 @@ function writeResults(rows: Row[], memory: Record<string, string>): void {
     '| --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.what} | < ${r.target} ms | ${fmt(r.runs.single)} | ${fmt(r.runs.perBlock)} |`),
     '',
+    ...(probe.length ? ['Where one first send’s time went (from the click):', '', ...probe.map((m) => `- ${m}`), ''] : []),
     `Memory held by the hidden kept-alive response page with the ~1 MB JSON body shown: ${memory.single ?? 'not measured (no performance.memory in the frame)'}. It is bounded: one such page per panel kind in \`single\` mode (plus the panels you pin), each rendering at most \`netreq.response.previewBytes\` (1 MB) of body.`,
     '',
   ];
-  const file = path.join(repoRoot(), 'bench', 'RESULTS-editor.md');
+  const file = OUT ?? path.join(repoRoot(), 'bench', 'RESULTS-editor.md');
   const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const keep = before.includes('\n## Before') ? before.slice(before.indexOf('\n## Before')) : '';
   fs.writeFileSync(file, lines.join('\n') + keep);
