@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from '../../harness/vscode-server';
 import { e2e } from '../context';
-import { pick, quickOpen, requestLineOf, runCommand, sendLensAbove, waitForWorkbench } from '../vscode-ui';
+import { pick, quickOpen, requestLineOf, runCommand, sendLensAbove, waitForWorkbench, webviewOnScreen } from '../vscode-ui';
 
 const ROUNDS = Math.max(1, Math.min(50, Number(process.env.NETREQ_BENCH_EDITOR_ROUNDS) || 10));
 /** NETREQ_BENCH_EDITOR_MODES=perBlock measures one mode only (e.g. a build from before the setting existed). */
@@ -41,20 +41,13 @@ async function evalIn<T>(frame: Frame, expression: string): Promise<T | undefine
 /** A result's status line (not a send under way, not marked as seen before this click). */
 const SHOWN = `(() => { const s = document.querySelector('.status-code'); return !!s && !document.querySelector('.banner-sending') && !s.dataset.benchSeen })()`;
 
-/** Whether the webview holding `frame` is on screen (VS Code hides a kept-alive webview's container). */
-async function onScreen(frame: Frame): Promise<boolean> {
-  const outer = frame.parentFrame();
-  const el = outer ? await outer.frameElement().catch(() => undefined) : undefined;
-  return el ? el.isVisible() : true;
-}
-
 /** Waits until a response page shows a new result, on screen; returns its frame. */
 async function waitShown(page: Page, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) {
       if (f === page.mainFrame()) continue;
-      if ((await evalIn<boolean>(f, SHOWN)) && (await onScreen(f))) return f;
+      if ((await evalIn<boolean>(f, SHOWN)) && (await webviewOnScreen(f))) return f;
     }
     if (Date.now() > deadline) throw new Error(`no response panel showed a result within ${timeoutMs} ms`);
     await sleep(5);
