@@ -4,6 +4,7 @@
  * messages change it; the views only draw it. No globals.
  */
 import type { RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
+import { formatBytes } from '../common/format';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { refusedBanner, sendingBanner } from './parts';
 
@@ -79,6 +80,14 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
   private heardAt?: number;
 
   handle(msg: SendPageMessage<R>): void {
+    // More bytes of the send under way: only the banner's figure changes (no redraw of the page).
+    const now = this.s.sending;
+    const more = msg.type === 'sending' ? (msg as SendingMessage) : undefined;
+    if (more && now && more.startedAt === now.startedAt && more.url === now.url && more.method === now.method) {
+      this.s.sending = more;
+      if (this.received) this.received.textContent = receivedText(more.receivedBytes);
+      return;
+    }
     if (msg.type === 'sending') this.heardAt = Date.now();
     if (msg.type === this.resultType) this.s.show(msg as R);
     else if (!this.s.take(msg as SendingMessage | RefusedMessage | ReplyMessage)) return;
@@ -103,6 +112,7 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
     this.root.appendChild(app);
     const { sending, refused, result } = this.s;
     this.elapsed = undefined;
+    this.received = undefined;
     if (sending) {
       const now = Date.now();
       // The host's clock, unless it is off from this page's by more than a minute (then: from now on).
@@ -110,7 +120,8 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
       const el = b.el('span', 'elapsed', elapsedText(now - since));
       el.setAttribute('title', 'Time since the request started');
       this.elapsed = { el, since };
-      app.appendChild(sendingBanner(b, `Sending ${sending.method} ${sending.url} …`, () => this.post({ type: 'cancel' }), el));
+      this.received = b.el('span', 'received', receivedText(sending.receivedBytes));
+      app.appendChild(sendingBanner(b, `Sending ${sending.method} ${sending.url} …`, () => this.post({ type: 'cancel' }), b.add(b.el('span', 'progress'), this.received, el)));
     }
     if (refused && !sending) {
       app.appendChild(b.el('div', 'request-line', refused.title));
@@ -128,6 +139,8 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
 
   /** The "elapsed" figure of the sending banner, and the time the send started (page clock). */
   private elapsed?: { el: DomElement; since: number };
+  /** The banner's "received so far" figure. */
+  private received?: DomElement;
 
   /**
    * Updates the sending banner's elapsed time (the page calls it a few times a second; nothing to do when no
@@ -140,6 +153,11 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
   }
 
   abstract render(): void;
+}
+
+/** "1.2 MB received · " while bytes come in (HTTP), else nothing. */
+export function receivedText(n: number | undefined): string {
+  return n === undefined || n <= 0 ? '' : `${formatBytes(n)} received · `;
 }
 
 /** "0.4 s", "12.0 s", "2 min 5 s": the live elapsed time of a send. */

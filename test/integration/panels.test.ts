@@ -21,11 +21,18 @@ describe('panels: one that follows, pinned, progress, Send All summary', () => {
         setTimeout(() => res.end('late'), 1500);
         return;
       }
+      if (req.url === '/trickle') {
+        // Half the body at once, the rest after 800 ms: the panel shows what came meanwhile.
+        res.setHeader('Content-Length', String(20_000));
+        res.write('a'.repeat(10_000));
+        setTimeout(() => res.end('b'.repeat(10_000)), 800);
+        return;
+      }
       res.statusCode = req.url === '/missing' ? 404 : 200;
       res.end(`you asked for ${req.url}`);
     });
     await closeAllEditors();
-    doc = await openNetreq('panels.netreq', blocks(['a', 'b', 'c', 'slow'], server.port));
+    doc = await openNetreq('panels.netreq', blocks(['a', 'b', 'c', 'slow', 'trickle'], server.port));
   });
   after(async () => {
     await server?.close();
@@ -80,6 +87,18 @@ describe('panels: one that follows, pinned, progress, Send All summary', () => {
     assert.equal(slow?.kind === 'http' ? slow.response?.status : undefined, 200);
     assert.ok((slow?.timings.total ?? 0) >= 1000, 'the server held it 1.5 s');
     assert.equal(api.testing.panels().toasts, before + 1, 'one notification for the slow request');
+  });
+
+  it('the panel shows the bytes received so far while the response comes in', async () => {
+    const sent = api.sendRequest(doc.uri, 'trickle');
+    const during = await waitFor('the panel to show bytes received', () => {
+      const s = api.testing.responsePanelState(doc.uri, 4, 'trickle')?.sending;
+      return s && (s.receivedBytes ?? 0) > 10_000 ? s.receivedBytes : undefined;
+    });
+    assert.ok(during! < 20_000, `${during} bytes while half the body was held back`);
+    const x = await sent;
+    assert.equal(x?.kind === 'http' ? x.response?.body.length : undefined, 20_000);
+    assert.equal(api.testing.responsePanelState(doc.uri, 4, 'trickle')?.sending, undefined, 'the result replaced the progress');
   });
 
   it('Send All leaves one response panel and ends with a summary: sent, statuses, failures', async () => {

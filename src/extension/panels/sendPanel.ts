@@ -56,6 +56,13 @@ export abstract class SendPanelHost<Result, X, In extends PageMessage> extends B
     this.post(msg);
   }
 
+  /** The bytes received so far by the send under way (the page updates its banner only). */
+  showReceived(receivedBytes: number): void {
+    if (!this.sending) return;
+    this.sending = { ...this.sending, receivedBytes };
+    this.post(this.sending);
+  }
+
   /** The send ended with this exchange, shown as `msg`. */
   protected showResult(x: X, msg: Result, title: string): void {
     this.sending = undefined;

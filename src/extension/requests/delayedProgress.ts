@@ -29,3 +29,4 @@ export async function withDelayedProgress<T>(title: string, work: () => Promise<
     clearTimeout(timer);
   }
 }
+

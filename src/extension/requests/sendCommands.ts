@@ -30,6 +30,7 @@ import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } fr
 import { withDelayedProgress } from './delayedProgress';
 import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
+import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
 
 /** What a one-shot request needs of its panel while it runs. */
@@ -270,8 +271,14 @@ export class SendController extends Disposable {
   }
 
   private async sendHttp(spec: HttpRequestSpec, s: Sending): Promise<HttpExchange> {
-    const x = await this.sendOneShot(spec, s, this.deps.panels, () => dispatch(spec, this.deps.engines, s.run.signal), (panel, exchange) =>
-      panel.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes),
+    // The bytes received so far go to the block's panel a few times a second.
+    const received = throttled((n) => this.deps.panels.get(s.target)?.showReceived(n));
+    const x = await this.sendOneShot(
+      spec,
+      s,
+      this.deps.panels,
+      () => dispatch(spec, this.deps.engines, s.run.signal, (n) => received.push(n)).finally(() => received.stop()),
+      (panel, exchange) => panel.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes),
     );
     void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
     return x;

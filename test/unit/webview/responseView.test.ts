@@ -236,6 +236,22 @@ describe('response view (fake DOM)', () => {
     view.tick();
   });
 
+  it('shows the bytes received so far in the banner; more bytes change that figure only, without drawing the page again', () => {
+    const { doc, root, view, show } = setup();
+    show(exchange());
+    const sending = { type: 'sending', title: 't', method: 'GET', url: 'http://h/', startedAt: Date.now() } as const;
+    view.handle(sending);
+    assert.equal(root.byClass('received')[0].text, '', 'nothing received yet');
+    const created = doc.created.length;
+    view.handle({ ...sending, receivedBytes: 1536 });
+    view.handle({ ...sending, receivedBytes: 3 * 1024 * 1024 });
+    assert.equal(doc.created.length, created, 'no element was created: the page was not drawn again');
+    assert.equal(root.byClass('received')[0].text, '3 MB received · ');
+    // A new send (another start) draws the page again, from nothing received.
+    view.handle({ ...sending, startedAt: sending.startedAt + 5000 });
+    assert.equal(root.byClass('received')[0].text, '');
+  });
+
   it('keeps the status line and the tabs in one sticky head, the tab content after it', () => {
     const { root, show } = setup();
     show(exchange());
