@@ -64,6 +64,20 @@ describe('panels: one that follows, pinned, progress, Send All summary', () => {
     await waitFor(`a tab titled "📌 ↩ b" (tabs: ${titles().join(' | ')})`, () => titles().some((t) => t.startsWith('📌 ↩ b')));
   });
 
+  it('a slow send that ends after another block was sent leaves the one panel with the block sent last', async () => {
+    await closeAllEditors();
+    await waitFor('the panels to close', () => response().length === 0 || undefined);
+    const slow = api.sendRequest(doc.uri, 'slow');
+    await waitFor('the slow block to be sending', () => api.isRunning(doc.uri, 3) || undefined);
+    const quick = await api.sendRequest(doc.uri, 'c');
+    assert.equal(quick?.error, undefined);
+    const late = await slow;
+    assert.equal(late?.kind === 'http' ? late.response?.status : undefined, 200);
+    assert.deepEqual(response().map((p) => p.blockIndex), [2], 'the panel still shows c');
+    assert.equal(api.testing.responsePanelState(doc.uri, 2, 'c')?.exchange?.exchange.request.url, `http://127.0.0.1:${server.port}/c`);
+    assert.equal(api.lastExchange(doc.uri, 3)?.id, late?.id, 'the slow result is recorded for its block');
+  });
+
   it('perBlock: one panel per block', async () => {
     await closeAllEditors();
     await waitFor('the panels to close', () => response().length === 0 || undefined);

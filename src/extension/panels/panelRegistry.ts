@@ -153,9 +153,14 @@ export class BlockPanels<P extends BlockPanel> extends PanelRegistry<BlockTarget
     super(kind, extensionUri, panelKey, create);
   }
 
+  /** The panel that follows the block sent (single mode): the first unpinned one. */
+  following(): P | undefined {
+    return this.mode() === 'single' ? this.all().find((p) => !p.pinned) : undefined;
+  }
+
   override show(target: BlockTarget): P {
     if (this.get(target) || this.mode() !== 'single') return super.show(target);
-    const free = this.all().find((p) => !p.pinned);
+    const free = this.following();
     if (!free) return super.show(target);
     this.rekey(free, target);
     free.target = target;

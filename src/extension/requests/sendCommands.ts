@@ -294,7 +294,7 @@ export class SendController extends Disposable {
   private async sendOneShot<X extends Exchange, P extends SendingPanel>(
     spec: OneShotSpec,
     s: Sending,
-    panels: { show(t: BlockTarget): P; get(t: BlockTarget): P | undefined },
+    panels: { show(t: BlockTarget): P; get(t: BlockTarget): P | undefined; following(): P | undefined },
     send: () => Promise<X>,
     present: (panel: P, exchange: X) => void,
   ): Promise<X> {
@@ -309,7 +309,11 @@ export class SendController extends Disposable {
       throw err;
     }
     this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
-    present(panels.get(s.target) ?? panels.show(s.target), exchange);
+    const own = panels.get(s.target);
+    // Single mode: when the one panel moved on to a block sent since, it stays there (this result is recorded
+    // and shown by its CodeLens, and Send again brings it back); a closed panel opens again.
+    if (own) present(own, exchange);
+    else if (!panels.following()) present(panels.show(s.target), exchange);
     return exchange;
   }
 
