@@ -308,7 +308,7 @@ export function imageDataUrl(mime: string, base64: string): string | undefined {
 export type TimingsLike = Timings;
 
 export interface WaterfallBar {
-  key: 'dns' | 'connect' | 'proxy' | 'tls' | 'send' | 'wait' | 'download' | 'total';
+  key: 'setup' | 'dns' | 'connect' | 'proxy' | 'tls' | 'send' | 'wait' | 'download' | 'total';
   label: string;
   startMs: number;
   durationMs: number;
@@ -328,20 +328,31 @@ const PHASES: Array<[WaterfallBar['key'], keyof TimingsLike, string]> = [
 ];
 
 /**
- * The waterfall: each phase that happened, starting where the previous ended, scaled so the longest
- * of (total, sum of phases) is 100%. The last bar is the total.
+ * The waterfall: the time in no phase ("Queued / socket setup", when there is some), then each phase that
+ * happened, starting where the previous ended, scaled so the longest of (total, sum of phases) is 100%. The
+ * last bar is the total.
  */
 export function waterfall(t: TimingsLike): WaterfallBar[] {
   const bars: WaterfallBar[] = [];
-  let at = 0;
+  const phases: Array<[WaterfallBar['key'], string, number]> = [];
+  let sum = 0;
   for (const [key, field, label] of PHASES) {
     const v = t[field];
     if (v === undefined || !Number.isFinite(v)) continue;
     const d = Math.max(0, v);
+    phases.push([key, label, d]);
+    sum += d;
+  }
+  const total = Math.max(0, t.total);
+  // The time of the total in no phase (waiting for a pooled connection, creating the socket, the engine's
+  // own steps between phases), shown first so the phases add up to the total.
+  const unaccounted = total - sum;
+  if (unaccounted > UNACCOUNTED_MIN_MS) phases.unshift(['setup', SETUP_LABEL, unaccounted]);
+  let at = 0;
+  for (const [key, label, d] of phases) {
     bars.push({ key, label, startMs: at, durationMs: d, leftPct: 0, widthPct: 0 });
     at += d;
   }
-  const total = Math.max(0, t.total);
   bars.push({ key: 'total', label: 'Total', startMs: 0, durationMs: total, leftPct: 0, widthPct: 0 });
   const scale = Math.max(total, at);
   for (const b of bars) {
@@ -352,6 +363,11 @@ export function waterfall(t: TimingsLike): WaterfallBar[] {
   }
   return bars;
 }
+
+/** The waterfall's name for the part of the total in no phase. */
+export const SETUP_LABEL = 'Queued / socket setup';
+/** Up to this much in no phase is rounding, not a bar. */
+const UNACCOUNTED_MIN_MS = 0.5;
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;

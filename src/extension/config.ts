@@ -81,6 +81,11 @@ export function defaultEnvironment(): string | undefined {
   return typeof v === 'string' && v.trim() !== '' && v.trim() !== '$shared' ? v.trim() : undefined;
 }
 
+/** `netreq.response.panel`: one response / transcript panel that follows the block sent (`single`), or one per block. */
+export function panelMode(): 'single' | 'perBlock' {
+  return cfg().get<unknown>('response.panel', 'single') === 'perBlock' ? 'perBlock' : 'single';
+}
+
 export function previewBytes(scope?: vscode.Uri): number {
   return Math.floor(positive(cfg(scope ?? null).get('response.previewBytes'), DEFAULT_PREVIEW_BYTES));
 }

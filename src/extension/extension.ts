@@ -29,8 +29,9 @@ import { copyBody, openBodyInEditor, saveBody } from './panels/bodyActions';
 import { BodyDocuments } from './panels/bodyDocuments';
 import type { BlockTarget } from './panels/blockTarget';
 import { blockPanelSerializer } from './panels/panelSerializers';
-import { RESPONSE_VIEW_TYPE, ResponsePanelManager } from './panels/responsePanel';
-import { TRANSCRIPT_VIEW_TYPE, TranscriptPanelManager } from './panels/transcriptPanel';
+import { PinCommands } from './panels/pinCommands';
+import { RESPONSE_VIEW_TYPE, ResponsePanelManager, type ResponsePanel } from './panels/responsePanel';
+import { TRANSCRIPT_VIEW_TYPE, TranscriptPanelManager, type TranscriptPanel } from './panels/transcriptPanel';
 import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
 import { WS_SESSION_VIEW_TYPE, WsSessionPanelManager } from './panels/wsSessionPanel';
 import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
@@ -77,6 +78,21 @@ export interface NetreqApi {
 }
 
 /** `NetreqApi.testing`: what the integration tests look at. Not an API: it changes with the code. */
+export interface PanelInfo {
+  uri: string;
+  blockIndex: number;
+  pinned: boolean;
+  visible: boolean;
+}
+
+export interface PanelsInfo {
+  response: PanelInfo[];
+  transcript: PanelInfo[];
+  /** Progress notifications shown so far (requests still running after ~1 s). */
+  toasts: number;
+  lastSendAllSummary?: string;
+}
+
 export interface NetreqTestingApi {
   readonly pool: ConnectionPool;
   /** The Connection Pool view's tree (rows as the view shows them, and its Close). */
@@ -104,6 +120,10 @@ export interface NetreqTestingApi {
   parseCount(): number;
   /** Forgets the environment picked in this workspace (netreq.defaultEnvironment then applies). */
   forgetEnvironmentPick(): Promise<void>;
+  /** The response and transcript panels open (block, pinned, visible), progress notifications shown, Send All's last summary. */
+  panels(): PanelsInfo;
+  /** Pins / unpins the focused NetReq panel as its title-bar button does (false when there is none). */
+  pinPanel(on: boolean): boolean;
   /** The Network Health view, status bar and checks (issue 6). */
   readonly health: HealthApi;
   /** The proxy and multicast listener tasks and the traffic view (issue 5). */
@@ -167,8 +187,10 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const bodies = new BodyDocuments();
   subs.push(bodies);
   const openBody = (x: HttpExchange | undefined) => openBodyInEditor(bodies, x);
-  const panels = new ResponsePanelManager(context.extensionUri, { resend, cancel, openBody, saveBody, copyBody, copy });
-  const transcripts = new TranscriptPanelManager(context.extensionUri, { resend, cancel, copy });
+  const panels = new ResponsePanelManager(context.extensionUri, { resend, cancel, openBody, saveBody, copyBody, copy }, config.panelMode);
+  const transcripts = new TranscriptPanelManager(context.extensionUri, { resend, cancel, copy }, config.panelMode);
+  const pins = new PinCommands([panels, transcripts]);
+  subs.push(pins);
   const sessions = new WsSessionPanelManager(context.extensionUri, { resend, cancel, copy, openText });
   subs.push(panels, transcripts, sessions);
   // Panels survive a window reload: each comes back to its registry (its page shows what it saved).
@@ -268,6 +290,11 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
       return result;
     },
     parseCount: () => cache.parses,
+    panels: () => {
+      const info = (p: ResponsePanel | TranscriptPanel): PanelInfo => ({ uri: p.target.uri.toString(), blockIndex: p.target.blockIndex, pinned: p.pinned, visible: p.visible });
+      return { response: panels.all().map(info), transcript: transcripts.all().map(info), toasts: send.toasts, lastSendAllSummary: send.lastSummary };
+    },
+    pinPanel: (on) => pins.set(on),
     forgetEnvironmentPick: () => environments.forgetPick(),
     restorePanel: async (viewType, panel, state) => {
       const s = serializers[viewType];

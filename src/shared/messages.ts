@@ -21,6 +21,8 @@ export interface SendingMessage {
   url: string;
   /** Epoch ms. */
   startedAt: number;
+  /** Bytes received so far (HTTP; posted again as they come, a few times a second). */
+  receivedBytes?: number;
 }
 
 /** The finished exchange (success or failure) for this panel's block. */
@@ -119,7 +121,7 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
 function isCommon(o: Record<string, unknown>): boolean {
   switch (o.type) {
     case 'sending':
-      return isStr(o.title) && isStr(o.method) && isStr(o.url) && isNum(o.startedAt);
+      return isStr(o.title) && isStr(o.method) && isStr(o.url) && isNum(o.startedAt) && isOptional(o.receivedBytes, isCount);
     case 'refused':
       return isRefusedShape(o);
     case 'reply':

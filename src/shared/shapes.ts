@@ -103,7 +103,7 @@ export function isSessionInfo(v: unknown): boolean {
 /** One frame of the session log. */
 export function isLogFrame(f: unknown): boolean {
   const o = record(f);
-  return !!o && isCount(o.seq) && (o.dir === 'sent' || o.dir === 'received') && isStr(o.opcode) && isNum(o.at) && isBytes(o.data) && isOptional(o.closeWords, isStr);
+  return !!o && isCount(o.seq) && (o.dir === 'sent' || o.dir === 'received') && isStr(o.opcode) && isNum(o.at) && isBytes(o.data) && isOptional(o.closeWords, isStr) && (o.auto === undefined || o.auto === true);
 }
 
 export function isLogFrames(v: unknown): boolean {

@@ -57,9 +57,9 @@ export function refusedBanner(b: Builder, m: RefusedMessage, actions: { manageTr
   return box;
 }
 
-/** "Sending <method> <url> …" with a Cancel button. */
-export function sendingBanner(b: Builder, text: string, onCancel: () => void): DomElement {
-  return b.add(b.el('div', 'banner banner-sending'), b.el('span', 'spinner', '◌'), b.el('span', undefined, ` ${text}`), b.el('span', 'spacer'), b.button('Cancel', onCancel));
+/** "Sending <method> <url> …" (then `extra`: the elapsed time) with a Cancel button. */
+export function sendingBanner(b: Builder, text: string, onCancel: () => void, extra?: DomElement): DomElement {
+  return b.add(b.el('div', 'banner banner-sending'), b.el('span', 'spinner', '◌'), b.el('span', undefined, ` ${text}`), b.el('span', 'spacer'), extra, b.button('Cancel', onCancel));
 }
 
 /** A row of tab buttons; `current` is marked active and aria-selected. */

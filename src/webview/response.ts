@@ -10,4 +10,6 @@ import { RESPONSE_PAGE } from './responseView';
 declare function acquireVsCodeApi(): VsCodeApi<WebviewToHost>;
 
 const root = document.getElementById('root') ?? document.body;
-bootSendPanel(acquireVsCodeApi, window, document, root, (note) => root.before(note as unknown as HTMLElement), RESPONSE_PAGE);
+const view = bootSendPanel(acquireVsCodeApi, window, document, root, (note) => root.before(note as unknown as HTMLElement), RESPONSE_PAGE);
+// The sending banner's elapsed time, live (tick does nothing while no send runs).
+setInterval(() => (view as unknown as { tick(): void }).tick(), 100);

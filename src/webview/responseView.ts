@@ -5,10 +5,10 @@
  */
 import { isHostToWebview, type ExchangeMessage, type HostToWebview, type WebviewRequest, type WebviewToHost } from '../shared/messages';
 import type { SendPanelPage } from './boot';
-import type { DomDocument, DomElement } from './dom';
+import type { Builder, DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
-import { PHASE_LABELS } from './parts';
+import { address, PHASE_LABELS } from './parts';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
 export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
@@ -49,11 +49,14 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
     const frame = this.frame('app', 'Waiting for a response…');
     if (!frame) return;
     const { result: m, content } = frame;
-    content.appendChild(this.statusLine(m));
+    // The status line and the tabs stay in view while the tab's content scrolls (sticky).
+    const head = b.el('div', 'sticky-head');
+    content.appendChild(head);
+    head.appendChild(this.statusLine(m));
     const err = m.exchange.error;
     if (err) {
       const phase = PHASE_LABELS[err.phase] ?? err.phase;
-      content.appendChild(
+      head.appendChild(
         b.add(
           b.el('div', err.phase === 'cancelled' ? 'banner banner-cancelled' : 'banner banner-error'),
           b.el('span', 'error-phase', err.phase === 'cancelled' ? 'Cancelled' : `${phase} failed`),
@@ -61,9 +64,9 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
           err.code ? b.el('span', 'error-code', err.code) : undefined,
         ),
       );
-      if (m.exchange.response || m.exchange.received.length > 0) content.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
+      if (m.exchange.response || m.exchange.received.length > 0) head.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
     }
-    if (this.s.reply) content.appendChild(b.el('div', this.s.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.s.reply.text));
+    if (this.s.reply) head.appendChild(b.el('div', this.s.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.s.reply.text));
 
     const tabs = b.el('div', 'tabs');
     tabs.setAttribute('role', 'tablist');
@@ -75,7 +78,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
       t.setAttribute('aria-selected', String(id === current));
       tabs.appendChild(t);
     }
-    content.appendChild(tabs);
+    head.appendChild(tabs);
     content.appendChild(this.tab(current, m));
   }
 
@@ -97,7 +100,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
       b.button('↻ Send again', () => this.post({ type: 'resend' }), 'btn', 'Send this request again'),
     );
     const wrap = b.el('div', 'status');
-    b.add(wrap, line, b.el('div', 'request-line', `${x.request.method} ${x.request.url}`));
+    b.add(wrap, line, requestRow(b, x.request));
     return wrap;
   }
 
@@ -125,6 +128,29 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
         return renderConnection(this.b, m);
     }
   }
+}
+
+/** The URL's host:port as written (default port included), or undefined when it does not parse. */
+function urlAddress(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request as sent: method and URL, the HTTP version of the request line (HTTP/1.0 too), and where it
+ * went when that is not the URL's host and port (`# @connect`, a `# @raw` block's connection).
+ */
+export function requestRow(b: Builder, r: ExchangeMessage['exchange']['request']): DomElement {
+  const row = b.el('div', 'request-row');
+  b.add(row, b.el('div', 'request-line', `${r.method} ${r.url}`), typeof r.version === 'string' && r.version ? b.el('span', 'request-version', r.version) : undefined);
+  const to = typeof r.host === 'string' && typeof r.port === 'number' ? address(r.host, r.port) : undefined;
+  const fromUrl = urlAddress(r.url);
+  if (to && fromUrl !== undefined && fromUrl.toLowerCase() !== to.toLowerCase()) row.appendChild(b.el('span', 'request-via', `→ connected to ${to}`));
+  return row;
 }
 
 /** The page's own check of its saved UI state: anything unexpected gives the defaults. */

@@ -4,6 +4,7 @@
  * messages change it; the views only draw it. No globals.
  */
 import type { RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
+import { formatBytes } from '../common/format';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { refusedBanner, sendingBanner } from './parts';
 
@@ -75,7 +76,19 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
     this.b = new Builder(doc);
   }
 
+  /** When this page heard of the send under way. */
+  private heardAt?: number;
+
   handle(msg: SendPageMessage<R>): void {
+    // More bytes of the send under way: only the banner's figure changes (no redraw of the page).
+    const now = this.s.sending;
+    const more = msg.type === 'sending' ? (msg as SendingMessage) : undefined;
+    if (more && now && more.startedAt === now.startedAt && more.url === now.url && more.method === now.method) {
+      this.s.sending = more;
+      if (this.received) this.received.textContent = receivedText(more.receivedBytes);
+      return;
+    }
+    if (msg.type === 'sending') this.heardAt = Date.now();
     if (msg.type === this.resultType) this.s.show(msg as R);
     else if (!this.s.take(msg as SendingMessage | RefusedMessage | ReplyMessage)) return;
     this.render();
@@ -98,7 +111,18 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
     const app = b.el('div', appClass);
     this.root.appendChild(app);
     const { sending, refused, result } = this.s;
-    if (sending) app.appendChild(sendingBanner(b, `Sending ${sending.method} ${sending.url} …`, () => this.post({ type: 'cancel' })));
+    this.elapsed = undefined;
+    this.received = undefined;
+    if (sending) {
+      const now = Date.now();
+      // The host's clock, unless it is off from this page's by more than a minute (then: from now on).
+      const since = Math.abs(now - sending.startedAt) < 60_000 ? Math.min(now, sending.startedAt) : (this.heardAt ?? now);
+      const el = b.el('span', 'elapsed', elapsedText(now - since));
+      el.setAttribute('title', 'Time since the request started');
+      this.elapsed = { el, since };
+      this.received = b.el('span', 'received', receivedText(sending.receivedBytes));
+      app.appendChild(sendingBanner(b, `Sending ${sending.method} ${sending.url} …`, () => this.post({ type: 'cancel' }), b.add(b.el('span', 'progress'), this.received, el)));
+    }
     if (refused && !sending) {
       app.appendChild(b.el('div', 'request-line', refused.title));
       app.appendChild(refusedBanner(b, refused, { manageTrust: () => this.post({ type: 'manageTrust' }), resend: () => this.post({ type: 'resend' }) }));
@@ -113,5 +137,32 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
     return { result, content };
   }
 
+  /** The "elapsed" figure of the sending banner, and the time the send started (page clock). */
+  private elapsed?: { el: DomElement; since: number };
+  /** The banner's "received so far" figure. */
+  private received?: DomElement;
+
+  /**
+   * Updates the sending banner's elapsed time (the page calls it a few times a second; nothing to do when no
+   * send is running). The start is the host's `startedAt`, or when this page heard of the send if the two
+   * clocks disagree (a remote window).
+   */
+  tick(now = Date.now()): void {
+    if (!this.elapsed || !this.s.sending) return;
+    this.elapsed.el.textContent = elapsedText(now - this.elapsed.since);
+  }
+
   abstract render(): void;
+}
+
+/** "1.2 MB received · " while bytes come in (HTTP), else nothing. */
+export function receivedText(n: number | undefined): string {
+  return n === undefined || n <= 0 ? '' : `${formatBytes(n)} received · `;
+}
+
+/** "0.4 s", "12.0 s", "2 min 5 s": the live elapsed time of a send. */
+export function elapsedText(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
 }

@@ -49,16 +49,17 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
     if (!frame) return;
     const { result: m, content } = frame;
     const x = m.exchange;
-    content.appendChild(this.statusLine(m));
+    // The status line and the tabs stay in view while the transcript scrolls (sticky); a DNS answer goes below.
+    const head = b.el('div', 'sticky-head');
+    content.appendChild(head);
+    head.appendChild(this.statusLine(m));
     if (x.error) {
-      content.appendChild(errorBanner(b, x.error));
-      if (x.receivedBytes > 0) content.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
+      head.appendChild(errorBanner(b, x.error));
+      if (x.receivedBytes > 0) head.appendChild(b.el('p', 'muted', 'What was received before the failure is shown below.'));
     }
-    const dns = dnsView(x.dns);
-    if (dns) content.appendChild(this.dnsSummary(dns));
     const echo = echoVerdict(x);
-    if (echo) content.appendChild(b.el('div', echo.ok ? 'echo echo-ok' : 'echo echo-bad', echo.text));
-    if (this.s.reply) content.appendChild(b.el('div', this.s.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.s.reply.text));
+    if (echo) head.appendChild(b.el('div', echo.ok ? 'echo echo-ok' : 'echo echo-bad', echo.text));
+    if (this.s.reply) head.appendChild(b.el('div', this.s.reply.ok ? 'notice notice-info reply' : 'notice notice-error reply', this.s.reply.text));
 
     const tabs: Array<[TranscriptTab, string]> = [
       ['transcript', isDatagramProtocol(x.request.protocol) ? 'Datagrams' : 'Transcript'],
@@ -68,7 +69,9 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
     ];
     const visible = tabs.filter(([id]) => id !== 'tls' || x.request.protocol === 'tls' || x.tls);
     const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'transcript';
-    content.appendChild(tabBar(b, visible, current, (id) => this.setUi({ tab: id })));
+    head.appendChild(tabBar(b, visible, current, (id) => this.setUi({ tab: id })));
+    const dns = dnsView(x.dns);
+    if (dns && current === 'transcript') content.appendChild(this.dnsSummary(dns));
     content.appendChild(this.tab(current, m));
   }
 

@@ -155,3 +155,22 @@ export async function hostileTraces(page: Page): Promise<string[]> {
   }
   return found;
 }
+
+/**
+ * Whether the webview holding `frame` (a page inside VS Code's webview iframes) is what the screen shows at
+ * its place: its outer iframe is the topmost element at its centre. A kept-alive webview that is hidden, or
+ * covered by another panel's webview, is not.
+ */
+export async function webviewOnScreen(frame: Frame): Promise<boolean> {
+  const outer = frame.parentFrame();
+  const iframe = outer ? await outer.frameElement().catch(() => undefined) : undefined;
+  if (!iframe) return false;
+  const box = await iframe.boundingBox().catch(() => null);
+  if (!box || box.width < 1 || box.height < 1) return false;
+  return iframe
+    .evaluate((el, p) => (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): unknown } }).document.elementFromPoint(p.x, p.y) === el, {
+      x: box.x + box.width / 2,
+      y: box.y + box.height / 2,
+    })
+    .catch(() => false);
+}

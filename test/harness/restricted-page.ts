@@ -13,7 +13,10 @@ async function refusalFrame(page: Page, deadline: number): Promise<Frame> {
   for (;;) {
     for (const f of page.frames()) {
       try {
-        if ((await f.locator('.banner-refused', { hasText: '/etc/passwd' }).count()) > 0) return f;
+        // The panel in view, whose button takes a click: a kept-alive panel behind it (the transcript's
+        // refusal of the same file) may say the same.
+        const button = f.locator('.banner-refused', { hasText: '/etc/passwd' }).locator('button', { hasText: 'Manage Workspace Trust' }).first();
+        if ((await button.count()) > 0 && (await button.click({ trial: true, timeout: 1000 }).then(() => true, () => false))) return f;
       } catch {
         // detached or navigating
       }

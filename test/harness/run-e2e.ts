@@ -23,6 +23,8 @@ import { checkPrerequisites, ensureVSCodeServer, installExtension, launchChromiu
 
 const load = createRequire(__filename);
 const KEEP = process.env.NETREQ_KEEP_TEMP === '1';
+/** `--bench` (npm run bench:editor): runs test/e2e/bench/*.bench.js, which time the panels and write bench/RESULTS-editor.md. */
+const BENCH = process.argv.includes('--bench');
 
 /** Runs vsce as `npm run package` would (its prepublish builds the production bundle), output to a log. */
 function packageVsix(root: string, vsix: string, logFile: string): Promise<void> {
@@ -68,6 +70,12 @@ async function startHostileServer(): Promise<HostileServer & { close(): Promise<
       // Every kind of control the raw views mark, for the badge screenshot.
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
       res.end(Buffer.concat([Buffer.from('line one\r\ntab\there, escape \u001b[1m, zero \u0000, bell \u0007, delete \u007f\r\nhéllo, and a byte that is not UTF-8: '), Buffer.from([0xff, 0x0a])]));
+      return;
+    }
+    if (req.url === '/big') {
+      // About 1 MB of JSON (the editor benchmark's large body).
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ items: Array.from({ length: 9000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b', 'c'], note: 'x'.repeat(60) })) }));
       return;
     }
     if (req.url === '/json') {
@@ -130,9 +138,9 @@ async function main(): Promise<number> {
   let failedMessage: string | undefined;
   try {
     checkPrerequisites({ browser: true });
-    requireBuilt(['out/test/e2e/workbench.test.js']);
+    requireBuilt([BENCH ? 'out/test/e2e/bench/editor.bench.js' : 'out/test/e2e/workbench.test.js']);
     await ensureVSCodeServer();
-    watchdog(cleanup, 15 * 60_000, 'the e2e run');
+    watchdog(cleanup, (BENCH ? 30 : 15) * 60_000, BENCH ? 'the editor benchmark' : 'the e2e run');
     freshResults('e2e');
     if (!KEEP) cleanup.add('remove the temp folder', () => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -159,7 +167,8 @@ async function main(): Promise<number> {
     const server = await startVSCodeServer({ extensionsDir, keepDirs: KEEP });
     cleanup.add('stop the VS Code Server', () => server.stop());
     logFiles = () => [vsceLog, ...server.logFiles(), browserLogFile];
-    const browser = await launchChromium();
+    // The benchmark reads the JS heap after a full GC (performance.memory is exact only with the first flag).
+    const browser = await launchChromium(BENCH ? { args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] } : {});
     cleanup.add('close Chromium', () => browser.close());
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const dialogs: string[] = [];
@@ -180,9 +189,9 @@ async function main(): Promise<number> {
     setContext({ page, workspace, http: hostile, httpsPort: tls.port, dialogs, screenshots, results });
 
     const Mocha = load('mocha/lib/mocha.cjs') as typeof MochaType;
-    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: Mocha.reporters.Base });
-    const dir = path.join(root, 'out', 'test', 'e2e');
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+    const mocha = new Mocha({ ui: 'bdd', timeout: BENCH ? 20 * 60_000 : 120_000, reporter: Mocha.reporters.Base });
+    const dir = path.join(root, 'out', 'test', 'e2e', ...(BENCH ? ['bench'] : []));
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(BENCH ? '.bench.js' : '.test.js')).sort()) mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       const record = (test: Mocha.Test | Mocha.Hook, state: TestResult['state'], err?: Error) => {

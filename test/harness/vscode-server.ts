@@ -489,7 +489,7 @@ export function devPayload(server: Pick<VSCodeServer, 'remoteUri'>, extensionDev
 }
 
 /** Debian's Chromium, headless, through playwright-core (which never downloads a browser here). */
-export async function launchChromium(opts: { headless?: boolean } = {}): Promise<Browser> {
+export async function launchChromium(opts: { headless?: boolean; args?: string[] } = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is required at ${CHROMIUM_PATH}: run 'apt-get install -y chromium' (the CI script .ci/run does this)`);
   let chromium: typeof import('playwright-core').chromium;
   try {
@@ -502,6 +502,6 @@ export async function launchChromium(opts: { headless?: boolean } = {}): Promise
     headless: opts.headless ?? true,
     timeout: 60_000,
     // playwright-core gives each launch a fresh temporary profile (its own --user-data-dir).
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...(opts.args ?? [])],
   });
 }

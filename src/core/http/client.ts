@@ -23,6 +23,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 
 export interface SendOptions {
   signal?: AbortSignal;
+  /** Told the bytes received so far (head and body, this try) each time some arrive; it must be cheap. */
+  onProgress?: (receivedBytes: number) => void;
 }
 
 export interface HttpClientDeps {
@@ -52,7 +54,7 @@ export class HttpClient {
       const target = targetOf(spec, spec.tls);
       let retried: string | undefined;
       for (let attempt = 1; ; attempt++) {
-        const result = await this.attempt(spec, bytes, target, ctl, exchange, t0);
+        const result = await this.attempt(spec, bytes, target, ctl, exchange, t0, opts.onProgress);
         if (result === 'ok') break;
         retried = result.retried;
         if (attempt >= 3) throw new PhaseError('send', `${retried}; gave up after ${attempt} tries`);
@@ -80,6 +82,7 @@ export class HttpClient {
     ctl: OperationControl,
     exchange: HttpExchange,
     t0: number,
+    onProgress?: (receivedBytes: number) => void,
   ): Promise<'ok' | { retried: string }> {
     ctl.phase = 'connect';
     const lease = await this.deps.pool.acquire(target, ctl, spec.options.noPool);
@@ -125,6 +128,7 @@ export class HttpClient {
             }
             if (receivedBytes < RAW_CAPTURE_BYTES) received.push(chunk.length <= RAW_CAPTURE_BYTES - receivedBytes ? chunk : chunk.subarray(0, RAW_CAPTURE_BYTES - receivedBytes));
             receivedBytes += chunk.length;
+            onProgress?.(receivedBytes);
             try {
               parser.push(chunk);
             } catch (err) {

@@ -43,6 +43,12 @@ export interface Summary {
  * S: the spec its resolver produces; X: the exchange its engine returns; C: what `replay` writes back as
  * `.netreq` text (a proxy flow, a captured datagram), for modules that have it.
  */
+/** How a send is run: its cancel signal, and who hears of the bytes received so far. */
+export interface SendOpts {
+  signal?: AbortSignal;
+  onProgress?: (receivedBytes: number) => void;
+}
+
 export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends Exchange = Exchange, C = never> {
   /** The folder under src/core/protocols. */
   readonly id: string;
@@ -55,8 +61,11 @@ export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends E
   readonly view: View;
   /** Block → spec; problems go to env.diags as diagnostics (undefined when it cannot be built). */
   resolve(env: ResolveEnv): Promise<S | undefined>;
-  /** Runs the request to its end; never rejects (failures are in the exchange, tagged by phase). */
-  send(spec: S, clients: Clients, opts: { signal?: AbortSignal }): Promise<X>;
+  /**
+   * Runs the request to its end; never rejects (failures are in the exchange, tagged by phase). `onProgress`
+   * is told the bytes received so far by the engines that can say it cheaply (HTTP); others never call it.
+   */
+  send(spec: S, clients: Clients, opts: SendOpts): Promise<X>;
   summary(spec: S): Summary;
   /** A JSON-safe exchange (buffers as base64); `dataLimit` caps each body, chunk or frame carried. */
   json(x: X, dataLimit: number): ExchangeJson;

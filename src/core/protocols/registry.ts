@@ -11,7 +11,7 @@ import { datagramModule } from './datagram';
 import { dnsModule } from './dns';
 import { httpModule } from './http';
 import type { Protocol } from './kinds';
-import type { Clients, ProtocolModule, Summary, View } from './module';
+import type { Clients, ProtocolModule, SendOpts, Summary, View } from './module';
 import type { RenderOptions, Style } from './render';
 import { streamModule } from './stream';
 import { wsModule } from './ws';
@@ -54,7 +54,7 @@ export function moduleForSpec(spec: RequestSpec): ProtocolModule {
 }
 
 /** Sends a request through its module's engine; never rejects (the engine reports failures inside the exchange). */
-export function sendSpec(spec: RequestSpec, clients: Clients, opts: { signal?: AbortSignal } = {}): Promise<Exchange> {
+export function sendSpec(spec: RequestSpec, clients: Clients, opts: SendOpts = {}): Promise<Exchange> {
   return moduleForSpec(spec).send(spec, clients, opts);
 }
 

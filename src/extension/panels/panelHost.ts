@@ -106,8 +106,29 @@ export abstract class BlockPanelHost<Out, In extends PageMessage> extends PanelH
     super(panel, html, isMessage);
   }
 
+  private isPinned = false;
+
   get target(): BlockTarget {
     return this.blockTarget;
+  }
+
+  /** Pinned: the panel stays with its block (the next send of another block opens or uses another panel). */
+  get pinned(): boolean {
+    return this.isPinned;
+  }
+
+  set pinned(on: boolean) {
+    if (on === this.isPinned) return;
+    this.isPinned = on;
+    this.pinChanged();
+  }
+
+  /** The pin changed (a send panel marks its tab title). */
+  protected pinChanged(): void {}
+
+  /** Whether this is the focused editor (the Pin / Unpin commands act on it). */
+  get active(): boolean {
+    return this.panel.active;
   }
 
   /** The block this panel shows (its @name may have changed): the page keeps it for a restore. */

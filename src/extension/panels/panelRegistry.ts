@@ -18,8 +18,11 @@ export interface PanelKind {
   viewType: string;
   /** Tab title until the panel sets its own. */
   title: string;
-  /** Keep the webview alive while hidden (a live session keeps its log and scroll position). */
-  retainContextWhenHidden: boolean;
+  /**
+   * Keep the webview alive while hidden (a live session keeps its log and scroll position; the single response
+   * panel comes back at once). Asked when a panel is created.
+   */
+  retainContextWhenHidden: boolean | (() => boolean);
   /** Open in the active column and take the focus (the traffic panel), instead of beside the editor leaving it there. */
   inFront?: boolean;
 }
@@ -35,7 +38,7 @@ export function createWebviewPanel(kind: PanelKind, extensionUri: vscode.Uri): v
     kind.viewType,
     kind.title,
     kind.inFront ? { viewColumn: vscode.ViewColumn.Active, preserveFocus: false } : { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-    { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: kind.retainContextWhenHidden },
+    { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: typeof kind.retainContextWhenHidden === 'function' ? kind.retainContextWhenHidden() : kind.retainContextWhenHidden },
   );
 }
 
@@ -92,13 +95,20 @@ export class PanelRegistry<K, P extends RegisteredPanel> extends Disposable {
     const created = this.create(k, panel);
     this.panels.set(key, created);
     created.onDidDispose(() => {
-      if (this.panels.get(key) === created) this.panels.delete(key);
+      // Under the key it has now (a single panel moves from block to block).
+      for (const [k2, p] of this.panels) if (p === created) this.panels.delete(k2);
     });
     this.attached(created);
     return created;
   }
 
   protected attached(_p: P): void {}
+
+  /** Files a panel under `k` (the single response panel now shows another block). */
+  protected rekey(p: P, k: K): void {
+    for (const [k2, q] of this.panels) if (q === p) this.panels.delete(k2);
+    this.panels.set(this.keyOf(k), p);
+  }
 
   all(): P[] {
     return [...this.panels.values()];
@@ -115,15 +125,47 @@ export class PanelRegistry<K, P extends RegisteredPanel> extends Disposable {
   }
 }
 
-/** A panel of a block: it follows the block's @name. */
+/** A panel of a block: it follows the block's @name, and may be pinned to it. */
 export interface BlockPanel extends RegisteredPanel {
   target: BlockTarget;
+  /** Kept for its block: the next send of another block does not take it (single mode). */
+  pinned: boolean;
 }
 
-/** One webview panel per block (document + block @name, else index), reused when that block is sent again. */
+/**
+ * `netreq.response.panel`: `single` (the default) shows every block in one panel that follows the block sent,
+ * except blocks whose panel was pinned; `perBlock` keeps one panel per block.
+ */
+export type PanelMode = 'single' | 'perBlock';
+
+/**
+ * The panels of blocks (document + block @name, else index), reused when that block is sent again. In
+ * `single` mode a block without a panel of its own takes the unpinned one (it follows the block you sent);
+ * in `perBlock` mode it gets a new one.
+ */
 export class BlockPanels<P extends BlockPanel> extends PanelRegistry<BlockTarget, P> {
-  constructor(kind: PanelKind, extensionUri: vscode.Uri, create: (target: BlockTarget, panel: vscode.WebviewPanel) => P) {
+  constructor(
+    kind: PanelKind,
+    extensionUri: vscode.Uri,
+    create: (target: BlockTarget, panel: vscode.WebviewPanel) => P,
+    private readonly mode: () => PanelMode = () => 'perBlock',
+  ) {
     super(kind, extensionUri, panelKey, create);
+  }
+
+  /** The panel that follows the block sent (single mode): the first unpinned one. */
+  following(): P | undefined {
+    return this.mode() === 'single' ? this.all().find((p) => !p.pinned) : undefined;
+  }
+
+  override show(target: BlockTarget): P {
+    if (this.get(target) || this.mode() !== 'single') return super.show(target);
+    const free = this.following();
+    if (!free) return super.show(target);
+    this.rekey(free, target);
+    free.target = target;
+    free.reveal(false);
+    return free;
   }
 
   protected override shownAgain(p: P, target: BlockTarget): void {

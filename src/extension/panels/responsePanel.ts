@@ -1,14 +1,15 @@
 /**
- * Response panels: one WebviewPanel per block (keyed by document + block @name, else block index),
- * reused when that block is sent again. The HTML shell is static; the state goes over postMessage
- * after the webview says `ready` (again each time it becomes visible: retainContextWhenHidden is off).
+ * Response panels: by default one panel that follows the block sent (netreq.response.panel `single`; a pinned
+ * panel stays with its block), else one WebviewPanel per block (keyed by document + block @name, else block
+ * index), reused when that block is sent again. The HTML shell is static; the state goes over postMessage
+ * after the webview says `ready` (again when it is shown again, unless its context is retained: single mode).
  */
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../core/exchange';
 import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type RefusedMessage, type SendingMessage, type WebviewRequest, type WebviewToHost } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
 import type { BlockTarget } from './blockTarget';
-import { BlockPanels, panelResources } from './panelRegistry';
+import { BlockPanels, panelResources, type PanelMode } from './panelRegistry';
 import type { BlockHandlers } from './panelHost';
 import { SendPanelHost } from './sendPanel';
 import { exchangeMessage, renderResponseHtml } from './responseContent';
@@ -50,10 +51,6 @@ export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, 
     return { sending: this.sending, exchange: this.result, refused: this.refused };
   }
 
-  get active(): boolean {
-    return this.panel.active;
-  }
-
   showExchange(x: HttpExchange, title: string, previewLimit: number, maxResponseBytes: number): void {
     this.showResult(x, exchangeMessage(x, title, previewLimit, maxResponseBytes), title);
   }
@@ -82,8 +79,15 @@ export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, 
 export class ResponsePanelManager extends BlockPanels<ResponsePanel> {
   private lastActive?: ResponsePanel;
 
-  constructor(extensionUri: vscode.Uri, handlers: PanelHandlers) {
-    super({ viewType: RESPONSE_VIEW_TYPE, title: '↩ Response', retainContextWhenHidden: false }, extensionUri, (target, panel) => new ResponsePanel(target, panel, extensionUri, handlers));
+  constructor(extensionUri: vscode.Uri, handlers: PanelHandlers, mode: () => PanelMode = () => 'perBlock') {
+    super(
+      // Kept alive while hidden only in single mode: one panel (and the ones the user pins), each page bounded
+      // by netreq.response.previewBytes; per-block panels are rebuilt from the host's state when shown again.
+      { viewType: RESPONSE_VIEW_TYPE, title: '↩ Response', retainContextWhenHidden: () => mode() === 'single' },
+      extensionUri,
+      (target, panel) => new ResponsePanel(target, panel, extensionUri, handlers),
+      mode,
+    );
   }
 
   protected override attached(p: ResponsePanel): void {

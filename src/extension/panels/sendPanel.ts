@@ -37,8 +37,16 @@ export abstract class SendPanelHost<Result, X, In extends PageMessage> extends B
     return this.exchange;
   }
 
+  private title = '';
+
   setTitle(title: string): void {
-    this.panel.title = `${this.titleMark} ${title}`;
+    this.title = title;
+    this.panel.title = `${this.pinned ? '📌 ' : ''}${this.titleMark} ${title}`;
+  }
+
+  protected override pinChanged(): void {
+    if (this.title) this.setTitle(this.title);
+    else this.panel.title = `${this.pinned ? '📌 ' : ''}${this.panel.title.replace(/^📌 /u, '')}`;
   }
 
   showSending(msg: SendingMessage): void {
@@ -46,6 +54,13 @@ export abstract class SendPanelHost<Result, X, In extends PageMessage> extends B
     this.refused = undefined;
     this.setTitle(msg.title);
     this.post(msg);
+  }
+
+  /** The bytes received so far by the send under way (the page updates its banner only). */
+  showReceived(receivedBytes: number): void {
+    if (!this.sending) return;
+    this.sending = { ...this.sending, receivedBytes };
+    this.post(this.sending);
   }
 
   /** The send ended with this exchange, shown as `msg`. */

@@ -1,14 +1,14 @@
 /**
- * Transcript panels: one per block that sends TCP / TLS / QOTD / DAYTIME / ECHO / UDP / MULTICAST / DNS,
- * reused when the block is sent again. Like the response panel: a static shell, the state over
- * postMessage after the webview says `ready`.
+ * Transcript panels for blocks that send TCP / TLS / QOTD / DAYTIME / ECHO / UDP / MULTICAST / DNS: one that
+ * follows the block sent (single mode, pinned ones stay) or one per block, reused when the block is sent
+ * again. Like the response panel: a static shell, the state over postMessage after the webview says `ready`.
  */
 import type * as vscode from 'vscode';
 import type { SocketExchange } from '../../core/exchange';
 import { isTranscriptToHost, type RefusedMessage, type SendingMessage, type TranscriptMessage, type TranscriptToHost } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
 import type { BlockTarget } from './blockTarget';
-import { BlockPanels, panelResources } from './panelRegistry';
+import { BlockPanels, panelResources, type PanelMode } from './panelRegistry';
 import type { BlockHandlers } from './panelHost';
 import { SendPanelHost } from './sendPanel';
 import { renderTranscriptHtml, transcriptMessage } from './transcriptContent';
@@ -45,7 +45,13 @@ export class TranscriptPanel extends SendPanelHost<TranscriptMessage, SocketExch
 }
 
 export class TranscriptPanelManager extends BlockPanels<TranscriptPanel> {
-  constructor(extensionUri: vscode.Uri, handlers: TranscriptHandlers) {
-    super({ viewType: TRANSCRIPT_VIEW_TYPE, title: '⇄ Transcript', retainContextWhenHidden: false }, extensionUri, (target, panel) => new TranscriptPanel(target, panel, extensionUri, handlers));
+  constructor(extensionUri: vscode.Uri, handlers: TranscriptHandlers, mode: () => PanelMode = () => 'perBlock') {
+    super(
+      // As the response panels: retained only in single mode (one panel and the pinned ones, bounded by previewBytes).
+      { viewType: TRANSCRIPT_VIEW_TYPE, title: '⇄ Transcript', retainContextWhenHidden: () => mode() === 'single' },
+      extensionUri,
+      (target, panel) => new TranscriptPanel(target, panel, extensionUri, handlers),
+      mode,
+    );
   }
 }

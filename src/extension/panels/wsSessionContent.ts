@@ -20,6 +20,8 @@ export function logFrame(seq: number, f: WsFrame, limit: number): WsLogFrame {
     out.closeCode = f.closeCode;
     out.closeWords = f.closeCode === undefined ? 'no status code' : describeClose(f.closeCode, f.data.toString('utf8'));
   }
+  // The pong NetReq sent on its own for a ping: the row says "(automatic)".
+  if (f.auto) out.auto = true;
   return out;
 }
 

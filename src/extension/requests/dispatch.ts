@@ -30,9 +30,10 @@ export function route(spec: RequestSpec): Routed {
 }
 
 /** Sends a one-shot request; never rejects (the engine reports failures inside the exchange). */
-export function dispatch(spec: HttpRequestSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange>;
+/** `onProgress` hears the bytes received so far (HTTP only: the socket engines do not report it). */
+export function dispatch(spec: HttpRequestSpec, deps: DispatchDeps, signal: AbortSignal, onProgress?: (receivedBytes: number) => void): Promise<HttpExchange>;
 export function dispatch(spec: Exclude<OneShotSpec, HttpRequestSpec>, deps: DispatchDeps, signal: AbortSignal): Promise<SocketExchange>;
-export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange | SocketExchange>;
-export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal): Promise<HttpExchange | SocketExchange> {
-  return sendSpec(spec, deps, { signal }) as Promise<HttpExchange | SocketExchange>;
+export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal, onProgress?: (receivedBytes: number) => void): Promise<HttpExchange | SocketExchange>;
+export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal, onProgress?: (receivedBytes: number) => void): Promise<HttpExchange | SocketExchange> {
+  return sendSpec(spec, deps, { signal, onProgress }) as Promise<HttpExchange | SocketExchange>;
 }

@@ -1,7 +1,7 @@
 /**
  * Send Request / Send All Requests / Cancel Request: find the block, resolve it with the settings and
- * the active environment, refuse (with the diagnostics) when it does not resolve, then send it with
- * a cancellable progress and show it in the block's panel: the response panel (HTTP), the transcript
+ * the active environment, refuse (with the diagnostics) when it does not resolve, then send it (progress and
+ * Cancel in the panel, a notification only past ~1 s) and show it in the block's panel: the response panel (HTTP), the transcript
  * panel (TCP, TLS, QOTD, DAYTIME, ECHO, UDP, MULTICAST) or the WebSocket session panel (WS, which stays
  * open after the block's messages went out).
  */
@@ -27,7 +27,10 @@ import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL } from '../trust';
 import type { TranscriptPanelManager } from '../panels/transcriptPanel';
 import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
 import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
+import { withDelayedProgress } from './delayedProgress';
 import { resolveContextFor } from './resolveContext';
+import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
+import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
 
 /** What a one-shot request needs of its panel while it runs. */
@@ -86,6 +89,13 @@ function toUri(arg: unknown): vscode.Uri | undefined {
 }
 
 export class SendController extends Disposable {
+  /** The NetReq output channel (Send All's summary, one line per request). */
+  private readonly output = this.register(vscode.window.createOutputChannel('NetReq'));
+  /** Progress notifications shown (requests still running after ~1 s), for the tests. */
+  toasts = 0;
+  /** Send All's last summary line, for the tests. */
+  lastSummary?: string;
+
   constructor(private readonly deps: SendDeps) {
     super();
     this.register(vscode.commands.registerCommand('netreq.sendRequest', (uri?: unknown, block?: unknown) => this.sendRequest(uri, block)));
@@ -115,24 +125,31 @@ export class SendController extends Disposable {
     }
     const blocks = this.deps.cache.get(document).blocks.filter((b) => b.requestLine);
     const exchanges: Exchange[] = [];
-    const problems: string[] = [];
+    const items: SendAllItem[] = [];
+    let stopped = false;
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `NetReq: sending ${blocks.length} requests`, cancellable: true },
       async (progress, token) => {
         const batch = new AbortController();
         token.onCancellationRequested(() => batch.abort());
         for (const [i, block] of blocks.entries()) {
-          if (batch.signal.aborted) break;
+          if (batch.signal.aborted) {
+            stopped = true;
+            break;
+          }
           progress.report({ message: `${i + 1}/${blocks.length}: ${blockTitle(block)}`, increment: 100 / blocks.length });
           const outcome = await this.sendBlock(document, block, { progress: false, outer: batch.signal });
           if (outcome.status === 'sent') exchanges.push(outcome.exchange);
-          else problems.push(`${blockTitle(block)}: ${outcome.message}`);
+          items.push(outcome.status === 'sent' ? { title: blockTitle(block), exchange: outcome.exchange } : { title: blockTitle(block), problem: outcome.message.replace(/^NetReq: /, '') });
         }
       },
     );
-    if (problems.length > 0) {
-      void vscode.window.showWarningMessage(`NetReq: sent ${exchanges.length} of ${blocks.length} requests. ${problems.join(' · ')}`);
-    }
+    const s = summarizeSendAll(items, blocks.length, stopped);
+    this.lastSummary = s.message;
+    this.output.appendLine(`${new Date().toISOString()} Send All ${path.basename(document.uri.path)}: ${s.message.replace(/^NetReq: /, '')}`);
+    for (const line of s.lines) this.output.appendLine(line);
+    const show = s.failures > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(s.message, 'Show Output').then((pick) => pick && this.output.show(true));
     return exchanges;
   }
 
@@ -245,19 +262,25 @@ export class SendController extends Disposable {
     else this.deps.transcripts.show(target).showRefused(msg);
   }
 
-  /** With its own cancellable notification, unless Send All shows one for the batch. */
-  private async withProgress<T>(s: Sending, spec: RequestSpec, work: () => Promise<T>): Promise<T> {
+  /**
+   * The panel shows the progress; a cancellable notification too only for a request still running after ~1 s
+   * (none under Send All, which shows one for the batch).
+   */
+  private withProgress<T>(s: Sending, spec: RequestSpec, work: () => Promise<T>): Promise<T> {
     if (!s.progress) return work();
     const { method, url } = describeSpec(spec);
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NetReq: ${method} ${url}`, cancellable: true }, (_p, token) => {
-      token.onCancellationRequested(() => s.run.cancel());
-      return work();
-    });
+    return withDelayedProgress(`NetReq: ${method} ${url}`, work, () => s.run.cancel(), () => this.toasts++);
   }
 
   private async sendHttp(spec: HttpRequestSpec, s: Sending): Promise<HttpExchange> {
-    const x = await this.sendOneShot(spec, s, this.deps.panels, () => dispatch(spec, this.deps.engines, s.run.signal), (panel, exchange) =>
-      panel.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes),
+    // The bytes received so far go to the block's panel a few times a second.
+    const received = throttled((n) => this.deps.panels.get(s.target)?.showReceived(n));
+    const x = await this.sendOneShot(
+      spec,
+      s,
+      this.deps.panels,
+      () => dispatch(spec, this.deps.engines, s.run.signal, (n) => received.push(n)).finally(() => received.stop()),
+      (panel, exchange) => panel.showExchange(exchange, s.title, config.previewBytes(s.document.uri), spec.options.maxResponseBytes),
     );
     void vscode.commands.executeCommand('setContext', 'netreq.hasResponse', true);
     return x;
@@ -273,7 +296,7 @@ export class SendController extends Disposable {
   private async sendOneShot<X extends Exchange, P extends SendingPanel>(
     spec: OneShotSpec,
     s: Sending,
-    panels: { show(t: BlockTarget): P; get(t: BlockTarget): P | undefined },
+    panels: { show(t: BlockTarget): P; get(t: BlockTarget): P | undefined; following(): P | undefined },
     send: () => Promise<X>,
     present: (panel: P, exchange: X) => void,
   ): Promise<X> {
@@ -288,7 +311,11 @@ export class SendController extends Disposable {
       throw err;
     }
     this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
-    present(panels.get(s.target) ?? panels.show(s.target), exchange);
+    const own = panels.get(s.target);
+    // Single mode: when the one panel moved on to a block sent since, it stays there (this result is recorded
+    // and shown by its CodeLens, and Send again brings it back); a closed panel opens again.
+    if (own) present(own, exchange);
+    else if (!panels.following()) present(panels.show(s.target), exchange);
     this.deps.onExchange?.(s.target, s.title, exchange);
     return exchange;
   }

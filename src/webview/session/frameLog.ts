@@ -115,6 +115,7 @@ export class FrameLog {
       b.el('span', 'ws-dir', f.dir === 'sent' ? '→' : '←'),
       b.el('span', 'ws-at', formatOffset(f.at)),
       b.el('span', 'ws-op', f.opcode),
+      f.auto === true ? b.el('span', 'ws-auto muted', '(automatic)') : undefined,
       b.el('span', 'ws-size', formatBytes(size)),
       this.preview(f),
     );
@@ -170,7 +171,7 @@ export class FrameLog {
     const tools = b.el('div', 'toolbar');
     b.add(
       tools,
-      b.el('span', 'muted', `Frame ${f.seq} · ${f.dir} · ${f.opcode} · ${formatBytes(size)}${f.closeCode !== undefined ? ` · code ${f.closeCode}` : ''}`),
+      b.el('span', 'muted', `Frame ${f.seq} · ${f.dir} · ${f.opcode}${f.auto === true ? ' (automatic: NetReq’s answer to a ping)' : ''} · ${formatBytes(size)}${f.closeCode !== undefined ? ` · code ${f.closeCode}` : ''}`),
       b.el('span', 'spacer'),
       bytes.length > 0 ? b.button('Copy text', () => this.request({ type: 'copy', text: decodeText(bytes) }), 'btn btn-small') : undefined,
       size > 0 ? b.button('Open in editor', () => this.request({ type: 'wsOpenFrame', seq: f.seq }), 'btn btn-small', 'Open the whole frame in an editor') : undefined,

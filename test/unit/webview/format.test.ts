@@ -206,12 +206,35 @@ describe('format: waterfall', () => {
   });
 
   it('leaves out phases that did not happen (a reused connection)', () => {
-    const bars = waterfall({ requestSent: 1, firstByte: 3, download: 0, total: 8 });
+    const bars = waterfall({ requestSent: 1, firstByte: 3, download: 0, total: 4 });
     assert.deepEqual(
       bars.map((b) => b.key),
       ['send', 'wait', 'download', 'total'],
     );
-    assert.equal(bars[1].leftPct, 12.5);
+    assert.equal(bars[1].leftPct, 25);
+  });
+
+  it('names the time of the total in no phase "Queued / socket setup", first, so the bars add up to the total', () => {
+    // A first request: 10 ms in all, 6 ms in phases.
+    const bars = waterfall({ dnsLookup: 1, tcpConnect: 1, requestSent: 1, firstByte: 2, download: 1, total: 10 });
+    assert.deepEqual(
+      bars.map((b) => [b.key, b.label, b.startMs, b.durationMs]),
+      [
+        ['setup', 'Queued / socket setup', 0, 4],
+        ['dns', 'DNS lookup', 4, 1],
+        ['connect', 'TCP connect', 5, 1],
+        ['send', 'Request sent', 6, 1],
+        ['wait', 'Waiting (first byte)', 7, 2],
+        ['download', 'Download', 9, 1],
+        ['total', 'Total', 0, 10],
+      ],
+    );
+    assert.equal(bars[5].leftPct + bars[5].widthPct, 100);
+    // Rounding (under half a millisecond) is not a bar.
+    assert.deepEqual(
+      waterfall({ requestSent: 1, firstByte: 3, total: 4.3 }).map((b) => b.key),
+      ['send', 'wait', 'total'],
+    );
   });
 
   it('scales by the sum when the phases add up to more than the total', () => {

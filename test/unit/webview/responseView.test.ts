@@ -253,6 +253,69 @@ describe('response view (fake DOM)', () => {
     assert.equal(root.byClass('banner-sending').length, 0);
   });
 
+  it('counts the elapsed time of a send in its banner, live, from the host’s start (or from now when the clocks disagree)', () => {
+    const { root, view } = setup();
+    const t0 = Date.now();
+    view.handle({ type: 'sending', title: 't', method: 'GET', url: 'http://h/', startedAt: t0 - 300 });
+    const elapsed = () => root.byClass('elapsed')[0]?.text;
+    assert.match(elapsed() ?? '', /^0\.[3-9] s$/);
+    view.tick(t0 + 2_050);
+    assert.equal(elapsed(), '2.4 s');
+    view.tick(t0 + 125_000);
+    assert.equal(elapsed(), '2 min 5 s');
+    // A host clock an hour off: counted from when the page heard of the send.
+    view.handle({ type: 'sending', title: 't', method: 'GET', url: 'http://h/', startedAt: t0 - 3_600_000 });
+    assert.match(elapsed() ?? '', /^0\.[0-9] s$/);
+    view.handle(exchangeMessage(exchange(), 'Title', 1024, 1024));
+    assert.equal(root.byClass('elapsed').length, 0, 'no elapsed time once the result is in');
+    view.tick();
+  });
+
+  it('shows the bytes received so far in the banner; more bytes change that figure only, without drawing the page again', () => {
+    const { doc, root, view, show } = setup();
+    show(exchange());
+    const sending = { type: 'sending', title: 't', method: 'GET', url: 'http://h/', startedAt: Date.now() } as const;
+    view.handle(sending);
+    assert.equal(root.byClass('received')[0].text, '', 'nothing received yet');
+    const created = doc.created.length;
+    view.handle({ ...sending, receivedBytes: 1536 });
+    view.handle({ ...sending, receivedBytes: 3 * 1024 * 1024 });
+    assert.equal(doc.created.length, created, 'no element was created: the page was not drawn again');
+    assert.equal(root.byClass('received')[0].text, '3 MB received · ');
+    // A new send (another start) draws the page again, from nothing received.
+    view.handle({ ...sending, startedAt: sending.startedAt + 5000 });
+    assert.equal(root.byClass('received')[0].text, '');
+  });
+
+  it('keeps the status line and the tabs in one sticky head, the tab content after it', () => {
+    const { root, show } = setup();
+    show(exchange());
+    const head = root.byClass('sticky-head')[0];
+    assert.ok(head, 'a sticky head');
+    assert.ok(head.byClass('status-line')[0] && head.byClass('tabs')[0]);
+    assert.equal(head.byClass('tab-content').length, 0, 'the body scrolls under the head');
+    assert.ok(root.byClass('tab-content')[0]);
+  });
+
+  it('shows the request line with its HTTP version, and where it was sent when that is not the URL (# @connect, @raw)', () => {
+    const { root, show } = setup();
+    const x = exchange();
+    x.request = { ...x.request, version: 'HTTP/1.0' };
+    show(x);
+    assert.equal(root.byClass('request-line')[0].text, 'GET http://127.0.0.1:8080/path');
+    assert.equal(root.byClass('request-version')[0].text, 'HTTP/1.0');
+    assert.equal(root.byClass('request-via').length, 0, 'sent where the URL says');
+    x.request = { ...x.request, url: 'http://example.test/path', host: '127.0.0.1', port: 8081 };
+    show(x);
+    assert.equal(root.byClass('request-via')[0].text, '→ connected to 127.0.0.1:8081');
+    x.request = { ...x.request, url: 'https://[::1]/', host: '::1', port: 443, tls: true };
+    show(x);
+    assert.equal(root.byClass('request-via').length, 0, 'the default port and IPv6 brackets are the same place');
+    x.request = { ...x.request, url: 'https://[::1]/', host: '::1', port: 8443 };
+    show(x);
+    assert.equal(root.byClass('request-via')[0].text, '→ connected to [::1]:8443');
+  });
+
   it('shows a Restricted Mode refusal with the reasons as text, Manage Workspace Trust and Send again', () => {
     const { doc, root, posted, view, show } = setup();
     show(exchange());

@@ -5,6 +5,7 @@ import type { SessionToHost, WsLogFrame, WsSessionInfo } from '../../../src/shar
 import { SessionView, handshakeTimings, type SessionTab } from '../../../src/webview/sessionView';
 import { FakeDocument, FakeElement, FakeEvent } from './fakeDom';
 import { XSS_IMG, XSS_SCRIPT } from './fixtures';
+import { isLogFrame } from '../../../src/shared/shapes';
 import { assertSafeDom } from './safeDom';
 import { hostileWsExchange, wsExchange, wsFrame } from './socketFixtures';
 
@@ -48,6 +49,22 @@ describe('WebSocket session view (fake DOM)', () => {
     assert.deepEqual(cells(r[1]), ['←', '+3 ms', 'binary', '3 B', '00 01 ff']);
     assert.deepEqual(cells(r[2]).slice(0, 4), ['←', '+4 ms', 'ping', '0 B']);
     assert.ok(r[0].classes.includes('ws-sent') && r[1].classes.includes('ws-received'));
+  });
+
+  it('labels the pong NetReq sent on its own for a ping "(automatic)", in the row and its detail; a pong the user sent is not', () => {
+    const auto: WsFrame = { ...wsFrame('sent', 'pong', 'p', 5), auto: true };
+    const { root } = setup(wsExchange(), [wsFrame('received', 'ping', 'p', 4), auto, wsFrame('sent', 'pong', '', 6)]);
+    const r = rows(root);
+    assert.equal(r[1].byClass('ws-auto')[0]?.text, '(automatic)');
+    assert.equal(r[0].byClass('ws-auto').length, 0);
+    assert.equal(r[2].byClass('ws-auto').length, 0, 'a pong the user sent is not marked');
+    r[1].byClass('ws-frame-head')[0].click();
+    assert.match(r[1].text, /Frame 2 · sent · pong \(automatic: NetReq’s answer to a ping\)/);
+    // The host carries the mark; anything but `true` is refused by the page's check.
+    assert.equal(logFrame(1, auto, 16).auto, true);
+    assert.equal('auto' in logFrame(1, wsFrame('sent', 'pong', ''), 16), false);
+    assert.equal(isLogFrame({ ...logFrame(1, auto, 16), auto: 'yes' }), false);
+    assert.equal(isLogFrame(logFrame(1, auto, 16)), true);
   });
 
   it('expands a frame to text and hex side by side, with copy and open in editor', () => {

@@ -1,0 +1,280 @@
+/**
+ * `npm run bench:editor`: the panel latencies of issue 11 §1, measured in the real VS Code (the packaged
+ * .vsix, Chromium driven by Playwright), recorded in bench/RESULTS-editor.md. Never a pass/fail on time: the
+ * figures are written down, and the run fails only when something could not be measured.
+ *
+ * Each figure is the median of ROUNDS clicks, from the click to the moment the result's status line is in a
+ * visible webview (polled in the page's frames every few ms):
+ *  - first send: no NetReq panel open, click the block's "Send Request" CodeLens;
+ *  - re-send: the panel open, click the same CodeLens again;
+ *  - switch back: the panel hidden behind another editor in its group, click the panel's tab (a small body,
+ *    and a ~1 MB JSON body).
+ * Both panel modes are measured: `single` (the default: kept alive while hidden) and `perBlock` (a hidden
+ * panel is rebuilt from the host's state when shown, as every panel was before). The memory a hidden
+ * kept-alive panel holds is read in its frame (performance.memory, Chromium's --enable-precise-memory-info).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { repoRoot } from '../../harness/vscode-server';
+import { e2e } from '../context';
+import { pick, quickOpen, requestLineOf, runCommand, sendLensAbove, waitForWorkbench, webviewOnScreen } from '../vscode-ui';
+
+const ROUNDS = Math.max(1, Math.min(50, Number(process.env.NETREQ_BENCH_EDITOR_ROUNDS) || 10));
+/** NETREQ_BENCH_EDITOR_MODES=perBlock measures one mode only (e.g. a build from before the setting existed). */
+const MODES = (process.env.NETREQ_BENCH_EDITOR_MODES ?? 'single,perBlock').split(',').filter((m): m is 'single' | 'perBlock' => m === 'single' || m === 'perBlock');
+/** Where the figures go (default bench/RESULTS-editor.md of this checkout). */
+const OUT = process.env.NETREQ_BENCH_EDITOR_OUT;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const BENCH_FILE = 'bench.netreq';
+const BENCH_TEXT = `### Small JSON\n# @name small\nGET http://{{host}}:{{httpPort}}/json\n\n### About 1 MB of JSON\n# @name big\nGET http://{{host}}:{{httpPort}}/big\n`;
+
+async function evalIn<T>(frame: Frame, expression: string): Promise<T | undefined> {
+  try {
+    return (await frame.evaluate(expression)) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A result's status line (not a send under way, not marked as seen before this click). */
+const SHOWN = `(() => { const s = document.querySelector('.status-code'); return !!s && !document.querySelector('.banner-sending') && !s.dataset.benchSeen })()`;
+
+/** Waits until a response page shows a new result, on screen; returns its frame. */
+async function waitShown(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      if ((await evalIn<boolean>(f, SHOWN)) && (await webviewOnScreen(f))) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no response panel showed a result within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** Marks what every response page shows now, so only a new result counts. */
+async function markSeen(page: Page): Promise<void> {
+  for (const f of page.frames()) await evalIn(f, `document.querySelectorAll('.status-code').forEach((s) => (s.dataset.benchSeen = '1'))`);
+}
+
+async function responsePages(page: Page): Promise<number> {
+  let n = 0;
+  for (const f of page.frames()) if (await evalIn<boolean>(f, `!!document.querySelector('.status-code')`)) n++;
+  return n;
+}
+
+/** Closes every editor but the .netreq file (the panels) and waits for their pages to go. */
+async function closePanels(page: Page): Promise<void> {
+  await page.keyboard.press('Control+1');
+  await runCommand(page, 'View: Close Editors in Other Groups');
+  const deadline = Date.now() + 10_000;
+  while ((await responsePages(page)) > 0) {
+    if (Date.now() > deadline) throw new Error('the response panels did not close');
+    await sleep(50);
+  }
+}
+
+async function clickLens(page: Page, line: number): Promise<number> {
+  const lens = await sendLensAbove(page, line);
+  await markSeen(page);
+  const t0 = performance.now();
+  await lens.click();
+  await waitShown(page);
+  return performance.now() - t0;
+}
+
+/** The renderer's used JS heap after a full GC (Chromium with --js-flags=--expose-gc), or -1. */
+async function heapAfterGc(page: Page): Promise<number> {
+  const r = await evalIn<number>(page.mainFrame(), `(() => { if (typeof gc === 'function') { gc(); gc(); } return performance.memory ? performance.memory.usedJSHeapSize : -1 })()`);
+  return r ?? -1;
+}
+
+/** Opens another file in the panel's group, so the panel is hidden. */
+async function hideBehindFile(page: Page): Promise<void> {
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: '↩' }).first().click();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'https.netreq' }).first().click();
+  await page.locator('.editor-group-container .tabs-container .tab.active', { hasText: 'https.netreq' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await sleep(400);
+}
+
+/** Hides the response panel behind another file opened in its group, then clicks its tab back. */
+async function switchBack(page: Page): Promise<number> {
+  await hideBehindFile(page);
+  const tab = page.locator('.editor-group-container .tabs-container .tab', { hasText: '↩' }).first();
+  // A kept-alive page keeps its (already seen) result: here any result on screen counts.
+  for (const f of page.frames()) await evalIn(f, `document.querySelectorAll('.status-code').forEach((s) => delete s.dataset.benchSeen)`);
+  const t0 = performance.now();
+  await tab.click();
+  await waitShown(page);
+  const ms = performance.now() - t0;
+  // Close the other file so the group shows the panel alone again.
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: 'https.netreq' }).first().hover();
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: 'https.netreq' }).locator('.codicon-close').first().click();
+  await page.locator('.editor-group-container .tabs-container .tab', { hasText: 'https.netreq' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  return ms;
+}
+
+/** Where a first send's time goes: frames attached, the page drawn (before `ready`), the result shown. */
+async function probeFirstSend(page: Page, line: number): Promise<string[]> {
+  await quickOpen(page, BENCH_FILE);
+  const lens = await sendLensAbove(page, line);
+  const t0 = performance.now();
+  const marks: string[] = [];
+  const at = () => `${(performance.now() - t0).toFixed(0)} ms`;
+  const where = (f: Frame) => f.url().replace(/\?.*$/, '').replace(/^.*\/pre\//, 'webview pre/') || 'about:blank';
+  const onAttach = () => marks.push(`${at()} a frame is attached`);
+  const onNavigate = (f: Frame) => marks.push(`${at()} a frame navigates to ${where(f)}`);
+  page.on('frameattached', onAttach);
+  page.on('framenavigated', onNavigate);
+  await lens.click();
+  marks.push(`${(performance.now() - t0).toFixed(0)} ms click returned`);
+  let drawn = false;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (!drawn && (await evalIn<boolean>(f, `!!document.querySelector('#root .app')`))) {
+        drawn = true;
+        marks.push(`${(performance.now() - t0).toFixed(0)} ms page drawn (script ran)`);
+      }
+      if (await evalIn<boolean>(f, SHOWN)) {
+        marks.push(`${(performance.now() - t0).toFixed(0)} ms result shown`);
+        console.log(marks.join('\n'));
+        page.off('frameattached', onAttach);
+        page.off('framenavigated', onNavigate);
+        await closePanels(page);
+        return marks;
+      }
+    }
+    await sleep(5);
+  }
+  console.log(marks.join('\n'));
+  return marks;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Row {
+  what: string;
+  target?: number;
+  runs: Record<string, number[]>;
+}
+
+async function setPanelMode(workspace: string, mode: 'single' | 'perBlock'): Promise<void> {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  settings['netreq.response.panel'] = mode;
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+  await sleep(2500); // the file watcher and the configuration service pick it up
+}
+
+describe('editor latency benchmark (npm run bench:editor)', function () {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await e2e().page.screenshot({ path: path.join(e2e().results, 'failed-bench.png') }).catch(() => undefined);
+  });
+
+  it(`times first send, re-send and switching back to a hidden panel (median of ${ROUNDS})`, async () => {
+    const { page, workspace } = e2e();
+    await waitForWorkbench(page);
+    fs.writeFileSync(path.join(workspace, BENCH_FILE), BENCH_TEXT);
+    await quickOpen(page, BENCH_FILE);
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /env: / }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await runCommand(page, 'NetReq: Select Environment');
+    await pick(page, 'local');
+    await quickOpen(page, BENCH_FILE);
+    const small = requestLineOf(path.join(workspace, BENCH_FILE), 'small');
+    const big = requestLineOf(path.join(workspace, BENCH_FILE), 'big');
+    // Warm-up (extension activation, the first webview of the window): not counted.
+    await clickLens(page, small);
+    await closePanels(page);
+    // Where a first send's time goes (one send, not counted in the medians).
+    const probe = process.env.NETREQ_BENCH_EDITOR_PROBE === '0' ? [] : await probeFirstSend(page, small);
+
+    const rows: Row[] = [
+      { what: 'First send (click → status line visible)', target: 400, runs: {} },
+      { what: 'Re-send into the open panel', target: 150, runs: {} },
+      { what: 'Switch back to the hidden panel (small body)', target: 200, runs: {} },
+      { what: 'Switch back to the hidden panel (~1 MB JSON body)', target: 200, runs: {} },
+    ];
+    const memory: Record<string, string> = {};
+    for (const mode of MODES) {
+      await setPanelMode(workspace, mode);
+      const first: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        await closePanels(page);
+        await quickOpen(page, BENCH_FILE);
+        first.push(await clickLens(page, small));
+      }
+      const again: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        await quickOpen(page, BENCH_FILE);
+        again.push(await clickLens(page, small));
+      }
+      const back: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) back.push(await switchBack(page));
+      await closePanels(page);
+      await quickOpen(page, BENCH_FILE);
+      await clickLens(page, big);
+      const backBig: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) backBig.push(await switchBack(page));
+      if (mode === 'single') {
+        // What a hidden kept-alive page with a ~1 MB body holds: the renderer's JS heap (webviews share it with the
+        // workbench here, same origin) after a full GC, with the panel hidden and then closed; and its DOM size.
+        await hideBehindFile(page);
+        const heapWith = await heapAfterGc(page);
+        let nodes = -1;
+        for (const f of page.frames()) {
+          const n = await evalIn<number>(f, `document.querySelector('.status-code') ? document.getElementsByTagName('*').length : -1`);
+          if (n !== undefined && n >= 0) nodes = n;
+        }
+        await closePanels(page);
+        const heapWithout = await heapAfterGc(page);
+        if (heapWith >= 0 && heapWithout >= 0) memory[mode] = `${((heapWith - heapWithout) / 1024 / 1024).toFixed(1)} MB of JS heap (renderer heap after a full GC: ${(heapWith / 1024 / 1024).toFixed(1)} MB with the hidden panel, ${(heapWithout / 1024 / 1024).toFixed(1)} MB once it is closed), ${nodes} DOM elements in the page`;
+      }
+      await closePanels(page);
+      rows[0].runs[mode] = first;
+      rows[1].runs[mode] = again;
+      rows[2].runs[mode] = back;
+      rows[3].runs[mode] = backBig;
+      console.log(`${mode}: ${rows.map((r) => `${r.what}: ${median(r.runs[mode]).toFixed(0)} ms`).join('; ')}`);
+    }
+    await setPanelMode(workspace, 'single');
+    writeResults(rows, memory, probe);
+  });
+});
+
+function writeResults(rows: Row[], memory: Record<string, string>, probe: string[]): void {
+  const fmt = (xs: number[] | undefined) => (xs && xs.length ? `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})` : '–');
+  const lines = [
+    '# Editor latency (npm run bench:editor)',
+    '',
+    `Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, Node ${process.version}: the packaged .vsix in the VS Code Server the e2e tests use, Chromium headless driven by Playwright. Median of ${ROUNDS} (min–max), from the click to the status line of the result in a visible webview. Loopback HTTP server (the e2e peer), so the request itself takes a few ms.`,
+    '',
+    '| Measure | Target | `single` (default: one panel, kept alive while hidden) | `perBlock` (rebuilt when shown, as before) |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.what} | < ${r.target} ms | ${fmt(r.runs.single)} | ${fmt(r.runs.perBlock)} |`),
+    '',
+    ...(probe.length
+      ? [
+          'Where one first send’s time went (from the click):',
+          '',
+          ...probe.map((m) => `- ${m}`),
+          '',
+          'From the second frame attached to its navigation to `pre/fake.html` is VS Code’s own webview bootstrap (`pre/index.html` registers a service worker for each new webview and waits for it to take control before it loads the page): about 1 s here, for any extension’s new webview. NetReq’s part of a first send is before it (command, resolve, create the panel) and after it (load the page script, `ready`, draw).',
+          '',
+        ]
+      : []),
+    `Memory held by the hidden kept-alive response panel with the ~1 MB JSON body shown: ${memory.single ?? 'not measured (no performance.memory)'}. It is bounded: one such page per panel kind in \`single\` mode (plus the panels you pin), each rendering at most \`netreq.response.previewBytes\` (1 MB) of body.`,
+    '',
+  ];
+  const file = OUT ?? path.join(repoRoot(), 'bench', 'RESULTS-editor.md');
+  const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const keep = before.includes('\n## Before') ? before.slice(before.indexOf('\n## Before')) : '';
+  fs.writeFileSync(file, lines.join('\n') + keep);
+  console.log(`wrote ${file}`);
+}
