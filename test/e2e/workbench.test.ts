@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e2e, HOSTILE_IMG, HOSTILE_SCRIPT } from './context';
-import { ACTIVE_EDITOR, bodyMode, frameText, hostileTraces, openTab, pick, quickOpen, requestLineOf, responseFrame, runCommand, sendLensAbove, waitForWorkbench } from './vscode-ui';
+import { ACTIVE_EDITOR, bodyMode, frameText, goToLine, hostileTraces, openTab, pick, quickOpen, requestLineOf, responseFrame, runCommand, sendLensAbove, waitForWorkbench } from './vscode-ui';
 
 describe('NetReq in VS Code (packaged extension)', function () {
   this.timeout(120_000);
@@ -163,7 +163,7 @@ describe('NetReq in VS Code (packaged extension)', function () {
     await page.keyboard.type('item 59998');
     await page.locator('.find-widget .matchesCount', { hasText: /^1 of 1$/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await page.keyboard.press('Escape');
-    await page.screenshot({ path: path.join(e2e().results, 'body-editor-5mb.png') });
+    await page.screenshot({ path: path.join(e2e().screenshots, 'body-editor.png') });
     console.log(`      5 MB JSON: pretty text visible ${visibleMs} ms after the click, scrolled to its end at ${scrolledMs} ms`);
     // Read-only, nothing to save: closing it asks nothing.
     const closeTab = async () => {
@@ -182,4 +182,27 @@ describe('NetReq in VS Code (packaged extension)', function () {
     console.log(`      5 MB JSON again: pretty text visible ${Date.now() - t1} ms after the click`);
     await closeTab();
   });
+
+  it('help while typing: # @ opens directive completion with documentation (README screenshot)', async () => {
+    const { page, workspace } = e2e();
+    const file = path.join(workspace, 'typing.netreq');
+    fs.writeFileSync(file, '### Typing a request\n\nGET http://{{host}}:{{httpPort}}/json\n');
+    await quickOpen(page, 'typing.netreq');
+    await goToLine(page, 2);
+    await page.keyboard.type('# @ti');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    await suggest.locator('.monaco-list-row', { hasText: '@timeout' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.screenshot({ path: path.join(e2e().screenshots, 'completion.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('the History view lists what was sent, newest first (README screenshot)', async () => {
+    const { page } = e2e();
+    await runCommand(page, 'NetReq: Focus on History View');
+    const rows = page.locator('.pane-body .monaco-list-row', { hasText: /200 OK/ });
+    await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+    assert.ok((await rows.count()) >= 1);
+    await page.screenshot({ path: path.join(e2e().screenshots, 'history.png') });
+  });
 });
+

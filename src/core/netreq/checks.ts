@@ -2,7 +2,7 @@
  * Checks the parser runs once all blocks and file variables are known: directive
  * applicability, duplicate request names, and every `{{…}}` reference.
  */
-import { DIRECTIVES, appliesTo } from './directives';
+import { appliesTo, directiveSpec } from './directives';
 import { Codes, diag, q } from './diag';
 import { isHostName, isHttpUrl, trimEndCol } from './scan';
 import { parseHostPort } from './hostport';
@@ -12,7 +12,7 @@ import type { Block, Diagnostic, Directive, HeaderLine, Protocol } from './types
 
 export function checkApplicability(block: Block, protocol: Protocol, diags: Diagnostic[]): void {
   for (const d of block.directives) {
-    const spec = DIRECTIVES[d.key];
+    const spec = directiveSpec(d.key);
     if (!spec || spec.ignored || appliesTo(d.key, protocol) || spec.applies === 'all') continue;
     const where = spec.applies.map((p) => protocolLabel(p)).join(', ');
     diags.push({

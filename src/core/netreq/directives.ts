@@ -105,8 +105,20 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = Object.freeze
 
 export const DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
 
+/**
+ * The same table as a Map, for lookups on the parse path: a keyed load from the frozen null-prototype object
+ * above is slower in V8 (a frozen dictionary-mode object), and made parsing the 5,000-block bench file ~10 %
+ * slower than the unfrozen table before it.
+ */
+const BY_KEY: ReadonlyMap<string, DirectiveSpec> = new Map(Object.entries(DIRECTIVES));
+
+/** The directive `key`, or undefined when there is none (`# @toString` included). */
+export function directiveSpec(key: string): DirectiveSpec | undefined {
+  return BY_KEY.get(key);
+}
+
 export function appliesTo(key: string, protocol: Protocol): boolean {
-  const spec = DIRECTIVES[key];
+  const spec = BY_KEY.get(key);
   if (!spec) return false;
   return spec.applies === 'all' || spec.applies.includes(protocol);
 }
@@ -145,7 +157,7 @@ export function effectiveDirectives(
   const effective: EffectiveDirectives = {};
   const problems: DirectiveProblem[] = [];
   for (const { directive, value } of list) {
-    const spec = DIRECTIVES[directive.key];
+    const spec = BY_KEY.get(directive.key);
     const field = FIELDS[directive.key];
     if (!spec || !field) continue;
     const r = spec.parse(value);

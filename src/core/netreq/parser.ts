@@ -11,7 +11,7 @@
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
 import { checkApplicability, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
-import { DIRECTIVE_NAMES, DIRECTIVES } from './directives';
+import { DIRECTIVE_NAMES, directiveSpec } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
 import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
 import { parseHexLines } from './hex';
@@ -215,7 +215,7 @@ class Parser {
     const value = t.slice(v, Math.max(v, endCol));
     const d: Directive = { key, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } };
     this.dirs[this.nDirs++] = d;
-    const spec = DIRECTIVES[key];
+    const spec = directiveSpec(key);
     if (!spec) {
       const near = nearWords(key, DIRECTIVE_NAMES);
       const hint = near.length > 0 ? `; did you mean @${near[0]}?` : `; known directives: ${DIRECTIVE_NAMES.map((n) => `@${n}`).join(', ')}`;
@@ -366,7 +366,7 @@ class Parser {
     let on = false;
     for (const d of block.directives) {
       if (d.key !== key) continue;
-      const r = DIRECTIVES[key].parse(d.value);
+      const r = directiveSpec(key)!.parse(d.value);
       on = r.ok ? (r.value as boolean) : on;
     }
     return on;
