@@ -265,7 +265,7 @@ function writeResults(rows: Row[], memory: Record<string, string>, probe: string
           '',
           ...probe.map((m) => `- ${m}`),
           '',
-          'From the second frame attached to its navigation to `pre/fake.html` is VS Code’s own webview bootstrap (`pre/index.html` registers a service worker for each new webview and waits for it to take control before it loads the page): about 1 s here, for any extension’s new webview. NetReq’s part of a first send is before it (command, resolve, create the panel) and after it (load the page script, `ready`, draw).',
+          'From the second frame attached to its navigation to `pre/fake.html` is VS Code’s own webview bootstrap (`pre/index.html` registers a service worker for each new webview and waits for it to take control before it loads the page): about 1 s here, for any extension’s new webview. NetReq’s part of a first send is before it (command, resolve, create the panel) and after it (load the page script, `ready`, draw). The second is Chromium’s: code-server serves every webview from one origin, so each new webview’s service worker replaces the previous one, and Chromium delays the activation of a replacing worker by exactly 1 s (`ServiceWorkerRegistration::ActivateWaitingVersion` with `delay`; measured: activating → activated 1000 ms, while the first webview of a fresh profile has no gap). Desktop VS Code and vscode.dev give each webview its own origin and should not pay it (not measured here); without it a first send would be about 0.3 s.',
           '',
         ]
       : []),
