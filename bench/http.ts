@@ -20,7 +20,7 @@ const REQUESTS = envCount('NETREQ_BENCH_REQUESTS', 2000);
 const ROUNDS = envCount('NETREQ_BENCH_ROUNDS', 7);
 const BODY_MB = envCount('NETREQ_BENCH_BODY_MB', 50);
 /** Parses of each build in all (split over its fresh processes). */
-const PARSE_RUNS = envCount('NETREQ_BENCH_PARSE_RUNS', 240);
+const PARSE_RUNS = envCount('NETREQ_BENCH_PARSE_RUNS', 600);
 /** Deadlines: one round of 2,000 requests, one big-body child. */
 const ROUND_MS = 120_000;
 const CHILD_MS = 120_000;
@@ -189,7 +189,7 @@ function parseChild(runs: number, from?: string): Promise<{ ms: number[]; blocks
 }
 
 /** Rounds of the parse row: each a fresh process per build, alternating; a round's figure is its child's median. */
-const PARSE_ROUNDS = 12;
+const PARSE_ROUNDS = 30;
 
 async function parseRow(before: BeforeRuns<unknown>, baselineOut: string | undefined): Promise<Row> {
   const perChild = Math.max(1, Math.ceil(PARSE_RUNS / PARSE_ROUNDS));
