@@ -35,10 +35,14 @@ export function flowCells(r: FlowRow): FlowCells {
   };
 }
 
-/** One line of text for bytes: control characters as their symbols (␍ ␊ ␛ …), other non-text bytes as «xx». */
+/**
+ * One line of text for bytes (a table cell): control characters by name in angle brackets (<CR><LF>, <ESC>, <NUL>:
+ * every font draws those, while Debian's stock fonts show the Control Pictures ␍ ␊ ␛ as empty boxes), other
+ * non-text bytes as «xx».
+ */
 export function previewText(bytes: Uint8Array, max = 160): string {
   let out = '';
-  for (const line of visualizeRaw(bytes, max)) for (const seg of line) out += seg.text;
+  for (const line of visualizeRaw(bytes, max)) for (const seg of line) out += seg.name && seg.kind !== 'text' ? `<${seg.name}>` : seg.text;
   return bytes.length > max ? `${out}…` : out;
 }
 

@@ -142,7 +142,7 @@ describe('traffic view (fake DOM)', () => {
     tab.click();
     assert.equal(tab.text, 'Multicast (1)');
     const cells = rows().map((r) => r.children.map((c) => (c as FakeElement).text));
-    assert.deepEqual(cells, [['03:04:05.678', '239.255.0.1:5000 on 127.0.0.1', '127.0.0.1:40000', '10 B', 'hi␛[2J␍␊␀«ff»', '68 69 1b 5b 32 4a 0d 0a 00 ff']]);
+    assert.deepEqual(cells, [['03:04:05.678', '239.255.0.1:5000 on 127.0.0.1', '127.0.0.1:40000', '10 B', 'hi<ESC>[2J<CR><LF><NUL>«ff»', '68 69 1b 5b 32 4a 0d 0a 00 ff']]);
     button(root, 'Start listener…').click();
     assert.deepEqual(posted.at(-1), { type: 'command', command: 'startMulticastListener' });
     rows()[0].click();
@@ -188,8 +188,9 @@ describe('traffic view (fake DOM)', () => {
     assert.ok(root.texts().some((t) => t.data.includes(XSS_SCRIPT)), 'the text is there, as text');
   });
 
-  it('previews bytes on one line with control pictures, cut with an ellipsis', () => {
-    assert.equal(previewText(Buffer.from('a\tb\r\nc')), 'a␉b␍␊c');
+  it('previews bytes on one line with controls by name (<CR><LF>), cut with an ellipsis', () => {
+    assert.equal(previewText(Buffer.from('a\tb\r\nc')), 'a<TAB>b<CR><LF>c');
+    assert.equal(previewText(Buffer.from([0x1b, 0x00, 0xff])), '<ESC><NUL>«ff»');
     assert.equal(previewText(Buffer.from('abcdef'), 3), 'abc…');
   });
 });
