@@ -271,9 +271,11 @@ function checkHostPort(proto: Protocol, word: string, t: Token, line: number, ou
   const def = SERVICE_PORTS[proto];
   const hp = parseHostPort(t.text, { requirePort: def === undefined, defaultPort: def, what: word });
   pushProblems(hp.problems, t.start, line, out);
-  for (const p of hp.problems) {
-    if (p.code !== Codes.missingPort) continue;
+  // The problems were just pushed in order: the fix goes on the missing-port one.
+  const first = out.length - hp.problems.length;
+  hp.problems.forEach((p, i) => {
+    if (p.code !== Codes.missingPort) return;
     const at = { line, col: t.end };
-    out[out.length - hp.problems.length + hp.problems.indexOf(p)].fixes = [{ title: 'Add a port (:8080)', edits: [{ span: { start: at, end: at }, text: ':8080' }] }];
-  }
+    out[first + i].fixes = [{ title: 'Add a port (:8080)', edits: [{ span: { start: at, end: at }, text: ':8080' }] }];
+  });
 }
