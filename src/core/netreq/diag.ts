@@ -45,6 +45,7 @@ export const Codes = {
   badBodyFile: 'bad-body-file',
   bodyFileUnreadable: 'body-file-unreadable',
   wsStrayText: 'ws-stray-text',
+  assertInBody: 'assert-in-body',
   /** Restricted Mode refused `{{$processEnv}}` / `{{$dotenv}}` (see restricted.ts). */
   restrictedVariable: 'restricted-variable',
   /** Restricted Mode refused a body file outside the workspace folders. */

@@ -17,14 +17,16 @@ import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from '.
 import { parseHexLines } from './hex';
 import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';
-import type { Block, BodySource, Diagnostic, Directive, HeaderLine, NetreqDocument, VariableDef } from './types';
+import type { AssertLine, Block, BodySource, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
 import { parseWsBody } from './ws';
 
-export function parseNetreq(text: string): NetreqDocument {
+export function parseNetreq(text: string, options: ParseOptions = {}): NetreqDocument {
+  const dialect: Dialect = options.dialect === 'http' ? 'http' : 'netreq';
   try {
-    return new Parser(typeof text === 'string' ? text : String(text ?? '')).run();
+    return new Parser(typeof text === 'string' ? text : String(text ?? ''), dialect).run();
   } catch (e) {
     return {
+      dialect,
       blocks: [],
       variables: [],
       diagnostics: [diag(0, 0, 0, 'error', Codes.internalError, `The .netreq parser failed: ${errorText(e)} (please report this)`)],
@@ -46,6 +48,12 @@ const isComment = (t: string, ind: number): boolean =>
 /** Placeholders while a block's own arrays are being collected (never handed out). */
 const EMPTY_DIRECTIVES: Directive[] = [];
 const EMPTY_HEADERS: HeaderLine[] = [];
+/** Every block without `??` lines shares this one (frozen: never pushed to). */
+const NO_ASSERTS: readonly AssertLine[] = Object.freeze([]);
+
+const QUESTION = 63;
+/** `??` after optional blanks: an assert line. */
+const isAssert = (t: string, ind: number): boolean => t.charCodeAt(ind) === QUESTION && t.charCodeAt(ind + 1) === QUESTION;
 
 class Parser {
   private readonly lines: string[];
@@ -66,7 +74,10 @@ class Parser {
   /** Directive keys seen in the current block (the duplicate check, linear). */
   private readonly dirKeys = new Set<string>();
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    private readonly dialect: Dialect,
+  ) {
     this.lines = splitLines(text);
   }
 
@@ -88,7 +99,7 @@ class Parser {
       while (k < seps.length && seps[k] <= d.span.start.line) k++;
       return k;
     });
-    return { blocks: this.blocks, variables: this.vars, diagnostics };
+    return { dialect: this.dialect, blocks: this.blocks, variables: this.vars, diagnostics };
   }
 
   private segment(start: number, end: number, hasSep: boolean): void {
@@ -111,6 +122,7 @@ class Parser {
       variables: [],
       headers: EMPTY_HEADERS,
       body: undefined,
+      asserts: NO_ASSERTS,
     };
     this.nDirs = 0;
     this.nHdrs = 0;
@@ -150,6 +162,7 @@ class Parser {
     this.refs(L[i], i, 0);
     checkApplicability(block, rl.protocol, this.diags);
     i++;
+    end = this.trailingAsserts(block, i, end);
 
     let bodyStart = end + 1;
     const syntax = kindSyntax(rl.protocol);
@@ -162,6 +175,10 @@ class Parser {
           break;
         }
         if (isComment(t, ind)) continue;
+        if (isAssert(t, ind)) {
+          this.assertLine(block, t, i, ind);
+          continue;
+        }
         const c = t[ind];
         if (syntax.body === 'ws-messages' && c === '>') {
           bodyStart = i;
@@ -192,6 +209,39 @@ class Parser {
       checkHttpHeadPayload(block, this.diags);
     }
     if (block.headers === EMPTY_HEADERS) block.headers = [];
+    if (block.asserts.length > 1) (block.asserts as AssertLine[]).sort((a, b) => a.line - b.line);
+  }
+
+  /**
+   * The `??` lines at the end of the block (with the blank and comment lines among and before them) are asserts, not body:
+   * collects them and returns the last line left for the headers and the body.
+   */
+  private trailingAsserts(block: Block, from: number, end: number): number {
+    const L = this.lines;
+    let first = -1;
+    let run = end + 1; // the blank and comment lines just before the first assert go with the asserts
+    for (let j = end; j >= from; j--) {
+      const t = L[j];
+      const ind = indentOf(t);
+      if (ind === t.length || isComment(t, ind)) {
+        run = j;
+        continue;
+      }
+      if (!isAssert(t, ind)) break;
+      first = run = j;
+    }
+    if (first < 0) return end;
+    for (let j = first; j <= end; j++) {
+      const ind = indentOf(L[j]);
+      if (ind < L[j].length && isAssert(L[j], ind)) this.assertLine(block, L[j], j, ind);
+    }
+    return run - 1;
+  }
+
+  private assertLine(block: Block, t: string, i: number, ind: number): void {
+    if (block.asserts === NO_ASSERTS) block.asserts = [];
+    (block.asserts as AssertLine[]).push({ text: t, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: trimEndCol(t) } } });
+    this.refs(t, i, 0);
   }
 
   private refs(text: string, line: number, col: number): void {
@@ -316,7 +366,13 @@ class Parser {
     }
     if (only >= 0 && !messages && this.fileBody(body, L[only], only)) return;
     const hex = takesPayload(protocol) && this.lastFlag(block, 'hex');
-    for (let i = start; i <= end; i++) if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
+    for (let i = start; i <= end; i++) {
+      if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
+      const ind = indentOf(L[i]);
+      if (isAssert(L[i], ind)) {
+        this.diags.push(diag(i, ind, trimEndCol(L[i]), 'error', Codes.assertInBody, 'An assert line (??) inside the body would be sent as body text: put the asserts after the body'));
+      }
+    }
     if (hex) {
       const lines = L.slice(start, end + 1);
       const templated = lines.map((l) => l.indexOf('{{') >= 0); // no hex check where variables fill in text

@@ -12,6 +12,7 @@ import { moduleForProtocol } from '../protocols/registry';
 import type { ResolveEnv } from './resolveCommon';
 import type { Block, Diagnostic, Directive, NetreqDocument, ResolveContext, ResolveResult } from './types';
 import { VariableResolver, type ResolverOptions } from './variables';
+import { parseAsserts, type AssertCheck } from '../asserts';
 
 export async function resolveBlock(doc: NetreqDocument, block: Block, ctx: ResolveContext): Promise<ResolveResult> {
   return resolveBlockWith(doc, block, ctx, {});
@@ -73,6 +74,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
   const eff = await resolveDirectives(block, vars, diags);
   const env: ResolveEnv = { doc, block, ctx, vars, eff, options: buildOptions(ctx.defaults, eff), diags };
   const request: RequestSpec | undefined = await moduleForProtocol(rl.protocol).resolve(env);
+  const asserts = await resolveAsserts(block, vars, diags);
   const all = capDiagnostics([...diags, ...vars.diagnostics]); // at most MAX_SAME_DIAGNOSTICS per code, then a count
   if (!request || all.some((d) => d.severity === 'error')) {
     if (!all.some((d) => d.severity === 'error')) {
@@ -80,7 +82,19 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
     }
     return { ok: false, diagnostics: all };
   }
-  return { ok: true, request, diagnostics: all };
+  return { ok: true, request, diagnostics: all, asserts };
+}
+
+/** The block's `??` lines, parsed, with `{{variables}}` in their expected values expanded. */
+async function resolveAsserts(block: Block, vars: VariableResolver, diags: Diagnostic[]): Promise<AssertCheck[]> {
+  if (block.asserts.length === 0) return [];
+  const checks = parseAsserts(block.asserts, diags);
+  for (const c of checks) {
+    if (c.expected !== undefined && c.expected.indexOf('{{') >= 0) {
+      c.expected = await vars.expand(c.expected, { line: c.line, col: Math.max(0, c.span.end.col - c.expected.length) });
+    }
+  }
+  return checks;
 }
 
 /** Substitutes variables in directive values (except @name), then parses them. */

@@ -4,6 +4,7 @@
  */
 import type { Protocol } from '../protocols/kinds';
 import type { RequestSpec, RequestOptions } from '../request';
+import type { AssertCheck } from '../asserts/types';
 
 export type { Protocol };
 
@@ -90,6 +91,26 @@ export interface BodySource {
   trailingBlankLines?: number;
 }
 
+/** A `?? FIELD [ARG] OPERATOR [EXPECTED]` line (httpyac's assert syntax): never sent; src/core/asserts reads it. */
+export interface AssertLine {
+  /** The line's text as written (leading blanks kept). */
+  text: string;
+  line: number;
+  /** From the `??` to the last non-blank character. */
+  span: Span;
+}
+
+/**
+ * Which tool's rules a file follows: `.netreq` files NetReq's own, `.http` / `.rest` files what REST Client and
+ * httpyac do with them (comment lines removed from bodies, …; see docs/compatibility.md).
+ */
+export type Dialect = 'netreq' | 'http';
+
+export interface ParseOptions {
+  /** Default 'netreq'. */
+  dialect?: Dialect;
+}
+
 export interface Block {
   index: number;
   /** Text after `###` on the separator line, trimmed ('' if none). */
@@ -105,9 +126,13 @@ export interface Block {
   variables: VariableDef[];
   headers: HeaderLine[];
   body?: BodySource;
+  /** `??` lines after the request line (in the header section, or after the body), in order; shared empty array when none. */
+  asserts: readonly AssertLine[];
 }
 
 export interface NetreqDocument {
+  /** The rules the file was parsed by. */
+  dialect: Dialect;
   blocks: Block[];
   /** File variables (`@x = y` outside any request), in order. Valid for the whole file. */
   variables: VariableDef[];
@@ -142,5 +167,5 @@ export interface ResolveContext {
 }
 
 export type ResolveResult =
-  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[] }
+  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[]; asserts: AssertCheck[] }
   | { ok: false; diagnostics: Diagnostic[] };
