@@ -5,6 +5,7 @@
 import type { Protocol } from '../protocols/kinds';
 import type { RequestSpec, RequestOptions } from '../request';
 import type { AssertCheck } from '../asserts/types';
+import type { Exchange } from '../exchange';
 
 export type { Protocol };
 
@@ -142,6 +143,21 @@ export interface NetreqDocument {
 /** Named sets of variables; `$shared` applies to every environment. */
 export type Environments = Record<string, Record<string, string>>;
 
+/**
+ * Request variables (`{{login.response.body.$.token}}`, REST Client's chaining): the requests of this file already
+ * sent in this run (CLI) or session (editor), by their `# @name`. The newest exchange of each name.
+ */
+export interface SentRequests {
+  get(name: string): SentRequest | undefined;
+}
+
+export interface SentRequest {
+  /** The block's index in its document. */
+  block: number;
+  spec: RequestSpec;
+  exchange: Exchange;
+}
+
 /** What the resolver needs from the outside world: passed in, never global. */
 export interface ResolveContext {
   /** Name of the active environment, or undefined for none ($shared still applies). */
@@ -164,6 +180,8 @@ export interface ResolveContext {
    * Absent: nothing is restricted (a trusted workspace, the CLI).
    */
   restricted?: { folders: readonly string[] };
+  /** Request variables' source; absent: `{{name.response.…}}` cannot be resolved (an error naming the request). */
+  sent?: SentRequests;
 }
 
 export type ResolveResult =
