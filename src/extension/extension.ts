@@ -24,6 +24,7 @@ import { registerHealth, type HealthApi } from './health';
 import { HistoryController, type HistoryApi } from './history';
 import { toDisposable } from './lifecycle';
 import { registerServices, type ServicesApi } from './tasks/services';
+import { ReplayDocuments } from './traffic/replayDocuments';
 import { TRAFFIC_VIEW_TYPE } from './traffic/trafficContent';
 import { copyBody, openBodyInEditor, saveBody } from './panels/bodyActions';
 import { BodyDocuments } from './panels/bodyDocuments';
@@ -252,8 +253,10 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     }),
   );
 
-  const health = registerHealth(context, { pool, environments });
-  const { api: services, trafficSerializer } = registerServices(context);
+  const replays = new ReplayDocuments(); // read-only .netreq documents: the traffic view's and the Health view's "Open as…"
+  context.subscriptions.push(replays);
+  const health = registerHealth(context, { pool, environments, replays });
+  const { api: services, trafficSerializer } = registerServices(context, replays);
   serializers[TRAFFIC_VIEW_TYPE] = trafficSerializer;
 
   const asUri = (u: vscode.Uri | string) => (typeof u === 'string' ? vscode.Uri.parse(u) : u);

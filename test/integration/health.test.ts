@@ -270,17 +270,22 @@ describe('network health', function () {
     assert.equal(vscode.workspace.getConfiguration('netreq', null).inspect('health.checks')?.globalValue, undefined, 'user settings were not touched');
   });
 
-  it('Open as Request opens an untitled .netreq document with a block that sends to the check’s target', async () => {
+  it('Open as Request opens a read-only .netreq document (never dirty, closes without asking) whose block sends to the check’s target', async () => {
     const outcome = await vscode.commands.executeCommand<{ ok: boolean; message: string }>('netreq.health.openAsRequest', { kind: 'check', name: 'web' });
     assert.equal(outcome.ok, true, outcome.message);
+    assert.match(outcome.message, /read-only/);
     const doc = vscode.window.activeTextEditor?.document;
-    assert.ok(doc && doc.isUntitled, 'an untitled document is active');
+    assert.ok(doc, 'a document is active');
+    assert.equal(doc.uri.scheme, 'netreq-replay', 'a virtual read-only document, not an untitled one');
+    assert.equal(doc.isUntitled, false);
+    assert.equal(doc.isDirty, false, 'nothing to save: closing it does not prompt');
     assert.equal(doc.languageId, 'netreq');
     assert.match(doc.getText(), new RegExp(`^### web\\n[^]*\\nGET http://127\\.0\\.0\\.1:${web.port}/health\\n`));
     const x = await api.sendRequest(doc.uri, 0);
     assert.equal(x?.response?.status, 200, x?.error?.message);
     await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.uri.toString()), 'closed without a save prompt');
   });
 
   it('with the settings put back and the files gone, the view empties and the status-bar item hides', async () => {

@@ -40,8 +40,16 @@ function tell(o: Outcome): Outcome {
   return o;
 }
 
+/** Opens text as a read-only .netreq document (the traffic view's "Open as .netreq" documents). */
+export interface ReplayOpener {
+  open(name: string, text: string, what: string): Promise<{ ok: boolean; message: string }>;
+}
+
 export class HealthCommands extends Disposable {
-  constructor(private readonly controller: HealthController) {
+  constructor(
+    private readonly controller: HealthController,
+    private readonly replays: ReplayOpener,
+  ) {
     super();
     const reg = (id: string, fn: (...args: unknown[]) => unknown) => this.register(vscode.commands.registerCommand(id, fn));
     reg('netreq.health.checkAll', () => this.checkAll());
@@ -183,9 +191,8 @@ export class HealthCommands extends Disposable {
     }
     const text = requestTextFor(e.config ?? { name: e.name, target: e.target ?? '' });
     if (!text.ok) return tell({ ok: false, message: text.reason });
-    const doc = await vscode.workspace.openTextDocument({ language: 'netreq', content: text.text });
-    await vscode.window.showTextDocument(doc, { preview: false });
-    return { ok: true, message: `opened "${e.name}" as a request.` };
+    const opened = await this.replays.open(`health-${e.name}`, text.text, `health check "${e.name}"`);
+    return { ok: opened.ok, message: opened.ok ? `opened "${e.name}" as a request (read-only: Save As .netreq File… in its title bar keeps a copy to edit).` : opened.message };
   }
 
   /** Adds `# @health` above the request line of the block under the cursor (or the given block). */

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { CheckStatus } from '../../core/health/scheduler';
 import type { ConnectionPool } from '../../core/transport/pool';
 import { toDisposable } from '../lifecycle';
-import { HealthCommands, type AddCheckArgs, type Outcome } from './commands';
+import { HealthCommands, type AddCheckArgs, type Outcome, type ReplayOpener } from './commands';
 import { HealthController, VIEW_ID } from './controller';
 import type { StatusBarView } from './format';
 import { sourceLabel } from './settings';
@@ -57,6 +57,8 @@ export interface HealthRegistration {
   pool: ConnectionPool;
   /** The environment controller: its active environment resolves {{variables}} in pinned blocks. */
   environments: { readonly active: string | undefined; onDidChange: vscode.Event<unknown> };
+  /** Read-only documents for "Open as Request" (closing one never asks to save). */
+  replays: ReplayOpener;
 }
 
 function describeIcon(p: vscode.TreeItem['iconPath']): { icon?: string; color?: string } {
@@ -79,7 +81,7 @@ export function registerHealth(context: vscode.ExtensionContext, deps: HealthReg
   const tree = new HealthTreeProvider(controller);
   const view = vscode.window.createTreeView<HealthNode>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new HealthStatusBar(controller);
-  const commands = new HealthCommands(controller);
+  const commands = new HealthCommands(controller, deps.replays);
   let ticker: NodeJS.Timeout | undefined;
   const onVisible = () => {
     clearInterval(ticker);

@@ -13,7 +13,7 @@ import { Disposable } from '../lifecycle';
 import { storedDatagramAsNetreq, storedFlowAsCurl, storedFlowAsNetreq, TRAFFIC_VIEW_TYPE } from '../traffic/trafficContent';
 import { TrafficPanelManager, trafficCommandId, type ActionResult, type TrafficViewState } from '../traffic/trafficPanel';
 import { decodedFlowDetail } from '../traffic/flowDecode';
-import { ReplayDocuments } from '../traffic/replayDocuments';
+import type { ReplayDocuments } from '../traffic/replayDocuments';
 import { datagramDetail, TrafficStore } from '../traffic/trafficStore';
 import { ServiceCommands } from './serviceCommands';
 import type { ServiceHost, ServiceSession, SessionState, TaskOrigin } from './serviceTerminal';
@@ -97,10 +97,11 @@ export class ServicesController extends Disposable implements ServiceHost {
   private readonly status: vscode.StatusBarItem;
   readonly panel: TrafficPanelManager;
   readonly api: ServicesApi;
-  /** "Open as .netreq" documents: read-only, never asking to save on close (Save As .netreq File… keeps one). */
-  private readonly replays = this.register(new ReplayDocuments());
-
-  constructor(context: vscode.ExtensionContext) {
+  constructor(
+    context: vscode.ExtensionContext,
+    /** "Open as .netreq" documents: read-only, never asking to save on close (Save As .netreq File… keeps one). */
+    private readonly replays: ReplayDocuments,
+  ) {
     super();
     this.panel = this.register(
       new TrafficPanelManager(context.extensionUri, this.store, () => this.summaries(), {
@@ -265,8 +266,8 @@ export class ServicesController extends Disposable implements ServiceHost {
  * extension). It also registers the traffic panel's serializer: after a window reload the panel comes back as
  * the traffic panel (listing what this window sees: the services stopped with the old window).
  */
-export function registerServices(context: vscode.ExtensionContext): { api: ServicesApi; trafficSerializer: vscode.WebviewPanelSerializer } {
-  const controller = new ServicesController(context);
+export function registerServices(context: vscode.ExtensionContext, replays: ReplayDocuments): { api: ServicesApi; trafficSerializer: vscode.WebviewPanelSerializer } {
+  const controller = new ServicesController(context, replays);
   context.subscriptions.push(controller);
   const trafficSerializer: vscode.WebviewPanelSerializer = {
     deserializeWebviewPanel: (panel: vscode.WebviewPanel) => Promise.resolve(void controller.panel.adopt(panel)),

@@ -24,7 +24,7 @@ export class ReplayDocuments extends Disposable implements vscode.TextDocumentCo
     return this.texts.get(uri.path) ?? GONE_TEXT;
   }
 
-  /** Opens `text` as a read-only .netreq document beside the traffic view. */
+  /** Opens `text` as a read-only .netreq document beside the active editor or view. */
   async open(name: string, text: string, what: string): Promise<ActionResult> {
     const uri = vscode.Uri.from({ scheme: REPLAY_SCHEME, path: this.texts.put(name, text) });
     let doc = await vscode.workspace.openTextDocument(uri);
@@ -36,7 +36,7 @@ export class ReplayDocuments extends Disposable implements vscode.TextDocumentCo
   /** Writes a replay document to a file (asking where unless a target is given) and opens that file. */
   async saveAs(uriArg?: unknown, targetArg?: unknown): Promise<ActionResult> {
     const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
-    if (!uri || uri.scheme !== REPLAY_SCHEME) return this.tell({ ok: false, message: 'Save As .netreq File… saves a document opened with Open as .netreq from the traffic view; this editor is not one.' });
+    if (!uri || uri.scheme !== REPLAY_SCHEME) return this.tell({ ok: false, message: 'Save As .netreq File… saves a document opened with Open as .netreq (traffic view) or Open as Request (Health view); this editor is not one.' });
     const doc = await vscode.workspace.openTextDocument(uri);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = ReplayTexts.fileName(uri.path);

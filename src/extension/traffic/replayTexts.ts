@@ -9,7 +9,7 @@ export const REPLAY_SCHEME = 'netreq-replay';
 export const MAX_REPLAYS = 50;
 
 export const GONE_TEXT =
-  '# This replay is no longer kept: NetReq keeps the last 50 opened in this window.\n# Open it again from the traffic view (NetReq: Show Traffic → select the row → Open as .netreq).\n';
+  '# This document is no longer kept: NetReq keeps the last 50 opened in this window.\n# Open it again where it came from (the traffic view: select the row → Open as .netreq; the Health view: Open as Request).\n';
 
 export class ReplayTexts {
   private readonly texts = new Map<string, string>();
