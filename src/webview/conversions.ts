@@ -32,9 +32,9 @@ export function conversionsSection(b: Builder, x: X): DomElement | undefined {
   if (note) box.appendChild(b.el('div', 'notice notice-info', note));
   if (list.length > 0) {
     box.appendChild(b.el('div', 'conversions-title', 'Converted as REST Client does (# @raw sends the request as written):'));
-    const ul = b.el('ul', 'conversions-list');
-    for (const c of list) ul.appendChild(b.el('li', undefined, c));
-    box.appendChild(ul);
+    const items = b.el('div', 'conversions-list');
+    for (const c of list) items.appendChild(b.el('div', 'conversion', `• ${c}`));
+    box.appendChild(items);
   }
   return box;
 }

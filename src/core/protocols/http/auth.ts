@@ -7,7 +7,7 @@
  *   `COGNITO …`                             → refused (it needs AWS's network)
  * The header value is split on runs of whitespace into scheme, user and the rest, the scheme case-insensitive.
  */
-import aws4 = require('aws4');
+import * as aws4 from 'aws4';
 import type { HeaderList } from '../../exchange';
 import { Codes } from '../../netreq/diag';
 import { lineSpanOf, report, type ResolveEnv } from '../../netreq/resolveCommon';

@@ -10,7 +10,7 @@
  * `.http` files join plain body lines as REST Client does on Linux: LF between lines, CRLF for multipart/form-data,
  * one trailing LF for application/x-ndjson. `.netreq` files: CRLF between lines, as written.
  */
-import encodeurl = require('encodeurl');
+import encodeurl from 'encodeurl';
 import type { HeaderList } from '../../exchange';
 import { headerValues } from '../../http/build';
 import { Codes } from '../../netreq/diag';
