@@ -132,7 +132,7 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
       const expected = md5(`${ha1}:${nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`);
       return expected === p.response ? undefined : 'wrong response';
     }
-    function digestServer(password: string, algorithm: string, verdicts: string[]) {
+    function digestServer(password: string, algorithm: string, verdicts: string[], extra = '') {
       const nonce = randomBytes(16).toString('hex');
       return (s: net.Socket, req: Buffer) => {
         const r = split(req);
@@ -141,7 +141,7 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
         verdicts.push(why ?? 'valid');
         if (why === undefined) return s.write(OK);
         const body = 'who are you';
-        s.write(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="lab", qop="auth,auth-int", nonce="${nonce}", opaque="op1", algorithm=${algorithm}\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+        s.write(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="lab", qop="auth,auth-int", nonce="${nonce}", opaque="op1", algorithm=${algorithm}\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`);
       };
     }
     for (const algorithm of ['MD5', 'MD5-sess']) {
@@ -163,6 +163,19 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
         assert.match(text, /converted {2}Authorization: Digest for user "mufasa"/);
       });
     }
+    it('answers on a new connection when the server closes the one that carried the 401', async () => {
+      const verdicts: string[] = [];
+      const inner = digestServer('pw', 'MD5', verdicts, 'Connection: close\r\n');
+      const port = await recording((s, req) => {
+        inner(s, req);
+        if (verdicts[verdicts.length - 1] !== 'valid') s.end();
+      });
+      const { x } = await send(`GET http://127.0.0.1:${port}/\nAuthorization: Digest u pw\n`);
+      assert.deepEqual(verdicts, ['no credentials', 'valid']);
+      assert.equal(server!.connections, 2);
+      assert.equal(x.response?.status, 200);
+      assert.notEqual(x.connection?.id, x.authChallenge?.connection?.id);
+    });
     it('a wrong password: the second 401 is the answer, and nothing is sent a third time', async () => {
       const verdicts: string[] = [];
       const port = await recording(digestServer('right', 'MD5', verdicts));
