@@ -272,6 +272,14 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
       assert.match(x.request.conversions![0], /^GraphQL body built as JSON/);
       assert.match(parseInfo.join('\n'), /^2:GraphQL body built as JSON/m);
     });
+    it('a written Content-Length that the built body no longer matches is replaced, and said so', async () => {
+      const port = await recording();
+      const { x } = await send(`POST http://127.0.0.1:${port}/graphql\nContent-Length: 5\nX-Request-Type: GraphQL\n\n{ a }\n`);
+      const r = split(requests[0]);
+      assert.equal(r.body.toString(), '{"query":"{ a }","variables":{}}');
+      assert.equal(header(r.headers, 'content-length'), String(r.body.length));
+      assert.match(x.request.conversions!.join('\n'), /Content-Length 5 as written replaced by the body's 32 bytes/);
+    });
     it('a mutation without variables: no operationName, variables {} (lower-case header, .netreq file)', async () => {
       const port = await recording();
       await send(`POST http://127.0.0.1:${port}/graphql\nX-Request-Type: graphql\n\nmutation M { a }\n`, 'netreq');
@@ -309,6 +317,20 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
       assert.equal(split(requests[0]).body.toString(), 'a=1%0Ab=2&c=3');
       assert.equal(split(requests[1]).body.toString(), 'a=1\r\n&c=3');
       assert.equal(split(requests[2]).body.toString(), 'a=1\r\n&c=3');
+    });
+  });
+
+  describe('plain bodies', () => {
+    it('.http: LF between lines (REST Client on Linux), CRLF for multipart, a trailing LF for ndjson; .netreq: CRLF', async () => {
+      const port = await recording();
+      await send(`POST http://127.0.0.1:${port}/\nContent-Type: application/json\n\n{\n  "a": 1\n}\n`);
+      await send(`POST http://127.0.0.1:${port}/\nContent-Type: multipart/form-data; boundary=B\n\n--B\n\nx\n--B--\n`);
+      await send(`POST http://127.0.0.1:${port}/\nContent-Type: application/x-ndjson\n\n{"a":1}\n{"b":2}\n`);
+      await send(`POST http://127.0.0.1:${port}/\nContent-Type: application/json\n\n{\n  "a": 1\n}\n`, 'netreq');
+      assert.deepEqual(
+        requests.map((r) => split(r).body.toString()),
+        ['{\n  "a": 1\n}', '--B\r\n\r\nx\r\n--B--', '{"a":1}\n{"b":2}\n', '{\r\n  "a": 1\r\n}'],
+      );
     });
   });
 

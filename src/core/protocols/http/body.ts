@@ -36,6 +36,25 @@ function mediaType(headers: HeaderList): string {
 
 /** The body as bytes; undefined after reporting an error. */
 export async function resolveHttpBody(env: ResolveEnv, headers: HeaderList): Promise<HttpBody | undefined> {
+  const out = await buildBody(env, headers);
+  if (out && env.eff.raw !== true) fixContentLength(out, env.doc.dialect === 'http');
+  return out;
+}
+
+/**
+ * A written Content-Length that no longer matches the body is dropped (the engine writes the right one):
+ * REST Client always removes it (httpRequestParser.ts:82); `.netreq` files only when a conversion changed the body.
+ */
+function fixContentLength(out: HttpBody, http: boolean): void {
+  const at = out.headers.findIndex(([k]) => k.toLowerCase() === 'content-length');
+  if (at < 0 || (!http && out.conversions.length === 0)) return;
+  const actual = out.body?.length ?? 0;
+  if (out.headers[at][1].trim() === String(actual)) return;
+  out.conversions.push(`Content-Length ${out.headers[at][1].trim()} as written replaced by the body's ${actual} bytes (REST Client always recomputes it)`);
+  out.headers = out.headers.filter((_, i) => i !== at);
+}
+
+async function buildBody(env: ResolveEnv, headers: HeaderList): Promise<HttpBody | undefined> {
   const { block } = env;
   const raw = env.eff.raw === true;
   const out: HttpBody = { headers, conversions: [] };
