@@ -382,6 +382,7 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
       const whole = await send(`POST http://127.0.0.1:${port}/\nContent-Type: text/plain\n\n<@latin1 ./l2.txt\n`);
       assert.equal(split(requests[1]).body.toString('utf8'), 'café');
       assert.match(whole.x.request.conversions![0], /^Body file \.\/l2\.txt read as latin1 and sent as UTF-8/);
+      assert.match(whole.parseInfo.join('\n'), /^3:The file is decoded as latin1, \{\{variables\}\} substituted, and sent as UTF-8/m);
       const r = await resolve('POST http://127.0.0.1:1/\nContent-Type: text/plain\n\nx\n<@koi8r ./l1.txt\n');
       assert.equal(r.ok, false);
       const d = r.diagnostics.find((x) => x.code === 'unknown-encoding')!;

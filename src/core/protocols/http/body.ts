@@ -14,6 +14,7 @@ import encodeurl from 'encodeurl';
 import type { HeaderList } from '../../exchange';
 import { headerValues } from '../../http/build';
 import { Codes } from '../../netreq/diag';
+import { MAX_STREAMED_FILE_BYTES } from '../../netreq/localFile';
 import { expandedBodyLines, readBodyFile, report, type ResolveEnv } from '../../netreq/resolveCommon';
 import type { Span } from '../../netreq/types';
 
@@ -179,6 +180,7 @@ async function assemble(
   const parts: Buffer[] = [];
   const notes: string[] = [];
   let failed = false;
+  let total = 0;
   for (let k = 0; k < lines.length; k++) {
     const i = first + k;
     const written = rawLine(env, i);
@@ -194,6 +196,11 @@ async function assemble(
       if (!data) {
         failed = true;
         continue;
+      }
+      total += data.length;
+      if (total > MAX_STREAMED_FILE_BYTES) {
+        report(env, { start: { line, col: 0 }, end: { line, col: written.length } }, Codes.valueTooLarge, `The body with its files would be over ${MAX_STREAMED_FILE_BYTES / (1024 * 1024)} MB at this line: NetReq does not send bodies that large`);
+        return undefined;
       }
       parts.push(data);
       notes.push(`Body line ${line + 1}: ${written.trim()} replaced by the file's ${data.length.toLocaleString('en-US')} bytes${enc && !/^utf-?8$/i.test(enc) ? ` (read as ${enc}, sent as UTF-8)` : ''} (REST Client does this)`);

@@ -36,7 +36,13 @@ export function checkHttpConversions(block: Block, raw: boolean, dialect: Dialec
       );
   }
   const b = block.body;
-  if (!b || b.file) return;
+  if (!b) return;
+  if (b.file) {
+    const t = b.text.split('\n')[b.file.line - b.startLine] ?? '';
+    const enc = /^\s*<@(\w+)\s/.exec(t)?.[1];
+    if (enc && !/^utf-?8$/i.test(enc)) info(b.file.line, t, `The file is decoded as ${enc}, {{variables}} substituted, and sent as UTF-8, as REST Client does; ${RAW_OFF.replace('sends it as written', 'reads it as UTF-8')}`);
+    return;
+  }
   const http = dialect === 'http';
   const multipart = type === 'multipart/form-data';
   const lines = b.text.split('\n');
