@@ -92,7 +92,8 @@ describe('REST Client conversions (Basic, Digest, AWS, GraphQL, form, multipart 
         assert.match(h, /^Basic [A-Za-z0-9+/=]+$/);
         assert.equal(Buffer.from(h.slice(6), 'base64').toString('utf8'), creds);
         assert.ok(x.request.conversions?.some((c) => /Basic credentials encoded as base64/.test(c)));
-        assert.match(parseInfo.join('\n'), /^1:Basic credentials encoded as base64 \(REST Client does this\); # @raw sends the header as written$/m);
+        if (written !== 'basic u:p:q') assert.match(parseInfo.join('\n'), /^1:Basic credentials encoded as base64 \(REST Client does this\); # @raw sends the header as written$/m);
+        else assert.match(parseInfo.join('\n'), /^1:Basic credentials encoded as base64, with the password cut at the second ':' as REST Client does \(the rest is not sent\)/m);
       });
     }
     it('an already-encoded value, and the same header under # @raw, are sent as written', async () => {

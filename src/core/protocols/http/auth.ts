@@ -14,7 +14,7 @@ import { lineSpanOf, report, type ResolveEnv } from '../../netreq/resolveCommon'
 
 /** What an Authorization value asks for, read as REST Client reads it. */
 export type AuthConversion =
-  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'basic'; username: string; password: string; /** `u:p:q`: what REST Client leaves out after the second colon. */ dropped?: string }
   | { kind: 'digest'; username: string; password: string }
   | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; sessionToken?: string; region?: string; service?: string }
   | { kind: 'cognito' };
@@ -43,8 +43,8 @@ export function readAuthorization(value: string): AuthConversion | undefined {
   }
   if (s === 'basic' && user.includes(':')) {
     // REST Client keeps only the text between the first and the second colon as the password.
-    const [username, password] = user.split(':');
-    return { kind: 'basic', username, password };
+    const [username, password, ...rest] = user.split(':');
+    return rest.length > 0 ? { kind: 'basic', username, password, dropped: `:${rest.join(':')}` } : { kind: 'basic', username, password };
   }
   return undefined;
 }
@@ -84,7 +84,9 @@ export function applyAuth(env: ResolveEnv, input: AuthInput): AuthResult | undef
     case 'basic': {
       const encoded = Buffer.from(`${conv.username}:${conv.password}`, 'utf8').toString('base64');
       result.headers = input.headers.map((pair, i) => (i === idx ? [pair[0], `Basic ${encoded}`] : pair));
-      result.conversions.push(`Authorization: Basic credentials encoded as base64 for user "${conv.username}" (REST Client does this; # @raw sends the header as written)`);
+      result.conversions.push(
+        `Authorization: Basic credentials encoded as base64 for user "${conv.username}"${conv.dropped !== undefined ? `; the password ends at the second ':' (the rest, ${conv.dropped.length} characters, is left out, as REST Client does: write Basic user pass to keep it)` : ''} (REST Client does this; # @raw sends the header as written)`,
+      );
       return result;
     }
     case 'digest':

@@ -27,7 +27,11 @@ export function checkHttpConversions(block: Block, raw: boolean, dialect: Dialec
     if (name !== 'authorization') continue;
     const auth = readAuthorization(h.value.trim());
     if (!auth) continue;
-    if (auth.kind === 'basic') info(h.line, text, `Basic credentials encoded as base64 (REST Client does this); ${RAW_OFF.replace('it', 'the header')}`);
+    if (auth.kind === 'basic' && auth.dropped !== undefined) {
+      diags.push(
+        diag(h.line, 0, text.length, 'warning', Codes.conversion, `Basic credentials encoded as base64, with the password cut at the second ':' as REST Client does (the rest is not sent): write Basic user pass to keep it; ${RAW_OFF.replace('it', 'the header')}`),
+      );
+    } else if (auth.kind === 'basic') info(h.line, text, `Basic credentials encoded as base64 (REST Client does this); ${RAW_OFF.replace('it', 'the header')}`);
     else if (auth.kind === 'digest') info(h.line, text, `Digest authentication: sent first without this header, then a 401 Digest challenge is answered once (MD5 / MD5-sess, qop=auth), as REST Client does; ${RAW_OFF.replace('it', 'the header')}`);
     else if (auth.kind === 'aws') info(h.line, text, `AWS Signature Version 4: the request is signed with the aws4 package (Authorization, X-Amz-Date, …), as REST Client does; ${RAW_OFF.replace('it', 'the header')}`);
     else
