@@ -77,7 +77,8 @@ export function applyAuth(env: ResolveEnv, input: AuthInput): AuthResult | undef
   if (idx < 0) return result;
   const conv = readAuthorization(input.headers[idx][1]);
   if (!conv) return result;
-  const h = env.block.headers[idx];
+  // The written line (the resolved list may have gained a Host or lost X-Request-Type, so not by index).
+  const h = env.block.headers.find((x) => x.name.trim().toLowerCase() === 'authorization');
   const span = lineSpanOf(h?.line ?? env.block.requestLine!.line, h?.text ?? '');
   const without = input.headers.filter((_, i) => i !== idx);
   switch (conv.kind) {
