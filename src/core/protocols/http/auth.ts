@@ -11,43 +11,7 @@ import * as aws4 from 'aws4';
 import type { HeaderList } from '../../exchange';
 import { Codes } from '../../netreq/diag';
 import { lineSpanOf, report, type ResolveEnv } from '../../netreq/resolveCommon';
-
-/** What an Authorization value asks for, read as REST Client reads it. */
-export type AuthConversion =
-  | { kind: 'basic'; username: string; password: string; /** `u:p:q`: what REST Client leaves out after the second colon. */ dropped?: string }
-  | { kind: 'digest'; username: string; password: string }
-  | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; sessionToken?: string; region?: string; service?: string }
-  | { kind: 'cognito' };
-
-/** REST Client's reading of one Authorization value; undefined: sent as written. */
-export function readAuthorization(value: string): AuthConversion | undefined {
-  const [scheme = '', user = '', ...args] = value.split(/\s+/);
-  const s = scheme.toLowerCase();
-  if (args.length > 0) {
-    const pass = args.join(' ');
-    if (s === 'basic') return { kind: 'basic', username: user, password: pass };
-    if (s === 'digest') return { kind: 'digest', username: user, password: pass };
-    if (s === 'aws') {
-      const pick = (k: string): string | undefined => new RegExp(`${k}:(\\S*)`).exec(value)?.[1];
-      const out: AuthConversion = { kind: 'aws', accessKeyId: user, secretAccessKey: args[0] };
-      const token = pick('token');
-      const region = pick('region');
-      const service = pick('service');
-      if (token !== undefined) out.sessionToken = token;
-      if (region !== undefined) out.region = region;
-      if (service !== undefined) out.service = service;
-      return out;
-    }
-    if (s === 'cognito') return { kind: 'cognito' };
-    return undefined;
-  }
-  if (s === 'basic' && user.includes(':')) {
-    // REST Client keeps only the text between the first and the second colon as the password.
-    const [username, password, ...rest] = user.split(':');
-    return rest.length > 0 ? { kind: 'basic', username, password, dropped: `:${rest.join(':')}` } : { kind: 'basic', username, password };
-  }
-  return undefined;
-}
+import { readAuthorization, type AuthConversion } from './conversionSyntax';
 
 export interface AuthResult {
   headers: HeaderList;

@@ -17,9 +17,7 @@ import { Codes } from '../../netreq/diag';
 import { MAX_STREAMED_FILE_BYTES } from '../../netreq/localFile';
 import { expandedBodyLines, readBodyFile, report, type ResolveEnv } from '../../netreq/resolveCommon';
 import type { Span } from '../../netreq/types';
-
-/** REST Client's file-line syntax (httpRequestParser.ts:26). */
-export const INCLUDE_LINE = /^<(?:(@)(\w+)?)?\s+(.+?)\s*$/;
+import { INCLUDE_LINE } from './conversionSyntax';
 
 /** The encodings `<@encoding` accepts: Node's Buffer encodings, which REST Client passes to `buffer.toString`. */
 export const BODY_ENCODINGS = ['utf8', 'utf-8', 'latin1', 'binary', 'ascii', 'utf16le', 'ucs2', 'ucs-2', 'base64', 'base64url', 'hex'] as const;

@@ -4,8 +4,7 @@
  */
 import { Codes, diag } from '../../netreq/diag';
 import type { Block, Diagnostic, Dialect } from '../../netreq/types';
-import { readAuthorization } from './auth';
-import { INCLUDE_LINE } from './body';
+import { INCLUDE_LINE, readAuthorization } from './conversionSyntax';
 
 const RAW_OFF = '# @raw sends it as written';
 
