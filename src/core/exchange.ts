@@ -108,6 +108,8 @@ export interface HttpRequestRecord {
   tls: boolean;
   headers: HeaderList;
   bodyBytes: number;
+  /** REST Client conveniences NetReq applied to this request (Basic encoded, GraphQL body built, …), in words. */
+  conversions?: string[];
 }
 
 export interface InterimResponse {
@@ -170,6 +172,13 @@ export interface HttpExchange {
   tls?: TlsInfo;
   connection?: ConnectionInfo;
   error?: NetError;
+  /**
+   * `Authorization: Digest user pass`: the first exchange, which the server answered 401 with a Digest challenge;
+   * this exchange is the one retry that answered it. At most one level (the challenge has none of its own).
+   */
+  authChallenge?: HttpExchange;
+  /** Why a Digest challenge was not answered (e.g. no Digest challenge, a header too long), in words. */
+  authNote?: string;
 }
 
 /** One chunk (TCP/TLS) or datagram (UDP/multicast) in a transcript, in the order it happened. */

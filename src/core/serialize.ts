@@ -16,11 +16,13 @@ export type HttpResponseJson = Omit<HttpResponseRecord, 'rawBody' | 'body'> & {
   body: BytesJson;
 };
 
-export type HttpExchangeJson = Omit<HttpExchange, 'sent' | 'received' | 'response' | 'request'> & {
+export type HttpExchangeJson = Omit<HttpExchange, 'sent' | 'received' | 'response' | 'request' | 'authChallenge'> & {
   request: HttpRequestRecord;
   sent: BytesJson;
   received: BytesJson;
   response?: HttpResponseJson;
+  /** The 401 Digest challenge exchange that came before this one (Authorization: Digest). */
+  authChallenge?: HttpExchangeJson;
 };
 
 export function bytesJson(b: Buffer, limit = Infinity): BytesJson {
@@ -30,9 +32,10 @@ export function bytesJson(b: Buffer, limit = Infinity): BytesJson {
 
 /** An HTTP exchange as JSON; `bodyLimit` caps the body bytes carried (the webview shows the first part of a huge body). */
 export function httpExchangeToJson(x: HttpExchange, bodyLimit = Infinity): HttpExchangeJson {
-  const { sent, received, response, ...rest } = x;
+  const { sent, received, response, authChallenge, ...rest } = x;
   return {
     ...rest,
+    ...(authChallenge ? { authChallenge: httpExchangeToJson(authChallenge, bodyLimit) } : {}),
     sent: bytesJson(sent, Math.max(bodyLimit, 64 * 1024)),
     received: bytesJson(received, Math.max(bodyLimit, 64 * 1024)),
     response: response && {

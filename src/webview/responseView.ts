@@ -9,6 +9,7 @@ import type { Builder, DomDocument, DomElement } from './dom';
 import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
 import { address, PHASE_LABELS } from './parts';
+import { conversionsSection } from './conversions';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
 export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
@@ -100,7 +101,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
       b.button('↻ Send again', () => this.post({ type: 'resend' }), 'btn', 'Send this request again'),
     );
     const wrap = b.el('div', 'status');
-    b.add(wrap, line, requestRow(b, x.request));
+    b.add(wrap, line, requestRow(b, x.request), conversionsSection(b, x));
     return wrap;
   }
 

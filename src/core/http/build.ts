@@ -51,6 +51,7 @@ export function buildRequest(spec: HttpRequestSpec): { bytes: Buffer; record: Ht
       tls: spec.tls,
       headers,
       bodyBytes: spec.body?.length ?? 0,
+      ...(spec.conversions?.length ? { conversions: [...spec.conversions] } : {}),
     },
   };
 }

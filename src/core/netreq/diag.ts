@@ -62,6 +62,14 @@ export const Codes = {
   loneSurrogate: 'lone-surrogate',
   /** A TCP/TLS payload that is an HTTP request head, without `# @eol crlf` (its end would never be sent). */
   httpHeadWithoutCrlf: 'http-head-without-crlf',
+  /** Info: a REST Client convenience NetReq applies to this line (Basic/Digest/AWS, GraphQL, form, multipart files); `# @raw` turns it off. */
+  conversion: 'conversion',
+  /** An Authorization scheme NetReq cannot perform (AWS Cognito). */
+  unsupportedAuth: 'unsupported-auth',
+  /** An `X-Request-Type: GraphQL` body whose variables part is not JSON. */
+  badGraphql: 'bad-graphql',
+  /** `<@encoding ./file` with an encoding Node does not know. */
+  unknownEncoding: 'unknown-encoding',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];

@@ -10,6 +10,7 @@
  * `block.variables` empty; the resolver still honours it (request-scoped, above file
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
+import { checkHttpConversions } from '../protocols/http/conversionChecks';
 import { checkApplicability, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, directiveSpec } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
@@ -208,6 +209,7 @@ class Parser {
       }
       checkHttpHeadPayload(block, this.diags);
     }
+    if (rl.protocol === 'http') checkHttpConversions(block, raw, this.dialect, this.diags);
     if (block.headers === EMPTY_HEADERS) block.headers = [];
     if (block.asserts.length > 1) (block.asserts as AssertLine[]).sort((a, b) => a.line - b.line);
   }

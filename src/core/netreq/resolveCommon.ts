@@ -111,8 +111,11 @@ export async function expandedBodyLines(env: ResolveEnv, body: BodySource): Prom
   return out;
 }
 
-/** `< path` (bytes as-is) or `<@ path` (variables substituted); undefined after reporting a problem. */
-export async function readBodyFile(env: ResolveEnv, file: NonNullable<BodySource['file']>): Promise<Buffer | undefined> {
+/**
+ * `< path` (bytes as-is) or `<@ path` (variables substituted; the file decoded as `encoding`, default UTF-8, and
+ * sent as UTF-8, as REST Client's `<@latin1`); undefined after reporting a problem.
+ */
+export async function readBodyFile(env: ResolveEnv, file: NonNullable<BodySource['file']>, encoding?: string): Promise<Buffer | undefined> {
   const text = lineText(env, file.line);
   const col = Math.max(0, text.indexOf(file.path));
   const span: Span = { start: { line: file.line, col }, end: { line: file.line, col: col + file.path.length } };
@@ -143,7 +146,7 @@ export async function readBodyFile(env: ResolveEnv, file: NonNullable<BodySource
     return undefined;
   }
   if (!file.substitute) return buf;
-  const expanded = await env.vars.expand(buf.toString('utf8'), { span, note: ` (in ${p})` });
+  const expanded = await env.vars.expand(buf.toString((encoding ?? 'utf8') as BufferEncoding), { span, note: ` (in ${p})` });
   return Buffer.from(expanded, 'utf8');
 }
 

@@ -141,9 +141,11 @@ function httpJson(x: HttpExchange, l: EntryLimits, cut: Cut, count: { n: number 
     cut.total += r.body.length;
     cut.kept += Math.min(r.body.length, l.maxBodyBytes);
   }
-  const { sent: _s, received: _r, response: _p, ...rest } = x;
+  const { sent: _s, received: _r, response: _p, authChallenge, ...rest } = x;
   return {
     ...rest,
+    // The 401 Digest challenge before this exchange (Authorization: Digest), kept the same way.
+    ...(authChallenge ? { authChallenge: httpJson(authChallenge, l, cut, count) } : {}),
     request: { ...x.request, headers: headers(x.request.headers) },
     sent: wire(sent),
     received: wire(received),

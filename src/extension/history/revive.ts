@@ -56,14 +56,16 @@ function when(at: number): string {
 }
 
 function reviveHttp(j: HttpExchangeJson, meta: HistoryMeta): HttpExchange {
-  const { sent, received, response, ...rest } = j;
+  const { sent, received, response, authChallenge, ...rest } = j;
   const notes = [`From History: sent ${when(meta.at)}.`];
+  const challenge = authChallenge && isBytes(authChallenge.sent) && isBytes(authChallenge.received) && (authChallenge.response === undefined || isHttpResponse(authChallenge.response)) && !authChallenge.authChallenge ? reviveHttp(authChallenge, meta) : undefined;
   if (meta.cut) notes.push(`${cutText(meta.cut)[0].toUpperCase()}${cutText(meta.cut).slice(1)}.`);
   return {
     ...rest,
     sent: buf(sent),
     received: buf(received),
     response: response && { ...response, body: buf(response.body), rawBody: Buffer.alloc(0), notes: [...(Array.isArray(response.notes) ? response.notes.filter(isStr) : []), ...notes] },
+    ...(challenge ? { authChallenge: challenge } : {}),
   };
 }
 

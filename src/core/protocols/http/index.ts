@@ -1,6 +1,7 @@
 /** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel; proxy flows replayed as `.netreq`. */
 import type { HttpExchange } from '../../exchange';
 import { resolveHttp } from './resolve';
+import { sendWithDigest } from '../../http/digest';
 import type { HttpRequestSpec } from './spec';
 import { httpExchangeToJson } from '../../serialize';
 import type { ProtocolModule } from '../module';
@@ -20,7 +21,8 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   exchangeKind: 'http',
   view: 'response',
   resolve: resolveHttp,
-  send: (spec, clients, opts) => clients.http.send(spec, opts),
+  // Authorization: Digest answers one 401 challenge with a second send (both exchanges kept).
+  send: (spec, clients, opts) => sendWithDigest(spec, (s) => clients.http.send(s, opts)),
   summary: (spec) => ({ method: spec.method, url: spec.url, path: spec.target }),
   json: (x, dataLimit) => httpExchangeToJson(x, dataLimit),
   render: httpText,

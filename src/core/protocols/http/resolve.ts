@@ -4,10 +4,12 @@
  * `# @raw` for exact bytes.
  */
 import type { HeaderList } from '../../exchange';
-import { hostHeader } from '../../http/build';
+import { headerValues, hostHeader } from '../../http/build';
 import { Codes, q } from '../../netreq/diag';
 import { isIpLiteral, originForm, parseHostPort, splitUrl } from '../../netreq/hostport';
-import { encodeTarget, expandedBodyLines, expandHeaders, lineSpanOf, readBodyFile, report, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
+import { encodeTarget, expandHeaders, lineSpanOf, report, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
+import { applyAuth } from './auth';
+import { resolveHttpBody } from './body';
 import type { HttpRequestSpec } from './spec';
 import { hostForUrl } from '../../transport/address';
 
@@ -42,21 +44,31 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
   // With undefined variables in the target, its checks would only add confusing errors.
   const where = vars.hasErrors ? undefined : locate(env, method, targetText, headers, raw);
 
-  let body: Buffer | undefined;
-  if (block.body?.file) {
-    body = await readBodyFile(env, block.body.file);
-    if (!body) return undefined;
-  } else if (block.body) {
-    body = Buffer.from((await expandedBodyLines(env, block.body)).join('\r\n'), 'utf8');
-  }
+  // Body conversions (GraphQL, file lines, form lines) may remove a header (X-Request-Type).
+  const built = await resolveHttpBody(env, headers);
+  if (!built) return undefined;
+  const body = built.body;
   if (!where) return undefined;
 
   const connect = eff.connect;
   const defaultPort = where.tls ? 443 : 80;
   // The engine derives a missing Host from the address it connects to; with @connect that address is
   // not the URL's, so the URL's authority is written here.
-  if (connect && rawLine === undefined && !headers.some(([k]) => k.toLowerCase() === 'host')) {
-    headers.unshift(['Host', hostHeader(where.host, where.port, where.tls)]);
+  if (connect && rawLine === undefined && !built.headers.some(([k]) => k.toLowerCase() === 'host')) {
+    built.headers.unshift(['Host', hostHeader(where.host, where.port, where.tls)]);
+  }
+  let finalHeaders = built.headers;
+  let target = where.target;
+  const conversions = [...built.conversions];
+  let digest: HttpRequestSpec['digest'];
+  if (!raw) {
+    const hostValue = headerValues(finalHeaders, 'host')[0] ?? hostHeader(where.host, where.port, where.tls);
+    const auth = applyAuth(env, { method, headers: finalHeaders, target, host: hostValue, body });
+    if (!auth) return undefined;
+    finalHeaders = auth.headers;
+    target = auth.target;
+    digest = auth.digest;
+    conversions.push(...auth.conversions);
   }
   const spec: HttpRequestSpec = {
     kind: 'http',
@@ -65,11 +77,13 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
     tls: where.tls,
     host: connect ? connect.host : where.host,
     port: connect ? connect.port : where.port,
-    target: where.target,
+    target,
     version,
-    headers,
+    headers: finalHeaders,
     options: env.options,
   };
+  if (conversions.length > 0) spec.conversions = conversions;
+  if (digest) spec.digest = digest;
   if (!isIpLiteral(where.host)) spec.servername = where.host;
   if (body !== undefined) spec.body = body;
   if (rawLine !== undefined) {

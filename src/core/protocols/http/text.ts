@@ -8,7 +8,14 @@ export function httpText(x: HttpExchange, style: Style, { header, verbose }: Ren
   const out: string[] = [];
   out.push(style.bold(header));
   const r = x.request;
+  const ch = x.authChallenge;
+  if (ch) {
+    const s = ch.response ? `${ch.response.status} ${ch.response.reason}` : 'no response';
+    out.push(style.dim(safeLine(`first try: ${ch.request.method} ${ch.request.url} → ${s} (Digest challenge) → answered`)));
+    if (verbose) out.push(style.dim(safeText(ch.sent.subarray(0, 64 * 1024).toString('latin1')).replace(/\n/g, '⏎\n')));
+  }
   out.push(style.cyan(safeLine(`${r.method} ${r.url}`)) + style.dim(` ${r.version}`));
+  for (const c of r.conversions ?? []) out.push(style.dim(`converted  ${safeLine(c)}`));
   if (verbose) {
     out.push(style.dim('--- sent ---'));
     out.push(style.dim(safeText(x.sent.subarray(0, 64 * 1024).toString('latin1')).replace(/\n/g, '⏎\n')));
@@ -49,6 +56,7 @@ export function httpText(x: HttpExchange, style: Style, { header, verbose }: Ren
       }
     }
   }
+  if (x.authNote) out.push(style.yellow(`[${safeLine(x.authNote)}]`));
   if (x.connection?.retried) out.push(style.dim(`note    ${x.connection.retried}`));
   return out.join('\n');
 }
