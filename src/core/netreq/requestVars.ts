@@ -112,8 +112,18 @@ function partsFor(x: Exchange, entity: 'request' | 'response'): string[] {
 
 function headersOf(x: Exchange, entity: 'request' | 'response'): HeaderList {
   if (x.kind === 'http') return entity === 'request' ? x.request.headers : (x.response?.headers ?? []);
-  if (x.kind === 'ws') return entity === 'request' ? x.request.headers : x.handshake.responseHeaders;
+  if (x.kind === 'ws') return entity === 'request' ? headLines(x.handshake.requestHead) : x.handshake.responseHeaders;
   return [];
+}
+
+/** The header lines of a request head as it went out (after the request line). */
+function headLines(head: string): HeaderList {
+  const out: HeaderList = [];
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return out;
 }
 
 function header(list: HeaderList, name: string, what: string): QueryResult {
