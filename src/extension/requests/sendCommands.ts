@@ -32,6 +32,7 @@ import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
 import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
+import { addChainNotes, SessionStores, sendPrerequisites } from './chainSend';
 
 /** What a one-shot request needs of its panel while it runs. */
 interface SendingPanel {
@@ -64,6 +65,8 @@ interface Sending {
   title: string;
   target: BlockTarget;
   progress: boolean;
+  /** Said in the block's panel: the requests sent first for its request variables. */
+  notes: string[];
 }
 
 interface Located {
@@ -95,6 +98,8 @@ export class SendController extends Disposable {
   toasts = 0;
   /** Send All's last summary line, for the tests. */
   lastSummary?: string;
+  /** Request variables: the exchanges sent from the editor, per document, newest per @name. */
+  readonly sessions = this.register(new SessionStores());
 
   constructor(private readonly deps: SendDeps) {
     super();
@@ -194,7 +199,8 @@ export class SendController extends Disposable {
 
   private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block): Promise<ResolveResult> {
     try {
-      return await resolveBlock(parsed, block, await resolveContextFor(document.uri, this.deps.environments.active));
+      const ctx = await resolveContextFor(document.uri, this.deps.environments.active);
+      return await resolveBlock(parsed, block, { ...ctx, sent: this.sessions.storeFor(document.uri) });
     } catch (err) {
       const line = block.requestLine?.line ?? block.startLine;
       const message = `could not prepare the request: ${err instanceof Error ? err.message : String(err)}`;
@@ -203,9 +209,11 @@ export class SendController extends Disposable {
   }
 
   /** One block, start to end. With `outer` (Send All), that signal cancels it and no own progress is shown. */
-  private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }): Promise<SendOutcome> {
+  private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal; chained?: boolean }): Promise<SendOutcome> {
     const { runner, diagnostics } = this.deps;
     if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
+    const pre = opts.chained ? { ok: true as const, notes: [] } : await this.prerequisites(document, block, opts);
+    if (!pre.ok) return { status: 'invalid', message: `NetReq: did not send "${blockTitle(block)}" (line ${block.requestLine.line + 1}): ${pre.message}` };
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
     const onOuter = () => run.cancel();
@@ -234,6 +242,7 @@ export class SendController extends Disposable {
         title: blockTitle(block, spec),
         target: { uri: document.uri, blockIndex: block.index, blockName: block.name },
         progress: opts.progress,
+        notes: pre.notes,
       };
       const routed = route(spec);
       const exchange =
@@ -242,12 +251,28 @@ export class SendController extends Disposable {
           : routed.view === 'transcript'
             ? await this.sendSocket(routed.spec, sending)
             : await this.openSession(routed.spec, sending);
-      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}`, 5000);
+      this.sessions.storeFor(document.uri).record(block, spec, exchange);
+      const first = pre.notes.length > 0 ? ` (${pre.notes.join('; ')})` : '';
+      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}${first}`, 5000);
       return { status: 'sent', exchange };
     } finally {
       opts.outer?.removeEventListener('abort', onOuter);
       run.end();
     }
+  }
+
+  /** Request variables: sends the named requests the block needs that this session has not sent yet. */
+  private async prerequisites(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }) {
+    let ctx;
+    try {
+      ctx = await resolveContextFor(document.uri, this.deps.environments.active);
+    } catch {
+      return { ok: true as const, notes: [] }; // the block's own resolve says why (a CA file)
+    }
+    return sendPrerequisites(this.deps.cache.get(document), block, this.sessions.storeFor(document.uri), ctx, async (b) => {
+      const o = await this.sendBlock(document, b, { ...opts, chained: true });
+      return o.status === 'sent' ? { sent: true, exchange: o.exchange } : { sent: false, message: o.message };
+    });
   }
 
   /**
@@ -311,6 +336,7 @@ export class SendController extends Disposable {
       throw err;
     }
     this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
+    addChainNotes(exchange, s.notes);
     const own = panels.get(s.target);
     // Single mode: when the one panel moved on to a block sent since, it stays there (this result is recorded
     // and shown by its CodeLens, and Send again brings it back); a closed panel opens again.
