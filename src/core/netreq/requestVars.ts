@@ -58,8 +58,11 @@ export function blockLine(b: Block): number {
 }
 
 export function requestVariableValue(name: string, ctx: RequestVarContext): RequestVarResult {
-  const ref = parseRequestVarRef(name)!;
   const shown = `{{${name.length > 80 ? `${name.slice(0, 79)}…` : name}}}`;
+  const ref = parseRequestVarRef(name);
+  if (!ref) {
+    return { error: `${shown} is not a request variable NetReq can read: write {{name.response.body.*}}, {{name.response.body.$.path}}, {{name.response.headers.Name}} or the same with request`, code: 'request-variable' };
+  }
   const target = ctx.doc.blocks.find((b) => b.name === ref.request);
   const where = target ? ` (line ${blockLine(target)})` : '';
   const bad = (message: string): RequestVarResult => ({ error: `${shown}: ${message}`, code: 'request-variable' });

@@ -124,6 +124,8 @@ describe('request variables ({{name.response…}}, REST Client chaining)', funct
     await error(doc, sent, '{{j.response.body.$.empty}}', 'request-variable', /matches an empty string/);
     await error(doc, sent, '{{j.response.body.$.list[?(process.exit(1))]}}', 'request-variable', /not a JSONPath NetReq can evaluate/);
     await error(doc, sent, '{{j.response.body}}', 'request-variable', /write \{\{j\.response\.body\.\*\}\} for the whole body/);
+    await error(doc, sent, '{{j.response.}}', 'request-variable', /is not a request variable NetReq can read/);
+    await error(doc, sent, '{{j.response.status}}', 'request-variable', /'j' is an HTTP request: its response has j\.response\.body, j\.response\.headers/);
   });
 
   it('JSON content types: +json, and application/javascript when the body parses; a bad JSON body is an error', async () => {
