@@ -68,11 +68,11 @@ export function requestVariableValue(name: string, ctx: RequestVarContext): Requ
   const bad = (message: string): RequestVarResult => ({ error: `${shown}: ${message}`, code: 'request-variable' });
   const got = ctx.sent?.get(ref.request);
   if (!got) {
-    const scope = ctx.sent?.scope ?? 'run';
+    const scope = ctx.sent ? (ctx.sent.scope ?? 'run') : undefined;
     const later = target && ctx.current && target.index > ctx.current.index && scope === 'run'
       ? `: it comes after this request (line ${blockLine(ctx.current)}), and requests are sent in file order; move '${ref.request}' above this one`
       : '';
-    return { error: `${shown} needs the ${ref.entity} of '${ref.request}'${where}, which has not been sent in this ${scope}${later}`, code: 'request-not-sent' };
+    return { error: `${shown} needs the ${ref.entity} of '${ref.request}'${where}, which has not been sent ${scope ? `in this ${scope}` : 'yet'}${later}`, code: 'request-not-sent' };
   }
   if (got.exchange.error) {
     return { error: `${shown} needs the ${ref.entity} of '${ref.request}'${where}, whose request failed (${got.exchange.error.phase}: ${got.exchange.error.message})`, code: 'request-failed' };

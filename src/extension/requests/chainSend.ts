@@ -39,6 +39,13 @@ export class SessionStores extends Disposable {
 
 export type StepOutcome = { sent: true; exchange: Exchange } | { sent: false; message: string };
 
+/** A send's outcome as a step of a chain. */
+export function stepOutcome(o: { status: 'sent'; exchange: Exchange } | { status: string; message: string }): StepOutcome {
+  return o.status === 'sent' && 'exchange' in o ? { sent: true, exchange: o.exchange } : { sent: false, message: 'message' in o ? o.message : o.status };
+}
+
+export const NOTHING_FIRST = { ok: true as const, notes: [] as string[] };
+
 /**
  * Sends what `block` needs first. Returns the notes for its panel ("sent 'login' first (line 3) for {{…}}"), or
  * a message saying why the block is not sent.
@@ -47,9 +54,15 @@ export async function sendPrerequisites(
   doc: NetreqDocument,
   block: Block,
   store: SentStore,
-  ctx: ResolveContext,
+  context: () => Promise<ResolveContext>,
   send: (b: Block) => Promise<StepOutcome>,
 ): Promise<{ ok: true; notes: string[] } | { ok: false; message: string }> {
+  let ctx: ResolveContext;
+  try {
+    ctx = await context();
+  } catch {
+    return NOTHING_FIRST; // the block's own resolve says why (an unreadable CA file)
+  }
   const plan = planChain(doc, block, (n) => store.has(n), (b) => {
     const vars = new VariableResolver(doc, b, ctx);
     return requestRefs(b, (n) => vars.lookup(n)?.value);

@@ -32,7 +32,7 @@ import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
 import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
-import { addChainNotes, SessionStores, sendPrerequisites } from './chainSend';
+import { addChainNotes, NOTHING_FIRST, SessionStores, sendPrerequisites, stepOutcome } from './chainSend';
 
 /** What a one-shot request needs of its panel while it runs. */
 interface SendingPanel {
@@ -212,7 +212,12 @@ export class SendController extends Disposable {
   private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal; chained?: boolean }): Promise<SendOutcome> {
     const { runner, diagnostics } = this.deps;
     if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
-    const pre = opts.chained ? { ok: true as const, notes: [] } : await this.prerequisites(document, block, opts);
+    // Request variables: the named requests this block needs that the session has not sent yet go first.
+    const pre = opts.chained
+      ? NOTHING_FIRST
+      : await sendPrerequisites(this.deps.cache.get(document), block, this.sessions.storeFor(document.uri), () => resolveContextFor(document.uri, this.deps.environments.active), async (b) =>
+          stepOutcome(await this.sendBlock(document, b, { ...opts, chained: true })),
+        );
     if (!pre.ok) return { status: 'invalid', message: `NetReq: did not send "${blockTitle(block)}" (line ${block.requestLine.line + 1}): ${pre.message}` };
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
@@ -259,20 +264,6 @@ export class SendController extends Disposable {
       opts.outer?.removeEventListener('abort', onOuter);
       run.end();
     }
-  }
-
-  /** Request variables: sends the named requests the block needs that this session has not sent yet. */
-  private async prerequisites(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }) {
-    let ctx;
-    try {
-      ctx = await resolveContextFor(document.uri, this.deps.environments.active);
-    } catch {
-      return { ok: true as const, notes: [] }; // the block's own resolve says why (a CA file)
-    }
-    return sendPrerequisites(this.deps.cache.get(document), block, this.sessions.storeFor(document.uri), ctx, async (b) => {
-      const o = await this.sendBlock(document, b, { ...opts, chained: true });
-      return o.status === 'sent' ? { sent: true, exchange: o.exchange } : { sent: false, message: o.message };
-    });
   }
 
   /**
