@@ -245,6 +245,19 @@ describe('request variables ({{name.response…}}, REST Client chaining)', funct
     await error(doc, sent, '{{b.response.body.$.v}}', 'value-too-large', /^\{\{b\.response\.body\.\$\.v\}\} is 1,048,586 characters, more than 1,048,576 \(1 MiB\)/);
   });
 
+  it('{{%…}} percent-encodes a request variable; the store keeps only the newest exchange per name, none for unnamed blocks', async () => {
+    ROUTES['/odd'] = { type: 'application/json', body: '{"q":"a b&c/é"}' };
+    const { doc, sent } = await run('# @name o\nGET http://127.0.0.1:PORT/odd\n\n###\nGET http://127.0.0.1:PORT/json\n\n###\nGET http://127.0.0.1:PORT/text');
+    assert.equal(await value(doc, sent, '?q={{%o.response.body.$.q}}'), '?q=a%20b%26c%2F%C3%A9');
+    assert.equal(sent.size, 1, 'unnamed blocks are not kept');
+    const first = sent.get('o')!.exchange;
+    const again = await resolveBlock(doc, doc.blocks[0], ctx({ sent }));
+    assert.ok(again.ok);
+    sent.record(doc.blocks[0], again.request, await engines.send(again.request));
+    assert.equal(sent.size, 1);
+    assert.notEqual(sent.get('o')!.exchange.id, first.id, 'the newest exchange replaced the older one');
+  });
+
   it('the parser: a request variable of a named block is fine; of an unknown name, "no request named"', () => {
     const ok = parseNetreq('# @name login\nGET http://h/\n\n###\nGET http://h/{{login.response.body.$.id}}');
     assert.deepEqual(ok.diagnostics, []);
