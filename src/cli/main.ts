@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
-import type { Block, Diagnostic } from '../core/netreq/types';
+import { parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables, SentStore } from '../core/netreq';
+import type { Block, Diagnostic, ResolveContext } from '../core/netreq/types';
+import { withPrerequisites } from './chain';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
@@ -195,6 +196,24 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     timeoutMs: args.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs,
     ca: caCerts.length ? caCerts : undefined,
   };
+  // Request variables read what this run sent (file order); one block picked by --name / --line gets the
+  // requests it refers to sent first.
+  const sent = new SentStore('run');
+  const ctx: ResolveContext = {
+    environmentName: envName,
+    environments: envs.environments,
+    overrides: args.vars,
+    baseDir: path.dirname(path.resolve(file)),
+    processEnv: io.env,
+    readFile: (p) => readLocalFile(p),
+    defaults,
+    sent,
+  };
+  if (blocks.length === 1 && (args.name !== undefined || args.line !== undefined)) {
+    const chained = withPrerequisites(doc, blocks[0], ctx, file, io.err);
+    if (!chained) return 2;
+    blocks = chained;
+  }
   const pool = new ConnectionPool();
   const engines = createEngines({ pool });
   const style = io.color ? COLOR : PLAIN;
@@ -202,18 +221,11 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   try {
     for (const block of blocks) {
       const where = `${file}:${(block.requestLine?.line ?? block.startLine) + 1}`;
-      const resolved = await resolveBlock(doc, block, {
-        environmentName: envName,
-        environments: envs.environments,
-        overrides: args.vars,
-        baseDir: path.dirname(path.resolve(file)),
-        processEnv: io.env,
-        readFile: (p) => readLocalFile(p),
-        defaults,
-      });
+      const resolved = await resolveBlock(doc, block, ctx);
       for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));
       if (!resolved.ok) return 2;
       const x = await engines.send(resolved.request);
+      sent.record(block, resolved.request, x);
       if (x.error) failures++;
       const line = (block.requestLine?.line ?? block.startLine) + 1;
       if (args.json) {

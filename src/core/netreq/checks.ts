@@ -116,7 +116,12 @@ export function checkPending(pending: readonly PendingRef[], blocks: readonly Bl
   for (const p of pending) {
     if (varLines.has(p.name)) continue;
     const prefix = requestVariablePrefix(p.name);
-    if (prefix !== undefined && names.has(prefix)) continue; // request variables: the resolver explains
+    if (prefix !== undefined && names.has(prefix)) continue; // request variables: the resolver reads them
+    if (prefix !== undefined) {
+      const message = `{{${p.name.length > 60 ? `${p.name.slice(0, 59)}…` : p.name}}}: no request named '${prefix}' in this file (name one with # @name ${prefix})`;
+      diags.push({ ...diag(p.line, p.start, p.end, 'error', Codes.undefinedVariable, message), variable: p.name });
+      continue;
+    }
     diags.push({
       ...diag(
         p.line,

@@ -38,7 +38,12 @@ export const Codes = {
   unknownSystemVariable: 'unknown-system-variable',
   badSystemVariable: 'bad-system-variable',
   variableCycle: 'variable-cycle',
-  requestVariableUnsupported: 'request-variable-unsupported',
+  /** A request variable that cannot be read: a bad query, no match, a missing header ({{login.response.…}}). */
+  requestVariable: 'request-variable',
+  /** A request variable names a request not sent (yet) in this run or session. */
+  requestNotSent: 'request-not-sent',
+  /** A request variable names a request whose exchange failed. */
+  requestFailed: 'request-failed',
   envVarNotSet: 'env-var-not-set',
   dotenvError: 'dotenv-error',
   unknownEnvironment: 'unknown-environment',

@@ -20,6 +20,9 @@ export {
   type VariableSourceName,
 } from './variables';
 export { scanRefs, SYSTEM_VARIABLES, type VarRef } from './templates';
+export { SentStore } from './sentStore';
+export { planChain, requestRefs, MAX_CHAIN_DEPTH, MAX_CHAIN_SENDS, type ChainPlan, type ChainStep, type RequestRef } from './chain';
+export { parseRequestVarRef, requestVariableValue, blockLine } from './requestVars';
 export { listEnvironments, hasEnvironment, environmentVariables, mergeEnvironments, SHARED } from './environments';
 export { DIRECTIVES, DIRECTIVE_NAMES } from './directives';
 export { Codes, MAX_SAME_DIAGNOSTICS, type DiagnosticCode } from './diag';

@@ -149,6 +149,8 @@ export type Environments = Record<string, Record<string, string>>;
  */
 export interface SentRequests {
   get(name: string): SentRequest | undefined;
+  /** For messages: "has not been sent in this run" (CLI, the default) or "in this session" (editor). */
+  readonly scope?: 'run' | 'session';
 }
 
 export interface SentRequest {

@@ -17,6 +17,7 @@ import { blockNames, fileVariables } from './docIndex';
 import { evalSystem, parseDotenv, type SystemPorts } from './system';
 import { nestedMessage, requestVariablePrefix, scanRefs, type VarRef } from './templates';
 import { chainText, loneSurrogate, shortName, wellFormed } from './varText';
+import { requestVariableValue } from './requestVars';
 import type { Block, Diagnostic, NetreqDocument, ResolveContext, Span, VariableDef } from './types';
 
 /** Longest expanded value of one variable: 1 MiB of characters. */
@@ -89,8 +90,8 @@ export class VariableResolver {
   private dotenv?: Promise<{ values: Record<string, string> } | { error: string }>;
 
   constructor(
-    doc: NetreqDocument,
-    block: Block | undefined,
+    private readonly doc: NetreqDocument,
+    private readonly block: Block | undefined,
     private readonly ctx: ResolveContext,
     private readonly opts: ResolverOptions = {},
   ) {
@@ -254,15 +255,7 @@ export class VariableResolver {
     const found = this.lookup(name);
     if (!found) {
       const prefix = requestVariablePrefix(name);
-      if (prefix !== undefined && this.blockNames.has(prefix)) {
-        this.report(
-          span,
-          'error',
-          Codes.requestVariableUnsupported,
-          `{{${name}}} refers to the response of request '${prefix}': request variables are not supported yet; copy the value into a variable instead${note}`,
-        );
-        return undefined;
-      }
+      if (prefix !== undefined) return this.requestValue(name, prefix, chain, span, note);
       const usedBy = chain.length > 0 ? ` (used by '${chain[chain.length - 1]}')` : '';
       const env = this.ctx.environmentName ? `the active environment '${this.ctx.environmentName}'` : 'an environment (none is active)';
       this.report(
@@ -276,6 +269,22 @@ export class VariableResolver {
     const v = await this.expandText(found.value, [...chain, name], () => ({ span, note }));
     if (v !== undefined) this.cache.set(name, v);
     return v;
+  }
+
+  /** `{{login.response.body.$.token}}`: from the requests already sent (requestVars.ts); never expanded again. */
+  private requestValue(name: string, prefix: string, chain: string[], span: Span, note: string): string | undefined {
+    const usedBy = chain.length > 0 ? ` (used by '${chain[chain.length - 1]}')` : '';
+    if (!this.blockNames.has(prefix)) {
+      this.report(span, 'error', Codes.undefinedVariable, `{{${shortName(name)}}}${usedBy}: no request named '${prefix}' in this file (name one with # @name ${prefix})${note}`);
+      return undefined;
+    }
+    const r = requestVariableValue(name, { doc: this.doc, current: this.block, sent: this.ctx.sent, maxBodyBytes: this.ctx.defaults?.maxResponseBytes ?? MAX_VALUE_CHARS, maxChars: MAX_VALUE_CHARS });
+    if ('error' in r) {
+      this.report(span, 'error', r.code, `${r.error}${usedBy}${note}`);
+      return undefined;
+    }
+    this.cache.set(name, r.value);
+    return r.value;
   }
 
   private ports(chain: string[], span: Span): SystemPorts {

@@ -32,6 +32,7 @@ import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
 import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
+import { addChainNotes, NOTHING_FIRST, SessionStores, sendPrerequisites, stepOutcome } from './chainSend';
 
 /** What a one-shot request needs of its panel while it runs. */
 interface SendingPanel {
@@ -64,6 +65,8 @@ interface Sending {
   title: string;
   target: BlockTarget;
   progress: boolean;
+  /** Said in the block's panel: the requests sent first for its request variables. */
+  notes: string[];
 }
 
 interface Located {
@@ -95,6 +98,8 @@ export class SendController extends Disposable {
   toasts = 0;
   /** Send All's last summary line, for the tests. */
   lastSummary?: string;
+  /** Request variables: the exchanges sent from the editor, per document, newest per @name. */
+  readonly sessions = this.register(new SessionStores());
 
   constructor(private readonly deps: SendDeps) {
     super();
@@ -194,7 +199,8 @@ export class SendController extends Disposable {
 
   private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block): Promise<ResolveResult> {
     try {
-      return await resolveBlock(parsed, block, await resolveContextFor(document.uri, this.deps.environments.active));
+      const ctx = await resolveContextFor(document.uri, this.deps.environments.active);
+      return await resolveBlock(parsed, block, { ...ctx, sent: this.sessions.storeFor(document.uri) });
     } catch (err) {
       const line = block.requestLine?.line ?? block.startLine;
       const message = `could not prepare the request: ${err instanceof Error ? err.message : String(err)}`;
@@ -203,9 +209,16 @@ export class SendController extends Disposable {
   }
 
   /** One block, start to end. With `outer` (Send All), that signal cancels it and no own progress is shown. */
-  private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }): Promise<SendOutcome> {
+  private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal; chained?: boolean }): Promise<SendOutcome> {
     const { runner, diagnostics } = this.deps;
     if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
+    // Request variables: the named requests this block needs that the session has not sent yet go first.
+    const pre = opts.chained
+      ? NOTHING_FIRST
+      : await sendPrerequisites(this.deps.cache.get(document), block, this.sessions.storeFor(document.uri), () => resolveContextFor(document.uri, this.deps.environments.active), async (b) =>
+          stepOutcome(await this.sendBlock(document, b, { ...opts, chained: true })),
+        );
+    if (!pre.ok) return { status: 'invalid', message: `NetReq: did not send "${blockTitle(block)}" (line ${block.requestLine.line + 1}): ${pre.message}` };
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
     const onOuter = () => run.cancel();
@@ -234,6 +247,7 @@ export class SendController extends Disposable {
         title: blockTitle(block, spec),
         target: { uri: document.uri, blockIndex: block.index, blockName: block.name },
         progress: opts.progress,
+        notes: pre.notes,
       };
       const routed = route(spec);
       const exchange =
@@ -242,7 +256,9 @@ export class SendController extends Disposable {
           : routed.view === 'transcript'
             ? await this.sendSocket(routed.spec, sending)
             : await this.openSession(routed.spec, sending);
-      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}`, 5000);
+      this.sessions.storeFor(document.uri).record(block, spec, exchange);
+      const first = pre.notes.length > 0 ? ` (${pre.notes.join('; ')})` : '';
+      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}${first}`, 5000);
       return { status: 'sent', exchange };
     } finally {
       opts.outer?.removeEventListener('abort', onOuter);
@@ -311,6 +327,7 @@ export class SendController extends Disposable {
       throw err;
     }
     this.deps.runner.record(s.document.uri, s.target.blockIndex, exchange);
+    addChainNotes(exchange, s.notes);
     const own = panels.get(s.target);
     // Single mode: when the one panel moved on to a block sent since, it stays there (this result is recorded
     // and shown by its CodeLens, and Send again brings it back); a closed panel opens again.

@@ -46,7 +46,7 @@ describe('netreq resolve: HTTP', () => {
     });
     const second = await resolveBlock(doc, doc.blocks[1], ctx({ overrides: { token: 'abc' } }));
     assert.equal(second.ok, false);
-    assert.equal(second.diagnostics[0].code, 'request-variable-unsupported');
+    assert.equal(second.diagnostics[0].code, 'request-not-sent');
   });
 
   it('absolute-form: default ports, origin-form target, version, fragment dropped', async () => {

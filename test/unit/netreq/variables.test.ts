@@ -158,9 +158,9 @@ describe('netreq variables: file, environment, precedence', () => {
     expectDiag(self, 'variable-cycle', 1, 13, 'error', /a → a/);
   });
 
-  it('request variables (login.response…) are reported as not supported yet', async () => {
+  it('a request variable whose request has not been sent is an error naming both blocks', async () => {
     const d = await resolveFail('### a\n# @name login\nGET http://h/\n### b\nGET http://h/{{login.response.body.$.id}}', {}, 1);
-    expectDiag(d, 'request-variable-unsupported', 4, 13, 'error', /refers to the response of request 'login'/);
+    expectDiag(d, 'request-not-sent', 4, 13, 'error', /\{\{login\.response\.body\.\$\.id\}\} needs the response of 'login' \(line 3\), which has not been sent yet/);
   });
 
   it('an unknown environment is a warning; $shared still applies', async () => {
