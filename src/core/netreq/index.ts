@@ -21,6 +21,8 @@ export {
 } from './variables';
 export { scanRefs, SYSTEM_VARIABLES, type VarRef } from './templates';
 export { listEnvironments, hasEnvironment, environmentVariables, mergeEnvironments, SHARED } from './environments';
+export { loadEnvSources, combineLayers, fileLayers, restClientLayer, findRoot, originLabel, nodeEnvReader, MAX_ENV_FILE_BYTES, type EnvReader, type EnvLayer, type EnvOrigin, type CombinedEnvironments, type EnvSourceKind, secretVariables } from './envSources';
+export { parseJsonc, JsoncError } from './jsonc';
 export { DIRECTIVES, DIRECTIVE_NAMES } from './directives';
 export { Codes, MAX_SAME_DIAGNOSTICS, type DiagnosticCode } from './diag';
 export { MAX_HEX_PROBLEMS } from './hex';
