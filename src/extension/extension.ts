@@ -168,7 +168,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     environments.onDidChange(() => diagnostics.refreshAll()),
     // Restricted Mode refusals shown after a Send no longer hold once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => diagnostics.refreshAll()),
-    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment')) && diagnostics.refreshAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment') || e.affectsConfiguration('netreq.httpFiles')) && diagnostics.refreshAll()),
   );
   subs.push(cache, runner, environments, diagnostics, watchEnvFiles(() => (diagnostics.refreshAll(), environments.refresh())));
 
