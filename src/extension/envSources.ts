@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { fileLayers, combineLayers, nodeEnvReader, restClientLayer, type CombinedEnvironments, type EnvLayer } from '../core/netreq/envSources';
+import { fileLayers, combineLayers, nodeEnvReader, restClientLayer, secretVariables, type CombinedEnvironments, type EnvLayer } from '../core/netreq/envSources';
 import type { Environments } from '../core/netreq/types';
 import * as config from './config';
 import { dialectFor } from './language/documentCache';
@@ -55,6 +55,11 @@ export function environmentSources(uri?: vscode.Uri): CombinedEnvironments & { e
 /** The merged environments of a document (what Send, diagnostics and completion use). */
 export function environmentsFor(uri?: vscode.Uri): Environments {
   return environmentSources(uri).environments;
+}
+
+/** The variables whose values are secrets (http-client.private.env.json, .env files) with `envName` active: reports hide them. */
+export function secretVariablesFor(uri: vscode.Uri | undefined, envName: string | undefined): Set<string> {
+  return secretVariables(environmentSources(uri), envName);
 }
 
 function filesFor(uri: vscode.Uri): { layers: EnvLayer[]; error?: string } {

@@ -66,6 +66,8 @@ describe('netreq CLI: environments from REST Client, JetBrains / httpyac and .en
     assert.equal(await sentPath([file, '--env', 'dev']), 'GET /public/private/dotenv HTTP/1.1');
     const stage = write('p2/api/c.http', 'GET http://127.0.0.1:{{port}}/{{who}}/{{KEY}}\n');
     assert.equal(await sentPath([stage, '--env', 'stage']), 'GET /stage/dotenv HTTP/1.1');
+    const rest = write('p2/api/e.rest', 'GET http://127.0.0.1:{{port}}/rest/{{KEY}}\n');
+    assert.equal(await sentPath([rest, '--env', 'stage']), 'GET /rest/dotenv HTTP/1.1');
     // A .netreq file next to them sees the JSON environments but not the .env files ({{$dotenv}} reads those).
     const nr = write('p2/api/d.netreq', 'GET http://127.0.0.1:{{port}}/{{who}}/{{KEY}}\n');
     const r = await cli(['run', nr, '--env', 'dev']);
