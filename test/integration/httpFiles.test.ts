@@ -65,6 +65,18 @@ describe('.http files and the other tools\' environments', () => {
     assert.deepEqual(server.requests.slice(before).map((r) => r.url), ['/jetbrains/private-tok']);
   });
 
+  it('a bad http-client.env.json is named with file:line:col in the picker, and the file still gets its features', async () => {
+    put('httpbad/http-client.env.json', '{\n  "dev": {\n    "port": 1\n    "x": 2\n  }\n}\n');
+    const doc = await openHttp('httpbad/bad.http', `GET http://127.0.0.1:${server.port}/bad\n`);
+    const first = await waitFor('the picker to say why', () => {
+      const items = api.testing.environmentItems();
+      return items[0]?.detail?.startsWith('Not read:') ? items[0] : undefined;
+    });
+    assert.equal(first.detail, `Not read: ${path.join(workspaceDir(), 'httpbad', 'http-client.env.json')}:4:5: expected ',' or '}', found '"'`);
+    assert.equal(doc.languageId, 'http');
+    await codeLenses(doc.uri, 1);
+  });
+
   it('rest-client.environmentVariables from the workspace settings ($shared included) is used', async () => {
     // Not a registered setting without REST Client, so VS Code's API cannot write it: the settings file is edited as a person would.
     const settings = path.join(workspaceDir(), '.vscode', 'settings.json');
