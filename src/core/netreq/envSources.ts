@@ -68,8 +68,11 @@ export interface EnvReader {
   list(dir: string): string[];
 }
 
-/** Files whose presence makes a folder the project root (httpyac's config files, package.json, .vscode, .git). */
-const ROOT_MARKERS = ['.httpyac.json', '.httpyac.js', '.httpyac.config.js', 'httpyac.config.js', 'package.json', '.vscode', '.git'];
+/**
+ * Files whose presence makes a folder the project root (httpyac's config files, package.json, .git), and
+ * `.vscode` when it holds a settings.json (the home folder's `.vscode` holds only extensions: not a root).
+ */
+const ROOT_MARKERS = ['.httpyac.json', '.httpyac.js', '.httpyac.config.js', 'httpyac.config.js', 'package.json', '.git'];
 
 /**
  * The folder where the walk up from `dir` stops: the nearest ancestor (or `dir`) holding a root marker, never
@@ -80,6 +83,7 @@ export function findRoot(dir: string, reader: EnvReader, limit?: string): string
   for (let n = 0; n < MAX_ENV_DEPTH; n++) {
     const names = new Set(reader.list(d));
     if (ROOT_MARKERS.some((m) => names.has(m))) return d;
+    if (names.has('.vscode') && reader.list(path.join(d, '.vscode')).includes('settings.json')) return d;
     if (limit && path.resolve(limit) === d) return d;
     const up = path.dirname(d);
     if (up === d) break;

@@ -159,13 +159,19 @@ describe('environment sources (core loader)', () => {
       assert.equal(c.origins.dev.at(-1)?.kind, 'netreq');
     });
 
-    it('the walk stops at the project root (package.json, .vscode, .git, httpyac config) or the limit', () => {
+    it('the walk stops at the project root (package.json, .git, httpyac config, .vscode/settings.json) or the limit', () => {
       const r = memReader({ '/a/b/c/x.http': '', '/a/package.json': '{}', '/http-client.env.json': '{"top": {"x": "1"}}' });
       assert.equal(findRoot('/a/b/c', r), '/a');
       assert.equal(findRoot('/a/b/c', r, '/a/b'), '/a/b');
       assert.deepEqual(Object.keys(combineLayers(fileLayers('/a/b/c/x.http', r, { dotenv: true })).environments), [], 'a file above the root was read');
       const none = memReader({ '/q/r/x.http': '', '/q/http-client.env.json': '{"up": {}}' });
       assert.equal(findRoot('/q/r', none), '/q/r', 'with no marker the folder alone is searched');
+      // A home folder's .vscode (extensions only) is not a project root; a .vscode with settings.json is.
+      const home = memReader({ '/home/u/p/x.http': '', '/home/u/.vscode/extensions/e/package.json': '{}', '/home/u/.env': 'AWS_SECRET=s' });
+      assert.equal(findRoot('/home/u/p', home), '/home/u/p');
+      assert.deepEqual(Object.keys(combineLayers(fileLayers('/home/u/p/x.http', home, { dotenv: true })).environments), []);
+      const vs = memReader({ '/v/.vscode/settings.json': '{}', '/v/a/b/x.http': '' });
+      assert.equal(findRoot('/v/a/b', vs), '/v');
     });
 
     it('a bad file is an error naming file:line:col', () => {
