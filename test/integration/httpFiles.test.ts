@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, codeLenses, netreqApi, startHttpServer, waitFor, workspaceDir, type LoopbackHttp, type TestedApi } from './helpers';
+import { closeAllEditors, codeLenses, netreqApi, setWorkspaceSetting, startHttpServer, waitFor, workspaceDir, type LoopbackHttp, type TestedApi } from './helpers';
 
 /** Writes a file under the workspace folder (folders made as needed) and returns its Uri. */
 function put(rel: string, text: string): vscode.Uri {
@@ -49,6 +49,29 @@ describe('.http files and the other tools\' environments', () => {
     assert.equal(x?.error, undefined, x?.error?.message);
     assert.equal(x?.response?.status, 200);
     assert.deepEqual(server.requests.slice(before).map((r) => r.url), ['/first']);
+  });
+
+  it('netreq.httpFiles.codeLens never hides the lenses; netreq.httpFiles.enabled false takes every NetReq feature off .http files', async () => {
+    const doc = await openHttp('httpfiles/toggle.http', 'GET http://127.0.0.1:9/{{undefinedHere}}\n');
+    await codeLenses(doc.uri, 1);
+    await waitFor('the undefined-variable diagnostic', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'netreq'));
+    const lensesNow = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? []).filter((l) => l.command?.command.startsWith('netreq.'));
+    const restoreLens = await setWorkspaceSetting('httpFiles.codeLens', 'never');
+    try {
+      await waitFor('no NetReq lens with codeLens: never', async () => (await lensesNow()).length === 0);
+    } finally {
+      await restoreLens();
+    }
+    const restoreEnabled = await setWorkspaceSetting('httpFiles.enabled', false);
+    try {
+      await waitFor('no NetReq diagnostic with httpFiles.enabled: false', () => !vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'netreq'));
+      assert.equal((await lensesNow()).length, 0);
+      const x = await vscode.commands.executeCommand('netreq.sendRequest', doc.uri, 0);
+      assert.equal(x, undefined, 'a disabled .http file was sent');
+    } finally {
+      await restoreEnabled();
+    }
+    await waitFor('the diagnostic back once enabled', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'netreq'));
   });
 
   it('the environment picker lists an http-client.env.json environment (with its source), and Send uses it', async () => {

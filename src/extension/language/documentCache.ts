@@ -73,3 +73,9 @@ export class DocumentCache extends Disposable {
 export function isNetreq(document: vscode.TextDocument | undefined): document is vscode.TextDocument {
   return !!document && isNetreqLanguage(document.languageId, document.uri);
 }
+
+/** Why Send does nothing in this editor, in words (an .http file with netreq.httpFiles.enabled off, or another language). */
+export function notServedMessage(document: vscode.TextDocument | undefined, what: string): string {
+  if (document?.languageId === HTTP_LANGUAGE_ID) return `NetReq is turned off for .http / .rest files (the setting netreq.httpFiles.enabled).`;
+  return `Open a .netreq, .http or .rest file ${what}.`;
+}
