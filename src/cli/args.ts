@@ -34,7 +34,14 @@ export interface ServiceArgs {
   rest: string[];
 }
 
-export type CliArgs = RunArgs | DemoArgs | ServiceArgs | { command: 'help' } | { command: 'version' };
+/** `netreq envs FILE [--env-file F]`: the environments FILE sees and where each comes from. */
+export interface EnvsArgs {
+  command: 'envs';
+  file: string;
+  envFile?: string;
+}
+
+export type CliArgs = RunArgs | EnvsArgs | DemoArgs | ServiceArgs | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -63,6 +70,9 @@ export const USAGE = `netreq — send the requests in a .netreq file (the same e
 
 Usage:
   netreq run FILE [options]     send the file's requests in order (or the one chosen)
+  netreq envs FILE [--env-file F]
+                               list the environments FILE sees (--env NAME), their variables and where each
+                               comes from (secret values are not shown)
   netreq demo-servers [options] run the local demo servers the examples use, until Ctrl+C
   netreq proxy [--host H] [--port P] [--upstream URL] [--max-header-bytes N] [--max-connections N]
                [--client-idle-timeout MS] [--upstream-timeout MS] [--request-head-timeout MS]
@@ -79,9 +89,12 @@ Usage:
 Options for run:
   --name N          only the block named N (# @name N)
   --line L          only the block that contains line L (1-based)
-  --env E           use environment E from netreq.environments
-  --env-file F      read environments from JSON file F ({"dev": {"host": "..."}, "$shared": {...}});
-                    default: the nearest .vscode/settings.json above FILE ("netreq.environments")
+  --env E           use environment E: from netreq.environments or rest-client.environmentVariables in the
+                    nearest .vscode/settings.json above FILE, http-client.env.json / http-client.private.env.json
+                    from the project root down to FILE's folder, and for .http / .rest files .env / .env.E / E.env
+                    (later wins: rest-client < .env < http-client.env.json < private < netreq.environments < --var)
+  --env-file F      read NetReq's environments from JSON file F ({"dev": {"host": "..."}, "$shared": {...}})
+                    instead of the settings file's netreq.environments
   --var k=v         set variable k (highest precedence); repeatable
   --json            one JSON object per request (request bytes, status, headers, body, timings, TLS, connection)
   --insecure        accept any TLS certificate
@@ -117,7 +130,8 @@ export function parseArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command === 'demo-servers') return parseDemoArgs(rest);
   if (command === 'proxy' || command === 'listen' || command === 'health') return { command, rest };
-  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
+  if (command === 'envs') return parseEnvsArgs(rest);
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq envs FILE', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
   const r = new OptionReader(rest);
   const value = () => r.value();
@@ -179,6 +193,20 @@ export function parseArgs(argv: string[]): CliArgs {
   }
   if (!out.file) throw new UsageError('which file? usage: netreq run FILE [options]');
   if (out.name !== undefined && out.line !== undefined) throw new UsageError('use --name or --line, not both');
+  return out;
+}
+
+function parseEnvsArgs(rest: string[]): EnvsArgs {
+  const out: EnvsArgs = { command: 'envs', file: '' };
+  const r = new OptionReader(rest);
+  while (r.next()) {
+    const a = r.arg;
+    if (a === '--env-file') out.envFile = r.value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for envs (see 'netreq --help')`);
+    else if (out.file) throw new UsageError(`one file at a time: got '${out.file}' and '${a}'`);
+    else out.file = a;
+  }
+  if (!out.file) throw new UsageError('which file? usage: netreq envs FILE [--env-file F]');
   return out;
 }
 

@@ -16,7 +16,8 @@ import { exampleVarFlags } from '../core/demo/examplesSettings';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
 import { jsonLine, safeLine, safeText } from '../core/text';
-import { loadEnvironments } from './settings';
+import { isHttpFile, loadEnvironments } from './settings';
+import { envsCommand, NO_ENVIRONMENTS } from './envs';
 import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
@@ -80,6 +81,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
   if (args.command === 'demo-servers') return demoServers(args, io);
   if (args.command === 'run') return run(args, io);
+  if (args.command === 'envs') return envsCommand(args, io);
   const sio: ServiceIo = { out: io.out, err: io.err, untilStopped: io.untilStopped ?? untilSignal, cwd: io.cwd ?? process.cwd() };
   const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command];
   try {
@@ -153,14 +155,15 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   }
   // Without --env: the settings file's netreq.defaultEnvironment, as the editor uses before any pick.
   const envName = args.env ?? envs.defaultEnvironment;
-  if (envName && !envs.environments[envName]) {
+  for (const w of envs.warnings) io.err(`netreq: ${w}`);
+  if (envName && !Object.prototype.hasOwnProperty.call(envs.environments, envName)) {
     const names = Object.keys(envs.environments).filter((n) => n !== '$shared');
     const named = args.env ? `'${envName}'` : `'${envName}' (netreq.defaultEnvironment)`;
-    io.err(`netreq: no environment ${named}${envs.source ? ` in ${envs.source}` : ''}; ${names.length ? `known: ${names.join(', ')}` : 'none is defined (netreq.environments in .vscode/settings.json, or --env-file)'}`);
+    io.err(`netreq: no environment ${named} for ${file}; ${names.length ? `known: ${names.join(', ')} (see 'netreq envs ${file}')` : NO_ENVIRONMENTS}`);
     return 2;
   }
 
-  const doc = parseNetreq(text);
+  const doc = parseNetreq(text, { dialect: isHttpFile(file) ? 'http' : 'netreq' });
   const known = { ...environmentVariables(envs.environments, envName), ...args.vars };
   const diagnostics = diagnosticsWithKnown(doc, (name) => Object.prototype.hasOwnProperty.call(known, name));
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -1,10 +1,13 @@
 /**
- * The active environment: a status-bar item while a .netreq editor is active, a quick pick to change
- * it, and the choice remembered per workspace.
+ * The active environment: a status-bar item while a .netreq (or .http / .rest) editor is active, a quick pick to
+ * change it, and the choice remembered per workspace. The pick lists the environments of every source the active
+ * document sees (netreq.environments, rest-client.environmentVariables, http-client*.env.json, .env files), each
+ * with where it comes from.
  */
 import * as vscode from 'vscode';
-import { listEnvironments, SHARED } from '../core/netreq';
+import { listEnvironments, originLabel, SHARED } from '../core/netreq';
 import * as config from './config';
+import { environmentSources } from './envSources';
 import { isNetreq } from './language/documentCache';
 import { Disposable } from './lifecycle';
 
@@ -23,7 +26,7 @@ export class EnvironmentController extends Disposable {
     this.register(vscode.window.onDidChangeActiveTextEditor(() => this.refresh()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment')) this.refresh();
+        if (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment') || e.affectsConfiguration('rest-client.environmentVariables')) this.refresh();
       }),
     );
     this.refresh();
@@ -39,9 +42,15 @@ export class EnvironmentController extends Disposable {
     return picked || undefined;
   }
 
-  /** Names a user can pick (every key of netreq.environments but $shared). */
+  /** The document environments are listed for: the active NetReq editor's, else none (settings only). */
+  private scope(): vscode.Uri | undefined {
+    const d = vscode.window.activeTextEditor?.document;
+    return isNetreq(d) ? d.uri : undefined;
+  }
+
+  /** Names a user can pick: every environment but $shared, from every source the active document sees. */
   names(): string[] {
-    return listEnvironments(config.environments());
+    return listEnvironments(environmentSources(this.scope()).environments);
   }
 
   /** Forgets the pick, as in a workspace opened for the first time (tests). */
@@ -58,26 +67,40 @@ export class EnvironmentController extends Disposable {
   }
 
   async pick(): Promise<string | undefined> {
-    const envs = config.environments();
     const active = this.active;
-    type Item = vscode.QuickPickItem & { env: string | undefined };
-    const items: Item[] = [
-      { label: 'No environment', description: envs[SHARED] ? 'only $shared variables' : undefined, env: undefined, picked: !active },
-      ...this.names().map<Item>((name) => ({
-        label: name,
-        description: `${Object.keys(envs[name] ?? {}).length} variables${name === active ? ' · active' : ''}`,
-        env: name,
-        picked: name === active,
-      })),
-    ];
-    if (items.length === 1) items[0].detail = 'Define environments in the setting netreq.environments';
+    const items = this.items();
     const choice = await vscode.window.showQuickPick(items, { title: 'NetReq: Select Environment', placeHolder: `Active: ${active ?? 'none'}` });
     if (!choice) return active;
     await this.set(choice.env);
     return choice.env;
   }
 
-  private refresh(): void {
+  /** What the pick offers: "No environment", then each environment with its variable count and sources. */
+  items(): Array<vscode.QuickPickItem & { env: string | undefined }> {
+    const sources = environmentSources(this.scope());
+    const envs = sources.environments;
+    const active = this.active;
+    const from = (name: string) => {
+      const labels = [...new Set((sources.origins[name] ?? []).map((o) => originLabel(o)))];
+      return labels.length ? ` · ${labels.join(', ')}` : '';
+    };
+    type Item = vscode.QuickPickItem & { env: string | undefined };
+    const items: Item[] = [
+      { label: 'No environment', description: envs[SHARED] ? `only $shared variables${from(SHARED)}` : undefined, env: undefined, picked: !active },
+      ...listEnvironments(envs).map<Item>((name) => ({
+        label: name,
+        description: `${Object.keys(envs[name] ?? {}).length} variables${from(name)}${name === active ? ' · active' : ''}`,
+        env: name,
+        picked: name === active,
+      })),
+    ];
+    if (items.length === 1) items[0].detail = 'Define environments in the setting netreq.environments (or rest-client.environmentVariables, http-client.env.json)';
+    if (sources.error) items[0].detail = `Not read: ${sources.error}`;
+    return items;
+  }
+
+  /** Shows the status-bar item again (the active editor, the settings or an environment file changed). */
+  refresh(): void {
     if (!isNetreq(vscode.window.activeTextEditor?.document)) {
       this.item.hide();
       return;
@@ -86,7 +109,7 @@ export class EnvironmentController extends Disposable {
     const missing = active !== undefined && !this.names().includes(active);
     this.item.text = `$(globe) env: ${active ?? 'none'}${missing ? ' (missing)' : ''}`;
     this.item.tooltip = missing
-      ? `Environment '${active}' is not in netreq.environments. Click to choose another.`
+      ? `Environment '${active}' is not defined for this file (netreq.environments, rest-client.environmentVariables, http-client.env.json, .env files). Click to choose another.`
       : 'NetReq environment for variables: click to change';
     this.item.show();
   }

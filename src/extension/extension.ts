@@ -19,7 +19,8 @@ import { NetreqCodeLensProvider } from './language/codeLens';
 import { NetreqQuickFixProvider } from './language/quickFixes';
 import { DiagnosticsController } from './language/diagnostics';
 import { NetreqFoldingProvider } from './language/folding';
-import { DocumentCache, LANGUAGE_ID, NETREQ_SELECTOR } from './language/documentCache';
+import { DocumentCache, isNetreqLanguage, NETREQ_SELECTOR } from './language/documentCache';
+import { environmentsFor, watchEnvFiles } from './envSources';
 import { registerHealth, type HealthApi } from './health';
 import { HistoryController, type HistoryApi } from './history';
 import { toDisposable } from './lifecycle';
@@ -121,6 +122,8 @@ export interface NetreqTestingApi {
   parseCount(): number;
   /** Forgets the environment picked in this workspace (netreq.defaultEnvironment then applies). */
   forgetEnvironmentPick(): Promise<void>;
+  /** What Select Environment offers for the active editor (label, description: variable count and sources). */
+  environmentItems(): Array<{ label: string; description?: string; detail?: string }>;
   /** The response and transcript panels open (block, pinned, visible), progress notifications shown, Send All's last summary. */
   panels(): PanelsInfo;
   /** Pins / unpins the focused NetReq panel as its title-bar button does (false when there is none). */
@@ -156,7 +159,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const environments = new EnvironmentController(context.workspaceState);
   const diagnostics = new DiagnosticsController(
     cache,
-    (d) => environmentVariables(config.environments(d.uri), environments.active),
+    (d) => environmentVariables(environmentsFor(d.uri), environments.active),
     (d) => {
       const r = restriction();
       return r && { folders: r.folders, baseDir: d.uri.scheme === 'file' ? path.dirname(d.uri.fsPath) : undefined };
@@ -166,9 +169,9 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     environments.onDidChange(() => diagnostics.refreshAll()),
     // Restricted Mode refusals shown after a Send no longer hold once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => diagnostics.refreshAll()),
-    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment')) && diagnostics.refreshAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('netreq.environments') || e.affectsConfiguration('netreq.defaultEnvironment') || e.affectsConfiguration('netreq.httpFiles')) && diagnostics.refreshAll()),
   );
-  subs.push(cache, runner, environments, diagnostics);
+  subs.push(cache, runner, environments, diagnostics, watchEnvFiles(() => (diagnostics.refreshAll(), environments.refresh())));
 
   // A panel restored after a reload may name a file that is gone: say so instead of failing quietly.
   const resend = (t: BlockTarget) =>
@@ -210,7 +213,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const lenses = new NetreqCodeLensProvider(cache, runner);
   subs.push(lenses, vscode.languages.registerCodeLensProvider(NETREQ_SELECTOR, lenses));
   subs.push(vscode.languages.registerFoldingRangeProvider(NETREQ_SELECTOR, new NetreqFoldingProvider(cache)));
-  const assistEnv = { environments: (uri: vscode.Uri) => config.environments(uri), active: () => environments.active };
+  const assistEnv = { environments: (uri: vscode.Uri) => environmentsFor(uri), active: () => environments.active };
   subs.push(
     vscode.languages.registerCompletionItemProvider(NETREQ_SELECTOR, new NetreqCompletionProvider(cache, assistEnv), ...TRIGGER_CHARACTERS),
     vscode.languages.registerHoverProvider(NETREQ_SELECTOR, new NetreqHoverProvider(cache, assistEnv)),
@@ -249,7 +252,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
       if (e.affectsConfiguration('netreq.pool')) pool.setOptions(config.poolOptions());
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.languageId === LANGUAGE_ID) runner.forget(d.uri);
+      if (isNetreqLanguage(d.languageId)) runner.forget(d.uri);
     }),
   );
 
@@ -299,6 +302,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     },
     pinPanel: (on) => pins.set(on),
     forgetEnvironmentPick: () => environments.forgetPick(),
+    environmentItems: () => environments.items().map(({ label, description, detail }) => ({ label, description, detail })),
     restorePanel: async (viewType, panel, state) => {
       const s = serializers[viewType];
       if (!s) return false;

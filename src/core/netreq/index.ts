@@ -24,6 +24,8 @@ export { SentStore } from './sentStore';
 export { planChain, requestRefs, MAX_CHAIN_DEPTH, MAX_CHAIN_SENDS, type ChainPlan, type ChainStep, type RequestRef } from './chain';
 export { parseRequestVarRef, requestVariableValue, blockLine } from './requestVars';
 export { listEnvironments, hasEnvironment, environmentVariables, mergeEnvironments, SHARED } from './environments';
+export { loadEnvSources, combineLayers, fileLayers, restClientLayer, findRoot, originLabel, nodeEnvReader, MAX_ENV_FILE_BYTES, type EnvReader, type EnvLayer, type EnvOrigin, type CombinedEnvironments, type EnvSourceKind, secretVariables } from './envSources';
+export { parseJsonc, JsoncError } from './jsonc';
 export { DIRECTIVES, DIRECTIVE_NAMES } from './directives';
 export { Codes, MAX_SAME_DIAGNOSTICS, type DiagnosticCode } from './diag';
 export { MAX_HEX_PROBLEMS } from './hex';

@@ -12,6 +12,7 @@ import type { Block } from '../../core/netreq/types';
 import * as config from '../config';
 import { Disposable } from '../lifecycle';
 import { VIEW_ID, type HealthController } from './controller';
+import { dialectFor, isNetreq } from '../language/documentCache';
 import { parseIntervalText, validateNewName, validateTargetText, withCheckAdded, withCheckRemoved, type HealthEntry, type SettingScope } from './settings';
 import { CHECKS_KEY } from './sources';
 import { blockCheckName, pinLine, requestTextFor } from './targets';
@@ -200,8 +201,8 @@ export class HealthCommands extends Disposable {
     const editor = vscode.window.activeTextEditor;
     const uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : undefined;
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
-    if (!doc || doc.languageId !== 'netreq') return tell({ ok: false, message: 'open a .netreq file and put the cursor in the request to pin.' });
-    const parsed = parseNetreq(doc.getText());
+    if (!doc || !isNetreq(doc)) return tell({ ok: false, message: 'open a .netreq, .http or .rest file and put the cursor in the request to pin.' });
+    const parsed = parseNetreq(doc.getText(), { dialect: dialectFor(doc) });
     let block: Block | undefined;
     if (typeof blockArg === 'number') block = parsed.blocks[blockArg];
     else if (typeof blockArg === 'string') block = parsed.blocks.find((b) => b.name === blockArg.replace(/^@/, ''));

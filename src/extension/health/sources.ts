@@ -15,7 +15,7 @@ import { settingEntries, uniqueNames, type HealthEntry } from './settings';
 import { blockCheckName, checkForSpec, checksKey, healthDirective, parseHealthValue } from './targets';
 
 export const CHECKS_KEY = 'health.checks';
-const GLOB = '**/*.netreq';
+const GLOB = '**/*.{netreq,http,rest}';
 const EXCLUDE = '{**/node_modules/**,**/.git/**}';
 /** At most this many .netreq files are read, each at most this large. */
 export const MAX_FILES = 500;
@@ -89,7 +89,7 @@ export class HealthSources extends Disposable {
     this.register(watcher.onDidCreate((u) => this.schedule(u)));
     this.register(watcher.onDidChange((u) => this.schedule(u)));
     this.register(watcher.onDidDelete((u) => this.forget(u)));
-    const isFile = (d: vscode.TextDocument) => d.uri.scheme === 'file' && d.uri.path.endsWith('.netreq');
+    const isFile = (d: vscode.TextDocument) => d.uri.scheme === 'file' && /\.(netreq|http|rest)$/.test(d.uri.path);
     this.register(vscode.workspace.onDidChangeTextDocument((e) => isFile(e.document) && e.contentChanges.length > 0 && this.schedule(e.document.uri)));
     this.register(vscode.workspace.onDidSaveTextDocument((d) => isFile(d) && this.schedule(d.uri, 0)));
     // Closing a document drops its unsaved text: read the file as it is on disk again.
@@ -167,7 +167,7 @@ export class HealthSources extends Disposable {
       text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
     }
     if (!text.includes('@health')) return [];
-    const doc = parseNetreq(text);
+    const doc = parseNetreq(text, { dialect: /\.(http|rest)$/i.test(uri.path) ? 'http' : 'netreq' });
     const pinned = doc.blocks.filter((b) => healthDirective(b));
     if (pinned.length === 0) return [];
     const rel = vscode.workspace.asRelativePath(uri, false);

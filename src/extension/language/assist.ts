@@ -1,12 +1,12 @@
 /**
- * Completion and hover in .netreq editors: thin adapters over src/core/netreq/assist.ts (which decides what to
+ * Completion and hover in .netreq (and .http / .rest) editors: thin adapters over src/core/netreq/assist.ts (which decides what to
  * offer and say), mapping its plain items to VS Code's types. The active environment and the workspace's
  * `netreq.environments` are read at each request, so a switch of environment shows at once.
  */
 import * as vscode from 'vscode';
 import { completionsAt, hoverAt, type AssistInput, type CompletionKind } from '../../core/netreq/assist';
 import type { Environments } from '../../core/netreq/types';
-import type { DocumentCache } from './documentCache';
+import { isNetreq, type DocumentCache } from './documentCache';
 
 const KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   directive: vscode.CompletionItemKind.Keyword,
@@ -44,6 +44,7 @@ export class NetreqCompletionProvider implements vscode.CompletionItemProvider {
   ) {}
 
   provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
+    if (!isNetreq(document)) return [];
     const rest = document.lineAt(position.line).text.slice(position.character);
     return completionsAt(input(this.cache, this.env, document, position)).map((c) => {
       const item = new vscode.CompletionItem(c.label, KIND[c.kind]);
@@ -66,6 +67,7 @@ export class NetreqHoverProvider implements vscode.HoverProvider {
   ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!isNetreq(document)) return undefined;
     const h = hoverAt(input(this.cache, this.env, document, position));
     if (!h) return undefined;
     // Text from the file and the settings is only ever inside code spans; no command links, no HTML.

@@ -8,7 +8,7 @@ import { diagnosticsWithKnown } from '../../core/netreq';
 import { restrictedProblems } from '../../core/netreq/restricted';
 import type { Diagnostic as CoreDiagnostic, Severity } from '../../core/netreq/types';
 import { Disposable, toDisposable } from '../lifecycle';
-import { DocumentCache, isNetreq } from './documentCache';
+import { DocumentCache, HTTP_LANGUAGE_ID, isNetreq, isNetreqLanguage } from './documentCache';
 
 export const DIAGNOSTIC_SOURCE = 'netreq';
 const DEBOUNCE_MS = 200;
@@ -81,7 +81,11 @@ export class DiagnosticsController extends Disposable {
   }
 
   update(document: vscode.TextDocument): void {
-    if (!isNetreq(document)) return;
+    if (!isNetreqLanguage(document.languageId, document.uri)) {
+      // An .http file after netreq.httpFiles.enabled was turned off: nothing of NetReq's stays on it.
+      if (document.languageId === HTTP_LANGUAGE_ID) this.clear(document.uri);
+      return;
+    }
     const key = document.uri.toString();
     const pending = this.timers.get(key);
     if (pending) clearTimeout(pending);
@@ -100,7 +104,7 @@ export class DiagnosticsController extends Disposable {
   /** Recomputes every open .netreq document (the active environment or its variables changed). */
   refreshAll(): void {
     this.resolved.clear();
-    for (const d of vscode.workspace.textDocuments) if (isNetreq(d)) this.update(d);
+    for (const d of vscode.workspace.textDocuments) if (d.languageId === HTTP_LANGUAGE_ID || isNetreq(d)) this.update(d);
   }
 
   private schedule(document: vscode.TextDocument): void {

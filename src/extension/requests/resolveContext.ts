@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { readLocalFile } from '../../core/netreq/localFile';
 import type { ResolveContext } from '../../core/netreq/types';
 import * as config from '../config';
+import { environmentsFor } from '../envSources';
 import { restriction } from '../trust';
 
 /**
@@ -22,7 +23,7 @@ export async function resolveContextFor(uri: vscode.Uri, environmentName: string
   const ca = await config.caCertificates(uri, folder?.scheme === 'file' ? folder.fsPath : baseDir, readFile);
   return {
     environmentName,
-    environments: config.environments(uri),
+    environments: environmentsFor(uri),
     baseDir,
     processEnv: process.env,
     readFile,

@@ -19,7 +19,7 @@ import { protocolLabel } from '../../shared/transcript';
 import * as config from '../config';
 import type { EnvironmentController } from '../environments';
 import { describeDiagnostic, type DiagnosticsController } from '../language/diagnostics';
-import { isNetreq, type DocumentCache } from '../language/documentCache';
+import { isNetreq, notServedMessage, type DocumentCache } from '../language/documentCache';
 import { Disposable } from '../lifecycle';
 import type { BlockTarget } from '../panels/blockTarget';
 import type { ResponsePanelManager } from '../panels/responsePanel';
@@ -125,7 +125,7 @@ export class SendController extends Disposable {
     const uri = toUri(uriArg);
     const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!isNetreq(document)) {
-      void vscode.window.showInformationMessage('Open a .netreq file to send its requests.');
+      void vscode.window.showInformationMessage(notServedMessage(document, 'to send its requests'));
       return [];
     }
     const blocks = this.deps.cache.get(document).blocks.filter((b) => b.requestLine);
@@ -180,7 +180,7 @@ export class SendController extends Disposable {
     const editor = vscode.window.activeTextEditor;
     const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!isNetreq(document)) {
-      void vscode.window.showInformationMessage('Open a .netreq file and put the cursor in a request to send it.');
+      void vscode.window.showInformationMessage(notServedMessage(document, 'and put the cursor in a request to send it'));
       return undefined;
     }
     const parsed = this.deps.cache.get(document);

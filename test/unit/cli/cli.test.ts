@@ -131,7 +131,7 @@ describe('netreq CLI', function () {
     write('dws2/.vscode/settings.json', `{ "netreq.environments": { "local": { "p": "1" } }, "netreq.defaultEnvironment": "gone" }`);
     const missing = await cli(['run', write('dws2/def.netreq', 'GET http://127.0.0.1:{{p}}/\n')]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /no environment 'gone' \(netreq\.defaultEnvironment\) in .*settings\.json; known: local/);
+    assert.match(missing.err, /no environment 'gone' \(netreq\.defaultEnvironment\) for .*def\.netreq; known: local \(see 'netreq envs /);
   });
 
   it('takes $processEnv from the environment', async () => {

@@ -199,7 +199,8 @@ describe('terminal-safe output: hostile bytes on every path the CLI prints', fun
     const r = await runBoth(['run', file, '--env-file', forged], 'run --env-file bad JSON');
     assert.equal(r.code, 2);
     assert.equal(r.err.split('\n').length, 1, r.err);
-    assert.match(r.err, /forged\.json is not valid JSON: .*x\\n\\n3\/3 hea/);
+    // The environment loader's JSONC reader names the place and quotes one printable character at most.
+    assert.match(r.err, /forged\.json:1:1: expected a value, found 'x'$/);
   });
 
   it('netreq proxy: a hostile target refused in words, bidi and C1 in an accepted target, and an upstream\'s hostile bytes in the flow\'s error', async () => {
