@@ -10,7 +10,7 @@
  * `block.variables` empty; the resolver still honours it (request-scoped, above file
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
-import { checkApplicability, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
+import { checkApplicability, checkAsserts, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, directiveSpec } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
 import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
@@ -91,6 +91,7 @@ class Parser {
       this.segment(seps[k], end, true);
     }
     checkNames(this.blocks, this.diags);
+    checkAsserts(this.blocks, this.dialect, this.diags);
     checkPending(this.pending, this.blocks, this.varLines, this.diags);
     this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
     // At most MAX_SAME_DIAGNOSTICS of one code per block, then a count (groups: text between ### lines).

@@ -1,4 +1,5 @@
 /** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel; proxy flows replayed as `.netreq`. */
+import { httpAsserts } from './asserts';
 import type { HttpExchange } from '../../exchange';
 import { resolveHttp } from './resolve';
 import type { HttpRequestSpec } from './spec';
@@ -19,6 +20,7 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   specKinds: ['http'] as const,
   exchangeKind: 'http',
   view: 'response',
+  asserts: httpAsserts,
   resolve: resolveHttp,
   send: (spec, clients, opts) => clients.http.send(spec, opts),
   summary: (spec) => ({ method: spec.method, url: spec.url, path: spec.target }),
