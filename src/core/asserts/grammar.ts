@@ -70,6 +70,10 @@ export function parseAssertLine(l: AssertLine, opts: AssertParseOptions, diags: 
     diags.push(d(at, 'error', Codes.assertTripleEquals, `httpyac reads '${written}=' as '${written}' followed by the value ${q(expectedText)}, so this assert could never pass there: write '${written}'`));
     return undefined;
   }
+  if (written === 'equals' && /(^|\s)not$/.test(arg ?? '')) {
+    diags.push(d(at, 'error', Codes.assertNotEquals, `httpyac never reads 'not equals': it takes 'not' as part of the field's argument and runs 'equals', the opposite check: write '!='`));
+    return undefined;
+  }
   const check: AssertCheck = { text, line: l.line, span: at, field, arg, op: written, expected: NO_VALUE.has(written) ? undefined : expectedText };
   if (opts.dialect !== 'http') check.regexLiteral = true;
   if (!checkField(check, opts, diags)) return undefined;

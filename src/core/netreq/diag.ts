@@ -58,6 +58,8 @@ export const Codes = {
   assertOperatorCase: 'assert-operator-case',
   /** `===` / `!==`: httpyac reads `==` then a value starting with `=`. */
   assertTripleEquals: 'assert-triple-equals',
+  /** `not equals`: httpyac's split makes it ARG `… not` and the operator `equals` (the opposite check). */
+  assertNotEquals: 'assert-not-equals',
   assertMissingValue: 'assert-missing-value',
   assertUnexpectedValue: 'assert-unexpected-value',
   assertBadNumber: 'assert-bad-number',
