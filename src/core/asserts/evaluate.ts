@@ -41,7 +41,7 @@ function readField(x: Exchange, c: AssertCheck, now: number, cache: BodyCache): 
 }
 
 function existsMode(x: Exchange, c: AssertCheck): 'truthy' | 'defined' {
-  if (c.field === 'body' && c.arg !== undefined) return 'defined';
+  if (c.field === 'body' && c.arg !== undefined) return c.arg.startsWith('$') ? 'defined' : 'truthy'; // JSONPath: Hurl; httpyac's a.b: httpyac
   return moduleForExchange(x).asserts.fields.find((f) => f.name === c.field)?.exists ?? 'defined';
 }
 
@@ -68,7 +68,7 @@ function evaluateOne(c: AssertCheck, x: Exchange, now: number, cache: BodyCache)
   const actual = r.value === undefined ? undefined : shownValue(r.value);
   let pass: boolean;
   try {
-    pass = applyOperator(c.op, r.value, c.expected ?? '', { bytes: r.bytes, exists: existsMode(x, c), regexLiteral: c.regexLiteral === true });
+    pass = applyOperator(c.op, r.value, c.expected ?? '', { bytes: r.bytes, exists: existsMode(x, c), regexLiteral: c.regexLiteral === true, httpyacIncludes: c.httpyacIncludes });
   } catch (e) {
     return { check: c, status: 'error', actual, expected, message: `${name}: ${safeText((e as Error).message, { oneLine: true })}` };
   }

@@ -76,6 +76,7 @@ export function parseAssertLine(l: AssertLine, opts: AssertParseOptions, diags: 
   }
   const check: AssertCheck = { text, line: l.line, span: at, field, arg, op: written, expected: NO_VALUE.has(written) ? undefined : expectedText };
   if (opts.dialect !== 'http') check.regexLiteral = true;
+  else check.httpyacIncludes = true;
   if (!checkField(check, opts, diags)) return undefined;
   if (!checkValue(check, opts, diags, expectedText)) return undefined;
   return check;

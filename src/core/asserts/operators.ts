@@ -1,8 +1,8 @@
 /**
  * httpyac's assert operators (HY@89a439d src/plugins/assert/predicates/*.ts) and what each does with the value a
  * field read and the expected text: the expected text is converted to the type of the value (numbers compared as
- * numbers, booleans as booleans, text as text), as httpyac does. NetReq's one difference, on purpose: `includes`
- * on an array is membership (any element equals the value), where httpyac searches the array's JSON text.
+ * numbers, booleans as booleans, text as text), as httpyac does. In .netreq files `includes` on a list is
+ * membership (any element equals the value); .http files keep httpyac's search in the list's JSON text.
  * `matches` runs in a separate V8 context with a time limit, so a catastrophic pattern stops with an error.
  */
 import { createHash } from 'node:crypto';
@@ -138,7 +138,7 @@ export function regexOf(expected: string, literal: boolean): { pattern: string; 
  * Applies operator `op` (any id or alias) to the value read. `bytes`: the raw bytes for the hashes (a body).
  * Throws only for `matches` (a pattern that cannot run, or ran too long).
  */
-export function applyOperator(op: string, actual: AssertValue, expected: string, opts: { bytes?: Buffer; exists: 'truthy' | 'defined'; regexLiteral: boolean }): boolean {
+export function applyOperator(op: string, actual: AssertValue, expected: string, opts: { bytes?: Buffer; exists: 'truthy' | 'defined'; regexLiteral: boolean; httpyacIncludes?: boolean }): boolean {
   const id = CANONICAL[op] ?? op;
   switch (id) {
     case 'exists':
@@ -175,6 +175,10 @@ export function applyOperator(op: string, actual: AssertValue, expected: string,
       return id === 'startsWith' ? a.startsWith(expected) : a.endsWith(expected);
     }
     case 'includes':
+      if (opts.httpyacIncludes) {
+        const a = toText(actual);
+        return a && expected ? a.includes(expected) : Array.isArray(actual) ? actual.includes(expected) : false;
+      }
       if (Array.isArray(actual)) return actual.some((el) => equals(el as AssertValue, convertExpected(el as AssertValue, expected)) || (typeof el === 'string' && el === expected));
       return !!expected && toText(actual).includes(expected);
     case 'matches': {

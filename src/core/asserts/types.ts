@@ -26,6 +26,8 @@ export interface AssertCheck {
   expectedWritten?: string;
   /** `matches /re/flags` reads the slashes as a regular expression literal (.netreq files; .http follow httpyac). */
   regexLiteral?: boolean;
+  /** `.http` files: `includes` on a list searches its JSON text, as httpyac does (.netreq: any element equals). */
+  httpyacIncludes?: boolean;
 }
 
 export type AssertStatus = 'passed' | 'failed' | 'error';

@@ -19,7 +19,7 @@ describe('?? asserts on HTTP, against nginx', function () {
         'dtd.xml': '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>',
         'evil.txt': `${'a'.repeat(40)}b`,
       },
-      serverExtra: 'add_header X-Multi a; add_header X-Multi b;',
+      serverExtra: 'add_header X-Multi a; add_header X-Multi b; add_header Set-Cookie a=1; add_header Set-Cookie b=2;',
     });
   });
   after(() => nginx.stop());
@@ -45,9 +45,12 @@ describe('?? asserts on HTTP, against nginx', function () {
       '?? header content-type isString #=> passed',
       '?? header x-missing exists #=> failed',
       '?? header x-missing isFalse #=> passed',
-      '?? header x-multi isArray #=> passed',
+      '?? header x-multi == a, b #=> passed',
       '?? header x-multi includes b #=> passed',
       '?? header x-multi includes c #=> failed',
+      '?? header set-cookie isArray #=> passed',
+      '?? header set-cookie includes b=2 #=> passed',
+      '?? header set-cookie includes b= #=> failed',
       '?? body startsWith { #=> passed',
       '?? body endsWith } #=> passed',
       '?? body matches "title":"Hello #=> passed',

@@ -12,7 +12,7 @@ export const HEADER_FIELD: AssertFieldSpec = {
   type: 'any',
   exists: 'truthy',
   httpyac: true,
-  doc: 'A response header’s value (the name in any case); a header sent several times gives the list of its values.',
+  doc: 'A response header’s value (the name in any case); a header sent several times gives its values joined with `, ` (Set-Cookie: the list of them), as in httpyac.',
   example: '?? header content-type includes json',
 };
 
@@ -45,11 +45,16 @@ export const httpAssertFields: readonly AssertFieldSpec[] = Object.freeze([
   ...CONNECTION_FIELDS,
 ] satisfies AssertFieldSpec[]);
 
-/** A header's value (one) or values (several), by name in any case; undefined when absent. */
+/**
+ * A header's value by name in any case; undefined when absent. Repeated headers as Node (and so httpyac) gives
+ * them: joined with ', ', but Set-Cookie as the list of its values.
+ */
 export function headerValue(headers: HeaderList, name: string): string | string[] | undefined {
   const lower = name.toLowerCase();
   const values = headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
-  return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+  if (values.length === 0) return undefined;
+  if (lower === 'set-cookie') return values;
+  return values.length === 1 ? values[0] : values.join(', ');
 }
 
 export const httpAsserts: ProtocolAsserts<HttpExchange> = {
