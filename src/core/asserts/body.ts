@@ -5,17 +5,12 @@
  * jsonpath-plus, xpath and xmldom are loaded the first time an assert needs them (the CLI's start stays small).
  * Bounded: bodies over MAX_PARSE_BYTES are not parsed; each parse is done once per exchange (the cache).
  */
-import type { AssertValue, FieldRead } from './fields';
+import type { AssertValue, BodyCache, FieldRead } from './fields';
 
 /** Bodies larger than this are not parsed as JSON or XML for an assert (the assert is an error saying so). */
 export const MAX_PARSE_BYTES = 64 * 1024 * 1024;
 
-/** What one evaluation parsed already (one body, several asserts). */
-export interface BodyCache {
-  text?: string;
-  json?: { value: unknown } | { error: string };
-  xml?: { doc: unknown } | { error: string };
-}
+export type { BodyCache };
 
 /** A JSONPath made only of names and indexes: one value (Hurl's "singular" path). */
 const SINGULAR = /^\$(?:\.[A-Za-z_$][\w$-]*|\[\d+\]|\['[^'\\]*'\]|\["[^"\\]*"\])*$/;

@@ -5,7 +5,6 @@
  * parser's checks, completion and hover derive "which fields this kind has" from the protocol modules.
  */
 import type { Exchange } from '../exchange';
-import type { BodyCache } from './body';
 
 /** A value a field reads: typed like httpyac's (numbers, booleans, text, arrays of text). */
 export type AssertValue = string | number | boolean | null | undefined | readonly unknown[] | { readonly [k: string]: unknown };
@@ -35,6 +34,13 @@ export interface AssertFieldSpec {
 
 /** What reading a field gave: a value (undefined = not there), or why it could not be read, in words. */
 export type FieldRead = { value: AssertValue; bytes?: Buffer } | { error: string };
+
+/** What one evaluation parsed of a body already (one body, several asserts): see body.ts. */
+export interface BodyCache {
+  text?: string;
+  json?: { value: unknown } | { error: string };
+  xml?: { doc: unknown } | { error: string };
+}
 
 /** What a reader gets besides the exchange: the clock (`tls.daysLeft`) and what was parsed of the body already. */
 export interface ReadContext {

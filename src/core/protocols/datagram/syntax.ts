@@ -2,7 +2,7 @@
 import { Codes } from '../../netreq/diag';
 import { multicastProblem, parseHostPort } from '../../netreq/hostport';
 import type { KindSyntax, TargetProblem } from '../syntax';
-import { datagramAssertFields } from './asserts';
+import { datagramAssertFields } from './assertFields';
 
 /** host:port, and the host a multicast group (a host holding `{{variables}}` is checked after substitution). */
 function checkGroup(text: string): TargetProblem[] {

@@ -1,6 +1,6 @@
 /** DNS: `DNS name [TYPE]`, one question to one server (UDP, or TCP with `# @tcp`). */
 import type { KindSyntax } from '../syntax';
-import { dnsAssertFields } from './asserts';
+import { dnsAssertFields } from './assertFields';
 import { nameProblems, typeProblem } from './name';
 
 export const dnsKinds = [

@@ -1,6 +1,6 @@
 /** HTTP/1.x: a method and a URL (or a bare URL), headers, a blank line, a body. */
 import type { KindSyntax } from '../syntax';
-import { httpAssertFields } from './asserts';
+import { httpAssertFields } from './assertFields';
 
 export const httpKinds = [
   {

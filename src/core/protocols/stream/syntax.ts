@@ -1,6 +1,6 @@
 /** Byte streams: TCP, TLS and the classic services (RFC 865 QOTD, RFC 867 DAYTIME, RFC 862 ECHO) with their ports. */
 import type { KindSyntax } from '../syntax';
-import { echoAssertFields, tcpAssertFields, tlsAssertFields } from './asserts';
+import { echoAssertFields, tcpAssertFields, tlsAssertFields } from './assertFields';
 
 const STREAM_DIRECTIVES = ['proxy', 'eol', 'hex', 'read-until', 'idle', 'max-bytes', 'half-close'] as const;
 const stream = { target: 'host:port', headers: false, body: 'payload' } as const;

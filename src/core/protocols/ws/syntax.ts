@@ -2,7 +2,7 @@
 import { Codes, q } from '../../netreq/diag';
 import { parseHostPort, splitUrl } from '../../netreq/hostport';
 import type { KindSyntax, TargetProblem } from '../syntax';
-import { wsAssertFields } from './asserts';
+import { wsAssertFields } from './assertFields';
 
 /** A ws:// or wss:// URL whose authority is host[:port] (a URL starting with `{{` is checked after substitution). */
 function checkWsUrl(text: string): TargetProblem[] {
