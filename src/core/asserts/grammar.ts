@@ -16,7 +16,7 @@ import type { AssertCheck } from './types';
 export const MAX_ASSERT_LINE = 64 * 1024;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const SPLIT = new RegExp(`^\\s*\\?\\?\\s*(?<type>[^\\s]*)(\\s+(?<value>.*))?\\s+(?<predicate>(${OPERATOR_IDS.map(escape).join('|')}))\\s*(?<expected>.*)\\s*$`, 'iud');
+const SPLIT = new RegExp(`^\\s*\\?\\?\\s*(?<type>[^\\s]*)(\\s+(?<value>.*))?\\s+(?<predicate>(${OPERATOR_IDS.map(escape).join('|')}))\\s*(?<expected>.*)\\s*$`, 'iu');
 const OPS_TEXT = OPERATOR_IDS.filter((o) => !CANONICAL[o]).join(', ');
 
 export interface AssertParseOptions {
@@ -39,13 +39,13 @@ export function parseAssertLine(l: AssertLine, opts: AssertParseOptions, diags: 
     diags.push(d(at, 'error', Codes.badAssert, `This assert line is ${text.length.toLocaleString('en-US')} characters long; asserts are limited to ${MAX_ASSERT_LINE.toLocaleString('en-US')}`));
     return undefined;
   }
-  const words = text.slice(2).trim().split(/\s+/);
-  if (words[0] === 'js') {
+  if (/^\?\?\s*js(\s|$)/.test(text)) {
     diags.push(d(at, 'error', Codes.assertJs, `'?? js …' runs JavaScript in httpyac; NetReq runs no JavaScript in files: assert a field instead (e.g. ?? body $.id == 1, ?? header content-type includes json)`));
     return undefined;
   }
   const m = SPLIT.exec(text);
   if (!m?.groups) {
+    const words = text.slice(2).trim().split(/\s+/);
     const near = words.length > 1 ? nearWords(words[words.length > 2 ? 2 : 1], OPERATOR_IDS, 2) : [];
     const hint = near.length ? ` (did you mean '${near[0]}'?)` : '';
     diags.push(d(at, 'error', Codes.badAssert, `Expected '?? FIELD [ARG] OPERATOR [VALUE]', e.g. ?? status == 200; no operator found${hint}. Operators: ${OPS_TEXT}${opts.dialect === 'http' ? ' (httpyac would send this line as body text)' : ''}`));
@@ -65,8 +65,9 @@ export function parseAssertLine(l: AssertLine, opts: AssertParseOptions, diags: 
     diags.push(d(at, 'error', Codes.assertOperatorCase, `Operators are case-sensitive: write '${right}' (httpyac matches ${q(written)} but never runs the assert)`));
     return undefined;
   }
-  const opEnd = m.indices?.groups?.predicate?.[1] ?? 0;
-  if ((written === '==' || written === '!=') && text[opEnd] === '=') {
+  // `\s*` before EXPECTED is greedy: EXPECTED starts right after the operator exactly when no blank precedes it.
+  const beforeExpected = text.slice(0, text.length - g.expected.length);
+  if ((written === '==' || written === '!=') && g.expected.startsWith('=') && !/\s$/.test(beforeExpected)) {
     diags.push(d(at, 'error', Codes.assertTripleEquals, `httpyac reads '${written}=' as '${written}' followed by the value ${q(expectedText)}, so this assert could never pass there: write '${written}'`));
     return undefined;
   }
