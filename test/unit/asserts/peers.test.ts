@@ -2,7 +2,7 @@
 // left), socat (TCP and UDP received/echo/replies/stop), python3-websockets (frames, close), dnsmasq (DNS).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { makeSelfSigned, startOpensslServer, startPythonWsEcho, startSocat, tempDir, type Peer } from '../../support/peers';
+import { freePort, makeSelfSigned, startOpensslServer, startPythonWsEcho, startSocat, tempDir, type Peer } from '../../support/peers';
 import { startDnsmasq } from '../protocols/dns/peers';
 import { expectations, runText, statuses } from './run';
 
@@ -147,5 +147,40 @@ describe('?? asserts on TLS, sockets, WebSocket and DNS, against real peers', fu
     ]);
     const run = await runText(text);
     assert.deepEqual(run.blocks.flatMap(statuses), expected);
+  });
+
+  it('nothing exchanged (WS, TCP refused; DNS unanswered): the asserts are errors that say why, timings still read', async () => {
+    const closed = await freePort();
+    const run = await runText(
+      [
+        `WS ws://127.0.0.1:${closed}/`,
+        '',
+        '> hi',
+        '',
+        '?? status == 101',
+        '?? frames.count == 0',
+        '###',
+        `TCP 127.0.0.1:${closed}`,
+        '',
+        'x',
+        '',
+        '?? received == x',
+        '?? timing.total >= 0',
+        '###',
+        `# @server 127.0.0.1:${closed}`,
+        '# @timeout 500ms',
+        'DNS example.test',
+        '',
+        '?? rcode == NOERROR',
+      ].join('\n'),
+    );
+    const all = run.blocks.flatMap((b) => b.outcomes);
+    assert.deepEqual(
+      all.map((o) => o.status),
+      ['error', 'error', 'error', 'passed', 'error'],
+    );
+    assert.match(all[0].message, /^status == 101: nothing was exchanged: connect failed: /);
+    assert.match(all[2].message, /^received == x: nothing was exchanged: connect failed: /);
+    assert.match(all[4].message, /^rcode == NOERROR: no DNS answer: \w+ failed: /);
   });
 });
