@@ -22,6 +22,12 @@ export interface AssertCheck {
   op: AssertOperator;
   /** Absent for operators that take no value (`exists`, `isFalse`, …). */
   expected?: string;
+  /** The expected value as written, before `{{variables}}` were expanded (set only when they were). */
+  expectedWritten?: string;
+  /** `matches /re/flags` reads the slashes as a regular expression literal (.netreq files; .http follow httpyac). */
+  regexLiteral?: boolean;
+  /** `.http` files: `includes` on a list searches its JSON text, as httpyac does (.netreq: any element equals). */
+  httpyacIncludes?: boolean;
 }
 
 export type AssertStatus = 'passed' | 'failed' | 'error';
@@ -36,6 +42,8 @@ export interface AssertOutcome {
   expected?: string;
   /** One sentence: "status == 200: got 404", "header content-type exists: passed". */
   message: string;
+  /** How long the field took to read and check, in ms (a big body's JSONPath, a slow pattern). */
+  ms?: number;
 }
 
 export interface AssertSummary {

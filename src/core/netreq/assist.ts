@@ -4,6 +4,7 @@
  * Everything works on the parsed document and the line's text, so it is as fast as the parse it reuses.
  */
 import { KINDS, kindSyntax, protocolLabel } from '../protocols/kinds';
+import { assertCompletions, assertHover } from './assertAssist';
 import { DIRECTIVES } from './directives';
 import { fileVariables } from './docIndex';
 import { SHARED } from './environments';
@@ -11,7 +12,7 @@ import { DIRECTIVE_HELP, HEADER_NAMES, HEADER_VALUES, SYSTEM_VARIABLE_HELP } fro
 import { HTTP_METHODS } from './requestLine';
 import type { Block, Environments, NetreqDocument } from './types';
 
-export type CompletionKind = 'directive' | 'value' | 'protocol' | 'method' | 'header' | 'variable' | 'system';
+export type CompletionKind = 'directive' | 'value' | 'protocol' | 'method' | 'header' | 'variable' | 'system' | 'field' | 'operator';
 
 export interface Completion {
   label: string;
@@ -168,6 +169,8 @@ export function completionsAt(input: AssistInput): Completion[] {
     const values = DIRECTIVE_HELP[dirValue[1]]?.values ?? [];
     return values.map((v) => ({ label: v, kind: 'value' as const, insert: v, from: input.col - dirValue[2].length }));
   }
+  const onAssert = assertCompletions(prefix, block?.requestLine?.protocol);
+  if (onAssert) return onAssert;
   if (block && inHeaders(input, block)) {
     const value = /^([\w-]+)\s*:\s*([^,]*)$/.exec(prefix);
     if (value) {
@@ -218,6 +221,8 @@ export function hoverAt(input: AssistInput): HoverInfo | undefined {
   }
   const block = blockAt(input.doc, input.line);
   const rl = block?.requestLine;
+  const onAssert = assertHover(text, col, rl?.protocol);
+  if (onAssert) return onAssert;
   if (rl && rl.line === input.line) {
     const word = /^\s*(\S+)/.exec(text);
     const start = word ? text.indexOf(word[1]) : -1;

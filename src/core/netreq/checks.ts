@@ -2,6 +2,7 @@
  * Checks the parser runs once all blocks and file variables are known: directive
  * applicability, duplicate request names, and every `{{…}}` reference.
  */
+export { checkAsserts } from '../asserts/parse';
 import { appliesTo, directiveSpec } from './directives';
 import { Codes, diag, q } from './diag';
 import { isHostName, isHttpUrl, trimEndCol } from './scan';

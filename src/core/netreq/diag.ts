@@ -51,6 +51,28 @@ export const Codes = {
   bodyFileUnreadable: 'body-file-unreadable',
   wsStrayText: 'ws-stray-text',
   assertInBody: 'assert-in-body',
+  /** A `??` line that is not `?? FIELD [ARG] OPERATOR [VALUE]` (no operator found, no field, too long). */
+  badAssert: 'bad-assert',
+  /** `?? js …`, or `body EXPR` that is JavaScript beyond a property path: NetReq runs no JavaScript. */
+  assertJs: 'assert-js',
+  /** The field is not one the block's request kind has. */
+  assertUnknownField: 'assert-unknown-field',
+  /** An argument where the field takes none, a missing one, or one not in the field's list. */
+  assertBadArg: 'assert-bad-arg',
+  /** `EQUALS`: httpyac matches the line case-insensitively but runs nothing. */
+  assertOperatorCase: 'assert-operator-case',
+  /** `===` / `!==`: httpyac reads `==` then a value starting with `=`. */
+  assertTripleEquals: 'assert-triple-equals',
+  /** `not equals`: httpyac's split makes it ARG `… not` and the operator `equals` (the opposite check). */
+  assertNotEquals: 'assert-not-equals',
+  assertMissingValue: 'assert-missing-value',
+  assertUnexpectedValue: 'assert-unexpected-value',
+  assertBadNumber: 'assert-bad-number',
+  assertBadRegex: 'assert-bad-regex',
+  /** A hash operator with a hex value (httpyac and NetReq compare base64). */
+  assertHashHex: 'assert-hash-hex',
+  /** Info in `.http` files: NetReq reads this assert where httpyac would fail it (JSONPath, NetReq's own fields). */
+  assertNetreqOnly: 'assert-netreq-only',
   /** Restricted Mode refused `{{$processEnv}}` / `{{$dotenv}}` (see restricted.ts). */
   restrictedVariable: 'restricted-variable',
   /** Restricted Mode refused a body file outside the workspace folders. */

@@ -11,7 +11,7 @@
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
 import { checkHttpConversions } from '../protocols/http/conversionChecks';
-import { checkApplicability, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
+import { checkApplicability, checkAsserts, checkHttpHeadPayload, checkHttpHost, checkNames, checkPending, checkRefs, type PendingRef } from './checks';
 import { DIRECTIVE_NAMES, directiveSpec } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
 import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
@@ -92,6 +92,7 @@ class Parser {
       this.segment(seps[k], end, true);
     }
     checkNames(this.blocks, this.diags);
+    checkAsserts(this.blocks, this.dialect, this.diags);
     checkPending(this.pending, this.blocks, this.varLines, this.diags);
     this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
     // At most MAX_SAME_DIAGNOSTICS of one code per block, then a count (groups: text between ### lines).
@@ -215,29 +216,27 @@ class Parser {
   }
 
   /**
-   * The `??` lines at the end of the block (with the blank and comment lines among and before them) are asserts, not body:
+   * The `??` lines at the end of the block (with the blank and comment lines among them) are asserts, not body:
    * collects them and returns the last line left for the headers and the body.
    */
   private trailingAsserts(block: Block, from: number, end: number): number {
     const L = this.lines;
     let first = -1;
-    let run = end + 1; // the blank and comment lines just before the first assert go with the asserts
     for (let j = end; j >= from; j--) {
       const t = L[j];
       const ind = indentOf(t);
-      if (ind === t.length || isComment(t, ind)) {
-        run = j;
-        continue;
-      }
+      if (ind === t.length || isComment(t, ind)) continue;
       if (!isAssert(t, ind)) break;
-      first = run = j;
+      first = j;
     }
     if (first < 0) return end;
     for (let j = first; j <= end; j++) {
       const ind = indentOf(L[j]);
       if (ind < L[j].length && isAssert(L[j], ind)) this.assertLine(block, L[j], j, ind);
     }
-    return run - 1;
+    // Everything above the first `??` line is what it was without asserts (adding asserts never changes what is
+    // sent: a TCP payload keeps its blank lines, a .netreq body its comment lines).
+    return first - 1;
   }
 
   private assertLine(block: Block, t: string, i: number, ind: number): void {

@@ -12,7 +12,9 @@ import { moduleForProtocol } from '../protocols/registry';
 import type { ResolveEnv } from './resolveCommon';
 import type { Block, Diagnostic, Directive, NetreqDocument, ResolveContext, ResolveResult } from './types';
 import { VariableResolver, type ResolverOptions } from './variables';
-import { parseAsserts, type AssertCheck } from '../asserts';
+import { assertFieldsFor, parseAsserts } from '../asserts/parse';
+import { checkExpected } from '../asserts/grammar';
+import type { AssertCheck } from '../asserts/types';
 
 export async function resolveBlock(doc: NetreqDocument, block: Block, ctx: ResolveContext): Promise<ResolveResult> {
   return resolveBlockWith(doc, block, ctx, {});
@@ -74,7 +76,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
   const eff = await resolveDirectives(block, vars, diags);
   const env: ResolveEnv = { doc, block, ctx, vars, eff, options: buildOptions(ctx.defaults, eff), diags };
   const request: RequestSpec | undefined = await moduleForProtocol(rl.protocol).resolve(env);
-  const asserts = await resolveAsserts(block, vars, diags);
+  const asserts = await resolveAsserts(doc, block, vars, diags);
   const all = capDiagnostics([...diags, ...vars.diagnostics]); // at most MAX_SAME_DIAGNOSTICS per code, then a count
   if (!request || all.some((d) => d.severity === 'error')) {
     if (!all.some((d) => d.severity === 'error')) {
@@ -85,13 +87,20 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
   return { ok: true, request, diagnostics: all, asserts };
 }
 
-/** The block's `??` lines, parsed, with `{{variables}}` in their expected values expanded. */
-async function resolveAsserts(block: Block, vars: VariableResolver, diags: Diagnostic[]): Promise<AssertCheck[]> {
-  if (block.asserts.length === 0) return [];
-  const checks = parseAsserts(block.asserts, diags);
+/**
+ * The block's `??` lines, parsed, with `{{variables}}` in their expected values expanded (and checked again:
+ * a number where one is compared, a valid pattern). The parser reported the lines' own problems already.
+ */
+async function resolveAsserts(doc: NetreqDocument, block: Block, vars: VariableResolver, diags: Diagnostic[]): Promise<AssertCheck[]> {
+  if (block.asserts.length === 0 || !block.requestLine) return [];
+  const protocol = block.requestLine.protocol;
+  const checks = parseAsserts(block.asserts, [], { protocol, dialect: doc.dialect });
+  const fields = assertFieldsFor(protocol);
   for (const c of checks) {
     if (c.expected !== undefined && c.expected.indexOf('{{') >= 0) {
+      c.expectedWritten = c.expected;
       c.expected = await vars.expand(c.expected, { line: c.line, col: Math.max(0, c.span.end.col - c.expected.length) });
+      checkExpected(c, c.expected, fields.find((f) => f.name === c.field), doc.dialect, diags);
     }
   }
   return checks;

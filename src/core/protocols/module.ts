@@ -5,6 +5,7 @@
  * written back as `.netreq` text. registry.ts lists the modules; everything that used to list protocols
  * looks them up there.
  */
+import type { ProtocolAsserts } from '../asserts/fields';
 import type { Exchange } from '../exchange';
 import type { ProbeOptions, ProbeResult } from '../health/probe';
 import type { HttpClient } from '../http/client';
@@ -82,6 +83,8 @@ export interface ProtocolModule<S extends RequestSpec = RequestSpec, X extends E
    * unhealthy with the reason in words. Never rejects. Absent: this kind cannot be a health check.
    */
   probe?(spec: S, clients: Clients, opts: ProbeOptions): Promise<ProbeResult>;
+  /** Its `??` assert fields (each kind's list is its syntax's `asserts`) and how they are read from its exchanges. */
+  readonly asserts: ProtocolAsserts<X>;
   /** Why this request cannot be a health check although its kind has a probe (MULTICAST: no one peer answers). */
   notACheck?(spec: S): string | undefined;
 }

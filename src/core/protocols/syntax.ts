@@ -4,6 +4,7 @@
  * Types only here; a kind's syntax file is data plus pure checks (netreq/hostport, netreq/diag at most): the
  * parser reads it (through kinds.ts), so nothing there may pull in the resolver or the engines.
  */
+import type { AssertFieldSpec } from '../asserts/fields';
 
 /** What follows the request-line word: a URL (`WS ws://…`), `host:port`, or a name and an optional word (`DNS example.com MX`). */
 export type TargetForm = 'url' | 'host:port' | 'name';
@@ -46,6 +47,8 @@ export interface KindSyntax {
    * `@timeout`, `@no-pool`, …). The directive table in netreq/directives.ts derives "where it applies" from these.
    */
   readonly directives: readonly string[];
+  /** The `??` assert fields this kind has (data; the module's `asserts.read` reads them from an exchange). */
+  readonly asserts: readonly AssertFieldSpec[];
   /**
    * Checks the target (and, for 'name' targets, the optional word after it) while the file is typed: a pure
    * function, no I/O. Absent: a 'host:port' target gets the generic host:port check, a 'url' target none.

@@ -16,6 +16,8 @@ const KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   header: vscode.CompletionItemKind.Field,
   variable: vscode.CompletionItemKind.Variable,
   system: vscode.CompletionItemKind.Function,
+  field: vscode.CompletionItemKind.Field,
+  operator: vscode.CompletionItemKind.Operator,
 };
 
 /** Characters after which suggestions open by themselves: `# @`, `{{`, `{{$`, `{{%`, `Name: `, `@eol `. */

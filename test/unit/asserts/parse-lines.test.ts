@@ -19,7 +19,7 @@ describe('?? assert lines in the parser', () => {
       b.headers.map((h) => h.name),
       ['Accept'],
     );
-    assert.equal(b.body?.text, '{"a": 1}');
+    assert.equal(b.body?.text, '{"a": 1}\n\n# a comment', 'a .netreq body keeps its comment line: asserts never change what is sent');
     assert.equal(doc.diagnostics.filter((d) => d.severity === 'error').length, 0);
   });
 
@@ -27,6 +27,15 @@ describe('?? assert lines in the parser', () => {
     const doc = parseNetreq(['TCP 127.0.0.1:7', '', 'hello', '?? received includes hello'].join('\n'));
     assert.equal(doc.blocks[0].body?.text, 'hello');
     assert.equal(doc.blocks[0].asserts.length, 1);
+  });
+
+  it('an HTTP head over TCP keeps its closing blank lines when asserts follow (# @eol crlf sends them as before)', () => {
+    const head = ['TCP 127.0.0.1:7', '# @eol crlf', '', 'GET / HTTP/1.1', 'Host: x', '', ''];
+    const without = parseNetreq([...head, '###'].join('\n')).blocks[0];
+    const withAsserts = parseNetreq([...head, '?? received includes 200', '###'].join('\n')).blocks[0];
+    assert.equal(withAsserts.body?.text, without.body?.text);
+    assert.equal(withAsserts.body?.trailingBlankLines, without.body?.trailingBlankLines);
+    assert.equal(withAsserts.body?.trailingBlankLines, 2);
   });
 
   it('an assert in the middle of a body is an error, not body text sent silently', () => {

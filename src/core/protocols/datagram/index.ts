@@ -1,4 +1,5 @@
 /** UDP and MULTICAST: datagrams out, replies collected until a count or a wait ends. */
+import { datagramAsserts } from './asserts';
 import type { SocketExchange } from '../../exchange';
 import { resolveDatagram } from './resolve';
 import type { MulticastRequestSpec, UdpRequestSpec } from './spec';
@@ -20,6 +21,7 @@ export const datagramModule = Object.freeze<ProtocolModule<UdpRequestSpec | Mult
   specKinds: ['udp', 'multicast'] as const,
   exchangeKind: 'socket',
   view: 'transcript',
+  asserts: datagramAsserts,
   resolve: resolveDatagram,
   send: (spec, clients, opts) => (spec.kind === 'udp' ? clients.udp.send(spec, opts) : clients.multicast.send(spec, opts)),
   summary: (spec) => {

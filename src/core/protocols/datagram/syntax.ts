@@ -2,6 +2,7 @@
 import { Codes } from '../../netreq/diag';
 import { multicastProblem, parseHostPort } from '../../netreq/hostport';
 import type { KindSyntax, TargetProblem } from '../syntax';
+import { datagramAssertFields } from './assertFields';
 
 /** host:port, and the host a multicast group (a host holding `{{variables}}` is checked after substitution). */
 function checkGroup(text: string): TargetProblem[] {
@@ -13,7 +14,7 @@ function checkGroup(text: string): TargetProblem[] {
   return m ? [{ token: 'target', start: s, end: s + hp.host.length, code: Codes.notMulticast, message: m }] : [];
 }
 
-const datagram = { target: 'host:port', headers: false, body: 'payload' } as const;
+const datagram = { target: 'host:port', headers: false, body: 'payload', asserts: datagramAssertFields } as const;
 
 export const datagramKinds = [
   { id: 'udp', word: 'UDP', label: 'UDP', example: 'UDP 127.0.0.1:9999', ...datagram, directives: ['eol', 'hex', 'replies'] },

@@ -1,4 +1,5 @@
 /** DNS: one question to one server, its answer in the transcript panel (query and answer bytes, plus the records). */
+import { dnsAsserts } from './asserts';
 import type { SocketExchange } from '../../exchange';
 import { socketExchangeToJson } from '../../serialize';
 import { hostPort } from '../../transport/address';
@@ -21,6 +22,7 @@ export const dnsModule = Object.freeze<ProtocolModule<DnsRequestSpec, SocketExch
   specKinds: ['dns'] as const,
   exchangeKind: 'socket',
   view: 'transcript',
+  asserts: dnsAsserts,
   resolve: resolveDns,
   send: (spec, _clients, opts) => sendDns(spec, opts),
   summary: (spec) => {

@@ -1,5 +1,6 @@
 /** DNS: `DNS name [TYPE]`, one question to one server (UDP, or TCP with `# @tcp`). */
 import type { KindSyntax } from '../syntax';
+import { dnsAssertFields } from './assertFields';
 import { nameProblems, typeProblem } from './name';
 
 export const dnsKinds = [
@@ -12,6 +13,7 @@ export const dnsKinds = [
     headers: false,
     body: 'none',
     directives: ['server', 'tcp', 'no-recurse'],
+    asserts: dnsAssertFields,
     checkTarget: (name: string, type: string | undefined) => [
       ...nameProblems(name).map((p) => ({ ...p, token: 'target' as const })),
       ...(type !== undefined ? [typeProblem(type)].filter((p) => p !== undefined).map((p) => ({ ...p, token: 'after' as const })) : []),

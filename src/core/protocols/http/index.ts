@@ -1,4 +1,5 @@
 /** HTTP/1.x requests: resolved by resolveHttp, sent by the pooled HttpClient, shown in the response panel; proxy flows replayed as `.netreq`. */
+import { httpAsserts } from './asserts';
 import type { HttpExchange } from '../../exchange';
 import { resolveHttp } from './resolve';
 import { sendWithDigest } from '../../http/digest';
@@ -20,6 +21,7 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   specKinds: ['http'] as const,
   exchangeKind: 'http',
   view: 'response',
+  asserts: httpAsserts,
   resolve: resolveHttp,
   // Authorization: Digest answers one 401 challenge with a second send (both exchanges kept).
   send: (spec, clients, opts) => sendWithDigest(spec, (s) => clients.http.send(s, opts)),

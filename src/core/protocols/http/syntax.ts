@@ -1,5 +1,6 @@
 /** HTTP/1.x: a method and a URL (or a bare URL), headers, a blank line, a body. */
 import type { KindSyntax } from '../syntax';
+import { httpAssertFields } from './assertFields';
 
 export const httpKinds = [
   {
@@ -10,5 +11,6 @@ export const httpKinds = [
     headers: true,
     body: 'http',
     directives: ['insecure', 'raw', 'proxy', 'tls', 'connect'],
+    asserts: httpAssertFields,
   },
 ] as const satisfies readonly KindSyntax[];

@@ -1,4 +1,5 @@
 /** TCP, TLS, QOTD, DAYTIME and ECHO: one connection, the payload, then what comes back until a stop condition. */
+import { streamAsserts } from './asserts';
 import type { SocketExchange } from '../../exchange';
 import { resolveStream } from './resolve';
 import type { TcpRequestSpec } from './spec';
@@ -15,6 +16,7 @@ export const streamModule = Object.freeze<ProtocolModule<TcpRequestSpec, SocketE
   specKinds: ['tcp', 'tls'] as const,
   exchangeKind: 'socket',
   view: 'transcript',
+  asserts: streamAsserts,
   resolve: resolveStream,
   send: (spec, clients, opts) => clients.tcp.send(spec, opts),
   summary: (spec) => {

@@ -2,6 +2,7 @@
  * WebSocket: the handshake, the `>` messages, replies until the wait ends. The CLI sends it to its end; the
  * extension opens an interactive session (`open`) shown in the session panel.
  */
+import { wsAsserts } from './asserts';
 import type { WsExchange } from '../../exchange';
 import { resolveWs } from './resolve';
 import type { WsRequestSpec } from './spec';
@@ -24,6 +25,7 @@ export const wsModule = Object.freeze<WsModule>({
   specKinds: ['ws'] as const,
   exchangeKind: 'ws',
   view: 'session',
+  asserts: wsAsserts,
   resolve: resolveWs,
   send: (spec, clients, opts) => (clients.ws ?? new WsClient()).send(spec, opts),
   open: (spec, deps) => new WsSession(spec, deps),

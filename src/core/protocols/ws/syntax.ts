@@ -2,6 +2,7 @@
 import { Codes, q } from '../../netreq/diag';
 import { parseHostPort, splitUrl } from '../../netreq/hostport';
 import type { KindSyntax, TargetProblem } from '../syntax';
+import { wsAssertFields } from './assertFields';
 
 /** A ws:// or wss:// URL whose authority is host[:port] (a URL starting with `{{` is checked after substitution). */
 function checkWsUrl(text: string): TargetProblem[] {
@@ -24,6 +25,7 @@ export const wsKinds = [
     headers: true,
     body: 'ws-messages',
     directives: ['insecure', 'proxy', 'connect', 'wait'],
+    asserts: wsAssertFields,
     checkTarget: checkWsUrl,
   },
 ] as const satisfies readonly KindSyntax[];
