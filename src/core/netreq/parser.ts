@@ -5,8 +5,8 @@
  * Variable scope (REST Client semantics): every `@name = value` line that stands outside a
  * request's header/body section — before the first `###`, or in a block before its request
  * line — is a *file* variable, valid in the whole file wherever it stands, and goes to
- * `document.variables`. When a name is defined twice the first definition is used (as REST
- * Client does) and the later one gets a warning. The parser therefore leaves
+ * `document.variables`. When a name is defined twice the last definition is used (as REST
+ * Client does) and the earlier one gets a warning. The parser therefore leaves
  * `block.variables` empty; the resolver still honours it (request-scoped, above file
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
@@ -316,12 +316,13 @@ class Parser {
     const value = t.slice(vs, Math.max(vs, endCol));
     const prev = this.varLines.get(name);
     if (prev !== undefined) {
+      const p = this.lines[prev];
+      const pi = indentOf(p);
       this.diags.push(
-        diag(i, ind, j, 'warning', Codes.duplicateVariable, `Variable '${name}' is already defined on line ${prev + 1}; that first definition is used and this one is ignored`),
+        diag(prev, pi, pi + 1 + name.length, 'warning', Codes.duplicateVariable, `Variable '${name}' is overridden by line ${i + 1}: the last definition is used (as REST Client does)`),
       );
-    } else {
-      this.varLines.set(name, i);
     }
+    this.varLines.set(name, i);
     this.vars.push({ name, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } });
     if (value.indexOf('{{') >= 0) this.refs(value, i, vs);
   }

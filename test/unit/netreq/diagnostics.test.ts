@@ -162,7 +162,7 @@ describe('netreq diagnostics (parse time)', () => {
     it('malformed and duplicate definitions', () => {
       expectDiag(diags('@foo bar\nGET http://a/'), 'bad-variable', 0, 0, 'error', /Expected '@name = value'/);
       expectDiag(diags('@$x = 1\nGET http://a/'), 'bad-variable', 0, 0, 'error', /may not start with \$ or %/);
-      expectDiag(diags('@a = 1\n@a = 2\nGET http://a/{{a}}'), 'duplicate-variable', 1, 0, 'warning', /already defined on line 1; that first definition is used/);
+      expectDiag(diags('@a = 1\n@a = 2\nGET http://a/{{a}}'), 'duplicate-variable', 0, 0, 'warning', /overridden by line 2: the last definition is used/);
     });
 
     it('undefined variable is a warning at parse time (it may come from an environment)', () => {
