@@ -14,11 +14,11 @@ import { checkApplicability, checkHttpHeadPayload, checkHttpHost, checkNames, ch
 import { DIRECTIVE_NAMES, directiveSpec } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
 import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
-import { parseHexLines } from './hex';
 import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';
-import type { AssertLine, Block, BodySource, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
-import { parseWsBody } from './ws';
+import type { AssertLine, Block, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
+import { checkBody } from './bodyChecks';
+import { bodySource, checkHeaderlessGraphql, checkHttpHeaders, foreignBeforeRequest, foreignDirective, refuseRequestLine, scanHttpLines, type DialectSink } from './dialect';
 
 export function parseNetreq(text: string, options: ParseOptions = {}): NetreqDocument {
   const dialect: Dialect = options.dialect === 'http' ? 'http' : 'netreq';
@@ -55,9 +55,9 @@ const QUESTION = 63;
 /** `??` after optional blanks: an assert line. */
 const isAssert = (t: string, ind: number): boolean => t.charCodeAt(ind) === QUESTION && t.charCodeAt(ind + 1) === QUESTION;
 
-class Parser {
-  private readonly lines: string[];
-  private readonly diags: Diagnostic[] = [];
+class Parser implements DialectSink {
+  readonly lines: string[];
+  readonly diags: Diagnostic[] = [];
   private readonly blocks: Block[] = [];
   private readonly vars: VariableDef[] = [];
   private readonly varLines = new Map<string, number>();
@@ -76,7 +76,7 @@ class Parser {
 
   constructor(
     text: string,
-    private readonly dialect: Dialect,
+    readonly dialect: Dialect,
   ) {
     this.lines = splitLines(text);
   }
@@ -134,7 +134,11 @@ class Parser {
       if (ind === t.length) continue;
       if (isComment(t, ind)) this.commentLine(t, i, ind, block);
       else if (t.charCodeAt(ind) === AT) this.variableLine(t, i, ind);
-      else break;
+      else {
+        const last = foreignBeforeRequest(this, i, end);
+        if (last < 0) break;
+        i = last;
+      }
     }
     block.directives = this.dirs.slice(0, this.nDirs);
     if (i > end) {
@@ -152,7 +156,7 @@ class Parser {
       return;
     }
     const raw = this.lastFlag(block, 'raw');
-    const rl = parseRequestLine(L[i], i, raw, this.diags);
+    const rl = refuseRequestLine(this, i) ? undefined : parseRequestLine(L[i], i, raw, this.diags);
     this.blocks.push(block);
     if (!rl) {
       block.headers = [];
@@ -162,6 +166,7 @@ class Parser {
     this.refs(L[i], i, 0);
     checkApplicability(block, rl.protocol, this.diags);
     i++;
+    if (rl.protocol === 'http') end = scanHttpLines(this, i, end);
     end = this.trailingAsserts(block, i, end);
 
     let bodyStart = end + 1;
@@ -192,7 +197,10 @@ class Parser {
         this.headerLine(t, i, ind, raw);
       }
       block.headers = this.hdrs.slice(0, this.nHdrs);
-      if (rl.protocol === 'http') checkHttpHost(block, raw, this.diags);
+      if (rl.protocol === 'http') {
+        checkHttpHost(block, raw, this.diags);
+        checkHttpHeaders(this, block.headers);
+      }
     } else {
       bodyStart = i;
       while (bodyStart <= end && isBlank(L[bodyStart])) bodyStart++;
@@ -200,7 +208,8 @@ class Parser {
     let bodyEnd = end;
     while (bodyEnd >= bodyStart && isBlank(L[bodyEnd])) bodyEnd--;
     if (bodyStart <= bodyEnd) {
-      this.body(block, bodyStart, bodyEnd);
+      this.body(block, bodyStart, bodyEnd, raw);
+      if (rl.protocol === 'http') checkHeaderlessGraphql(this, block, block.directives.some((d) => d.key === 'noGqlParsing'));
       if (takesPayload(rl.protocol) && bodyEnd < end) {
         const afterNewline = end === L.length - 1 && L[end] === '' ? 1 : 0;
         const n = end - bodyEnd - afterNewline;
@@ -266,6 +275,7 @@ class Parser {
     const d: Directive = { key, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } };
     this.dirs[this.nDirs++] = d;
     const spec = directiveSpec(key);
+    if (!spec && foreignDirective(this, key, i, ks - 1, k)) return;
     if (!spec) {
       const near = nearWords(key, DIRECTIVE_NAMES);
       const hint = near.length > 0 ? `; did you mean @${near[0]}?` : `; known directives: ${DIRECTIVE_NAMES.map((n) => `@${n}`).join(', ')}`;
@@ -350,73 +360,12 @@ class Parser {
     if (t.indexOf('{{') >= 0) this.refs(t, i, 0);
   }
 
-  private body(block: Block, start: number, end: number): void {
-    const L = this.lines;
+  private body(block: Block, start: number, end: number, raw: boolean): void {
     const protocol = block.requestLine!.protocol;
-    const messages = kindSyntax(protocol).body === 'ws-messages';
-    const body: BodySource = { text: start === end ? L[start] : L.slice(start, end + 1).join('\n'), startLine: start, endLine: end };
+    const body = bodySource(this, start, end, this.dialect === 'http' && protocol === 'http' && !raw);
+    if (!body) return;
     block.body = body;
-    let only = -1;
-    for (let i = start; i <= end; i++) {
-      if (isBlank(L[i])) continue;
-      if (only >= 0) {
-        only = -2;
-        break;
-      }
-      only = i;
-    }
-    if (only >= 0 && !messages && this.fileBody(body, L[only], only)) return;
-    const hex = takesPayload(protocol) && this.lastFlag(block, 'hex');
-    for (let i = start; i <= end; i++) {
-      if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
-      const ind = indentOf(L[i]);
-      if (isAssert(L[i], ind)) {
-        this.diags.push(diag(i, ind, trimEndCol(L[i]), 'error', Codes.assertInBody, 'An assert line (??) inside the body would be sent as body text: put the asserts after the body'));
-      }
-    }
-    if (hex) {
-      const lines = L.slice(start, end + 1);
-      const templated = lines.map((l) => l.indexOf('{{') >= 0); // no hex check where variables fill in text
-      for (const p of parseHexLines(lines, undefined, (x) => templated[x]).problems) {
-        this.diags.push(diag(start + p.index, p.start, p.end, 'error', Codes.badHex, p.message));
-      }
-    }
-    if (messages) {
-      const lines = L.slice(start, end + 1);
-      for (const p of parseWsBody(lines).problems) {
-        if (p.kind === 'hex' && lines[p.index].indexOf('{{') >= 0) continue;
-        const code = p.kind === 'hex' ? Codes.badHex : p.kind === 'stray' ? Codes.wsStrayText : Codes.badDirectiveValue;
-        this.diags.push(diag(start + p.index, p.start, p.end, p.severity, code, p.kind === 'wait' ? `@wait: ${p.message}` : p.message));
-      }
-    }
-  }
-
-  /** `< path` / `<@ path` / `<@encoding path` as the whole body. */
-  private fileBody(body: BodySource, t: string, line: number): boolean {
-    const ind = indentOf(t);
-    let substitute: boolean;
-    let rest: string;
-    if (t.startsWith('<@', ind)) {
-      substitute = true;
-      rest = t.slice(ind + 2);
-      if (rest !== '' && rest[0] !== ' ' && rest[0] !== '\t') {
-        const sp = rest.search(/[ \t]/);
-        if (sp > 0 && rest.slice(sp).trim() !== '') rest = rest.slice(sp); // '<@latin1 ./x': encoding word
-      }
-    } else if (t[ind] === '<' && (t[ind + 1] === ' ' || t[ind + 1] === '\t' || ind + 1 === t.length)) {
-      substitute = false;
-      rest = t.slice(ind + 1);
-    } else {
-      return false;
-    }
-    const path = rest.trim();
-    if (path === '') {
-      this.diags.push(diag(line, ind, trimEndCol(t), 'error', Codes.badBodyFile, `Expected a file path after '${substitute ? '<@' : '<'}', e.g. < ./body.json`));
-      return true;
-    }
-    body.file = { path, substitute, line };
-    this.refs(t, line, 0);
-    return true;
+    checkBody(this, body, kindSyntax(protocol).body === 'ws-messages', takesPayload(protocol) && this.lastFlag(block, 'hex'), (t, i) => this.refs(t, i, 0));
   }
 
   private lastFlag(block: Block, key: string): boolean {
