@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
+import { dialectForPath, parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables } from '../core/netreq';
 import type { Block, Diagnostic } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/protocols/registry';
@@ -16,6 +16,7 @@ import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './arg
 import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
 import { jsonLine, safeLine, safeText } from '../core/text';
 import { loadEnvironments } from './settings';
+import { gateBlock, refusals } from './gate';
 import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
@@ -159,7 +160,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     return 2;
   }
 
-  const doc = parseNetreq(text);
+  const doc = parseNetreq(text, { dialect: dialectForPath(file) });
   const known = { ...environmentVariables(envs.environments, envName), ...args.vars };
   const diagnostics = diagnosticsWithKnown(doc, (name) => Object.prototype.hasOwnProperty.call(known, name));
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -188,6 +189,10 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     return 2;
   }
 
+  const refused = refusals(blocks, file, args.vars, args.yes === true);
+  for (const m of refused) io.err(m);
+  if (refused.length > 0) return 2;
+
   const defaults: RequestOptions = {
     ...DEFAULT_OPTIONS,
     insecure: args.insecure,
@@ -202,10 +207,23 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   try {
     for (const block of blocks) {
       const where = `${file}:${(block.requestLine?.line ?? block.startLine) + 1}`;
+      const gate = gateBlock(block, where, args.vars, args.yes === true);
+      if (gate.action === 'refuse') {
+        io.err(gate.message);
+        return 2;
+      }
+      if (gate.action === 'skip') {
+        if (args.json) io.out(JSON.stringify({ file, line: (block.requestLine?.line ?? block.startLine) + 1, name: block.name, skipped: true, reason: '# @disabled' }));
+        else io.out(`### ${safeLine(gate.message)}
+`);
+        continue;
+      }
+      if (gate.note) io.err(gate.note);
       const resolved = await resolveBlock(doc, block, {
         environmentName: envName,
         environments: envs.environments,
         overrides: args.vars,
+        promptValues: gate.promptValues,
         baseDir: path.dirname(path.resolve(file)),
         processEnv: io.env,
         readFile: (p) => readLocalFile(p),

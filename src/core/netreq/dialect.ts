@@ -98,7 +98,7 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
       continue;
     }
     if (http && !inHeaders && isChunkSeparator(t)) {
-      refuse(s, i, "httpyac's streamed body separator (===, === wait-for-server) is not supported by NetReq: remove it");
+      refuse(s, i, "The httpyac streamed body separator (===, === wait-for-server) is not supported by NetReq: remove it");
     }
   }
   return end;
@@ -109,7 +109,7 @@ export function checkHttpHeaders(s: DialectSink, headers: readonly HeaderLine[])
   if (s.dialect !== 'http') return;
   for (const h of headers) {
     if (h.name.toLowerCase() === 'authorization' && isOAuthHeaderValue(h.value)) {
-      refuse(s, h.line, `httpyac's OAuth2 / OpenID Connect authorization (Authorization: ${h.value.trim().split(/\s+/)[0]} …) is not supported by NetReq: get a token yourself and send Authorization: Bearer {{token}}`);
+      refuse(s, h.line, `The httpyac OAuth2 / OpenID Connect authorization (Authorization: ${h.value.trim().split(/\s+/)[0]} …) is not supported by NetReq: get a token yourself and send Authorization: Bearer {{token}}`);
     }
   }
 }
@@ -168,7 +168,7 @@ export function checkHeaderlessGraphql(s: DialectSink, block: Block, noGqlParsin
     trimEndCol(first),
     'warning',
     Codes.headerlessGraphql,
-    'httpyac sends this body as GraphQL JSON ({"query": …}); REST Client and NetReq send it as written: add X-Request-Type: GraphQL to send GraphQL JSON with all three',
+    'GraphQL without X-Request-Type: httpyac sends this body as GraphQL JSON ({"query": …}), REST Client and NetReq send it as written: add X-Request-Type: GraphQL to send GraphQL JSON with all three',
   );
   const at = { line: after + 1, col: 0 };
   d.fixes = [{ title: 'Add X-Request-Type: GraphQL', edits: [{ span: { start: at, end: at }, text: 'X-Request-Type: GraphQL\n' }] }];
@@ -179,7 +179,12 @@ export function checkHeaderlessGraphql(s: DialectSink, block: Block, noGqlParsin
 export function foreignDirective(s: DialectSink, key: string, line: number, from: number, to: number): boolean {
   const f = FOREIGN_DIRECTIVES.get(key);
   if (!f) return false;
-  if (f.refuse) s.diags.push(diag(line, from, to, 'error', Codes.unsupportedFeature, `${f.refuse}: not supported by NetReq, which would send something different`));
+  if (f.refuse) s.diags.push(diag(line, from, to, 'error', Codes.unsupportedFeature, `# @${key} is not supported by NetReq: ${f.refuse}, and NetReq would send something different`));
   else s.diags.push(diag(line, from, to, 'info', Codes.ignoredDirective, f.note!));
   return true;
+}
+
+/** `.http` and `.rest` files follow REST Client / httpyac ('http'); everything else is `.netreq` ('netreq'). */
+export function dialectForPath(file: string): Dialect {
+  return /\.(http|rest)$/i.test(file) ? 'http' : 'netreq';
 }

@@ -96,10 +96,16 @@ export function foreignRequest(t: string): string | undefined {
   const m = FOREIGN_REQUEST.exec(t);
   const word = m ? m[1].toUpperCase() : FOREIGN_SCHEME.exec(t)?.[1].toLowerCase();
   if (word) {
-    const name = /^grpc$/i.test(word) ? 'gRPC' : /^(sse|eventsource)$/i.test(word) ? 'Server-sent events (SSE / EVENTSOURCE)' : /^mqtt/i.test(word) ? 'MQTT' : 'AMQP';
-    return `${name} requests (httpyac) are not supported by NetReq`;
+    const name = /^grpc$/i.test(word)
+      ? 'A gRPC request'
+      : /^(sse|eventsource)$/i.test(word)
+        ? 'A server-sent events request (SSE / EVENTSOURCE)'
+        : /^mqtt/i.test(word)
+          ? 'An MQTT request'
+          : 'An AMQP request';
+    return `${name} (httpyac) is not supported by NetReq`;
   }
-  if (PROTO_IMPORT.test(t)) return 'gRPC proto imports (proto < file, httpyac) are not supported by NetReq';
+  if (PROTO_IMPORT.test(t)) return 'A gRPC proto import (proto < file, httpyac) is not supported by NetReq';
   return undefined;
 }
 
@@ -135,18 +141,18 @@ export function foreignSystemVariable(name: string): string | undefined {
  */
 export const FOREIGN_DIRECTIVES: ReadonlyMap<string, { refuse?: string; note?: string }> = new Map(
   Object.entries({
-    ref: { refuse: 'httpyac sends the referenced request first (@ref)' },
-    forceRef: { refuse: 'httpyac always sends the referenced request first (@forceRef)' },
-    import: { refuse: 'httpyac imports another .http file (@import)' },
-    loop: { refuse: 'httpyac sends the request in a loop (@loop)' },
-    sleep: { refuse: 'httpyac waits before sending (@sleep)' },
-    injectVariables: { refuse: 'httpyac injects variables into the body (@injectVariables)' },
-    rateLimit: { refuse: 'httpyac rate-limits requests (@rateLimit)' },
-    ratelimit: { refuse: 'httpyac rate-limits requests (@ratelimit)' },
-    http2: { refuse: 'httpyac sends the request over HTTP/2 (@http2)' },
+    ref: { refuse: 'httpyac sends the referenced request first' },
+    forceRef: { refuse: 'httpyac always sends the referenced request first' },
+    import: { refuse: 'httpyac imports another .http file' },
+    loop: { refuse: 'httpyac sends the request in a loop' },
+    sleep: { refuse: 'httpyac waits before sending' },
+    injectVariables: { refuse: 'httpyac injects variables into the body' },
+    rateLimit: { refuse: 'httpyac rate-limits requests' },
+    ratelimit: { refuse: 'httpyac rate-limits requests' },
+    http2: { refuse: 'httpyac sends the request over HTTP/2' },
     noRejectUnauthorized: { refuse: 'httpyac accepts any TLS certificate (@noRejectUnauthorized): write # @insecure instead' },
-    noProxy: { refuse: 'httpyac bypasses its configured proxy (@noProxy)' },
-    keepStreaming: { refuse: 'httpyac keeps the stream open (@keepStreaming)' },
+    noProxy: { refuse: 'httpyac bypasses its configured proxy' },
+    keepStreaming: { refuse: 'httpyac keeps the stream open' },
     noRedirect: { note: '# @noRedirect has no effect: NetReq never follows redirects' },
     noCookieJar: { note: '# @noCookieJar has no effect: NetReq keeps no cookie jar' },
     noClientCert: { note: '# @noClientCert has no effect: NetReq sends no client certificate' },

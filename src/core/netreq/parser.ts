@@ -18,6 +18,7 @@ import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';
 import type { AssertLine, Block, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
 import { checkBody } from './bodyChecks';
+import { withPrompts } from './interactive';
 import { bodySource, checkHeaderlessGraphql, checkHttpHeaders, foreignBeforeRequest, foreignDirective, refuseRequestLine, scanHttpLines, type DialectSink } from './dialect';
 
 export function parseNetreq(text: string, options: ParseOptions = {}): NetreqDocument {
@@ -91,7 +92,7 @@ class Parser implements DialectSink {
       this.segment(seps[k], end, true);
     }
     checkNames(this.blocks, this.diags);
-    checkPending(this.pending, this.blocks, this.varLines, this.diags);
+    checkPending(this.pending, this.blocks, withPrompts(this.blocks, this.varLines), this.diags);
     this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
     // At most MAX_SAME_DIAGNOSTICS of one code per block, then a count (groups: text between ### lines).
     let k = 0;
@@ -286,7 +287,7 @@ class Parser implements DialectSink {
     }
     const dup = this.dirKeys.has(key);
     this.dirKeys.add(key);
-    if (dup) {
+    if (dup && key !== 'prompt') {
       this.diags.push(diag(i, ks - 1, k, 'warning', Codes.duplicateDirective, `'@${key}' is written more than once in this block; the last one counts`));
     }
     if (spec.ignored) {
@@ -303,6 +304,8 @@ class Parser implements DialectSink {
       this.diags.push(diag(i, s, e, 'error', Codes.badDirectiveValue, `@${key}: ${r.message}`));
     } else if (key === 'name') {
       block.name = r.value as string;
+    } else if (key === 'disabled' && r.value === true) {
+      this.diags.push(diag(i, ks - 1, k, 'info', Codes.disabledBlock, 'The block is skipped (httpyac’s # @disabled): Send and netreq run never send it'));
     }
   }
 

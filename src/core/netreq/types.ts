@@ -172,6 +172,11 @@ export interface ResolveContext {
   environments?: Environments;
   /** CLI --var k=v: highest precedence. */
   overrides?: Record<string, string>;
+  /**
+   * `# @prompt name` answers (the editor's input boxes; the CLI's --var for a prompted name): above every other
+   * source, as in REST Client. SECRETS: reports and history must not write these values (names: the keys).
+   */
+  promptValues?: Record<string, string>;
   /** Directory of the .netreq file, for `< ./file`, `<@ ./file` and `.env`. */
   baseDir?: string;
   /** process.env, or a stand-in for tests. */

@@ -99,7 +99,7 @@ export class VariableResolver {
     this.shared = { ...(envs.$shared ?? {}) };
     const env = ctx.environmentName && ctx.environmentName !== '$shared' ? envs[ctx.environmentName] : undefined;
     this.layers = [
-      ['override', record(ctx.overrides)],
+      ['override', record(ctx.promptValues ? { ...ctx.overrides, ...ctx.promptValues } : ctx.overrides)],
       ['request', lastWins(block?.variables ?? [])],
       ['file', fileVariables(doc)],
       ['environment', record(env)],

@@ -1,6 +1,6 @@
 /** Parses each version of a .netreq document once; everything in the editor reads through here. */
 import type * as vscode from 'vscode';
-import { parseNetreq } from '../../core/netreq';
+import { dialectForPath, parseNetreq } from '../../core/netreq';
 import type { NetreqDocument } from '../../core/netreq/types';
 import { Disposable } from '../lifecycle';
 
@@ -31,7 +31,7 @@ export class DocumentCache extends Disposable {
     const key = document.uri.toString();
     const hit = this.entries.get(key);
     if (hit && hit.version === document.version) return hit.parsed;
-    const parsed = parseNetreq(document.getText());
+    const parsed = parseNetreq(document.getText(), { dialect: dialectForPath(document.uri.path) });
     this.parses++;
     this.entries.set(key, { version: document.version, parsed });
     return parsed;

@@ -145,7 +145,7 @@ describe('netreq diagnostics (parse time)', () => {
       expectDiag(diags('# @ttl 4\nTCP a:1'), 'directive-not-applicable', 0, 0, 'warning', /# @ttl has no effect on TCP requests \(it applies to MULTICAST\)/);
       expectDiag(diags('# @tls\nGET https://a/'), 'directive-not-applicable', 0, 0, 'warning', /the scheme decides/);
       expectDiag(diags('# @no-redirect\nGET http://a/'), 'ignored-directive', 0, 2, 'info', /never follows redirects/);
-      expectDiag(diags('# @prompt pw\nGET http://a/'), 'ignored-directive', 0, 2, 'warning', /not supported/);
+      assert.deepEqual(diags('# @prompt pw\nGET http://a/{{pw}}'), [], '# @prompt is supported: no warning, and {{pw}} is defined');
     });
 
     it('directives without a request line', () => {
