@@ -3,6 +3,7 @@
  * request runs, "Sending… (click to cancel)" in its place.
  */
 import * as vscode from 'vscode';
+import { isDisabled } from '../../core/netreq';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../requests/runner';
 import type { DocumentCache } from './documentCache';
@@ -42,7 +43,9 @@ export class NetreqCodeLensProvider extends Disposable implements vscode.CodeLen
           range,
           running
             ? { title: '$(sync~spin) Sending… (click to cancel)', command: 'netreq.cancelRequest', arguments: [document.uri, block.index] }
-            : { title: '▶ Send Request', tooltip: 'Send this request (Ctrl+Alt+R)', command: 'netreq.sendRequest', arguments: [document.uri, block.index] },
+            : isDisabled(block)
+              ? { title: '⊘ Skipped: # @disabled', tooltip: 'httpyac’s # @disabled: this request is never sent (remove the line to send it)', command: 'netreq.sendRequest', arguments: [document.uri, block.index] }
+              : { title: '▶ Send Request', tooltip: 'Send this request (Ctrl+Alt+R)', command: 'netreq.sendRequest', arguments: [document.uri, block.index] },
         ),
       );
     }

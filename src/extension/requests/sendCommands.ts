@@ -30,6 +30,7 @@ import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } fr
 import { withDelayedProgress } from './delayedProgress';
 import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
+import { preSend, type PreSendUi } from './preSend';
 import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
 
@@ -52,10 +53,18 @@ export interface SendDeps {
   onExchange?: (target: BlockTarget, title: string, exchange: Exchange) => void;
 }
 
+/** VS Code's input box and a modal warning (REST Client shows its note as a warning with Yes / No). */
+export const windowPreSendUi: PreSendUi = {
+  showInputBox: (o) => vscode.window.showInputBox(o),
+  confirm: (message, yes, no) => vscode.window.showWarningMessage(message, { modal: true }, yes, no),
+};
+
 export type SendOutcome =
   | { status: 'sent'; exchange: Exchange }
   /** `restricted`: Restricted Mode refused something the block would read (shown in the block's panel too). */
-  | { status: 'busy' | 'no-request' | 'invalid'; message: string; restricted?: boolean };
+  | { status: 'busy' | 'no-request' | 'invalid'; message: string; restricted?: boolean }
+  /** `# @disabled` (skipped), or a `# @prompt` / `# @note` answered with Cancel (preSend.ts): nothing was sent. */
+  | { status: 'skipped' | 'cancelled'; message: string };
 
 /** What the per-view send steps share. */
 interface Sending {
@@ -95,6 +104,8 @@ export class SendController extends Disposable {
   toasts = 0;
   /** Send All's last summary line, for the tests. */
   lastSummary?: string;
+  /** The # @prompt input boxes and the # @note confirmation (the tests put answers here). */
+  preSendUi: PreSendUi = windowPreSendUi;
 
   constructor(private readonly deps: SendDeps) {
     super();
@@ -140,7 +151,11 @@ export class SendController extends Disposable {
           progress.report({ message: `${i + 1}/${blocks.length}: ${blockTitle(block)}`, increment: 100 / blocks.length });
           const outcome = await this.sendBlock(document, block, { progress: false, outer: batch.signal });
           if (outcome.status === 'sent') exchanges.push(outcome.exchange);
-          items.push(outcome.status === 'sent' ? { title: blockTitle(block), exchange: outcome.exchange } : { title: blockTitle(block), problem: outcome.message.replace(/^NetReq: /, '') });
+          items.push(
+            outcome.status === 'sent'
+              ? { title: blockTitle(block), exchange: outcome.exchange }
+              : { title: blockTitle(block), problem: outcome.message.replace(/^NetReq: /, ''), skipped: outcome.status === 'skipped' },
+          );
         }
       },
     );
@@ -192,9 +207,9 @@ export class SendController extends Disposable {
     return { document, parsed, block };
   }
 
-  private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block): Promise<ResolveResult> {
+  private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block, promptValues?: Record<string, string>): Promise<ResolveResult> {
     try {
-      return await resolveBlock(parsed, block, await resolveContextFor(document.uri, this.deps.environments.active));
+      return await resolveBlock(parsed, block, { ...(await resolveContextFor(document.uri, this.deps.environments.active)), promptValues });
     } catch (err) {
       const line = block.requestLine?.line ?? block.startLine;
       const message = `could not prepare the request: ${err instanceof Error ? err.message : String(err)}`;
@@ -206,13 +221,15 @@ export class SendController extends Disposable {
   private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal }): Promise<SendOutcome> {
     const { runner, diagnostics } = this.deps;
     if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
+    const pre = await preSend(block, this.preSendUi);
+    if (!pre.go) return { status: pre.status, message: `NetReq: ${pre.message}` };
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
     const onOuter = () => run.cancel();
     opts.outer?.addEventListener('abort', onOuter, { once: true });
     try {
       const parsed = this.deps.cache.get(document);
-      const resolved = await this.resolve(document, parsed, block);
+      const resolved = await this.resolve(document, parsed, block, pre.promptValues);
       diagnostics.setResolveDiagnostics(document, block.index, resolved.diagnostics);
       if (!resolved.ok) {
         const errors = resolved.diagnostics.filter((d) => d.severity === 'error');
