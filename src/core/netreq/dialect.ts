@@ -19,6 +19,8 @@ export interface DialectSink {
   readonly lines: readonly string[];
   readonly diags: Diagnostic[];
   readonly dialect: Dialect;
+  /** The current block's lines taken by a refused construct (not reported again as headers or body). */
+  readonly foreign: Set<number>;
 }
 
 const isComment = (t: string, ind: number): boolean => t.charCodeAt(ind) === 35 || (t.charCodeAt(ind) === 47 && t.charCodeAt(ind + 1) === 47);
@@ -72,6 +74,7 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
       const f = scriptAt(L, i, end, http && c === 62);
       if (f) {
         refuse(s, i, f.message);
+        for (let j = i; j <= f.last; j++) s.foreign.add(j);
         i = f.last;
         continue;
       }

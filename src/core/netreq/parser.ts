@@ -72,6 +72,8 @@ class Parser implements DialectSink {
   private readonly hdrs: HeaderLine[] = [];
   private nDirs = 0;
   private nHdrs = 0;
+  /** The current block's lines in a refused script construct (dialect.ts): no header or variable checks there. */
+  readonly foreign = new Set<number>();
   /** Directive keys seen in the current block (the duplicate check, linear). */
   private readonly dirKeys = new Set<string>();
 
@@ -167,6 +169,7 @@ class Parser implements DialectSink {
     this.refs(L[i], i, 0);
     checkApplicability(block, rl.protocol, this.diags);
     i++;
+    this.foreign.clear();
     if (rl.protocol === 'http') end = scanHttpLines(this, i, end);
     end = this.trailingAsserts(block, i, end);
 
@@ -180,7 +183,7 @@ class Parser implements DialectSink {
           bodyStart = i + 1;
           break;
         }
-        if (isComment(t, ind)) continue;
+        if (isComment(t, ind) || (this.foreign.size > 0 && this.foreign.has(i))) continue;
         if (isAssert(t, ind)) {
           this.assertLine(block, t, i, ind);
           continue;
@@ -368,7 +371,7 @@ class Parser implements DialectSink {
     const body = bodySource(this, start, end, this.dialect === 'http' && protocol === 'http' && !raw);
     if (!body) return;
     block.body = body;
-    checkBody(this, body, kindSyntax(protocol).body === 'ws-messages', takesPayload(protocol) && this.lastFlag(block, 'hex'), (t, i) => this.refs(t, i, 0));
+    checkBody(this, body, kindSyntax(protocol).body === 'ws-messages', takesPayload(protocol) && this.lastFlag(block, 'hex'), (t, i) => this.foreign.has(i) || this.refs(t, i, 0));
   }
 
   private lastFlag(block: Block, key: string): boolean {

@@ -128,6 +128,12 @@ describe('netreq dialect: refusals name the feature (unsupported-feature)', () =
     assert.match(doc.diagnostics[0].message, /NetReq never follows redirects/);
   });
 
+  it('a refused script is reported once: its lines are not also bad headers or unclosed {{', () => {
+    for (const text of ['GET http://h/\n{{\n  exports.a = 1\n}}', 'GET http://h/\n> {% client.x() %}', 'GET http://h/\n\n{{\n  x\n}}']) {
+      assert.deepEqual(codes(parse(text, 'http').diagnostics), ['unsupported-feature@1:error'.replace('@1', text.includes('\n\n') ? '@2' : '@1')]);
+    }
+  });
+
   it('?? lines are not refused (asserts: issue 13)', () => {
     const doc = parse('GET http://h/\n\n?? status == 200', 'http');
     assert.equal(doc.diagnostics.filter((d) => d.code === 'unsupported-feature').length, 0);
