@@ -67,7 +67,10 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
       inHeaders = false;
       continue;
     }
-    if (isComment(t, ind)) continue;
+    if (isComment(t, ind)) {
+      if (http) lateDirective(s, t, i);
+      continue;
+    }
     const c = t.charCodeAt(ind);
     if (inHeaders && startsWithCI(t, 'content-type', ind) && /^\s*content-type\s*:\s*multipart\/mixed/i.test(t)) mixed = true;
     if (c === 123 || c === 62 || c === 60) {
@@ -105,6 +108,27 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
     }
   }
   return end;
+}
+
+/** httpyac's metadata line: at least one blank between the comment mark and `@` (parserUtils.ts:248). */
+const HTTPYAC_META = /^\s*(#+|\/{2,})\s+@([^\s]+)/;
+
+/**
+ * `.http` files: a `# @key` line after the request line. httpyac applies metadata anywhere in the region; REST Client
+ * (and NetReq) read it only above the request line. `# @disabled` there is an error (httpyac skips the block, REST
+ * Client sends it); the others are a warning to move them up.
+ */
+function lateDirective(s: DialectSink, t: string, i: number): void {
+  const m = HTTPYAC_META.exec(t);
+  if (!m) return;
+  const key = m[2];
+  if (key === 'disabled' || FOREIGN_DIRECTIVES.get(key)?.refuse) {
+    refuse(s, i, `# @${key} after the request line: httpyac applies it, REST Client and NetReq read directives only above the request line: move it above`);
+  } else {
+    s.diags.push(
+      diag(i, indentOf(t), trimEndCol(t), 'warning', Codes.unsupportedFeature, `# @${key} after the request line is a comment here (as in REST Client; httpyac applies it): move it above the request line`),
+    );
+  }
 }
 
 /** `.http` files: `Authorization: oauth2 …` / `openid …` (httpyac fetches a token) is refused. */

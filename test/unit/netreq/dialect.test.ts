@@ -128,6 +128,14 @@ describe('netreq dialect: refusals name the feature (unsupported-feature)', () =
     assert.match(doc.diagnostics[0].message, /NetReq never follows redirects/);
   });
 
+  it('.http: a # @directive after the request line (httpyac applies it, REST Client does not): @disabled an error, others a warning', async () => {
+    const doc = parse('DELETE http://h/1\n# @disabled\n###\nGET http://h/\n# @name late\n###\nGET http://h/\n#@disabled is prose here', 'http');
+    expectDiag(doc.diagnostics.filter((d) => d.severity === 'error'), 'unsupported-feature', 1, 0, 'error', /# @disabled after the request line: httpyac applies it/);
+    expectDiag(doc.diagnostics.filter((d) => d.severity === 'warning'), 'unsupported-feature', 4, 0, 'warning', /# @name after the request line is a comment here/);
+    assert.equal((await resolve('DELETE http://h/1\n# @disabled', 'http')).ok, false);
+    assert.equal(parse('DELETE http://h/1\n# @disabled', 'netreq').diagnostics.length, 0);
+  });
+
   it('a refused script is reported once: its lines are not also bad headers or unclosed {{', () => {
     for (const text of ['GET http://h/\n{{\n  exports.a = 1\n}}', 'GET http://h/\n> {% client.x() %}', 'GET http://h/\n\n{{\n  x\n}}']) {
       assert.deepEqual(codes(parse(text, 'http').diagnostics), ['unsupported-feature@1:error'.replace('@1', text.includes('\n\n') ? '@2' : '@1')]);
