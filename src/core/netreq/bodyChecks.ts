@@ -19,26 +19,29 @@ export interface BodySink {
 
 /** Checks body (its lines as sent); `refs` checks the `{{…}}` references of a line. */
 export function checkBody(s: BodySink, body: BodySource, messages: boolean, hex: boolean, refs: (text: string, line: number) => void): void {
-  const lines = body.lines ? body.lines.map((k) => s.lines[k]) : s.lines.slice(body.startLine, body.endLine + 1);
+  const n = body.lines ? body.lines.length : body.endLine - body.startLine + 1;
+  const L = s.lines;
   let only = -1;
-  for (let k = 0; k < lines.length; k++) {
-    if (isBlank(lines[k])) continue;
+  for (let k = 0; k < n; k++) {
+    if (isBlank(L[bodyLine(body, k)])) continue;
     if (only >= 0) {
       only = -2;
       break;
     }
     only = k;
   }
-  if (only >= 0 && !messages && fileBody(s, body, lines[only], bodyLine(body, only), refs)) return;
-  for (let k = 0; k < lines.length; k++) {
-    const t = lines[k];
+  if (only >= 0 && !messages && fileBody(s, body, L[bodyLine(body, only)], bodyLine(body, only), refs)) return;
+  for (let k = 0; k < n; k++) {
     const i = bodyLine(body, k);
+    const t = L[i];
     if (t.indexOf('{{') >= 0) refs(t, i);
     const ind = indentOf(t);
     if (isAssert(t, ind)) {
       s.diags.push(diag(i, ind, trimEndCol(t), 'error', Codes.assertInBody, 'An assert line (??) inside the body would be sent as body text: put the asserts after the body'));
     }
   }
+  if (!hex && !messages) return;
+  const lines = body.lines ? body.lines.map((k) => L[k]) : L.slice(body.startLine, body.endLine + 1);
   if (hex) {
     const templated = lines.map((l) => l.indexOf('{{') >= 0); // no hex check where variables fill in text
     for (const p of parseHexLines(lines, undefined, (x) => templated[x]).problems) {

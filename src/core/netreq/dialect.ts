@@ -72,7 +72,7 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
       continue;
     }
     const c = t.charCodeAt(ind);
-    if (inHeaders && startsWithCI(t, 'content-type', ind) && /^\s*content-type\s*:\s*multipart\/mixed/i.test(t)) mixed = true;
+    if (inHeaders && (c | 32) === 99 /* c */ && startsWithCI(t, 'content-type', ind) && /^\s*content-type\s*:\s*multipart\/mixed/i.test(t)) mixed = true;
     if (c === 123 || c === 62 || c === 60) {
       const f = scriptAt(L, i, end, http && c === 62);
       if (f) {
@@ -88,7 +88,7 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
         continue;
       }
     }
-    if (c === 72 /* H */ && isPastedResponse(t)) {
+    if (c === 72 /* H */ && t.startsWith('HTTP/', ind) && isPastedResponse(t)) {
       if (http) {
         s.diags.push(
           diag(i, ind, trimEndCol(t), 'warning', Codes.pastedResponse, 'A pasted response: it and the lines after it are not sent (as REST Client and httpyac do)'),
@@ -98,7 +98,8 @@ export function scanHttpLines(s: DialectSink, from: number, end: number): number
       refuse(s, i, 'A pasted response (HTTP/… status line) is sent as body text in a .netreq file: remove it, or add ### before it', 'warning');
       continue;
     }
-    if (c >= 65 && c <= 90 && !mixed && isHttpyacRequestLine(t)) {
+    const c2 = t.charCodeAt(ind + 1); // request words are upper case: 'Content-Type: …' is not tested
+    if (c >= 65 && c <= 90 && c2 >= 65 && c2 <= 90 && !mixed && isHttpyacRequestLine(t)) {
       if (http) refuse(s, i, 'Two requests in one block: add ### between them (httpyac sends two requests here, REST Client sends this line as body text)');
       else refuse(s, i, 'A second request line in this block is sent as body text: add ### before it to make it a request', 'warning');
       continue;

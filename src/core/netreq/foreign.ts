@@ -32,6 +32,12 @@ const GRAPHQL_START = /^\s*((query|mutation)(\s+\w|\s*[{(@]|\s*$)|fragment\s+\w+
 /** httpyac's OAuth2 / OpenID Connect authorization header values (Rs in httpyac 6.16.7). */
 const OAUTH_HEADER = /^\s*(openid|oauth2)(\s|$)/i;
 
+const indent = (t: string): number => {
+  let i = 0;
+  while (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9) i++;
+  return i;
+};
+
 export interface ForeignLine {
   /** The feature, as the diagnostic names it. */
   message: string;
@@ -93,6 +99,9 @@ export function isHttpyacRequestLine(t: string): boolean {
 
 /** A request line of a protocol httpyac sends and NetReq does not: the refusal's wording, else undefined. */
 export function foreignRequest(t: string): string | undefined {
+  const c = t.charCodeAt(indent(t));
+  // G(RPC) g(rpc://) S(SE) E(VENTSOURCE) M(QTT) m(qtt://) A(MQP) a(mqp://) p(roto): nothing else can match.
+  if (c !== 71 && c !== 103 && c !== 83 && c !== 69 && c !== 77 && c !== 109 && c !== 65 && c !== 97 && c !== 112) return undefined;
   const m = FOREIGN_REQUEST.exec(t);
   const word = m ? m[1].toUpperCase() : FOREIGN_SCHEME.exec(t)?.[1].toLowerCase();
   if (word) {
