@@ -14,6 +14,8 @@ export interface RunArgs {
   noPool: boolean;
   verbose: boolean;
   cacert: string[];
+  /** --yes: send `# @note` blocks (REST Client's confirmation) without asking. */
+  yes?: boolean;
 }
 
 export interface DemoArgs {
@@ -102,6 +104,7 @@ Options for run:
   --timeout MS      per-request timeout in milliseconds (default 30000)
   --no-pool         a fresh connection for every request
   -v, --verbose     also print the exact request bytes and the TLS certificate chain
+  --yes             send blocks marked # @note (REST Client asks "Are you sure…?" first; without --yes they are refused)
 
 Options for demo-servers (HTTP, HTTPS with a self-signed certificate (routes listed at /), QOTD, daytime, echo, WebSocket echo):
   --host H          address to listen on (default 127.0.0.1, loopback only)
@@ -180,6 +183,9 @@ export function parseArgs(argv: string[]): CliArgs {
       }
       case '--no-pool':
         out.noPool = true;
+        break;
+      case '--yes':
+        out.yes = true;
         break;
       case '-v':
       case '--verbose':

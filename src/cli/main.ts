@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables, SentStore } from '../core/netreq';
+import { dialectForPath, parseNetreq, readLocalFile, resolveBlock, blockAtLine, findBlockByName, diagnosticsWithKnown, environmentVariables, SentStore } from '../core/netreq';
 import type { Block, Diagnostic, ResolveContext } from '../core/netreq/types';
 import { withPrerequisites } from './chain';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
@@ -16,8 +16,9 @@ import { exampleVarFlags } from '../core/demo/examplesSettings';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
 import { jsonLine, safeLine, safeText } from '../core/text';
-import { isHttpFile, loadEnvironments } from './settings';
+import { loadEnvironments } from './settings';
 import { envsCommand, NO_ENVIRONMENTS } from './envs';
+import { gateBlock, refusals } from './gate';
 import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
@@ -163,7 +164,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     return 2;
   }
 
-  const doc = parseNetreq(text, { dialect: isHttpFile(file) ? 'http' : 'netreq' });
+  const doc = parseNetreq(text, { dialect: dialectForPath(file) });
   const known = { ...environmentVariables(envs.environments, envName), ...args.vars };
   const diagnostics = diagnosticsWithKnown(doc, (name) => Object.prototype.hasOwnProperty.call(known, name));
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -191,6 +192,10 @@ async function run(args: RunArgs, io: Io): Promise<number> {
     io.err(`netreq: ${file} has no requests`);
     return 2;
   }
+
+  const refused = refusals(blocks, file, args.vars, args.yes === true);
+  for (const m of refused) io.err(m);
+  if (refused.length > 0) return 2;
 
   const defaults: RequestOptions = {
     ...DEFAULT_OPTIONS,
@@ -224,7 +229,18 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   try {
     for (const block of blocks) {
       const where = `${file}:${(block.requestLine?.line ?? block.startLine) + 1}`;
-      const resolved = await resolveBlock(doc, block, ctx);
+      const gate = gateBlock(block, where, args.vars, args.yes === true);
+      if (gate.action === 'refuse') {
+        io.err(gate.message);
+        return 2;
+      }
+      if (gate.action === 'skip') {
+        if (args.json) io.out(JSON.stringify({ file, line: (block.requestLine?.line ?? block.startLine) + 1, name: block.name, skipped: true, reason: '# @disabled' }));
+        else io.out(`### ${safeLine(gate.message)}\n`);
+        continue;
+      }
+      if (gate.note) io.err(gate.note);
+      const resolved = await resolveBlock(doc, block, { ...ctx, promptValues: gate.promptValues });
       for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));
       if (!resolved.ok) return 2;
       const x = await engines.send(resolved.request);

@@ -39,7 +39,8 @@ import { WS_SESSION_VIEW_TYPE, WsSessionPanelManager } from './panels/wsSessionP
 import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
-import { SendController } from './requests/sendCommands';
+import { SendController, windowPreSendUi } from './requests/sendCommands';
+import type { PreSendUi } from './requests/preSend';
 import { restriction } from './trust';
 
 /** A block's live WebSocket session, as the API shows it. */
@@ -128,6 +129,8 @@ export interface NetreqTestingApi {
   panels(): PanelsInfo;
   /** Pins / unpins the focused NetReq panel as its title-bar button does (false when there is none). */
   pinPanel(on: boolean): boolean;
+  /** Answers the # @prompt input boxes and the # @note confirmation instead of VS Code's dialogs (undefined: the real ones). */
+  setPreSendUi(ui: PreSendUi | undefined): void;
   /** The Network Health view, status bar and checks (issue 6). */
   readonly health: HealthApi;
   /** The proxy and multicast listener tasks and the traffic view (issue 5). */
@@ -301,6 +304,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
       return { response: panels.all().map(info), transcript: transcripts.all().map(info), toasts: send.toasts, lastSendAllSummary: send.lastSummary };
     },
     pinPanel: (on) => pins.set(on),
+    setPreSendUi: (ui) => void (send.preSendUi = ui ?? windowPreSendUi),
     forgetEnvironmentPick: () => environments.forgetPick(),
     environmentItems: () => environments.items().map(({ label, description, detail }) => ({ label, description, detail })),
     restorePanel: async (viewType, panel, state) => {

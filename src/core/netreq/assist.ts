@@ -66,15 +66,21 @@ function appliesText(key: string): string {
   return a === 'all' ? 'every request' : a.map(protocolLabel).join(', ');
 }
 
+/** The definition that counts: the last one (REST Client's rule). */
+function lastDef<T extends { name: string }>(defs: readonly T[], name: string): T | undefined {
+  for (let i = defs.length - 1; i >= 0; i--) if (defs[i].name === name) return defs[i];
+  return undefined;
+}
+
 /** Where a variable's value comes from, highest precedence first (README: file > environment > $shared). */
 export function variableOrigin(input: AssistInput, name: string): { value: string; origin: string } | undefined {
   const { doc, environments, environmentName } = input;
   const block = blockAt(doc, input.line);
-  const local = block?.variables.find((v) => v.name === name);
+  const local = lastDef(block?.variables ?? [], name);
   if (local) return { value: local.value, origin: `file variable, line ${local.line + 1}` };
   const fv = fileVariables(doc);
   if (fv.has(name)) {
-    const def = doc.variables.find((v) => v.name === name);
+    const def = lastDef(doc.variables, name);
     return { value: fv.get(name)!, origin: `file variable${def ? `, line ${def.line + 1}` : ''}` };
   }
   const active = environmentName && environmentName !== SHARED ? environments?.[environmentName] : undefined;

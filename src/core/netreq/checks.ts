@@ -3,6 +3,7 @@
  * applicability, duplicate request names, and every `{{…}}` reference.
  */
 export { checkAsserts } from '../asserts/parse';
+import { foreignSystemVariable } from './foreign';
 import { appliesTo, directiveSpec } from './directives';
 import { Codes, diag, q } from './diag';
 import { isHostName, isHttpUrl, trimEndCol } from './scan';
@@ -89,8 +90,10 @@ export function checkRefs(
     const c = text.charCodeAt(s);
     if (c === 36 /* $ */) {
       const r = scanRefs(text.slice(from, close + 2)).refs[0];
-      const p = checkSystemRef(r);
-      if (p) diags.push(diag(line, a, b, 'error', p.unknown ? Codes.unknownSystemVariable : Codes.badSystemVariable, p.message));
+      const foreign = foreignSystemVariable(r.name);
+      const p = foreign === undefined ? checkSystemRef(r) : undefined;
+      if (foreign !== undefined) diags.push(diag(line, a, b, 'error', Codes.unsupportedFeature, foreign));
+      else if (p) diags.push(diag(line, a, b, 'error', p.unknown ? Codes.unknownSystemVariable : Codes.badSystemVariable, p.message));
     } else {
       if (c === 37 /* % */) {
         s++;

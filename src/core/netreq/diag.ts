@@ -97,6 +97,18 @@ export const Codes = {
   badGraphql: 'bad-graphql',
   /** `<@encoding ./file` with an encoding Node does not know. */
   unknownEncoding: 'unknown-encoding',
+  /** Another tool's feature NetReq does not perform (httpyac scripts, gRPC, `>> file`, Azure AD tokens, …): refused. */
+  unsupportedFeature: 'unsupported-feature',
+  /** A pasted response after the request (`HTTP/1.1 200 OK`): in `.http` files it ends the request. */
+  pastedResponse: 'pasted-response',
+  /** `.http` files: comment lines were removed from the body (an info). */
+  bodyCommentRemoved: 'body-comment-removed',
+  /** `.http` files: a body httpyac would send as GraphQL JSON (no X-Request-Type header). */
+  headerlessGraphql: 'headerless-graphql',
+  /** `# @disabled`: the block is skipped, never sent (an info on the directive). */
+  disabledBlock: 'disabled-block',
+  /** `# @prompt name` with no value (the CLI has no input box: --var name=value). */
+  promptNotAnswered: 'prompt-not-answered',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];

@@ -5,6 +5,7 @@
  * into typed values for the resolver.
  */
 import { KINDS } from '../protocols/kinds';
+import { parseDisabled, parsePrompt } from './interactive';
 import type { Directive, Protocol } from './types';
 import {
   parseConnect,
@@ -66,7 +67,12 @@ const DEFINITIONS = {
   tcp: { applies: 'kinds', parse: parseFlag, field: 'tcp' },
   'no-recurse': { applies: 'kinds', parse: parseFlag, field: 'noRecurse' },
   health: { applies: 'all', parse: any },
+  // REST Client: the editor asks "Are you sure you want to send …?" first (interactive.ts).
   note: { applies: 'all', parse: any },
+  // REST Client: an input box per prompt before sending; the CLI takes --var name=value (interactive.ts).
+  prompt: { applies: 'all', parse: parsePrompt },
+  // httpyac: the block is skipped, never sent.
+  disabled: { applies: 'all', parse: parseDisabled },
   // REST Client directives, accepted so pasted .http files stay quiet about them.
   'no-redirect': {
     applies: 'all',
@@ -77,14 +83,6 @@ const DEFINITIONS = {
     applies: 'all',
     parse: any,
     ignored: { severity: 'info', message: '# @no-cookie-jar has no effect: NetReq keeps no cookie jar' },
-  },
-  prompt: {
-    applies: 'all',
-    parse: any,
-    ignored: {
-      severity: 'warning',
-      message: '# @prompt is not supported: define the variable with @name = value, in an environment, or with --var',
-    },
   },
 } as const satisfies Record<string, Definition>;
 

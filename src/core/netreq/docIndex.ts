@@ -14,7 +14,7 @@ interface DocIndex {
   nVariables: number;
   diagnostics: unknown;
   nDiagnostics: number;
-  /** File variables, the first definition of a name winning, escapes applied. */
+  /** File variables, the last definition of a name winning (as REST Client does), escapes applied. */
   fileVariables: Map<string, string>;
   /** `# @name`s of the blocks. */
   blockNames: Set<string>;
@@ -38,7 +38,7 @@ function indexOf(doc: NetreqDocument): DocIndex {
     return c;
   }
   const fileVariables = new Map<string, string>();
-  for (const d of doc.variables) if (!fileVariables.has(d.name)) fileVariables.set(d.name, unescapeValue(d.value));
+  for (const d of doc.variables) fileVariables.set(d.name, unescapeValue(d.value));
   const blockNames = new Set<string>();
   for (const b of doc.blocks) if (b.name !== undefined) blockNames.add(b.name);
   const errors = doc.diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.span.start.line - b.span.start.line);

@@ -39,10 +39,11 @@ export const DIRECTIVE_HELP: Readonly<Record<string, DirectiveHelp>> = Object.fr
   tcp: { ...FLAG, doc: 'Asks over TCP instead of UDP (a truncated UDP answer says so and suggests this).' },
   'no-recurse': { ...FLAG, doc: 'Clears RD (recursion desired) in the DNS query.' },
   health: { value: '[every 30s]', doc: 'Makes the block a network health check (the Network Health view, `netreq health`), checked as written; optionally its interval (a bare number is seconds).' },
-  note: { value: 'text', doc: 'A note on the block; no effect.' },
+  note: { value: 'text', doc: 'REST Client’s confirmation: Send asks “Are you sure you want to send this request?” first (Cancel sends nothing). `netreq run` sends it (and says so).' },
   'no-redirect': { doc: 'REST Client’s directive, accepted with a note: NetReq never follows redirects.' },
   'no-cookie-jar': { doc: 'REST Client’s directive, accepted with a note: NetReq keeps no cookie jar.' },
-  prompt: { value: 'name', doc: 'REST Client’s prompt for a value: not supported yet (define the variable with `@name = value`, in an environment, or with `--var`).' },
+  prompt: { value: 'name [description]', doc: 'REST Client’s prompt: Send asks for `{{name}}` in an input box first (hidden for names like password, token, secret, otp); `netreq run` takes `--var name=value`.' },
+  disabled: { value: '[true|false]', values: ['true', 'false'], doc: 'httpyac’s skip: the block is never sent (Send says “skipped”, `netreq run` counts it as skipped).' },
 });
 
 export interface SystemVariableHelp {

@@ -6,6 +6,7 @@ import { Codes } from './diag';
 import type { Block, Diagnostic, NetreqDocument } from './types';
 
 export { parseNetreq } from './parser';
+export { bodyIndex, bodyLine, dialectForPath } from './dialect';
 export { resolveBlock } from './resolve';
 export {
   VariableResolver,
@@ -31,6 +32,7 @@ export { Codes, MAX_SAME_DIAGNOSTICS, type DiagnosticCode } from './diag';
 export { MAX_HEX_PROBLEMS } from './hex';
 export { readLocalFile, MAX_STREAMED_FILE_BYTES } from './localFile';
 export { HTTP_METHODS, PROTOCOL_WORDS } from './requestLine';
+export { blockPrompts, isDisabled, isMaskedPrompt, missingPromptMessage, noteConfirmation, promptAnswersFromVars, SKIPPED_TEXT, type BlockPrompt } from './interactive';
 export type * from './types';
 
 /** The block whose line range holds the 0-based `line`, or undefined (e.g. in a preamble with no request). */

@@ -5,8 +5,8 @@
  * Variable scope (REST Client semantics): every `@name = value` line that stands outside a
  * request's header/body section — before the first `###`, or in a block before its request
  * line — is a *file* variable, valid in the whole file wherever it stands, and goes to
- * `document.variables`. When a name is defined twice the first definition is used (as REST
- * Client does) and the later one gets a warning. The parser therefore leaves
+ * `document.variables`. When a name is defined twice the last definition is used (as REST
+ * Client does) and the earlier one gets a warning. The parser therefore leaves
  * `block.variables` empty; the resolver still honours it (request-scoped, above file
  * variables) for callers that build blocks themselves or a future request-scoped syntax.
  */
@@ -15,11 +15,12 @@ import { checkApplicability, checkAsserts, checkHttpHeadPayload, checkHttpHost, 
 import { DIRECTIVE_NAMES, directiveSpec } from './directives';
 import { Codes, capDiagnostics, diag, errorText, nearWords, q } from './diag';
 import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from './scan';
-import { parseHexLines } from './hex';
 import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';
-import type { AssertLine, Block, BodySource, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
-import { parseWsBody } from './ws';
+import type { AssertLine, Block, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
+import { checkBody } from './bodyChecks';
+import { withPrompts } from './interactive';
+import { bodySource, checkHeaderlessGraphql, checkHttpHeaders, foreignBeforeRequest, foreignDirective, refuseRequestLine, scanHttpLines, type DialectSink } from './dialect';
 
 export function parseNetreq(text: string, options: ParseOptions = {}): NetreqDocument {
   const dialect: Dialect = options.dialect === 'http' ? 'http' : 'netreq';
@@ -56,9 +57,9 @@ const QUESTION = 63;
 /** `??` after optional blanks: an assert line. */
 const isAssert = (t: string, ind: number): boolean => t.charCodeAt(ind) === QUESTION && t.charCodeAt(ind + 1) === QUESTION;
 
-class Parser {
-  private readonly lines: string[];
-  private readonly diags: Diagnostic[] = [];
+class Parser implements DialectSink {
+  readonly lines: string[];
+  readonly diags: Diagnostic[] = [];
   private readonly blocks: Block[] = [];
   private readonly vars: VariableDef[] = [];
   private readonly varLines = new Map<string, number>();
@@ -72,12 +73,14 @@ class Parser {
   private readonly hdrs: HeaderLine[] = [];
   private nDirs = 0;
   private nHdrs = 0;
+  /** The current block's lines in a refused script construct (dialect.ts): no header or variable checks there. */
+  readonly foreign = new Set<number>();
   /** Directive keys seen in the current block (the duplicate check, linear). */
   private readonly dirKeys = new Set<string>();
 
   constructor(
     text: string,
-    private readonly dialect: Dialect,
+    readonly dialect: Dialect,
   ) {
     this.lines = splitLines(text);
   }
@@ -93,7 +96,7 @@ class Parser {
     }
     checkNames(this.blocks, this.diags);
     checkAsserts(this.blocks, this.dialect, this.diags);
-    checkPending(this.pending, this.blocks, this.varLines, this.diags);
+    checkPending(this.pending, this.blocks, withPrompts(this.blocks, this.varLines), this.diags);
     this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
     // At most MAX_SAME_DIAGNOSTICS of one code per block, then a count (groups: text between ### lines).
     let k = 0;
@@ -136,7 +139,11 @@ class Parser {
       if (ind === t.length) continue;
       if (isComment(t, ind)) this.commentLine(t, i, ind, block);
       else if (t.charCodeAt(ind) === AT) this.variableLine(t, i, ind);
-      else break;
+      else {
+        const last = foreignBeforeRequest(this, i, end);
+        if (last < 0) break;
+        i = last;
+      }
     }
     block.directives = this.dirs.slice(0, this.nDirs);
     if (i > end) {
@@ -154,7 +161,7 @@ class Parser {
       return;
     }
     const raw = this.lastFlag(block, 'raw');
-    const rl = parseRequestLine(L[i], i, raw, this.diags);
+    const rl = refuseRequestLine(this, i) ? undefined : parseRequestLine(L[i], i, raw, this.diags);
     this.blocks.push(block);
     if (!rl) {
       block.headers = [];
@@ -164,6 +171,8 @@ class Parser {
     this.refs(L[i], i, 0);
     checkApplicability(block, rl.protocol, this.diags);
     i++;
+    this.foreign.clear();
+    if (rl.protocol === 'http') end = scanHttpLines(this, i, end);
     end = this.trailingAsserts(block, i, end);
 
     let bodyStart = end + 1;
@@ -176,7 +185,7 @@ class Parser {
           bodyStart = i + 1;
           break;
         }
-        if (isComment(t, ind)) continue;
+        if (isComment(t, ind) || (this.foreign.size > 0 && this.foreign.has(i))) continue;
         if (isAssert(t, ind)) {
           this.assertLine(block, t, i, ind);
           continue;
@@ -194,7 +203,10 @@ class Parser {
         this.headerLine(t, i, ind, raw);
       }
       block.headers = this.hdrs.slice(0, this.nHdrs);
-      if (rl.protocol === 'http') checkHttpHost(block, raw, this.diags);
+      if (rl.protocol === 'http') {
+        checkHttpHost(block, raw, this.diags);
+        checkHttpHeaders(this, block.headers);
+      }
     } else {
       bodyStart = i;
       while (bodyStart <= end && isBlank(L[bodyStart])) bodyStart++;
@@ -202,7 +214,8 @@ class Parser {
     let bodyEnd = end;
     while (bodyEnd >= bodyStart && isBlank(L[bodyEnd])) bodyEnd--;
     if (bodyStart <= bodyEnd) {
-      this.body(block, bodyStart, bodyEnd);
+      this.body(block, bodyStart, bodyEnd, raw);
+      if (rl.protocol === 'http') checkHeaderlessGraphql(this, block, block.directives.some((d) => d.key === 'noGqlParsing'));
       if (takesPayload(rl.protocol) && bodyEnd < end) {
         const afterNewline = end === L.length - 1 && L[end] === '' ? 1 : 0;
         const n = end - bodyEnd - afterNewline;
@@ -267,6 +280,7 @@ class Parser {
     const d: Directive = { key, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } };
     this.dirs[this.nDirs++] = d;
     const spec = directiveSpec(key);
+    if (!spec && foreignDirective(this, key, i, ks - 1, k)) return;
     if (!spec) {
       const near = nearWords(key, DIRECTIVE_NAMES);
       const hint = near.length > 0 ? `; did you mean @${near[0]}?` : `; known directives: ${DIRECTIVE_NAMES.map((n) => `@${n}`).join(', ')}`;
@@ -277,7 +291,7 @@ class Parser {
     }
     const dup = this.dirKeys.has(key);
     this.dirKeys.add(key);
-    if (dup) {
+    if (dup && key !== 'prompt') {
       this.diags.push(diag(i, ks - 1, k, 'warning', Codes.duplicateDirective, `'@${key}' is written more than once in this block; the last one counts`));
     }
     if (spec.ignored) {
@@ -294,6 +308,8 @@ class Parser {
       this.diags.push(diag(i, s, e, 'error', Codes.badDirectiveValue, `@${key}: ${r.message}`));
     } else if (key === 'name') {
       block.name = r.value as string;
+    } else if (key === 'disabled' && r.value === true) {
+      this.diags.push(diag(i, ks - 1, k, 'info', Codes.disabledBlock, 'The block is skipped (httpyac’s # @disabled): Send and netreq run never send it'));
     }
   }
 
@@ -317,12 +333,13 @@ class Parser {
     const value = t.slice(vs, Math.max(vs, endCol));
     const prev = this.varLines.get(name);
     if (prev !== undefined) {
+      const p = this.lines[prev];
+      const pi = indentOf(p);
       this.diags.push(
-        diag(i, ind, j, 'warning', Codes.duplicateVariable, `Variable '${name}' is already defined on line ${prev + 1}; that first definition is used and this one is ignored`),
+        diag(prev, pi, pi + 1 + name.length, 'warning', Codes.duplicateVariable, `Variable '${name}' is overridden by line ${i + 1}: the last definition is used (as REST Client does)`),
       );
-    } else {
-      this.varLines.set(name, i);
     }
+    this.varLines.set(name, i);
     this.vars.push({ name, value, line: i, span: { start: { line: i, col: ind }, end: { line: i, col: endCol } } });
     if (value.indexOf('{{') >= 0) this.refs(value, i, vs);
   }
@@ -350,73 +367,12 @@ class Parser {
     if (t.indexOf('{{') >= 0) this.refs(t, i, 0);
   }
 
-  private body(block: Block, start: number, end: number): void {
-    const L = this.lines;
+  private body(block: Block, start: number, end: number, raw: boolean): void {
     const protocol = block.requestLine!.protocol;
-    const messages = kindSyntax(protocol).body === 'ws-messages';
-    const body: BodySource = { text: start === end ? L[start] : L.slice(start, end + 1).join('\n'), startLine: start, endLine: end };
+    const body = bodySource(this, start, end, this.dialect === 'http' && protocol === 'http' && !raw);
+    if (!body) return;
     block.body = body;
-    let only = -1;
-    for (let i = start; i <= end; i++) {
-      if (isBlank(L[i])) continue;
-      if (only >= 0) {
-        only = -2;
-        break;
-      }
-      only = i;
-    }
-    if (only >= 0 && !messages && this.fileBody(body, L[only], only)) return;
-    const hex = takesPayload(protocol) && this.lastFlag(block, 'hex');
-    for (let i = start; i <= end; i++) {
-      if (L[i].indexOf('{{') >= 0) this.refs(L[i], i, 0);
-      const ind = indentOf(L[i]);
-      if (isAssert(L[i], ind)) {
-        this.diags.push(diag(i, ind, trimEndCol(L[i]), 'error', Codes.assertInBody, 'An assert line (??) inside the body would be sent as body text: put the asserts after the body'));
-      }
-    }
-    if (hex) {
-      const lines = L.slice(start, end + 1);
-      const templated = lines.map((l) => l.indexOf('{{') >= 0); // no hex check where variables fill in text
-      for (const p of parseHexLines(lines, undefined, (x) => templated[x]).problems) {
-        this.diags.push(diag(start + p.index, p.start, p.end, 'error', Codes.badHex, p.message));
-      }
-    }
-    if (messages) {
-      const lines = L.slice(start, end + 1);
-      for (const p of parseWsBody(lines).problems) {
-        if (p.kind === 'hex' && lines[p.index].indexOf('{{') >= 0) continue;
-        const code = p.kind === 'hex' ? Codes.badHex : p.kind === 'stray' ? Codes.wsStrayText : Codes.badDirectiveValue;
-        this.diags.push(diag(start + p.index, p.start, p.end, p.severity, code, p.kind === 'wait' ? `@wait: ${p.message}` : p.message));
-      }
-    }
-  }
-
-  /** `< path` / `<@ path` / `<@encoding path` as the whole body. */
-  private fileBody(body: BodySource, t: string, line: number): boolean {
-    const ind = indentOf(t);
-    let substitute: boolean;
-    let rest: string;
-    if (t.startsWith('<@', ind)) {
-      substitute = true;
-      rest = t.slice(ind + 2);
-      if (rest !== '' && rest[0] !== ' ' && rest[0] !== '\t') {
-        const sp = rest.search(/[ \t]/);
-        if (sp > 0 && rest.slice(sp).trim() !== '') rest = rest.slice(sp); // '<@latin1 ./x': encoding word
-      }
-    } else if (t[ind] === '<' && (t[ind + 1] === ' ' || t[ind + 1] === '\t' || ind + 1 === t.length)) {
-      substitute = false;
-      rest = t.slice(ind + 1);
-    } else {
-      return false;
-    }
-    const path = rest.trim();
-    if (path === '') {
-      this.diags.push(diag(line, ind, trimEndCol(t), 'error', Codes.badBodyFile, `Expected a file path after '${substitute ? '<@' : '<'}', e.g. < ./body.json`));
-      return true;
-    }
-    body.file = { path, substitute, line };
-    this.refs(t, line, 0);
-    return true;
+    checkBody(this, body, kindSyntax(protocol).body === 'ws-messages', takesPayload(protocol) && this.lastFlag(block, 'hex'), (t, i) => this.foreign.has(i) || this.refs(t, i, 0));
   }
 
   private lastFlag(block: Block, key: string): boolean {

@@ -8,6 +8,7 @@ import { effectiveDirectives, DIRECTIVES, type EffectiveDirectives } from './dir
 import { Codes, capDiagnostics, errorText } from './diag';
 import { errorsBetween } from './docIndex';
 import { hasEnvironment } from './environments';
+import { notSent } from './interactive';
 import { moduleForProtocol } from '../protocols/registry';
 import type { ResolveEnv } from './resolveCommon';
 import type { Block, Diagnostic, Directive, NetreqDocument, ResolveContext, ResolveResult } from './types';
@@ -62,6 +63,8 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
   }
   const parseErrors = errorsBetween(doc, block.startLine, block.endLine);
   if (parseErrors.length > 0) return { ok: false, diagnostics: parseErrors };
+  const unsent = notSent(block, ctx);
+  if (unsent) return { ok: false, diagnostics: unsent };
 
   const vars = new VariableResolver(doc, block, ctx, opts);
   const diags: Diagnostic[] = [];

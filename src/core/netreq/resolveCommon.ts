@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { kindSyntax } from '../protocols/kinds';
 import type { EffectiveDirectives } from './directives';
 import { Codes, type DiagnosticCode, q } from './diag';
+import { bodyIndex, bodyLine } from './dialect';
 import { parseHexLines } from './hex';
 import { checkRestrictedFile, RESTRICTED_PREFIX } from './restricted';
 import { parseHostPort, type Problem } from './hostport';
@@ -96,18 +97,19 @@ export function lineSpan(env: ResolveEnv, line: number): Span {
   return { start: { line, col: 0 }, end: { line, col: text.length } };
 }
 
-/** The raw text of a body line (bodies keep their lines). */
+/** The raw text of a body line (bodies keep their lines; comment lines removed from `.http` bodies are none). */
 export function lineText(env: ResolveEnv, line: number): string {
   const b = env.block.body;
-  if (!b || line < b.startLine || line > b.endLine) return '';
-  return b.text.split('\n')[line - b.startLine] ?? '';
+  const k = b ? bodyIndex(b, line) : -1;
+  if (!b || k < 0) return '';
+  return b.text.split('\n')[k] ?? '';
 }
 
-/** Each inline body line with variables substituted (line numbers kept). */
+/** Each inline body line with variables substituted (problems at the lines' document line numbers). */
 export async function expandedBodyLines(env: ResolveEnv, body: BodySource): Promise<string[]> {
   const lines = body.text.split('\n');
   const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) out.push(await env.vars.expand(lines[i], { line: body.startLine + i, col: 0 }));
+  for (let i = 0; i < lines.length; i++) out.push(await env.vars.expand(lines[i], { line: bodyLine(body, i), col: 0 }));
   return out;
 }
 

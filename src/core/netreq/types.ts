@@ -86,6 +86,13 @@ export interface BodySource {
   /** `< ./file` (substitute=false) or `<@ ./file` (substitute=true) as the whole body. */
   file?: { path: string; substitute: boolean; line: number };
   /**
+   * `.http` files: the document line of each line of `text` when comment lines were removed from the body (absent:
+   * line i of `text` is document line startLine + i). Use bodyLine() / bodyIndex() from dialect.ts.
+   */
+  lines?: number[];
+  /** `.http` files: the comment lines removed from the body (never sent; `# @raw` keeps them). */
+  removedLines?: number[];
+  /**
    * Socket bodies only: blank lines written after the last body line, up to the end of the block
    * (the empty line after the file's final newline does not count). `# @eol crlf|lf` sends them.
    */
@@ -167,6 +174,11 @@ export interface ResolveContext {
   environments?: Environments;
   /** CLI --var k=v: highest precedence. */
   overrides?: Record<string, string>;
+  /**
+   * `# @prompt name` answers (the editor's input boxes; the CLI's --var for a prompted name): above every other
+   * source, as in REST Client. SECRETS: reports and history must not write these values (names: the keys).
+   */
+  promptValues?: Record<string, string>;
   /** Directory of the .netreq file, for `< ./file`, `<@ ./file` and `.env`. */
   baseDir?: string;
   /** process.env, or a stand-in for tests. */

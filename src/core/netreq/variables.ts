@@ -2,7 +2,7 @@
  * Variable substitution: `{{name}}`, `{{%name}}` (percent-encoded) and system variables.
  *
  * Precedence (highest first): ctx.overrides (CLI --var) > request-scoped (block.variables) >
- * file variables (document.variables; the first definition of a name wins, as in REST
+ * file variables (document.variables; the last definition of a name wins, as in REST
  * Client) > the active environment > the `$shared` environment. Values may reference other
  * variables, at any level; loops are reported as 'variable-cycle'. File variable values take
  * REST Client's escapes (\n \r \t, and \x for a literal x).
@@ -58,9 +58,10 @@ export function unescapeValue(raw: string): string {
   return out;
 }
 
-function firstWins(defs: readonly VariableDef[]): Map<string, string> {
+/** The last definition of a name wins (REST Client's rule for file variables). */
+function lastWins(defs: readonly VariableDef[]): Map<string, string> {
   const m = new Map<string, string>();
-  for (const d of defs) if (!m.has(d.name)) m.set(d.name, unescapeValue(d.value));
+  for (const d of defs) m.set(d.name, unescapeValue(d.value));
   return m;
 }
 
@@ -99,8 +100,8 @@ export class VariableResolver {
     this.shared = { ...(envs.$shared ?? {}) };
     const env = ctx.environmentName && ctx.environmentName !== '$shared' ? envs[ctx.environmentName] : undefined;
     this.layers = [
-      ['override', record(ctx.overrides)],
-      ['request', firstWins(block?.variables ?? [])],
+      ['override', record(ctx.promptValues ? { ...ctx.overrides, ...ctx.promptValues } : ctx.overrides)],
+      ['request', lastWins(block?.variables ?? [])],
       ['file', fileVariables(doc)],
       ['environment', record(env)],
       ['shared', record(this.shared)],

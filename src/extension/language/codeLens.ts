@@ -6,6 +6,7 @@
  * httpyac is installed, `always` / `never`.
  */
 import * as vscode from 'vscode';
+import { isDisabled } from '../../core/netreq';
 import { Disposable } from '../lifecycle';
 import type { RequestRunner } from '../requests/runner';
 import { HTTP_LANGUAGE_ID, isNetreq, type DocumentCache } from './documentCache';
@@ -73,8 +74,10 @@ export class NetreqCodeLensProvider extends Disposable implements vscode.CodeLen
           range,
           running
             ? { title: `$(sync~spin) ${http ? 'NetReq: ' : ''}Sending… (click to cancel)`, command: 'netreq.cancelRequest', arguments: [document.uri, block.index] }
-            : http
-              ? { title: 'NetReq: Send', tooltip: 'Send this request with NetReq', command: 'netreq.sendRequest', arguments: [document.uri, block.index] }
+            : isDisabled(block)
+              ? { title: `⊘ ${http ? 'NetReq: ' : ''}Skipped: # @disabled`, tooltip: 'httpyac’s # @disabled: this request is never sent (remove the line to send it)', command: 'netreq.sendRequest', arguments: [document.uri, block.index] }
+              : http
+                ? { title: 'NetReq: Send', tooltip: 'Send this request with NetReq', command: 'netreq.sendRequest', arguments: [document.uri, block.index] }
               : { title: '▶ Send Request', tooltip: 'Send this request (Ctrl+Alt+R)', command: 'netreq.sendRequest', arguments: [document.uri, block.index] },
         ),
       );

@@ -10,6 +10,8 @@ export interface SendAllItem {
   exchange?: Exchange;
   /** Why it was not sent (it did not resolve, it was running already…). */
   problem?: string;
+  /** Not sent on purpose (`# @disabled`): counted as skipped, not as a failure. */
+  skipped?: boolean;
 }
 
 /** The outcome of one exchange in a word or two: its status, or `failed` / `cancelled`. */
@@ -38,7 +40,13 @@ export function summarizeSendAll(items: readonly SendAllItem[], total: number, s
   const lines: string[] = [];
   const failed: string[] = [];
   let sent = 0;
+  let skipped = 0;
   for (const it of items) {
+    if (it.skipped) {
+      skipped++;
+      lines.push(`  – ${it.title} — ${it.problem ?? 'skipped'}`);
+      continue;
+    }
     if (!it.exchange) {
       failed.push(`${it.title}: ${it.problem ?? 'not sent'}`);
       lines.push(`  ✗ ${it.title} — not sent: ${it.problem ?? 'no reason given'}`);
@@ -51,7 +59,7 @@ export function summarizeSendAll(items: readonly SendAllItem[], total: number, s
     lines.push(`  ${o.failure ? '✗' : '✓'} ${it.title} — ${o.label}${o.failure && o.failure !== o.label ? ` (${o.failure})` : ''} · ${Math.round(it.exchange.timings.total)} ms`);
   }
   const statuses = [...counts].map(([label, n]) => (n > 1 ? `${label} ×${n}` : label)).join(', ');
-  const head = `NetReq: sent ${sent} of ${total} requests${statuses ? ` — ${statuses}` : ''}`;
+  const head = `NetReq: sent ${sent} of ${total} requests${statuses ? ` — ${statuses}` : ''}${skipped > 0 ? `; ${skipped} skipped (# @disabled)` : ''}`;
   const tail = failed.length === 0 ? '' : `; ${failed.length} failed: ${failed.slice(0, 3).join(' · ')}${failed.length > 3 ? ` · and ${failed.length - 3} more (see the NetReq output)` : ''}`;
   const stop = stopped ? ` (stopped after ${items.length}: cancelled)` : '';
   return { message: `${head}${stop}${tail}.`, lines, failures: failed.length };

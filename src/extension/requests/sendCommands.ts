@@ -30,6 +30,7 @@ import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } fr
 import { withDelayedProgress } from './delayedProgress';
 import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
+import { preSend, type PreSendUi } from './preSend';
 import { throttled } from './throttle';
 import type { RequestRunner, Run } from './runner';
 import { addChainNotes, NOTHING_FIRST, SessionStores, sendPrerequisites, stepOutcome } from './chainSend';
@@ -53,10 +54,18 @@ export interface SendDeps {
   onExchange?: (target: BlockTarget, title: string, exchange: Exchange) => void;
 }
 
+/** VS Code's input box and a modal warning (REST Client shows its note as a warning with Yes / No). */
+export const windowPreSendUi: PreSendUi = {
+  showInputBox: (o) => vscode.window.showInputBox(o),
+  confirm: (message, yes, no) => vscode.window.showWarningMessage(message, { modal: true }, yes, no),
+};
+
 export type SendOutcome =
   | { status: 'sent'; exchange: Exchange }
   /** `restricted`: Restricted Mode refused something the block would read (shown in the block's panel too). */
-  | { status: 'busy' | 'no-request' | 'invalid'; message: string; restricted?: boolean };
+  | { status: 'busy' | 'no-request' | 'invalid'; message: string; restricted?: boolean }
+  /** `# @disabled` (skipped), or a `# @prompt` / `# @note` answered with Cancel (preSend.ts): nothing was sent. */
+  | { status: 'skipped' | 'cancelled'; message: string };
 
 /** What the per-view send steps share. */
 interface Sending {
@@ -100,6 +109,8 @@ export class SendController extends Disposable {
   lastSummary?: string;
   /** Request variables: the exchanges sent from the editor, per document, newest per @name. */
   readonly sessions = this.register(new SessionStores());
+  /** The # @prompt input boxes and the # @note confirmation (the tests put answers here). */
+  preSendUi: PreSendUi = windowPreSendUi;
 
   constructor(private readonly deps: SendDeps) {
     super();
@@ -145,7 +156,11 @@ export class SendController extends Disposable {
           progress.report({ message: `${i + 1}/${blocks.length}: ${blockTitle(block)}`, increment: 100 / blocks.length });
           const outcome = await this.sendBlock(document, block, { progress: false, outer: batch.signal });
           if (outcome.status === 'sent') exchanges.push(outcome.exchange);
-          items.push(outcome.status === 'sent' ? { title: blockTitle(block), exchange: outcome.exchange } : { title: blockTitle(block), problem: outcome.message.replace(/^NetReq: /, '') });
+          items.push(
+            outcome.status === 'sent'
+              ? { title: blockTitle(block), exchange: outcome.exchange }
+              : { title: blockTitle(block), problem: outcome.message.replace(/^NetReq: /, ''), skipped: outcome.status === 'skipped' },
+          );
         }
       },
     );
@@ -197,10 +212,10 @@ export class SendController extends Disposable {
     return { document, parsed, block };
   }
 
-  private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block): Promise<ResolveResult> {
+  private async resolve(document: vscode.TextDocument, parsed: NetreqDocument, block: Block, promptValues?: Record<string, string>): Promise<ResolveResult> {
     try {
       const ctx = await resolveContextFor(document.uri, this.deps.environments.active);
-      return await resolveBlock(parsed, block, { ...ctx, sent: this.sessions.storeFor(document.uri) });
+      return await resolveBlock(parsed, block, { ...ctx, sent: this.sessions.storeFor(document.uri), promptValues });
     } catch (err) {
       const line = block.requestLine?.line ?? block.startLine;
       const message = `could not prepare the request: ${err instanceof Error ? err.message : String(err)}`;
@@ -212,20 +227,23 @@ export class SendController extends Disposable {
   private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal; chained?: boolean }): Promise<SendOutcome> {
     const { runner, diagnostics } = this.deps;
     if (!block.requestLine) return { status: 'no-request', message: 'This block has no request line.' };
+    // # @disabled, # @note and # @prompt first: nothing (not even a referenced request) is sent before they allow it.
+    const pre = await preSend(block, this.preSendUi);
+    if (!pre.go) return { status: pre.status, message: `NetReq: ${pre.message}` };
     // Request variables: the named requests this block needs that the session has not sent yet go first.
-    const pre = opts.chained
+    const chain = opts.chained
       ? NOTHING_FIRST
       : await sendPrerequisites(this.deps.cache.get(document), block, this.sessions.storeFor(document.uri), () => resolveContextFor(document.uri, this.deps.environments.active), async (b) =>
           stepOutcome(await this.sendBlock(document, b, { ...opts, chained: true })),
         );
-    if (!pre.ok) return { status: 'invalid', message: `NetReq: did not send "${blockTitle(block)}" (line ${block.requestLine.line + 1}): ${pre.message}` };
+    if (!chain.ok) return { status: 'invalid', message: `NetReq: did not send "${blockTitle(block)}" (line ${block.requestLine.line + 1}): ${chain.message}` };
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
     const onOuter = () => run.cancel();
     opts.outer?.addEventListener('abort', onOuter, { once: true });
     try {
       const parsed = this.deps.cache.get(document);
-      const resolved = await this.resolve(document, parsed, block);
+      const resolved = await this.resolve(document, parsed, block, pre.promptValues);
       diagnostics.setResolveDiagnostics(document, block.index, resolved.diagnostics);
       if (!resolved.ok) {
         const errors = resolved.diagnostics.filter((d) => d.severity === 'error');
@@ -247,7 +265,7 @@ export class SendController extends Disposable {
         title: blockTitle(block, spec),
         target: { uri: document.uri, blockIndex: block.index, blockName: block.name },
         progress: opts.progress,
-        notes: pre.notes,
+        notes: chain.notes,
       };
       const routed = route(spec);
       const exchange =
@@ -257,8 +275,8 @@ export class SendController extends Disposable {
             ? await this.sendSocket(routed.spec, sending)
             : await this.openSession(routed.spec, sending);
       this.sessions.storeFor(document.uri).record(block, spec, exchange);
-      const first = pre.notes.length > 0 ? ` (${pre.notes.join('; ')})` : '';
-      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}${first}`, 5000);
+      const firstNote = chain.notes.length > 0 ? ` (${chain.notes.join('; ')})` : '';
+      vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}${firstNote}`, 5000);
       return { status: 'sent', exchange };
     } finally {
       opts.outer?.removeEventListener('abort', onOuter);

@@ -54,4 +54,10 @@ describe('Send All summary', () => {
     assert.match(s.message, /12 failed: b0: it does not resolve · b1: it does not resolve · b2: it does not resolve · and 9 more \(see the NetReq output\)\.$/);
     assert.equal(s.lines.length, 12);
   });
+  it('counts # @disabled blocks as skipped, not as failures', () => {
+    const s = summarizeSendAll([{ title: 'a', exchange: withStatus(200) }, { title: 'wipe', problem: 'skipped: # @disabled', skipped: true }], 2, false);
+    assert.equal(s.message, 'NetReq: sent 1 of 2 requests — 200; 1 skipped (# @disabled).');
+    assert.equal(s.failures, 0);
+    assert.equal(s.lines[1], '  – wipe — skipped: # @disabled');
+  });
 });

@@ -86,6 +86,11 @@ describe('netreq assist: completion and hover', () => {
     assert.deepEqual(labels(at('GET http://h/{{$datetime "YY|')), []);
   });
 
+  it('hover: a variable defined twice shows the last definition, the one that is used (REST Client)', () => {
+    const text = '@base = http://first\n###\nGET {{ba|se}}/\n###\n@base = http://last\nGET http://h/';
+    assert.equal(hoverAt(at(text))!.markdown, '`base` = `http://last`\n\nFrom the file variable, line 5.');
+  });
+
   it('hover: a variable says its value and where it comes from, or that it is not defined', () => {
     const text = '@base = http://x\n###\nGET {{base}}/{{port}}/{{nope}}/{{$guid}}/{{%base}}';
     const h = (needle: string) => hoverAt(at(text.replace(needle, needle.slice(0, 3) + '|' + needle.slice(3)), { environments: ENVS }));

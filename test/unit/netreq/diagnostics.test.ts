@@ -145,7 +145,7 @@ describe('netreq diagnostics (parse time)', () => {
       expectDiag(diags('# @ttl 4\nTCP a:1'), 'directive-not-applicable', 0, 0, 'warning', /# @ttl has no effect on TCP requests \(it applies to MULTICAST\)/);
       expectDiag(diags('# @tls\nGET https://a/'), 'directive-not-applicable', 0, 0, 'warning', /the scheme decides/);
       expectDiag(diags('# @no-redirect\nGET http://a/'), 'ignored-directive', 0, 2, 'info', /never follows redirects/);
-      expectDiag(diags('# @prompt pw\nGET http://a/'), 'ignored-directive', 0, 2, 'warning', /not supported/);
+      assert.deepEqual(diags('# @prompt pw\nGET http://a/{{pw}}'), [], '# @prompt is supported: no warning, and {{pw}} is defined');
     });
 
     it('directives without a request line', () => {
@@ -162,7 +162,7 @@ describe('netreq diagnostics (parse time)', () => {
     it('malformed and duplicate definitions', () => {
       expectDiag(diags('@foo bar\nGET http://a/'), 'bad-variable', 0, 0, 'error', /Expected '@name = value'/);
       expectDiag(diags('@$x = 1\nGET http://a/'), 'bad-variable', 0, 0, 'error', /may not start with \$ or %/);
-      expectDiag(diags('@a = 1\n@a = 2\nGET http://a/{{a}}'), 'duplicate-variable', 1, 0, 'warning', /already defined on line 1; that first definition is used/);
+      expectDiag(diags('@a = 1\n@a = 2\nGET http://a/{{a}}'), 'duplicate-variable', 0, 0, 'warning', /overridden by line 2: the last definition is used/);
     });
 
     it('undefined variable is a warning at parse time (it may come from an environment)', () => {

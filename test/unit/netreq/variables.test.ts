@@ -132,9 +132,11 @@ describe('netreq variables: file, environment, precedence', () => {
     assert.deepEqual([spec.host, spec.port], ['127.0.0.1', 8080]);
   });
 
-  it('the first definition of a duplicated file variable wins', async () => {
+  it('the last definition of a duplicated file variable wins (REST Client), even below the request', async () => {
     const spec = (await resolveOk('@a = first\n@a = second\nGET http://h/{{a}}')) as HttpRequestSpec;
-    assert.equal(spec.target, '/first');
+    assert.equal(spec.target, '/second');
+    const later = (await resolveOk('@a = first\n###\nGET http://h/{{a}}\n###\n@a = third\nGET http://h/x')) as HttpRequestSpec;
+    assert.equal(later.target, '/third');
   });
 
   it('{{%name}} percent-encodes the value', async () => {

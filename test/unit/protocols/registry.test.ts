@@ -142,6 +142,7 @@ describe('protocol registry', () => {
       'no-redirect': 'all',
       'no-cookie-jar': 'all',
       prompt: 'all',
+      disabled: 'all',
     };
     assert.deepEqual(Object.keys(DIRECTIVES).sort(), Object.keys(before).sort());
     for (const [key, applies] of Object.entries(before)) {
