@@ -65,7 +65,7 @@ export function assertsMessage(outcomes: readonly OutcomeLike[], sessionId?: str
 
 /** "3/4 asserts" (passed / total). */
 export function assertsFigure(m: Pick<AssertsMessage, 'passed' | 'total'>): string {
-  return `${m.passed}/${m.total} assert${m.total === 1 ? '' : 's'}`;
+  return `${m.passed}/${m.total} asserts`;
 }
 
 const STATUSES: ReadonlySet<unknown> = new Set(['passed', 'failed', 'error']);

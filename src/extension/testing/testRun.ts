@@ -25,6 +25,34 @@ export interface RunDeps {
   closeSession(uri: vscode.Uri, blockIndex: number): void;
 }
 
+/** What a run said of each item (for the tests: the Testing API does not read results back). */
+export interface RunRecord {
+  id: string;
+  state: 'passed' | 'failed' | 'errored' | 'skipped';
+  messages: Array<{ text: string; expected?: string; actual?: string; line?: number }>;
+}
+
+function text(m: vscode.TestMessage): string {
+  return typeof m.message === 'string' ? m.message : m.message.value;
+}
+
+/** `run`, with every result also written to `log`. */
+function recorded(run: vscode.TestRun, log: RunRecord[]): vscode.TestRun {
+  const rec = (id: string, state: RunRecord['state'], m?: vscode.TestMessage | readonly vscode.TestMessage[]) => {
+    const list = m === undefined ? [] : Array.isArray(m) ? (m as readonly vscode.TestMessage[]) : [m as vscode.TestMessage];
+    log.push({ id, state, messages: list.map((x) => ({ text: text(x), expected: x.expectedOutput, actual: x.actualOutput, line: x.location?.range.start.line })) });
+  };
+  return Object.assign(Object.create(run) as vscode.TestRun, {
+    passed: (t: vscode.TestItem, d?: number) => (rec(t.id, 'passed'), run.passed(t, d)),
+    failed: (t: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[], d?: number) => (rec(t.id, 'failed', m), run.failed(t, m, d)),
+    errored: (t: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[], d?: number) => (rec(t.id, 'errored', m), run.errored(t, m, d)),
+    skipped: (t: vscode.TestItem) => (rec(t.id, 'skipped'), run.skipped(t)),
+    started: (t: vscode.TestItem) => run.started(t),
+    appendOutput: (o: string, l?: vscode.Location, t?: vscode.TestItem) => run.appendOutput(o, l, t),
+    end: () => run.end(),
+  });
+}
+
 /** The block items to run, by file (in the order asked), each file's in file order. */
 function plan(controller: vscode.TestController, request: vscode.TestRunRequest): Map<string, vscode.TestItem[]> {
   const excluded = new Set((request.exclude ?? []).map((i) => i.id));
@@ -65,7 +93,8 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 /** A link to the block's panel (the peek view renders it; the command is the only one it may run). */
 function panelLink(item: vscode.TestItem, text: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendText(text);
+  // Escaped by hand: appendText turns spaces into &nbsp; (the peek view would show them as such).
+  md.appendMarkdown(text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&'));
   md.appendMarkdown(`\n\n[Show the exchange](command:${SHOW_EXCHANGE_COMMAND}?${encodeURIComponent(JSON.stringify([item.id]))})`);
   md.isTrusted = { enabledCommands: [SHOW_EXCHANGE_COMMAND] };
   return md;
@@ -78,8 +107,9 @@ function message(item: vscode.TestItem, text: string, location?: vscode.Location
   return m;
 }
 
-export async function runTests(controller: vscode.TestController, request: vscode.TestRunRequest, token: vscode.CancellationToken, deps: RunDeps): Promise<void> {
-  const run = controller.createTestRun(request);
+export async function runTests(controller: vscode.TestController, request: vscode.TestRunRequest, token: vscode.CancellationToken, deps: RunDeps, log?: RunRecord[]): Promise<void> {
+  const real = controller.createTestRun(request);
+  const run = log ? recorded(real, log) : real;
   const abort = new AbortController();
   const sub = token.onCancellationRequested(() => abort.abort());
   try {
