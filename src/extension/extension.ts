@@ -54,6 +54,8 @@ export interface WsSessionState {
   scriptRunning: boolean;
   /** Messages posted to the panel's webview: full states, updates, frame batches and the frames in them. */
   posted: { snapshots: number; updates: number; batches: number; frames: number };
+  /** The session's asserts as its Tests tab shows them ("pending" until it closes). */
+  asserts?: AssertsMessage;
 }
 
 /** What activate() returns: what other extensions may use. */
@@ -281,7 +283,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     wsSession: (uri, blockIndex) => {
       const c = sessionOf(uri, blockIndex)?.current;
       if (!c) return undefined;
-      return { state: c.state, exchange: c.exchange, total: c.log.total, kept: c.log.size, dropped: c.log.dropped, scriptRunning: c.scriptRunning, posted: { ...c.posted } };
+      const asserts = sessionOf(uri, blockIndex)?.assertsShown;
+      return { state: c.state, exchange: c.exchange, total: c.log.total, kept: c.log.size, dropped: c.log.dropped, scriptRunning: c.scriptRunning, posted: { ...c.posted }, asserts };
     },
     sendWsMessage: async (uri, blockIndex, data, format = 'text') => {
       const panel = sessionOf(uri, blockIndex);
