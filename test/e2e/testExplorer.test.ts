@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e2e } from './context';
-import { ACTIVE_EDITOR, quickOpen, runCommand, waitForWorkbench } from './vscode-ui';
+import { ACTIVE_EDITOR, frameText, openTab, quickOpen, responseFrame, runCommand, waitForWorkbench } from './vscode-ui';
 
 const FILE = 'api-tests.netreq';
 
@@ -64,6 +64,12 @@ describe('Test Explorer (packaged extension)', function () {
     await explorer.locator('.monaco-list-row', { hasText: 'GET JSON' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     const sent = http.requests.slice(before);
     assert.deepEqual(sent, ['GET /json', 'GET /', 'POST /json'], 'the blocks, in file order');
+    // The last block's panel: "0/1 asserts" in its status line, and its Tests tab.
+    const frame = await responseFrame(page, /^POST http:\/\/127\.0\.0\.1:\d+\/json$/);
+    await frame.locator('.asserts-badge', { hasText: '0/1 asserts' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const tests = await openTab(frame, 'Tests');
+    assert.match(tests, /\?\? status == 201/);
+    assert.match(await frameText(frame, '.assert-failed .assert-actual'), /200/);
     await page.screenshot({ path: path.join(e2e().screenshots, 'test-explorer.png') });
   });
 });
