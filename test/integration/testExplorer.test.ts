@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ItemInfo } from '../../src/extension/testing/testExplorer';
-import { closeAllEditors, netreqApi, startHttpServer, waitFor, workspaceDir, type LoopbackHttp, type TestedApi } from './helpers';
+import { closeAllEditors, netreqApi, startHttpServer, startSilentServer, waitFor, workspaceDir, type LoopbackHttp, type TestedApi } from './helpers';
 
 const DIR = 'explorer';
 
@@ -173,6 +173,31 @@ describe('Test Explorer', () => {
     await run(api, [edited.id]);
     assert.equal(api.testing.testExplorer.lastRun.find((r) => r.id === edited.id)?.state, 'passed', 'the unsaved edit is what runs');
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('Cancel stops the request under way and skips the rest', async () => {
+    const silent = await startSilentServer();
+    try {
+      const file = path.join(dir, 'slow.netreq');
+      fs.writeFileSync(file, `### never answers\nGET http://127.0.0.1:${silent.port}/a\n?? status == 200\n\n### after it\nGET http://127.0.0.1:${silent.port}/b\n?? status == 200\n`);
+      const ex = api.testing.testExplorer;
+      await ex.discover(true);
+      const f = await waitFor('slow.netreq discovered', () => fileItem(api, 'slow.netreq'));
+      const cts = new vscode.CancellationTokenSource();
+      const running = ex.run(new vscode.TestRunRequest([ex.item(f.id)!]), cts.token);
+      await waitFor('the first request to connect', () => silent.connections >= 1);
+      cts.cancel();
+      await running;
+      cts.dispose();
+      const blocks = fileItem(api, 'slow.netreq')!.children;
+      assert.deepEqual(
+        blocks.map((b) => ex.lastRun.find((r) => r.id === b.id)?.state),
+        ['skipped', 'skipped'],
+      );
+      assert.equal(silent.connections, 1, 'the second block was not sent');
+    } finally {
+      await silent.close();
+    }
   });
 
   it('discovery of 200 files × 20 asserted blocks: measured (figures next to the report)', async function () {
