@@ -6,10 +6,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { WebSocketServer } from 'ws';
 import type { ItemInfo } from '../../src/extension/testing/testExplorer';
 import { closeAllEditors, netreqApi, startHttpServer, startSilentServer, waitFor, workspaceDir, type LoopbackHttp, type TestedApi } from './helpers';
 
@@ -197,6 +200,36 @@ describe('Test Explorer', () => {
       assert.equal(silent.connections, 1, 'the second block was not sent');
     } finally {
       await silent.close();
+    }
+  });
+
+  it('a WebSocket block: the run waits for the session to close, closes it after a while, then checks its asserts', async function () {
+    this.timeout(30_000);
+    const httpServer = http.createServer();
+    const wss = new WebSocketServer({ server: httpServer });
+    const closes: number[] = [];
+    wss.on('connection', (ws) => ws.on('close', (code) => closes.push(code)));
+    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (httpServer.address() as AddressInfo).port;
+      fs.writeFileSync(path.join(dir, 'ws.netreq'), `### stays open\nWS ws://127.0.0.1:${port}/\n\n> hi\n\n?? status == 101\n`);
+      const ex = api.testing.testExplorer;
+      await ex.discover(true);
+      const f = await waitFor('ws.netreq discovered', () => fileItem(api, 'ws.netreq'));
+      const cts = new vscode.CancellationTokenSource();
+      await ex.run(new vscode.TestRunRequest([ex.item(f.id)!]), cts.token);
+      cts.dispose();
+      const block = fileItem(api, 'ws.netreq')!.children[0];
+      assert.deepEqual(closes, [1000], 'the run closed the session (1000)');
+      const a = ex.lastRun.find((r) => r.id === block.children[0].id);
+      // Passed, failed or errored depends on the assert language's WebSocket fields; it was checked, not skipped.
+      assert.ok(a && a.state !== 'skipped', JSON.stringify(ex.lastRun));
+      assert.notEqual(ex.lastRun.find((r) => r.id === block.id)?.state, 'skipped');
+    } finally {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((r) => httpServer.close(() => r()));
     }
   });
 
