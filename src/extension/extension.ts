@@ -36,11 +36,12 @@ import { RESPONSE_VIEW_TYPE, ResponsePanelManager, type ResponsePanel } from './
 import { TRANSCRIPT_VIEW_TYPE, TranscriptPanelManager, type TranscriptPanel } from './panels/transcriptPanel';
 import { DEFAULT_LOG_CAP } from './panels/wsFrameLog';
 import { WS_SESSION_VIEW_TYPE, WsSessionPanelManager } from './panels/wsSessionPanel';
-import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
+import type { AssertsMessage, ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage, WsInputFormat } from '../shared/messages';
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
 import { SendController, windowPreSendUi } from './requests/sendCommands';
 import type { PreSendUi } from './requests/preSend';
+import { registerTestExplorer } from './testing';
 import { restriction } from './trust';
 
 /** A block's live WebSocket session, as the API shows it. */
@@ -56,6 +57,8 @@ export interface WsSessionState {
   scriptRunning: boolean;
   /** Messages posted to the panel's webview: full states, updates, frame batches and the frames in them. */
   posted: { snapshots: number; updates: number; batches: number; frames: number };
+  /** The session's asserts as its Tests tab shows them ("pending" until it closes). */
+  asserts?: AssertsMessage;
 }
 
 /** What activate() returns: what other extensions may use. */
@@ -97,6 +100,9 @@ export interface PanelsInfo {
 }
 
 export interface NetreqTestingApi {
+  /** The Test Explorer's controller and items; the failed asserts' diagnostics of a file. */
+  readonly testExplorer: import('./testing/testExplorer').TestExplorer;
+  assertDiagnostics(uri: vscode.Uri | string): readonly vscode.Diagnostic[];
   readonly pool: ConnectionPool;
   /** The Connection Pool view's tree (rows as the view shows them, and its Close). */
   readonly poolView: PoolCommands;
@@ -105,9 +111,9 @@ export interface NetreqTestingApi {
     uri: vscode.Uri | string,
     blockIndex: number,
     blockName?: string,
-  ): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage } | undefined;
+  ): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage; asserts?: AssertsMessage } | undefined;
   /** What the block's transcript panel shows (undefined when it has no transcript panel). */
-  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage } | undefined;
+  transcriptPanelState(uri: vscode.Uri | string, blockIndex: number): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage; asserts?: AssertsMessage } | undefined;
   /** The block's WebSocket session (undefined when it has no session panel or never connected). */
   wsSession(uri: vscode.Uri | string, blockIndex: number): WsSessionState | undefined;
   /** Sends a message on the block's session, as the panel's message box does ('hex': hex bytes). */
@@ -212,6 +218,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   const onExchange = (t: BlockTarget, title: string, x: Exchange) => history.record(t, title, x);
   const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines, onExchange });
   subs.push(history, send);
+  const testExplorer = registerTestExplorer({ cache, send, panels, transcripts, sessions });
+  subs.push(testExplorer);
 
   const lenses = new NetreqCodeLensProvider(cache, runner);
   subs.push(lenses, vscode.languages.registerCodeLensProvider(NETREQ_SELECTOR, lenses));
@@ -284,7 +292,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     wsSession: (uri, blockIndex) => {
       const c = sessionOf(uri, blockIndex)?.current;
       if (!c) return undefined;
-      return { state: c.state, exchange: c.exchange, total: c.log.total, kept: c.log.size, dropped: c.log.dropped, scriptRunning: c.scriptRunning, posted: { ...c.posted } };
+      const asserts = sessionOf(uri, blockIndex)?.assertsShown;
+      return { state: c.state, exchange: c.exchange, total: c.log.total, kept: c.log.size, dropped: c.log.dropped, scriptRunning: c.scriptRunning, posted: { ...c.posted }, asserts };
     },
     sendWsMessage: async (uri, blockIndex, data, format = 'text') => {
       const panel = sessionOf(uri, blockIndex);
@@ -316,6 +325,8 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
     health,
     services,
     history: history.api,
+    testExplorer,
+    assertDiagnostics: (uri) => send.asserts.diagnosticsOf(asUri(uri)),
   };
   return { ...api, testing };
 }

@@ -9,9 +9,11 @@
  */
 import type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson } from '../core/serialize';
 import type { WsState } from '../core/exchange';
+import { isAssertsShape, type AssertsMessage } from './assertMessages';
 import { isCount, isExchangeShape, isLogFrames, isNum, isOptional, isRefusedShape, isSessionInfo, isStr, isTranscriptShape, record } from './shapes';
 
 export type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson };
+export type { AssertsMessage, AssertResultView } from './assertMessages';
 
 /** A request is on its way (the panel keeps the previous exchange underneath, dimmed). */
 export interface SendingMessage {
@@ -62,7 +64,7 @@ export interface ReplyMessage {
   message?: string;
 }
 
-export type HostToWebview = SendingMessage | ExchangeMessage | RefusedMessage | ReplyMessage;
+export type HostToWebview = SendingMessage | ExchangeMessage | RefusedMessage | ReplyMessage | AssertsMessage;
 
 /** Webview → host requests that get a ReplyMessage with the same id. */
 export type WebviewRequest =
@@ -126,6 +128,8 @@ function isCommon(o: Record<string, unknown>): boolean {
       return isRefusedShape(o);
     case 'reply':
       return isReply(o);
+    case 'asserts':
+      return isAssertsShape(o);
     default:
       return false;
   }
@@ -154,7 +158,7 @@ export interface TranscriptMessage {
   dataLimit: number;
 }
 
-export type HostToTranscript = SendingMessage | TranscriptMessage | RefusedMessage | ReplyMessage;
+export type HostToTranscript = SendingMessage | TranscriptMessage | RefusedMessage | ReplyMessage | AssertsMessage;
 
 export type TranscriptRequest = { type: 'copy'; id: number; text: string };
 
@@ -240,7 +244,7 @@ export interface WsFramesMessage {
   total: number;
 }
 
-export type HostToSession = WsSessionMessage | WsUpdateMessage | WsFramesMessage | ReplyMessage;
+export type HostToSession = WsSessionMessage | WsUpdateMessage | WsFramesMessage | ReplyMessage | AssertsMessage;
 
 /** What the message box sends: text as typed, or hex bytes (pairs of hex digits, whitespace optional). */
 export type WsInputFormat = 'text' | 'hex';
@@ -304,6 +308,8 @@ export function isHostToSession(m: unknown): m is HostToSession {
       return isStr(o.sessionId) && isLogFrames(o.frames) && isCount(o.total);
     case 'reply':
       return isReply(o);
+    case 'asserts':
+      return isAssertsShape(o) && isStr(o.sessionId);
     default:
       return false;
   }

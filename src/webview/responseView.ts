@@ -10,9 +10,10 @@ import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
 import { address, PHASE_LABELS } from './parts';
 import { conversionsSection } from './conversions';
+import { assertsBadge, renderTests } from './testsView';
 import { renderBody, renderConnection, renderHeaders, renderRaw, renderTiming, renderTls, type BodyMode, type RawMode, type TabActions } from './tabs';
 
-export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection';
+export type TabId = 'body' | 'headers' | 'raw' | 'timing' | 'tls' | 'connection' | 'tests';
 
 export interface UiState {
   tab: TabId;
@@ -29,6 +30,7 @@ const TABS: Array<[TabId, string]> = [
   ['timing', 'Timing'],
   ['tls', 'TLS'],
   ['connection', 'Connection'],
+  ['tests', 'Tests'],
 ];
 
 export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiState> {
@@ -71,7 +73,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
 
     const tabs = b.el('div', 'tabs');
     tabs.setAttribute('role', 'tablist');
-    const visible = TABS.filter(([id]) => id !== 'tls' || m.exchange.request.tls || m.exchange.tls);
+    const visible = TABS.filter(([id]) => (id !== 'tls' || m.exchange.request.tls || m.exchange.tls) && (id !== 'tests' || this.s.asserts));
     const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'body';
     for (const [id, label] of visible) {
       const t = b.button(label, () => this.setUi({ tab: id }), id === current ? 'tab active' : 'tab');
@@ -97,6 +99,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
     b.add(
       line,
       b.el('span', 'status-meta', [res?.version, formatMs(x.timings.total), size].filter(Boolean).join(' · ')),
+      this.s.asserts ? assertsBadge(b, this.s.asserts) : undefined,
       b.el('span', 'spacer'),
       b.button('↻ Send again', () => this.post({ type: 'resend' }), 'btn', 'Send this request again'),
     );
@@ -127,6 +130,8 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
         return renderTls(this.b, m);
       case 'connection':
         return renderConnection(this.b, m);
+      case 'tests':
+        return this.s.asserts ? renderTests(this.b, this.s.asserts) : this.b.el('p', 'muted', 'This block has no asserts.');
     }
   }
 }

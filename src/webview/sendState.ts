@@ -3,7 +3,7 @@
  * under way, a refusal, and the answer to the page's last request (copy, save…). One place for how the host's
  * messages change it; the views only draw it. No globals.
  */
-import type { RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
+import type { AssertsMessage, RefusedMessage, ReplyMessage, SendingMessage } from '../shared/messages';
 import { formatBytes } from '../common/format';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { refusedBanner, sendingBanner } from './parts';
@@ -15,6 +15,8 @@ export class SendState<R> {
   result?: R;
   sending?: SendingMessage;
   refused?: RefusedMessage;
+  /** The asserts of the result shown (posted right after it; a new result clears them). */
+  asserts?: AssertsMessage;
   reply?: { ok: boolean; text: string };
   private nextId = 1;
   private readonly pending = new Set<number>();
@@ -24,11 +26,16 @@ export class SendState<R> {
     this.result = result;
     this.sending = undefined;
     this.refused = undefined;
+    this.asserts = undefined;
   }
 
   /** Takes a send, refusal or reply; false when nothing changed (a reply to no request of this page). */
-  take(msg: SendingMessage | RefusedMessage | ReplyMessage): boolean {
+  take(msg: SendingMessage | RefusedMessage | ReplyMessage | AssertsMessage): boolean {
     switch (msg.type) {
+      case 'asserts':
+        if (!this.result) return false;
+        this.asserts = msg;
+        return true;
       case 'sending':
         this.sending = msg;
         this.refused = undefined;
@@ -54,7 +61,7 @@ export class SendState<R> {
 }
 
 /** What the host sends a send page: the result message of its kind, or a send, refusal or reply. */
-type SendPageMessage<R> = R | SendingMessage | RefusedMessage | ReplyMessage;
+type SendPageMessage<R> = R | SendingMessage | RefusedMessage | ReplyMessage | AssertsMessage;
 
 /**
  * The part the response and transcript views share: the DOM builder, the send state, how a host message
@@ -90,7 +97,7 @@ export abstract class SendView<R extends { type: string }, Out, Ui> {
     }
     if (msg.type === 'sending') this.heardAt = Date.now();
     if (msg.type === this.resultType) this.s.show(msg as R);
-    else if (!this.s.take(msg as SendingMessage | RefusedMessage | ReplyMessage)) return;
+    else if (!this.s.take(msg as SendingMessage | RefusedMessage | ReplyMessage | AssertsMessage)) return;
     this.render();
   }
 

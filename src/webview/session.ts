@@ -13,7 +13,7 @@ declare function acquireVsCodeApi(): VsCodeApi<SessionToHost>;
 function restoredUi(state: unknown): SessionUi {
   const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<Record<keyof SessionUi, unknown>>;
   const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
-  const tabs = ['messages', 'handshake', 'timing', 'tls', 'connection'];
+  const tabs = ['messages', 'handshake', 'timing', 'tls', 'connection', 'tests'];
   return {
     tab: (tabs.includes(str(s.tab, '')) ? s.tab : DEFAULT_SESSION_UI.tab) as SessionUi['tab'],
     format: s.format === 'hex' ? 'hex' : 'text',

@@ -4,11 +4,12 @@
  * handshake, frame log, composer). Text nodes only; no globals (the DOM and the way to post come in, so unit
  * tests use a fake document).
  */
-import type { HostToSession, SessionRequest, SessionToHost, WsLogFrame, WsSessionInfo } from '../shared/messages';
+import type { AssertsMessage, HostToSession, SessionRequest, SessionToHost, WsLogFrame, WsSessionInfo } from '../shared/messages';
 import { formatMs } from '../common/format';
 import { Builder, type DomDocument, type DomElement } from './dom';
 import { renderSocketConnection, tabBar } from './parts';
 import { renderTlsDetails, renderWaterfall } from './tabs';
+import { assertsBadge, renderTests } from './testsView';
 import { Composer, type ComposerUi, type NewRequest } from './session/composer';
 import { FrameLog } from './session/frameLog';
 import { handshakeTimings, renderHandshake, renderSessionBanner, renderSessionHeader } from './session/header';
@@ -16,7 +17,7 @@ import { handshakeTimings, renderHandshake, renderSessionBanner, renderSessionHe
 export { handshakeTimings } from './session/header';
 export { FRAME_HEX_LIMIT, FRAME_TEXT_LIMIT } from './session/frameLog';
 
-export type SessionTab = 'messages' | 'handshake' | 'timing' | 'tls' | 'connection';
+export type SessionTab = 'messages' | 'handshake' | 'timing' | 'tls' | 'connection' | 'tests';
 
 export interface SessionUi extends ComposerUi {
   tab: SessionTab;
@@ -32,6 +33,8 @@ export interface SessionHooks {
 export class SessionView {
   private readonly b: Builder;
   private info?: WsSessionInfo;
+  /** The asserts of the session shown (evaluated when it closed). */
+  private asserts?: AssertsMessage;
   private readonly log: FrameLog;
   private readonly composer: Composer;
   private nextId = 1;
@@ -92,6 +95,7 @@ export class SessionView {
   handle(msg: HostToSession): void {
     switch (msg.type) {
       case 'wsSession':
+        if (msg.info.sessionId !== this.info?.sessionId) this.asserts = undefined;
         this.log.reset(msg.frames, msg.total, msg.info.logCap, msg.info.sessionId === this.info?.sessionId);
         this.info = msg.info;
         this.render();
@@ -100,6 +104,7 @@ export class SessionView {
         const fresh = msg.info.sessionId !== this.info?.sessionId;
         this.info = msg.info;
         if (fresh) {
+          this.asserts = undefined;
           // A session this page has not seen from the start: its frames come with the next full state.
           this.log.clear();
           this.render();
@@ -116,6 +121,12 @@ export class SessionView {
         if (!this.info || msg.sessionId !== this.info.sessionId) return;
         // The frame count in the header.
         if (this.log.append(msg.frames, msg.total, this.info.logCap)) this.renderHeader();
+        break;
+      case 'asserts':
+        if (!this.info || msg.sessionId !== this.info.sessionId) return;
+        this.asserts = msg;
+        this.renderHeader();
+        this.renderContent();
         break;
       case 'reply': {
         const type = this.pending.get(msg.id);
@@ -163,6 +174,7 @@ export class SessionView {
 
   private renderHeader(): void {
     renderSessionHeader(this.b, this.header, this.info, this.log.total, (m) => this.post(m));
+    if (this.asserts) this.header.appendChild(assertsBadge(this.b, this.asserts));
   }
 
   private renderBanner(): void {
@@ -183,8 +195,9 @@ export class SessionView {
       ['timing', 'Timing'],
       ['tls', 'TLS'],
       ['connection', 'Connection'],
+      ['tests', 'Tests'],
     ];
-    const visible = tabs.filter(([id]) => id !== 'tls' || info.exchange.request.tls || info.exchange.tls);
+    const visible = tabs.filter(([id]) => (id !== 'tls' || info.exchange.request.tls || info.exchange.tls) && (id !== 'tests' || this.asserts));
     const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'messages';
     this.tabs.appendChild(tabBar(b, visible, current, (id) => this.setUi({ tab: id })));
     const x = info.exchange;
@@ -211,6 +224,9 @@ export class SessionView {
         break;
       case 'connection':
         this.content.appendChild(renderSocketConnection(b, x.connection));
+        break;
+      case 'tests':
+        if (this.asserts) this.content.appendChild(renderTests(b, this.asserts));
         break;
     }
   }

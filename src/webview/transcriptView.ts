@@ -14,8 +14,9 @@ import { SendView } from './sendState';
 import { errorBanner, renderSocketConnection, tabBar } from './parts';
 import { controlLegend, hexView, modeBar, rawTextView } from './bodyViews';
 import { renderTlsDetails, renderWaterfall } from './tabs';
+import { assertsBadge, renderTests } from './testsView';
 
-export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection';
+export type TranscriptTab = 'transcript' | 'timing' | 'tls' | 'connection' | 'tests';
 /** How each chunk shows: text and hex side by side, or one of them. */
 export type ChunkMode = 'both' | 'text' | 'hex';
 
@@ -66,8 +67,9 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
       ['timing', 'Timing'],
       ['tls', 'TLS'],
       ['connection', 'Connection'],
+      ['tests', 'Tests'],
     ];
-    const visible = tabs.filter(([id]) => id !== 'tls' || x.request.protocol === 'tls' || x.tls);
+    const visible = tabs.filter(([id]) => (id !== 'tls' || x.request.protocol === 'tls' || x.tls) && (id !== 'tests' || this.s.asserts));
     const current = visible.some(([id]) => id === this.ui.tab) ? this.ui.tab : 'transcript';
     head.appendChild(tabBar(b, visible, current, (id) => this.setUi({ tab: id })));
     const dns = dnsView(x.dns);
@@ -100,6 +102,7 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
       b.el('span', 'status-code', protocolLabel(x.request.protocol)),
       b.el('span', 'status-reason', x.request.target),
       b.el('span', 'status-meta', `${totals.summary} · ${formatMs(x.timings.total)}`),
+      this.s.asserts ? assertsBadge(b, this.s.asserts) : undefined,
       b.el('span', 'spacer'),
       b.button('↻ Send again', () => this.post({ type: 'resend' }), 'btn', 'Send this request again'),
     );
@@ -133,6 +136,8 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
           remoteLabel: x.request.protocol === 'multicast' ? 'Group' : undefined,
           note: isDatagramProtocol(x.request.protocol) ? 'UDP has no connection: these are the local socket and the address it sent to.' : undefined,
         });
+      case 'tests':
+        return this.s.asserts ? renderTests(this.b, this.s.asserts) : this.b.el('p', 'muted', 'This block has no asserts.');
     }
   }
 
@@ -199,7 +204,7 @@ export class TranscriptView extends SendView<TranscriptMessage, TranscriptToHost
 /** The page's own check of its saved UI state: anything unexpected gives the defaults. */
 export function restoreTranscriptUi(state: unknown): TranscriptUi {
   const s = (typeof state === 'object' && state !== null ? state : {}) as Partial<TranscriptUi>;
-  const tabs = ['transcript', 'timing', 'tls', 'connection'];
+  const tabs = ['transcript', 'timing', 'tls', 'connection', 'tests'];
   return {
     tab: typeof s.tab === 'string' && tabs.includes(s.tab) ? s.tab : DEFAULT_TRANSCRIPT_UI.tab,
     mode: s.mode === 'text' || s.mode === 'hex' ? s.mode : 'both',

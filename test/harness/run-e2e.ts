@@ -189,7 +189,7 @@ async function main(): Promise<number> {
     setContext({ page, workspace, http: hostile, httpsPort: tls.port, dialogs, screenshots, results });
 
     const Mocha = load('mocha/lib/mocha.cjs') as typeof MochaType;
-    const mocha = new Mocha({ ui: 'bdd', timeout: BENCH ? 20 * 60_000 : 120_000, reporter: Mocha.reporters.Base });
+    const mocha = new Mocha({ ui: 'bdd', timeout: BENCH ? 20 * 60_000 : 120_000, reporter: Mocha.reporters.Base, grep: process.env.NETREQ_TEST_GREP || undefined });
     const dir = path.join(root, 'out', 'test', 'e2e', ...(BENCH ? ['bench'] : []));
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(BENCH ? '.bench.js' : '.test.js')).sort()) mocha.addFile(path.join(dir, f));
     await new Promise<void>((resolve) => {

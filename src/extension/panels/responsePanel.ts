@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../core/exchange';
-import { isWebviewRequest, isWebviewToHost, type ExchangeMessage, type RefusedMessage, type SendingMessage, type WebviewRequest, type WebviewToHost } from '../../shared/messages';
+import { isWebviewRequest, isWebviewToHost, type AssertsMessage, type ExchangeMessage, type RefusedMessage, type SendingMessage, type WebviewRequest, type WebviewToHost } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
 import type { BlockTarget } from './blockTarget';
 import { BlockPanels, panelResources, type PanelMode } from './panelRegistry';
@@ -47,8 +47,8 @@ export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, 
   }
 
   /** The state the webview shows (for tests through the extension API). */
-  get state(): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage } {
-    return { sending: this.sending, exchange: this.result, refused: this.refused };
+  get state(): { sending?: SendingMessage; exchange?: ExchangeMessage; refused?: RefusedMessage; asserts?: AssertsMessage } {
+    return { sending: this.sending, exchange: this.result, refused: this.refused, asserts: this.asserts };
   }
 
   showExchange(x: HttpExchange, title: string, previewLimit: number, maxResponseBytes: number): void {

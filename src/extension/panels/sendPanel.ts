@@ -4,7 +4,7 @@
  * result first, then a refusal, then a send still running, so the page ends in the newest state).
  */
 import type * as vscode from 'vscode';
-import type { RefusedMessage, SendingMessage } from '../../shared/messages';
+import type { AssertsMessage, RefusedMessage, SendingMessage } from '../../shared/messages';
 import { BlockPanelHost, type BlockHandlers, type PageMessage } from './panelHost';
 import type { BlockTarget } from './blockTarget';
 
@@ -16,10 +16,12 @@ export interface SendPanelParts<In extends PageMessage> {
   titleMark: string;
 }
 
-export abstract class SendPanelHost<Result, X, In extends PageMessage> extends BlockPanelHost<SendingMessage | RefusedMessage | Result, In> {
+export abstract class SendPanelHost<Result, X, In extends PageMessage> extends BlockPanelHost<SendingMessage | RefusedMessage | AssertsMessage | Result, In> {
   protected sending?: SendingMessage;
   protected result?: Result;
   protected refused?: RefusedMessage;
+  /** The asserts of the result shown (posted after it). */
+  protected asserts?: AssertsMessage;
   private exchange?: X;
   private readonly titleMark: string;
 
@@ -69,8 +71,21 @@ export abstract class SendPanelHost<Result, X, In extends PageMessage> extends B
     this.refused = undefined;
     this.exchange = x;
     this.result = msg;
+    this.asserts = undefined;
     this.setTitle(title);
     this.post(msg);
+  }
+
+  /** The block's asserts, checked against the exchange shown (`x`: ignored when the panel moved on to another). */
+  showAsserts(x: X, msg: AssertsMessage): void {
+    if (this.exchange !== x) return;
+    this.asserts = msg;
+    this.post(msg);
+  }
+
+  /** The asserts shown (for tests through the extension API). */
+  get assertsShown(): AssertsMessage | undefined {
+    return this.asserts;
   }
 
   /** The block was not sent, and why (e.g. Restricted Mode refused a file or an environment variable). */
@@ -90,6 +105,7 @@ export abstract class SendPanelHost<Result, X, In extends PageMessage> extends B
 
   protected replay(): void {
     if (this.result) this.post(this.result);
+    if (this.result && this.asserts) this.post(this.asserts);
     if (this.refused) this.post(this.refused);
     if (this.sending) this.post(this.sending);
   }

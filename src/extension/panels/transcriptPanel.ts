@@ -5,7 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { SocketExchange } from '../../core/exchange';
-import { isTranscriptToHost, type RefusedMessage, type SendingMessage, type TranscriptMessage, type TranscriptToHost } from '../../shared/messages';
+import { isTranscriptToHost, type AssertsMessage, type RefusedMessage, type SendingMessage, type TranscriptMessage, type TranscriptToHost } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
 import type { BlockTarget } from './blockTarget';
 import { BlockPanels, panelResources, type PanelMode } from './panelRegistry';
@@ -31,8 +31,8 @@ export class TranscriptPanel extends SendPanelHost<TranscriptMessage, SocketExch
   }
 
   /** What the webview shows (for tests through the extension API). */
-  get state(): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage } {
-    return { sending: this.sending, transcript: this.result, refused: this.refused };
+  get state(): { sending?: SendingMessage; transcript?: TranscriptMessage; refused?: RefusedMessage; asserts?: AssertsMessage } {
+    return { sending: this.sending, transcript: this.result, refused: this.refused, asserts: this.asserts };
   }
 
   showExchange(x: SocketExchange, title: string, dataLimit: number): void {

@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import type { WsExchange } from '../../core/exchange';
 import type { WsRequestSpec } from '../../core/request';
-import { isSessionRequest, isSessionToHost, type HostToSession, type SessionRequest, type SessionToHost } from '../../shared/messages';
+import { isSessionRequest, isSessionToHost, type AssertsMessage, type HostToSession, type SessionRequest, type SessionToHost } from '../../shared/messages';
 import type { ActionResult } from './bodyActions';
 import { BlockPanels, panelResources } from './panelRegistry';
 import { BlockPanelHost, type BlockHandlers } from './panelHost';
@@ -23,6 +23,8 @@ export interface SessionHandlers extends BlockHandlers {
 
 export class WsSessionPanel extends BlockPanelHost<HostToSession, SessionToHost> {
   private controller?: WsSessionController;
+  /** The asserts of the current session (evaluated when it closed). */
+  private asserts?: AssertsMessage;
 
   constructor(
     target: BlockTarget,
@@ -49,6 +51,7 @@ export class WsSessionPanel extends BlockPanelHost<HostToSession, SessionToHost>
    */
   start(session: WsSessionLike, spec: WsRequestSpec, title: string, signal: AbortSignal): Promise<WsExchange> {
     void this.controller?.dispose({ code: 1000, reason: 'replaced by a new session' });
+    this.asserts = undefined;
     const c = new WsSessionController(session, spec, title, (m) => this.post(m), this.options);
     this.controller = c;
     this.panel.title = `⇅ ${title}`;
@@ -58,6 +61,19 @@ export class WsSessionPanel extends BlockPanelHost<HostToSession, SessionToHost>
 
   protected replay(): void {
     this.controller?.postSnapshot();
+    if (this.asserts) this.post(this.asserts);
+  }
+
+  /** The session's asserts (`msg.sessionId` names it; ignored when another session replaced it). */
+  showAsserts(msg: AssertsMessage): void {
+    if (msg.sessionId !== this.controller?.exchange.id) return;
+    this.asserts = msg;
+    this.post(msg);
+  }
+
+  /** The asserts shown (for tests through the extension API). */
+  get assertsShown(): AssertsMessage | undefined {
+    return this.asserts;
   }
 
   protected onMessage(m: SessionToHost): void {

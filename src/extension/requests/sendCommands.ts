@@ -28,6 +28,7 @@ import type { TranscriptPanelManager } from '../panels/transcriptPanel';
 import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
 import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
 import { withDelayedProgress } from './delayedProgress';
+import { AssertReporter, assertPanels, type CheckedAsserts } from '../asserts/assertReporter';
 import { resolveContextFor } from './resolveContext';
 import { summarizeSendAll, type SendAllItem } from './sendAllSummary';
 import { preSend, type PreSendUi } from './preSend';
@@ -61,7 +62,8 @@ export const windowPreSendUi: PreSendUi = {
 };
 
 export type SendOutcome =
-  | { status: 'sent'; exchange: Exchange }
+  /** `asserts`: the block's `??` asserts, checked (a WebSocket session's when it closes); absent without asserts. */
+  | { status: 'sent'; exchange: Exchange; asserts?: CheckedAsserts }
   /** `restricted`: Restricted Mode refused something the block would read (shown in the block's panel too). */
   | { status: 'busy' | 'no-request' | 'invalid'; message: string; restricted?: boolean }
   /** `# @disabled` (skipped), or a `# @prompt` / `# @note` answered with Cancel (preSend.ts): nothing was sent. */
@@ -112,8 +114,12 @@ export class SendController extends Disposable {
   /** The # @prompt input boxes and the # @note confirmation (the tests put answers here). */
   preSendUi: PreSendUi = windowPreSendUi;
 
+  /** The block's asserts after each send: its panel's Tests tab and diagnostics at the failed `??` lines. */
+  readonly asserts: AssertReporter;
+
   constructor(private readonly deps: SendDeps) {
     super();
+    this.asserts = this.register(new AssertReporter(assertPanels(deps)));
     this.register(vscode.commands.registerCommand('netreq.sendRequest', (uri?: unknown, block?: unknown) => this.sendRequest(uri, block)));
     this.register(vscode.commands.registerCommand('netreq.sendAllRequests', (uri?: unknown) => this.sendAll(uri)));
     this.register(vscode.commands.registerCommand('netreq.cancelRequest', (uri?: unknown, block?: unknown) => this.cancel(uri, block)));
@@ -223,6 +229,11 @@ export class SendController extends Disposable {
     }
   }
 
+  /** The Test Explorer's send: the block as Send sends it (same panels, history, asserts), cancelled by `signal`. */
+  sendForTest(document: vscode.TextDocument, block: Block, signal: AbortSignal): Promise<SendOutcome> {
+    return this.sendBlock(document, block, { progress: false, outer: signal });
+  }
+
   /** One block, start to end. With `outer` (Send All), that signal cancels it and no own progress is shown. */
   private async sendBlock(document: vscode.TextDocument, block: Block, opts: { progress: boolean; outer?: AbortSignal; chained?: boolean }): Promise<SendOutcome> {
     const { runner, diagnostics } = this.deps;
@@ -240,7 +251,9 @@ export class SendController extends Disposable {
     const run = runner.begin(document.uri, block.index);
     if (!run) return { status: 'busy', message: `NetReq: "${blockTitle(block)}" is already running (click its "Sending…" lens to cancel).` };
     const onOuter = () => run.cancel();
+    if (opts.outer?.aborted) run.cancel();
     opts.outer?.addEventListener('abort', onOuter, { once: true });
+    this.asserts.clearBlock(document.uri, block.index);
     try {
       const parsed = this.deps.cache.get(document);
       const resolved = await this.resolve(document, parsed, block, pre.promptValues);
@@ -275,9 +288,11 @@ export class SendController extends Disposable {
             ? await this.sendSocket(routed.spec, sending)
             : await this.openSession(routed.spec, sending);
       this.sessions.storeFor(document.uri).record(block, spec, exchange);
+      const session = routed.view === 'session' ? this.deps.sessions.find(document.uri, block.index)?.current?.session : undefined;
+      const asserts = this.asserts.checked(sending.target, block, resolved.asserts, exchange, session);
       const firstNote = chain.notes.length > 0 ? ` (${chain.notes.join('; ')})` : '';
       vscode.window.setStatusBarMessage(`NetReq: ${summary(exchange)}${firstNote}`, 5000);
-      return { status: 'sent', exchange };
+      return { status: 'sent', exchange, asserts };
     } finally {
       opts.outer?.removeEventListener('abort', onOuter);
       run.end();
