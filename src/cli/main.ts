@@ -13,7 +13,8 @@ import { ConnectionPool } from '../core/transport/pool';
 import { DemoServerError, startDemoServers } from '../core/demo';
 import { exampleVarFlags } from '../core/demo/examplesSettings';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
-import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
+import { COLOR, PLAIN, asText, formatAnyExchange, formatAsserts } from './format';
+import { evaluateAsserts } from '../core/asserts';
 import { jsonLine, safeLine, safeText } from '../core/text';
 import { loadEnvironments } from './settings';
 import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
@@ -79,8 +80,12 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
   if (args.command === 'demo-servers') return demoServers(args, io);
   if (args.command === 'run') return run(args, io);
+  if (args.command === 'test') {
+    const { testCommand } = await import('./test/command');
+    return testCommand(args.rest, { ...io, cwd: io.cwd ?? process.cwd() });
+  }
   const sio: ServiceIo = { out: io.out, err: io.err, untilStopped: io.untilStopped ?? untilSignal, cwd: io.cwd ?? process.cwd() };
-  const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command];
+  const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command as 'proxy' | 'listen' | 'health'];
   try {
     return await command(args.rest, sio);
   } catch (e) {
@@ -214,15 +219,17 @@ async function run(args: RunArgs, io: Io): Promise<number> {
       for (const d of resolved.diagnostics) if (d.severity !== 'info' || !resolved.ok) io.err(formatDiagnostic(file, d));
       if (!resolved.ok) return 2;
       const x = await engines.send(resolved.request);
-      if (x.error) failures++;
+      const outcomes = evaluateAsserts(resolved.asserts, x);
+      if (x.error || outcomes.some((o) => o.status !== 'passed')) failures++;
       const line = (block.requestLine?.line ?? block.startLine) + 1;
       if (args.json) {
         const bodyText = x.kind === 'http' && x.response ? asText(x.response.body) : undefined;
-        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: exchangeToJson(x) }));
+        const asserts = outcomes.length ? outcomes.map((o) => ({ line: o.check.line + 1, text: o.check.text, status: o.status, expected: o.expected, actual: o.actual, message: o.message })) : undefined;
+        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: exchangeToJson(x), asserts }));
       } else {
         const title = block.title || block.name || '';
         const header = `### ${title ? `${safeLine(title)}  ` : ''}${style.dim(safeLine(where))}`;
-        io.out(formatAnyExchange(x, header, style, args.verbose) + '\n');
+        io.out(formatAnyExchange(x, header, style, args.verbose) + (outcomes.length ? `\n${formatAsserts(outcomes, style)}` : '') + '\n');
       }
     }
   } finally {

@@ -82,7 +82,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
     }
     return { ok: false, diagnostics: all };
   }
-  return { ok: true, request, diagnostics: all, asserts };
+  return { ok: true, request, diagnostics: all, asserts, secrets: vars.secrets.size ? [...vars.secrets] : undefined };
 }
 
 /** The block's `??` lines, parsed, with `{{variables}}` in their expected values expanded. */

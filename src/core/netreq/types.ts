@@ -185,5 +185,5 @@ export interface ResolveContext {
 }
 
 export type ResolveResult =
-  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[]; asserts: AssertCheck[] }
+  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[]; asserts: AssertCheck[]; /** Values reports must mask (VariableResolver.secrets). */ secrets?: string[] }
   | { ok: false; diagnostics: Diagnostic[] };

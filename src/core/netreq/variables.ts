@@ -31,6 +31,8 @@ export type VariableSourceName = 'override' | 'request' | 'file' | 'environment'
 export interface VariableLookup {
   value: string;
   source: VariableSourceName;
+  /** The value is a secret (a private environment file's value): reports mask it, as they mask $processEnv / $dotenv values. */
+  secret?: boolean;
 }
 
 /** Where a problem found while expanding a piece of text is reported. */
@@ -86,6 +88,11 @@ export class VariableResolver {
   /** Characters inserted by substitution so far (against MAX_EXPANSION_CHARS). */
   private inserted = 0;
   private errors = 0;
+  /**
+   * Values that reports must mask (`netreq test`, the CLI): every `{{$processEnv}}` and `{{$dotenv}}` value used, and
+   * every variable whose lookup says `secret`, as expanded.
+   */
+  readonly secrets = new Set<string>();
   private dotenv?: Promise<{ values: Record<string, string> } | { error: string }>;
 
   constructor(
@@ -212,6 +219,7 @@ export class VariableResolver {
         return undefined;
       }
       if (res.warning) this.report(p.span, 'warning', Codes.envVarNotSet, `${res.warning}${p.note}`);
+      if ((r.name === 'processEnv' || r.name === 'dotenv') && res.value) this.secrets.add(res.value);
       return res.value;
     }
     if (r.name === '') {
@@ -275,6 +283,7 @@ export class VariableResolver {
     }
     const v = await this.expandText(found.value, [...chain, name], () => ({ span, note }));
     if (v !== undefined) this.cache.set(name, v);
+    if (v && found.secret) this.secrets.add(v);
     return v;
   }
 
