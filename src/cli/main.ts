@@ -10,14 +10,12 @@ import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
-import { DemoServerError, startDemoServers } from '../core/demo';
-import { exampleVarFlags } from '../core/demo/examplesSettings';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatAnyExchange, formatAsserts } from './format';
 import { evaluateAsserts } from '../core/asserts';
 import { jsonLine, safeLine, safeText } from '../core/text';
 import { loadEnvironments } from './settings';
-import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
+import type { ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
 
@@ -85,6 +83,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     return testCommand(args.rest, { ...io, cwd: io.cwd ?? process.cwd() });
   }
   const sio: ServiceIo = { out: io.out, err: io.err, untilStopped: io.untilStopped ?? untilSignal, cwd: io.cwd ?? process.cwd() };
+  // Each command loads only what it uses (the demo servers, proxy and health checks are not needed to send a request).
+  const { healthCommand, listenCommand, proxyCommand } = await import('./services');
   const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command as 'proxy' | 'listen' | 'health'];
   try {
     return await command(args.rest, sio);
@@ -114,6 +114,8 @@ function untilSignal(): Promise<string> {
 }
 
 async function demoServers(args: DemoArgs, io: Io): Promise<number> {
+  const { DemoServerError, startDemoServers } = await import('../core/demo');
+  const { exampleVarFlags } = await import('../core/demo/examplesSettings');
   let demo;
   try {
     demo = await startDemoServers({ ...args, log: (line) => io.err(`netreq: ${line}`) });
