@@ -85,10 +85,11 @@ export async function testCommand(argv: string[], io: TestIo): Promise<number> {
   const ordered = results.map((r) => done.find((d) => d.file === r)!);
   const cases = ordered.flatMap((d) => fileCases(d.file, masker)); // again: secrets found by later files mask earlier ones too
   const totals = totalsOf(results, cases, Date.now() - started);
-  const problems = results.some((r) => r.problems.length > 0);
+  const withErrors = results.filter((r) => r.problems.length > 0).length;
+  const problems = withErrors > 0;
   if (args.tap) io.out(tapLines(cases).join('\n'));
   else if (args.json) io.out(jsonTotalsLine(totals));
-  else io.out(totalsLine(totals, style, stop.bailed));
+  else io.out(totalsLine(totals, style, stop.bailed, withErrors));
   if (args.junit) {
     try {
       fs.mkdirSync(path.dirname(path.resolve(args.junit)), { recursive: true });

@@ -35,12 +35,13 @@ export function summaryLines(f: FileResult, cases: readonly TestCase[], style: S
   return out;
 }
 
-export function totalsLine(t: Totals, style: Style, bailed: boolean): string {
+export function totalsLine(t: Totals, style: Style, bailed: boolean, filesWithErrors = 0): string {
   const parts = [`${t.passed} passed`];
   if (t.failed) parts.push(style.red(`${t.failed} failed`));
   if (t.errors) parts.push(style.red(`${t.errors} errors`));
   if (t.skipped) parts.push(style.yellow(`${t.skipped} skipped`));
-  const head = t.failed + t.errors > 0 ? style.red('✗') : style.green('✓');
+  if (filesWithErrors) parts.push(style.red(`${filesWithErrors} file${filesWithErrors === 1 ? '' : 's'} with errors (above)`));
+  const head = t.failed + t.errors + filesWithErrors > 0 ? style.red('✗') : style.green('✓');
   const blocks = `${t.blocks.passed + t.blocks.failed + t.blocks.skipped} requests`;
   return `${head} Tests: ${parts.join(', ')} of ${t.tests} · ${blocks} in ${t.files} file${t.files === 1 ? '' : 's'} · ${ms(t.durationMs)}${bailed ? ' · stopped at the first failure (--bail)' : ''}`;
 }
