@@ -9,13 +9,25 @@ import type { TestCase, Totals } from './cases';
 import type { FileResult } from './runner';
 import type { Masker } from './mask';
 
+/** The cases of each block (one pass, not a filter per block: a file may have 100,000 blocks). */
+function byBlock(cases: readonly TestCase[]): Map<TestCase['block'], TestCase[]> {
+  const m = new Map<TestCase['block'], TestCase[]>();
+  for (const c of cases) {
+    const list = m.get(c.block);
+    if (list) list.push(c);
+    else m.set(c.block, [c]);
+  }
+  return m;
+}
+
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
 
 /** One file's part of the summary: the file, then each block ✓/✗ with the failing asserts' expected and actual. */
 export function summaryLines(f: FileResult, cases: readonly TestCase[], style: Style, m: Masker): string[] {
   const out = [style.bold(safeLine(f.file))];
+  const grouped = byBlock(cases);
   for (const b of f.blocks) {
-    const mine = cases.filter((c) => c.block === b);
+    const mine = grouped.get(b) ?? [];
     const passed = mine.filter((c) => c.status === 'passed').length;
     const mark = b.status === 'passed' ? style.green('✓') : b.status === 'skipped' ? style.dim('-') : style.red('✗');
     const counts = b.outcomes.length > 0 ? `  ${passed}/${b.outcomes.length} asserts` : '';
@@ -68,6 +80,7 @@ export function tapLines(cases: readonly TestCase[]): string[] {
 
 /** --json: one object per block (its asserts inside), written as each file ends. */
 export function jsonBlockLines(f: FileResult, cases: readonly TestCase[], m: Masker): string[] {
+  const grouped = byBlock(cases);
   return f.blocks.map((b) =>
     jsonLine({
       file: f.file,
@@ -81,9 +94,7 @@ export function jsonBlockLines(f: FileResult, cases: readonly TestCase[], m: Mas
       response: m.text(b.response),
       error: m.text(b.error ?? b.skipReason),
       statusCheck: b.statusCheck,
-      asserts: cases
-        .filter((c) => c.block === b)
-        .map((c) => ({ line: c.line, name: c.name, status: c.status, expected: c.expected, actual: c.actual, message: c.message })),
+      asserts: (grouped.get(b) ?? []).map((c) => ({ line: c.line, name: c.name, status: c.status, expected: c.expected, actual: c.actual, message: c.message })),
     }),
   );
 }
