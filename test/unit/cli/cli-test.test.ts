@@ -346,6 +346,22 @@ describe('netreq test', function () {
     assert.match(outputs[1].out, /expected: "‹secret›"/);
   });
 
+  it('--env, --env-file and --var work as for run; an unknown environment is exit 2', async () => {
+    const envFile = write('envs/envs.json', JSON.stringify({ dev: { where: 'missing' }, prod: { where: 'ok' }, $shared: { code: '200' } }));
+    const file = write('envs/e.netreq', `### e\nGET ${base}/{{where}}\n?? status == {{code}}\n`);
+    const dev = await cli(['test', file, '--env-file', envFile, '--env', 'dev']);
+    assert.equal(dev.code, 1);
+    assert.deepEqual(peer.requests, ['/missing']);
+    const prod = await cli(['test', file, '--env-file', envFile, '--env', 'prod']);
+    assert.equal(prod.code, 0, prod.out);
+    const over = await cli(['test', file, '--env-file', envFile, '--env', 'dev', '--var', 'where=ok/var']);
+    assert.equal(over.code, 0, over.out);
+    assert.equal(peer.requests[2], '/ok/var');
+    const unknown = await cli(['test', file, '--env-file', envFile, '--env', 'qa']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /no environment 'qa' in .*envs\.json; known: dev, prod/);
+  });
+
   it('a title with control characters is escaped in the summary', async () => {
     const file = write('ctl.netreq', `### evil \x1b[2Jtitle\nGET ${base}/ok\n?? status == 200\n`);
     const r = await cli(['test', file]);
