@@ -141,7 +141,7 @@ export function parseArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command === 'demo-servers') return parseDemoArgs(rest);
   if (command === 'proxy' || command === 'listen' || command === 'health' || command === 'test') return { command, rest };
-  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq test FILE', 'netreq demo-servers', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq test FILE|DIR', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
   const r = new OptionReader(rest);
   const value = () => r.value();
