@@ -38,7 +38,8 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    // dist/cli-main.js: the CLI; dist/cli.js (src/cli/launch.ts, the `netreq` program) starts it through V8's code cache.
+    entryPoints: { 'cli-main': 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',
@@ -46,6 +47,15 @@ const builds = [
     // ws's optional native helpers: not shipped, so a stub that throws (ws then uses its JavaScript code) instead of
     // a require that searches every node_modules folder up to / at start.
     plugins: [optionalNative],
+    define: { NETREQ_VERSION: JSON.stringify(pkg.version) },
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/launch.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
     define: { NETREQ_VERSION: JSON.stringify(pkg.version) },
   },

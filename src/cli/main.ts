@@ -283,7 +283,8 @@ export function endOnClosedOutput(stream: NodeJS.WritableStream, name: string, e
   });
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and streams (dist/cli.js calls it; so does `node out/src/cli/main.js`). */
+export function start(): void {
   endOnClosedOutput(process.stdout, 'stdout', (code) => process.exit(code));
   endOnClosedOutput(process.stderr, 'stderr', (code) => process.exit(code));
   const io: Io = {
@@ -302,3 +303,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) start();
