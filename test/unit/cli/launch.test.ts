@@ -25,7 +25,7 @@ describe('dist/cli.js starts the CLI through V8 code cache', function () {
     const cacheDir = path.join(xdg, 'netreq', 'v8');
     const files = fs.readdirSync(cacheDir);
     assert.equal(files.length, 1);
-    assert.match(files[0], /^cli-.*-v20\.\d+\.\d+-\w+-\d+-\d+-\d+\.bin$/);
+    assert.match(files[0], /^cli-.*-v\d+\.\d+\.\d+-\w+-\d+-\d+-\d+\.bin$/);
     assert.equal(fs.statSync(path.join(cacheDir, files[0])).mode & 0o777, 0o600);
     assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
     const mtime = fs.statSync(path.join(cacheDir, files[0])).mtimeMs;
