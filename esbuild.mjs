@@ -16,6 +16,15 @@ const common = {
   legalComments: 'none',
 };
 
+/** @type {esbuild.Plugin} */
+const optionalNative = {
+  name: 'optional-native',
+  setup(build) {
+    build.onResolve({ filter: /^(bufferutil|utf-8-validate)$/ }, (args) => ({ path: args.path, namespace: 'optional-native' }));
+    build.onLoad({ filter: /.*/, namespace: 'optional-native' }, (args) => ({ contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled`)});`, loader: 'js' }));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -29,12 +38,24 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    // dist/cli-main.js: the CLI; dist/cli.js (src/cli/launch.ts, the `netreq` program) starts it through V8's code cache.
+    entryPoints: { 'cli-main': 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['bufferutil', 'utf-8-validate'],
+    // ws's optional native helpers: not shipped, so a stub that throws (ws then uses its JavaScript code) instead of
+    // a require that searches every node_modules folder up to / at start.
+    plugins: [optionalNative],
+    define: { NETREQ_VERSION: JSON.stringify(pkg.version) },
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/launch.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
     define: { NETREQ_VERSION: JSON.stringify(pkg.version) },
   },

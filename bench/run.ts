@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { baselineRev, currentName, prepareBaseline, type Baseline } from './baseline';
+import { cliRows } from './cli';
 import { healthRow } from './health';
 import { httpRows } from './http';
 import { killTracked, rowsWithin, type Row } from './deadline';
@@ -20,7 +21,7 @@ import { socketRows } from './sockets';
 const MIN = 60_000;
 
 /** Groups for NETREQ_BENCH_ONLY (comma-separated); without it every group runs and RESULTS.md is written. */
-const GROUPS = ['keepalive', 'parse', 'body', 'http', 'ws', 'tcp', 'udp', 'sockets', 'health', 'proxy', 'listener'] as const;
+const GROUPS = ['keepalive', 'parse', 'body', 'http', 'ws', 'tcp', 'udp', 'sockets', 'health', 'proxy', 'listener', 'clitest', 'start', 'cli'] as const;
 const ONLY = process.env.NETREQ_BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 
 async function main(): Promise<void> {
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   if (want('health')) rows.push(...(await rowsWithin('Health: 1,000 checks on loopback', 3 * MIN, async () => [await healthRow(baseline)])));
   if (want('proxy')) rows.push(...(await rowsWithin('Proxy rows (requests/s, tunnel, soak)', 25 * MIN, (step) => proxyRows(step, baseline))));
   if (want('listener')) rows.push(...(await rowsWithin('Multicast listener at 20,000 datagrams/s', 3 * MIN, async () => [await listenerRow(baseline)])));
+  const cli = { test: want('clitest') || want('cli'), start: want('start') || want('cli') };
+  if (cli.test || cli.start) rows.push(...(await rowsWithin('CLI rows (netreq test vs httpyac, CLI start)', 20 * MIN, () => cliRows(cli))));
   if (ONLY) {
     // A partial run prints its rows (RESULTS.md untouched).
     for (const r of rows) console.log(`| ${r.what} | ${r.netreq} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.verdict} |`);

@@ -30,9 +30,9 @@ export interface DemoArgs {
   wsPort?: number;
 }
 
-/** proxy / listen / health parse their own options (src/cli/services.ts). */
+/** proxy / listen / health parse their own options (src/cli/services.ts); test its own (src/cli/test/args.ts). */
 export interface ServiceArgs {
-  command: 'proxy' | 'listen' | 'health';
+  command: 'proxy' | 'listen' | 'health' | 'test';
   rest: string[];
 }
 
@@ -71,7 +71,9 @@ export class OptionReader {
 export const USAGE = `netreq — send the requests in a .netreq file (the same engine as the NetReq VS Code extension)
 
 Usage:
-  netreq run FILE [options]     send the file's requests in order (or the one chosen)
+  netreq run FILE [options]     send the file's requests in order (or the one chosen), with their ?? asserts' results
+  netreq test FILE|DIR|GLOB... [options]
+                                run the blocks that have ?? asserts, files in parallel; report, JUnit XML for CI
   netreq envs FILE [--env-file F]
                                list the environments FILE sees (--env NAME), their variables and where each
                                comes from (secret values are not shown)
@@ -106,6 +108,25 @@ Options for run:
   -v, --verbose     also print the exact request bytes and the TLS certificate chain
   --yes             send blocks marked # @note (REST Client asks "Are you sure…?" first; without --yes they are refused)
 
+Options for test (FILE, DIR or GLOB: .netreq, .http and .rest files; a DIR is searched recursively, skipping
+node_modules, .git and dot-folders; a GLOB takes *, ** and ?, quote it so the shell leaves it alone):
+  --all               run every block, not only those with ?? asserts
+  --name N            only blocks named N (# @name N)
+  --grep RE           only blocks whose title or name matches the regular expression RE
+  --parallel N        run N files at once (1–64, default 4); the blocks of one file always run in file order
+  --bail              stop after the first failed block (files already running finish their current block)
+  --retry N           send a failed block again up to N times (0–10, default 0), after
+  --retry-delay MS    MS milliseconds (0–60000, default 1000)
+  --fail-on-status L  a block without asserts fails when its status is in L, e.g. 4xx,5xx or 404,500-599;
+                      a file without any asserts then runs every block
+  --junit FILE        also write JUnit XML to FILE (one testsuite per file, one testcase per assert)
+  --tap               TAP version 13 instead of the summary
+  --json              one JSON object per block, then one with the totals, instead of the summary
+  --redact H,...      also mask these headers' values in asserts (always: Authorization, Cookie, Set-Cookie,
+                      Proxy-Authorization)
+  --env, --env-file, --var, --insecure, --cacert, --timeout, --no-pool, --yes: as for run
+  Every report shows values of {{$processEnv}}, {{$dotenv}} and secret environment variables as ‹secret›.
+
 Options for demo-servers (HTTP, HTTPS with a self-signed certificate (routes listed at /), QOTD, daytime, echo, WebSocket echo):
   --host H          address to listen on (default 127.0.0.1, loopback only)
   --http-port P     HTTP port (default 8080; 0: any free port)
@@ -123,7 +144,10 @@ Options for proxy (defaults in brackets; times in milliseconds):
   --tunnel-idle-timeout MS    close a CONNECT tunnel with no bytes either way for this long [300000]
   A request or CONNECT to the proxy's own address is refused (508 Loop Detected).
 
-Exit codes: 0 every request got a response, 1 a transport failure, 2 the file has errors (printed as file:line:col: message).
+Exit codes: 0 every request got a response and every ?? assert passed, 1 a transport failure or a failed assert,
+2 the file has errors (printed as file:line:col: message).
+test: 0 every test passed, 1 an assert or a request failed, 2 file or usage errors (a file that does not parse, a
+block that cannot be prepared, nothing to test).
 demo-servers, proxy, listen: 0 stopped with Ctrl+C (SIGINT) or SIGTERM, 1 could not start (the message says why), 2 bad options.
 health: 0 every check healthy, 1 otherwise, 2 no or bad configuration.`;
 
@@ -132,9 +156,9 @@ export function parseArgs(argv: string[]): CliArgs {
   if (argv.includes('--version') || argv.includes('-V')) return { command: 'version' };
   const [command, ...rest] = argv;
   if (command === 'demo-servers') return parseDemoArgs(rest);
-  if (command === 'proxy' || command === 'listen' || command === 'health') return { command, rest };
+  if (command === 'proxy' || command === 'listen' || command === 'health' || command === 'test') return { command, rest };
   if (command === 'envs') return parseEnvsArgs(rest);
-  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq envs FILE', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq test FILE|DIR', 'netreq demo-servers', 'netreq envs FILE', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
   const r = new OptionReader(rest);
   const value = () => r.value();

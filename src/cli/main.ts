@@ -11,15 +11,14 @@ import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
-import { DemoServerError, startDemoServers } from '../core/demo';
-import { exampleVarFlags } from '../core/demo/examplesSettings';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
-import { COLOR, PLAIN, asText, formatAnyExchange } from './format';
+import { COLOR, PLAIN, asText, formatAnyExchange, formatAsserts } from './format';
+import { evaluateAsserts } from '../core/asserts';
 import { jsonLine, safeLine, safeText } from '../core/text';
 import { loadEnvironments } from './settings';
 import { envsCommand, NO_ENVIRONMENTS } from './envs';
 import { gateBlock, refusals } from './gate';
-import { healthCommand, listenCommand, proxyCommand, type ServiceIo } from './services';
+import type { ServiceIo } from './services';
 
 declare const NETREQ_VERSION: string | undefined;
 
@@ -83,8 +82,14 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   if (args.command === 'demo-servers') return demoServers(args, io);
   if (args.command === 'run') return run(args, io);
   if (args.command === 'envs') return envsCommand(args, io);
+  if (args.command === 'test') {
+    const { testCommand } = await import('./test/command');
+    return testCommand(args.rest, { ...io, cwd: io.cwd ?? process.cwd() });
+  }
   const sio: ServiceIo = { out: io.out, err: io.err, untilStopped: io.untilStopped ?? untilSignal, cwd: io.cwd ?? process.cwd() };
-  const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command];
+  // Each command loads only what it uses (the demo servers, proxy and health checks are not needed to send a request).
+  const { healthCommand, listenCommand, proxyCommand } = await import('./services');
+  const command = { proxy: proxyCommand, listen: listenCommand, health: healthCommand }[args.command as 'proxy' | 'listen' | 'health'];
   try {
     return await command(args.rest, sio);
   } catch (e) {
@@ -113,6 +118,8 @@ function untilSignal(): Promise<string> {
 }
 
 async function demoServers(args: DemoArgs, io: Io): Promise<number> {
+  const { DemoServerError, startDemoServers } = await import('../core/demo');
+  const { exampleVarFlags } = await import('../core/demo/examplesSettings');
   let demo;
   try {
     demo = await startDemoServers({ ...args, log: (line) => io.err(`netreq: ${line}`) });
@@ -245,15 +252,17 @@ async function run(args: RunArgs, io: Io): Promise<number> {
       if (!resolved.ok) return 2;
       const x = await engines.send(resolved.request);
       sent.record(block, resolved.request, x);
-      if (x.error) failures++;
+      const outcomes = evaluateAsserts(resolved.asserts, x);
+      if (x.error || outcomes.some((o) => o.status !== 'passed')) failures++;
       const line = (block.requestLine?.line ?? block.startLine) + 1;
       if (args.json) {
         const bodyText = x.kind === 'http' && x.response ? asText(x.response.body) : undefined;
-        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: exchangeToJson(x) }));
+        const asserts = outcomes.length ? outcomes.map((o) => ({ line: o.check.line + 1, text: o.check.text, status: o.status, expected: o.expected, actual: o.actual, message: o.message })) : undefined;
+        io.out(jsonLine({ file, line, title: block.title || undefined, name: block.name, bodyText, exchange: exchangeToJson(x), asserts }));
       } else {
         const title = block.title || block.name || '';
         const header = `### ${title ? `${safeLine(title)}  ` : ''}${style.dim(safeLine(where))}`;
-        io.out(formatAnyExchange(x, header, style, args.verbose) + '\n');
+        io.out(formatAnyExchange(x, header, style, args.verbose) + (outcomes.length ? `\n${formatAsserts(outcomes, style)}` : '') + '\n');
       }
     }
   } finally {
@@ -305,7 +314,8 @@ export function endOnClosedOutput(stream: NodeJS.WritableStream, name: string, e
   });
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and streams (dist/cli.js calls it; so does `node out/src/cli/main.js`). */
+export function start(): void {
   endOnClosedOutput(process.stdout, 'stdout', (code) => process.exit(code));
   endOnClosedOutput(process.stderr, 'stderr', (code) => process.exit(code));
   const io: Io = {
@@ -324,3 +334,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) start();

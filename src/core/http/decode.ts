@@ -1,5 +1,6 @@
 /** Content-Encoding decoding for display; the raw bytes are always kept alongside. */
-import * as zlib from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { nodeZlib } from '../lazyNode';
 
 export interface Decoded {
   body: Buffer;
@@ -23,14 +24,14 @@ export function decodeBody(raw: Buffer, contentEncoding: string | undefined, max
         case 'gzip':
         case 'x-gzip':
           // Z_FINISH (the default): a stream cut short is an error, as for deflate and br, not a silently short body.
-          body = zlib.gunzipSync(body, opts);
+          body = nodeZlib().gunzipSync(body, opts);
           break;
         case 'deflate':
           // RFC 9110 says zlib-wrapped; some servers send raw deflate. Accept both.
-          body = body.length > 0 && (body[0] & 0x0f) === 8 ? zlib.inflateSync(body, opts) : zlib.inflateRawSync(body, opts);
+          body = body.length > 0 && (body[0] & 0x0f) === 8 ? nodeZlib().inflateSync(body, opts) : nodeZlib().inflateRawSync(body, opts);
           break;
         case 'br':
-          body = zlib.brotliDecompressSync(body, opts);
+          body = nodeZlib().brotliDecompressSync(body, opts);
           break;
         default:
           return { body: raw, encoding: contentEncoding, error: `Content-Encoding '${coding}' is not supported; showing the raw bytes` };
@@ -68,12 +69,12 @@ function decoderFor(coding: string, first: Buffer | undefined): Decoder | undefi
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return zlib.createGunzip();
+      return nodeZlib().createGunzip();
     case 'deflate':
       // RFC 9110 says zlib-wrapped; some servers send raw deflate. Accept both, as decodeBody does.
-      return first && first.length > 0 && (first[0] & 0x0f) !== 8 ? zlib.createInflateRaw() : zlib.createInflate();
+      return first && first.length > 0 && (first[0] & 0x0f) !== 8 ? nodeZlib().createInflateRaw() : nodeZlib().createInflate();
     case 'br':
-      return zlib.createBrotliDecompress();
+      return nodeZlib().createBrotliDecompress();
     default:
       return undefined;
   }

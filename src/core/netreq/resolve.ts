@@ -87,7 +87,7 @@ async function resolveInner(doc: NetreqDocument, block: Block, ctx: ResolveConte
     }
     return { ok: false, diagnostics: all };
   }
-  return { ok: true, request, diagnostics: all, asserts };
+  return { ok: true, request, diagnostics: all, asserts, secrets: vars.secrets.size ? [...vars.secrets] : undefined };
 }
 
 /**

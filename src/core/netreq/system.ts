@@ -3,7 +3,7 @@
  * `{{$randomInt}}`, `{{$processEnv}}`, `{{$dotenv}}`, `{{$shared}}`) with REST Client's meaning.
  * Everything from the outside world comes in through `SystemPorts`.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../lazyNode';
 import { addOffset, formatNamed } from './datetime';
 import { refusedSystemVariable } from './restricted';
 import { checkSystemRef, isOffsetUnit, type VarRef } from './templates';
@@ -33,7 +33,7 @@ export async function evalSystem(ref: VarRef, ports: SystemPorts): Promise<Syste
   if (ports.restricted && (ref.name === 'processEnv' || ref.name === 'dotenv')) return { error: refusedSystemVariable(ref.name), code: 'restricted-variable' };
   switch (ref.name) {
     case 'guid':
-      return { value: randomUUID() };
+      return { value: nodeCrypto().randomUUID() };
     case 'timestamp': {
       const d = a.length === 2 ? offset(ports.now(), a[0], a[1], false) : ports.now();
       return { value: String(Math.floor(d.getTime() / 1000)) };

@@ -179,6 +179,11 @@ export interface ResolveContext {
    * source, as in REST Client. SECRETS: reports and history must not write these values (names: the keys).
    */
   promptValues?: Record<string, string>;
+  /**
+   * Environment variables whose values are secrets (from http-client.private.env.json or a .env file): reports
+   * mask the values expanded from them, as they mask `{{$processEnv}}` / `{{$dotenv}}` values.
+   */
+  secretNames?: ReadonlySet<string>;
   /** Directory of the .netreq file, for `< ./file`, `<@ ./file` and `.env`. */
   baseDir?: string;
   /** process.env, or a stand-in for tests. */
@@ -199,5 +204,5 @@ export interface ResolveContext {
 }
 
 export type ResolveResult =
-  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[]; asserts: AssertCheck[] }
+  | { ok: true; request: RequestSpec; diagnostics: Diagnostic[]; asserts: AssertCheck[]; /** Values reports must mask (VariableResolver.secrets). */ secrets?: string[] }
   | { ok: false; diagnostics: Diagnostic[] };

@@ -32,6 +32,8 @@ export type VariableSourceName = 'override' | 'request' | 'file' | 'environment'
 export interface VariableLookup {
   value: string;
   source: VariableSourceName;
+  /** The value is a secret (a private environment file's value): reports mask it, as they mask $processEnv / $dotenv values. */
+  secret?: boolean;
 }
 
 /** Where a problem found while expanding a piece of text is reported. */
@@ -88,6 +90,11 @@ export class VariableResolver {
   /** Characters inserted by substitution so far (against MAX_EXPANSION_CHARS). */
   private inserted = 0;
   private errors = 0;
+  /**
+   * Values that reports must mask (`netreq test`, the CLI): every `{{$processEnv}}` and `{{$dotenv}}` value used, and
+   * every variable whose lookup says `secret`, as expanded.
+   */
+  readonly secrets = new Set<string>();
   private dotenv?: Promise<{ values: Record<string, string> } | { error: string }>;
 
   constructor(
@@ -113,7 +120,12 @@ export class VariableResolver {
   lookup(name: string): VariableLookup | undefined {
     for (const [source, m] of this.layers) {
       const v = m.get(name);
-      if (v !== undefined) return { value: v, source };
+      if (v === undefined) continue;
+      const secret =
+        source === 'override'
+          ? this.ctx.promptValues !== undefined && Object.prototype.hasOwnProperty.call(this.ctx.promptValues, name)
+          : (source === 'environment' || source === 'shared') && this.ctx.secretNames?.has(name) === true;
+      return secret ? { value: v, source, secret } : { value: v, source };
     }
     return undefined;
   }
@@ -214,6 +226,7 @@ export class VariableResolver {
         return undefined;
       }
       if (res.warning) this.report(p.span, 'warning', Codes.envVarNotSet, `${res.warning}${p.note}`);
+      if ((r.name === 'processEnv' || r.name === 'dotenv') && res.value) this.secrets.add(res.value);
       return res.value;
     }
     if (r.name === '') {
@@ -269,6 +282,7 @@ export class VariableResolver {
     }
     const v = await this.expandText(found.value, [...chain, name], () => ({ span, note }));
     if (v !== undefined) this.cache.set(name, v);
+    if (v && found.secret) this.secrets.add(v);
     return v;
   }
 

@@ -3,7 +3,8 @@
  * `@replies N` or the reply window (`@timeout`, default 2 s) ends. A connected UDP socket turns an ICMP
  * port-unreachable into ECONNREFUSED, reported as "no one is listening", not as a silent timeout.
  */
-import * as dgram from 'node:dgram';
+import type * as dgram from 'node:dgram';
+import { nodeDgram } from '../lazyNode';
 import * as net from 'node:net';
 import type { NetError, SocketExchange, StopReason } from '../exchange';
 import { newSocketExchange } from '../exchange';
@@ -249,7 +250,7 @@ export class UdpClient {
       }
       const family = net.isIPv6(address) ? 6 : 4;
       checkSize(spec.payload, family);
-      const s = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+      const s = nodeDgram().createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
       run.socket = s;
       op.phase = 'connect';
       const tConnect = performance.now();
@@ -280,7 +281,7 @@ export class MulticastClient {
       async (run) => {
         const { x, op } = run;
         checkSize(spec.payload, spec.family);
-        const s = dgram.createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
+        const s = nodeDgram().createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
         run.socket = s;
         op.phase = 'connect';
         await bindOrConnect(s, op, (done) => s.bind(0, done));

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { HeaderList, WsExchange, WsFrame, WsState } from '../exchange';
 import { newExchangeId } from '../exchange';
 import type { WsRequestSpec } from '../request';
@@ -15,6 +15,17 @@ import { formatMs } from '../../common/format';
 import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
+
+/**
+ * The `ws` package, loaded on the first WebSocket: it pulls in http, https, crypto, tls and zlib, which a CLI run
+ * of one HTTP request should not pay for at start.
+ */
+let wsModule: typeof WebSocket | undefined;
+function loadWs(): typeof WebSocket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  wsModule ??= require('ws') as typeof WebSocket;
+  return wsModule;
+}
 
 export interface WsSessionEvents {
   frame: [WsFrame];
@@ -98,7 +109,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
           if (k.toLowerCase() === 'sec-websocket-protocol') continue;
           headers[k] = headers[k] !== undefined ? `${headers[k]}, ${v}` : v;
         }
-        const ws = new WebSocket(spec.url, x.request.protocols, {
+        const ws = new (loadWs())(spec.url, x.request.protocols, {
           createConnection: () => {
             setImmediate(() => socket.resume()); // after http has attached its listeners (a proxy tunnel may hold it paused)
             return socket;
@@ -240,7 +251,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
       this.record('received', 'ping', d);
       // The ws library answers every ping with a pong of the same payload (RFC 6455 §5.5.3): it goes on the
       // wire, so it goes in the log, marked as sent automatically.
-      if (ws.readyState === WebSocket.OPEN) this.record('sent', 'pong', d, undefined, true);
+      if (ws.readyState === ws.OPEN) this.record('sent', 'pong', d, undefined, true);
     });
     ws.on('pong', (d: Buffer) => this.record('received', 'pong', d));
     ws.on('error', (err: Error) => {

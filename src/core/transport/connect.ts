@@ -4,8 +4,8 @@
  * so the user can see which certificate was refused and why.
  */
 import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { promises as dnsPromises } from 'node:dns';
+import type * as tls from 'node:tls';
+import { nodeDns, nodeTls } from '../lazyNode';
 import type { ConnectionInfo, Phase, Timings, TlsInfo } from '../exchange';
 import { PhaseError, describeError, tlsHint } from './errors';
 import { tlsInfo } from './tlsinfo';
@@ -20,7 +20,7 @@ export interface ResolvedAddress {
 }
 export type LookupFn = (host: string) => Promise<ResolvedAddress[]>;
 
-export const systemLookup: LookupFn = (host) => dnsPromises.lookup(host, { all: true, verbatim: true });
+export const systemLookup: LookupFn = (host) => nodeDns().promises.lookup(host, { all: true, verbatim: true });
 
 export interface ConnectTarget {
   host: string;
@@ -187,15 +187,15 @@ function tcpConnect(address: string, port: number, op: Operation): Promise<net.S
 async function tlsHandshake(socket: net.Socket, target: ConnectTarget, servername: string | undefined, op: Operation): Promise<{ secure: tls.TLSSocket; verifyError?: Error }> {
   if (op.aborted) throw op.reason;
   let verifyError: Error | undefined;
-  const s = tls.connect({
+  const s = nodeTls().connect({
     socket,
     host: target.servername ?? target.host,
     servername,
     rejectUnauthorized: false,
-    ca: target.ca && target.ca.length > 0 ? [...tls.rootCertificates, ...target.ca] : undefined,
+    ca: target.ca && target.ca.length > 0 ? [...nodeTls().rootCertificates, ...target.ca] : undefined,
     ALPNProtocols: target.alpn === undefined ? ['http/1.1'] : target.alpn.length > 0 ? target.alpn : undefined,
     checkServerIdentity: (host, cert) => {
-      const e = tls.checkServerIdentity(host, cert);
+      const e = nodeTls().checkServerIdentity(host, cert);
       if (e) verifyError = e;
       return e;
     },

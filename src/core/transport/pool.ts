@@ -4,7 +4,7 @@
  * - idle connections close after `idleTimeoutMs`, any connection after `maxAgeMs`;
  * - an idle connection the server closed (FIN, RST, or stray bytes) is dropped at once and never used to send.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazyNode';
 import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import type { TlsInfo } from '../exchange';
@@ -104,7 +104,7 @@ export function poolKey(t: ConnectTarget): string {
 }
 
 function caDigest(ca: Array<string | Buffer>): string {
-  const h = createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   for (const c of ca) h.update(c);
   return h.digest('hex').slice(0, 16);
 }

@@ -3,8 +3,7 @@
  * the message). Never rejects: a failure is in the exchange, tagged by phase, in words. Every wait is bounded by
  * the request's timeout; every byte count by the protocol's 65,535.
  */
-import * as dgram from 'node:dgram';
-import { open } from 'node:fs/promises';
+import { nodeDgram, nodeFsPromises } from '../../lazyNode';
 import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { formatMs } from '../../../common/format';
@@ -37,7 +36,7 @@ export function firstNameserver(text: string): string | undefined {
 }
 
 async function readBounded(file: string): Promise<string> {
-  const fh = await open(file, 'r');
+  const fh = await nodeFsPromises().open(file, 'r');
   try {
     const buf = Buffer.alloc(RESOLV_CONF_MAX);
     const { bytesRead } = await fh.read(buf, 0, RESOLV_CONF_MAX, 0);
@@ -169,7 +168,7 @@ async function overUdp(
   received: Received,
   info: DnsInfo,
 ): Promise<Buffer> {
-  const sock = dgram.createSocket({ type: net.isIPv6(server.host) ? 'udp6' : 'udp4', recvBufferSize: DNS_MAX_MESSAGE + 1 });
+  const sock = nodeDgram().createSocket({ type: net.isIPv6(server.host) ? 'udp6' : 'udp4', recvBufferSize: DNS_MAX_MESSAGE + 1 });
   let strays = 0;
   let ignored = 0;
   try {

@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compileCacheDir } from '../../../src/cli/launch';
+import { tempDir } from '../../support/peers';
+
+const BIN = path.join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+
+describe('dist/cli.js starts the CLI through V8 code cache', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    assert.ok(fs.existsSync(BIN), 'dist/cli.js is built (node esbuild.mjs) before the unit tests');
+    dir = tempDir('launch');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (env: Record<string, string>, args = ['--help']) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+
+  it('writes one private cache file per build on the first start and uses it after; the output is the same', () => {
+    const xdg = path.join(dir, 'a');
+    const first = run({ XDG_CACHE_HOME: xdg });
+    assert.equal(first.status, 0, first.stderr);
+    const cacheDir = path.join(xdg, 'netreq', 'v8');
+    const files = fs.readdirSync(cacheDir);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^cli-.*-v\d+\.\d+\.\d+-\w+-\d+-\d+-\d+\.bin$/);
+    assert.equal(fs.statSync(path.join(cacheDir, files[0])).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
+    const mtime = fs.statSync(path.join(cacheDir, files[0])).mtimeMs;
+    const second = run({ XDG_CACHE_HOME: xdg });
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(fs.statSync(path.join(cacheDir, files[0])).mtimeMs, mtime, 'a usable cache is not written again');
+  });
+
+  it('a damaged cache file is rejected by V8 and replaced: same output, no error', () => {
+    const xdg = path.join(dir, 'b');
+    assert.equal(run({ XDG_CACHE_HOME: xdg }).status, 0);
+    const cacheDir = path.join(xdg, 'netreq', 'v8');
+    const file = path.join(cacheDir, fs.readdirSync(cacheDir)[0]);
+    fs.writeFileSync(file, Buffer.alloc(4096, 0x41));
+    const r = run({ XDG_CACHE_HOME: xdg }, ['--version']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+    assert.notDeepEqual(fs.readFileSync(file), Buffer.alloc(4096, 0x41), 'rewritten');
+  });
+
+  it('NETREQ_NO_COMPILE_CACHE=1 writes nothing; a relative XDG_CACHE_HOME is ignored (the XDG rule)', () => {
+    const xdg = path.join(dir, 'c');
+    const r = run({ XDG_CACHE_HOME: xdg, NETREQ_NO_COMPILE_CACHE: '1' }, ['--version']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!fs.existsSync(xdg));
+    assert.equal(compileCacheDir({ NETREQ_NO_COMPILE_CACHE: '1' }), undefined);
+    assert.equal(compileCacheDir({ XDG_CACHE_HOME: '/x/y' }), path.join('/x/y', 'netreq', 'v8'));
+    assert.ok(compileCacheDir({ XDG_CACHE_HOME: 'rel' })!.endsWith(path.join('.cache', 'netreq', 'v8')));
+  });
+});
