@@ -158,7 +158,7 @@ export function parseArgs(argv: string[]): CliArgs {
   if (command === 'demo-servers') return parseDemoArgs(rest);
   if (command === 'proxy' || command === 'listen' || command === 'health' || command === 'test') return { command, rest };
   if (command === 'envs') return parseEnvsArgs(rest);
-  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq test FILE|DIR', 'netreq demo-servers', 'netreq envs FILE', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
+  if (command !== 'run') throw new UsageError(`unknown command '${command}': try 'netreq run FILE', 'netreq demo-servers', 'netreq test FILE|DIR', 'netreq envs FILE', 'netreq proxy', 'netreq listen', 'netreq health' or 'netreq --help'`);
   const out: RunArgs = { command: 'run', file: '', vars: {}, json: false, insecure: false, noPool: false, verbose: false, cacert: [] };
   const r = new OptionReader(rest);
   const value = () => r.value();
