@@ -62,6 +62,10 @@ export const Codes = {
   loneSurrogate: 'lone-surrogate',
   /** A TCP/TLS payload that is an HTTP request head, without `# @eol crlf` (its end would never be sent). */
   httpHeadWithoutCrlf: 'http-head-without-crlf',
+  /** A `curl …` command NetReq cannot send as curl would: a shell construct, an unknown flag, a missing URL. */
+  curlUnsupported: 'curl-unsupported',
+  /** What a `curl …` block sends and how that compares with curl (info). */
+  curlNote: 'curl-note',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];

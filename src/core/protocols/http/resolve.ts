@@ -9,6 +9,7 @@ import { Codes, q } from '../../netreq/diag';
 import { isIpLiteral, originForm, parseHostPort, splitUrl } from '../../netreq/hostport';
 import { encodeTarget, expandedBodyLines, expandHeaders, lineSpanOf, readBodyFile, report, reportProblems, type ResolveEnv } from '../../netreq/resolveCommon';
 import type { HttpRequestSpec } from './spec';
+import { resolveCurl } from './curlResolve';
 import { hostForUrl } from '../../transport/address';
 
 interface Where {
@@ -22,6 +23,7 @@ interface Where {
 }
 
 export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | undefined> {
+  if (env.block.curl) return resolveCurl(env);
   const { block, vars, eff } = env;
   const rl = block.requestLine!;
   const raw = eff.raw === true;
