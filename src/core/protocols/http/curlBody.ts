@@ -113,8 +113,8 @@ function unquote(v: string): string {
   return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v;
 }
 
-/** curl's table of Content-Types by file-name extension (lib/mime.c), else application/octet-stream. */
-export function contentTypeFor(filename: string): string {
+/** curl's table of Content-Types by file-name extension (lib/mime.c); undefined for another extension. */
+export function contentTypeFor(filename: string): string | undefined {
   const ext = /\.([A-Za-z0-9]+)$/.exec(filename)?.[1].toLowerCase();
   const table: Record<string, string> = {
     gif: 'image/gif',
@@ -128,7 +128,7 @@ export function contentTypeFor(filename: string): string {
     pdf: 'application/pdf',
     xml: 'application/xml',
   };
-  return (ext && table[ext]) || 'application/octet-stream';
+  return ext ? table[ext] : undefined;
 }
 
 /** curl's boundary: 24 dashes and 16 random hex digits. */

@@ -169,7 +169,7 @@ class CurlResolver {
       if (f.file !== undefined) {
         const b = await this.file(f.file, word);
         const filename = f.filename ?? path.basename(f.file);
-        if (b) parts.push({ name: f.name, data: b, filename, type: f.type ?? contentTypeFor(filename) });
+        if (b) parts.push({ name: f.name, data: b, filename, type: f.type ?? contentTypeFor(f.file) ?? contentTypeFor(filename) ?? 'application/octet-stream' });
       } else if (f.contentFile !== undefined) {
         const b = await this.file(f.contentFile, word);
         if (b) parts.push({ name: f.name, data: b, filename: f.filename, type: f.type });
@@ -283,7 +283,7 @@ class CurlResolver {
       const r = (await this.bytes(c.referer)).toString('latin1').replace(/;auto$/, '');
       if (r !== '' && !has('referer')) out.push(['Referer', r]);
     }
-    if (c.cookies.length > 0 && !removed.has('cookie')) {
+    if (c.cookies.length > 0 && !has('cookie')) {
       const jar: string[] = [];
       for (const w of c.cookies) {
         const v = (await this.bytes(w)).toString('latin1');

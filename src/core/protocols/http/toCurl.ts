@@ -46,6 +46,8 @@ function printfFormat(b: Buffer): string {
   return out;
 }
 
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
 const header = (name: string, value: string): string => shellQuote(Buffer.from(`${name}: ${value}`, 'latin1'));
 
 export function specToCurl(spec: HttpRequestSpec): CurlCopy {
@@ -76,13 +78,18 @@ export function specToCurl(spec: HttpRequestSpec): CurlCopy {
   if (!has('user-agent')) args.push('-H', shellQuote('User-Agent:'));
   if (!has('accept')) args.push('-H', shellQuote('Accept:'));
   let seenLength = false;
+  let curlsType = false;
   for (let i = 0; i < wire.length; i++) {
     const [k, v] = wire[i];
     const n = lower(k);
     if (n === 'host') continue;
     if (n === 'content-length' && body) {
       seenLength = true;
-      if (wire.slice(i + 1).some(([x]) => lower(x) !== 'content-type')) notes.push('curl writes Content-Length after the other headers (only Content-Type may follow); NetReq sends it where the block has it');
+      const after = wire.slice(i + 1);
+      if (after.length === 1 && lower(after[0][0]) === 'content-type' && after[0][1] === FORM_TYPE) {
+        curlsType = true; // curl adds this one itself, after its Content-Length
+        i++;
+      } else if (after.length > 0) notes.push('curl writes Content-Length after the other headers; NetReq sends it where the block has it');
       if (v.trim() !== String(body.length)) notes.push(`curl writes Content-Length: ${body.length}, the body's length; NetReq sends the Content-Length the block has (${v})`);
       continue;
     }
@@ -96,7 +103,7 @@ export function specToCurl(spec: HttpRequestSpec): CurlCopy {
   }
   if (body) {
     if (!seenLength) notes.push('curl always sends Content-Length with a body; NetReq sends what the block has');
-    if (!has('content-type')) args.push('-H', shellQuote('Content-Type:'));
+    if (!has('content-type') && !curlsType) args.push('-H', shellQuote('Content-Type:'));
     if (body.length > 1024) args.push('-H', shellQuote('Expect:'));
     if (body.length <= INLINE_BODY_MAX && body.indexOf(0) < 0) {
       args.push(body[0] === 0x40 ? '--data-raw' : '--data-binary', shellQuote(body));
