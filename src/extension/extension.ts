@@ -38,6 +38,7 @@ import type { ExchangeMessage, RefusedMessage, SendingMessage, TranscriptMessage
 import { PoolCommands } from './pool/poolCommands';
 import { RequestRunner } from './requests/runner';
 import { SendController } from './requests/sendCommands';
+import { registerCopyAsCurl } from './requests/copyAsCurl';
 import { restriction } from './trust';
 
 /** A block's live WebSocket session, as the API shows it. */
@@ -204,6 +205,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   activeHistory = history;
   const onExchange = (t: BlockTarget, title: string, x: Exchange) => history.record(t, title, x);
   const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines, onExchange });
+  subs.push(registerCopyAsCurl({ cache, environments }));
   subs.push(history, send);
 
   const lenses = new NetreqCodeLensProvider(cache, runner);
