@@ -83,7 +83,7 @@ class Splitter {
     let total = 0;
     for (let l = this.line; l <= this.last; l++) total += this.lines[l].length + 1;
     if (total > MAX_CURL_CHARS) {
-      this.fail(this.pos(), this.pos(), `This curl command is ${total} characters long; NetReq reads commands of up to ${MAX_CURL_CHARS} characters (put a large body in a file: --data-binary @file)`);
+      this.problems.push({ span: { start: this.pos(), end: this.pos() }, message: `This curl command is ${total} characters long; NetReq reads commands of up to ${MAX_CURL_CHARS} characters (put a large body in a file: --data-binary @file)` });
       return this.result();
     }
     try {
@@ -222,7 +222,7 @@ class Splitter {
   }
 
   private dollar(n: string): void {
-    if (n === '(') this.here(2, '$( … ) runs a command in a shell; NetReq does not run a shell: write the value instead');
+    if (n === '(') this.here(2, 'A $( … ) command substitution runs a command in a shell; NetReq does not run a shell: write the value instead');
     if (n === '{' || /[A-Za-z_0-9@*#?!$-]/.test(n)) {
       this.here(2, `${q(`$${n === '{' ? '{…}' : n}`)} is a shell variable, which NetReq does not expand: write the value, or use a {{variable}}`);
     }
