@@ -17,7 +17,7 @@ import { indentOf, isBlank, isToken, sliceTrim, splitLines, trimEndCol } from '.
 import { parseHexLines } from './hex';
 import { kindSyntax, takesPayload } from '../protocols/kinds';
 import { parseRequestLine } from './requestLine';
-import { curlRequestLine, isCurlLine } from '../protocols/http/curlCommand';
+import { isCurlLine, readCurlBlock } from '../protocols/http/curlCommand';
 import type { AssertLine, Block, BodySource, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
 import { parseWsBody } from './ws';
 
@@ -153,7 +153,10 @@ class Parser {
       return;
     }
     const raw = this.lastFlag(block, 'raw');
-    if (isCurlLine(L[i])) return this.curl(block, i, this.trailingAsserts(block, i + 1, end));
+    if (isCurlLine(L[i])) {
+      this.blocks.push(readCurlBlock(block, L, i, this.trailingAsserts(block, i + 1, end), this.diags));
+      return;
+    }
     const rl = parseRequestLine(L[i], i, raw, this.diags);
     this.blocks.push(block);
     if (!rl) {
@@ -418,15 +421,6 @@ class Parser {
     body.file = { path, substitute, line };
     this.refs(t, line, 0);
     return true;
-  }
-
-  /** A `curl …` command (to the end of the block, asserts aside): read by protocols/http/curlCommand.ts. */
-  private curl(block: Block, i: number, end: number): void {
-    while (end > i && isBlank(this.lines[end])) end--;
-    block.curl = { line: i, endLine: end, text: this.lines.slice(i, end + 1).join('\n') };
-    block.requestLine = curlRequestLine(this.lines, block.curl, this.diags, Codes.curlUnsupported);
-    block.headers = [];
-    this.blocks.push(block);
   }
 
   private lastFlag(block: Block, key: string): boolean {

@@ -3,7 +3,8 @@
  * and no variables here (the parser runs this for diagnostics and the CodeLens; curlResolve.ts builds the
  * request). Every flag NetReq does not know is an error naming it: nothing is dropped silently.
  */
-import type { Diagnostic, RequestLine, Span } from '../../netreq/types';
+import { Codes } from '../../netreq/diag';
+import type { Block, Diagnostic, RequestLine, Span } from '../../netreq/types';
 import { splitCurlWords, type CurlProblem, type CurlWord } from './curlTokens';
 
 /** A block whose request line starts with `curl` (REST Client: `/^\s*curl/i`), followed by a blank or the line end. */
@@ -280,4 +281,13 @@ export function curlRequestLine(lines: readonly string[], src: CurlSource, diags
     target: url ? url.value : '',
     targetSpan: url ? url.span : c.curl.span,
   };
+}
+
+/** The parser's hook: a `curl …` command from line `i` to `end` (trailing blank lines left out) becomes the block's request. */
+export function readCurlBlock(block: Block, lines: readonly string[], i: number, end: number, diags: Diagnostic[]): Block {
+  while (end > i && lines[end].trim() === '') end--;
+  block.curl = { line: i, endLine: end, text: lines.slice(i, end + 1).join('\n') };
+  block.requestLine = curlRequestLine(lines, block.curl, diags, Codes.curlUnsupported);
+  block.headers = [];
+  return block;
 }

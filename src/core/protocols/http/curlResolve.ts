@@ -76,6 +76,7 @@ class CurlResolver {
   async run(): Promise<HttpRequestSpec | undefined> {
     const c = this.c;
     for (const p of c.problems) this.fail(p.span, p.message);
+    if (this.env.eff.raw) return this.fail(c.curl.span, '# @raw cannot apply to a curl command (curl builds the request from its flags): write the request as METHOD URL, headers and body');
     if (this.failed) return undefined;
     if (c.urls.length === 0) return this.fail(c.curl.span, 'This curl command has no URL; the request was not sent');
     if (c.urls.length > 1) {
