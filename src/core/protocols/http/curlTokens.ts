@@ -9,6 +9,7 @@
  * Bounded: at most MAX_CURL_CHARS characters and MAX_CURL_WORDS words.
  */
 import type { Position, Span } from '../../netreq/types';
+import { ansiEscape } from './curlAnsi';
 
 export const MAX_CURL_CHARS = 2 * 1024 * 1024;
 export const MAX_CURL_WORDS = 10_000;
@@ -108,7 +109,7 @@ class Splitter {
   }
 
   /** The current character ('\n' at the end of a line, '' past the last line). */
-  private ch(): string {
+  ch(): string {
     const t = this.lines[this.line];
     if (this.col < t.length) return t[this.col];
     return this.line < this.last ? '\n' : '';
@@ -126,7 +127,7 @@ class Splitter {
     return col < t.length ? t[col] : line < this.last ? '\n' : '';
   }
 
-  private advance(): void {
+  advance(): void {
     if (this.col < this.lines[this.line].length) this.col++;
     else {
       this.line++;
@@ -343,51 +344,12 @@ class Splitter {
         run += c;
         continue;
       }
-      const e = this.ch();
-      if (e === '') continue;
-      this.advance();
-      const simple = ANSI_SIMPLE[e];
-      if (simple !== undefined) {
-        run += simple;
-        continue;
+      const r = ansiEscape(this);
+      if (typeof r === 'string') run += r;
+      else {
+        flush();
+        (this.bytes ??= []).push(r);
       }
-      if (e === 'x' || (e >= '0' && e <= '7')) {
-        const hex = e === 'x';
-        let digits = hex ? '' : e;
-        const max = hex ? 2 : 3;
-        while (digits.length < max && (hex ? /[0-9A-Fa-f]/ : /[0-7]/).test(this.ch())) {
-          digits += this.ch();
-          this.advance();
-        }
-        if (digits === '') {
-          run += '\\x';
-          continue;
-        }
-        const b = parseInt(digits, hex ? 16 : 8) & 0xff;
-        if (b < 0x80) run += String.fromCharCode(b);
-        else {
-          flush();
-          (this.bytes ??= []).push(b);
-        }
-        continue;
-      }
-      if (e === 'u' || e === 'U') {
-        let digits = '';
-        while (digits.length < (e === 'u' ? 4 : 8) && /[0-9A-Fa-f]/.test(this.ch())) {
-          digits += this.ch();
-          this.advance();
-        }
-        const cp = parseInt(digits || 'x', 16);
-        run += Number.isFinite(cp) && cp <= 0x10ffff ? String.fromCodePoint(cp) : `\\${e}${digits}`;
-        continue;
-      }
-      if (e === 'c') {
-        const x = this.ch();
-        this.advance();
-        run += String.fromCharCode(x.toUpperCase().charCodeAt(0) & 0x1f);
-        continue;
-      }
-      run += `\\${e}`; // bash keeps an unknown escape as written
     }
     flush();
   }
@@ -414,21 +376,5 @@ class Splitter {
 }
 
 class Stop extends Error {}
-
-const ANSI_SIMPLE: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  E: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  '?': '?',
-};
 
 const q = (s: string): string => `'${s}'`;
