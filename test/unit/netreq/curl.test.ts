@@ -226,6 +226,17 @@ describe('curl blocks: flags → request', () => {
     assert.equal(r.spec?.target, '/{a}');
   });
 
+  it('examples/curl.netreq parses with no errors and resolves every block', async () => {
+    const text = await import('node:fs').then((fs) => fs.promises.readFile(path.join(ROOT, 'examples', 'curl.netreq'), 'utf8'));
+    const doc = parseNetreq(text);
+    assert.deepEqual(doc.diagnostics.filter((d) => d.severity !== 'info'), []);
+    assert.equal(doc.blocks.length, 4);
+    for (const b of doc.blocks) {
+      const r = await resolveBlock(doc, b, ctx({ baseDir: FIX, environments: { $shared: { host: '127.0.0.1', httpPort: '8080' } } }));
+      assert.ok(r.ok, JSON.stringify(r.diagnostics));
+    }
+  });
+
   it('the parser records the command and gives the block a request line (method and URL as curl picks them)', () => {
     const doc = parseNetreq('### one\n# @name c\nCURL -d x \\\n  http://127.0.0.1:9/\n\n?? status == 200\n', { dialect: 'http' });
     const b = doc.blocks[0];
