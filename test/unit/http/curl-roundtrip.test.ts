@@ -96,7 +96,7 @@ describe('curl blocks and Copy as curl against the real curl', function () {
 
   // Commands as a user pastes them (PORT filled in). Each is sent by curl and by NetReq as a curl block.
   const COMMANDS: Array<[string, () => string]> = [
-    ['headers, -u, -A, -e, -b, --compressed', () => `curl '${URL()}/a?x=1' -H 'X-A: 1' -H 'Zed: z' -u 'user:pä ss' -A agent -e 'ref;auto' -b 'a=1' -b 'c=2' --compressed`],
+    ['headers, -u, -A, -e, -b, --compressed', () => `curl '${URL()}/a?x=1' -H 'X-A: 1' -H 'Zed: z' -u 'user:pä ss' -A agent -e 'ref;auto' -b 'a=1' -b 'c=2' --compressed -H 'X-U: zürich'`],
     ['-X PUT --data-binary @file with a Content-Type', () => `curl -X PUT ${URL()}/p --data-binary @data.txt -H 'Content-Type: text/plain'`],
     ['-d @file (CR/LF dropped), -d, --data-raw @, --data-ascii', () => `curl ${URL()}/d -d @data.txt -d 'x=1' --data-raw '@lit' --data-ascii q`],
     ['--data-urlencode in its five forms', () => `curl ${URL()}/u --data-urlencode '=é~ !*()/' --data-urlencode 'plain ü' --data-urlencode 'n@data.txt' --data-urlencode 'name=a b&c' --data-urlencode '@data.txt'`],
@@ -109,6 +109,7 @@ describe('curl blocks and Copy as curl against the real curl', function () {
     ['credentials in the URL', () => `curl 'http://us%20er:pw@127.0.0.1:${P()}/ui'`],
     ['backslash-newline continuations', () => `curl -X POST \\\n  ${URL()}/multi \\\n  -H 'X-One: 1' \\\n  -d 'a=1'`],
     ['an empty -d', () => `curl ${URL()}/e -d ''`],
+    ['--data-binary @binary file and UTF-8 text in -d', () => `curl ${URL()}/b --data-binary @pic.png -d 'é ü' -A ''`],
     ['a Cookie header and -b; Authorization header and -u', () => `curl ${URL()}/c -H 'Cookie: z=9' -b 'a=1' -H 'Authorization: Bearer t' -u a:b`],
     ['-X with a custom method and no body; an empty header', () => `curl -X PURGE ${URL()}/x -H 'X-Empty;' -H 'X-Two:  spaced'`],
   ];
@@ -139,6 +140,7 @@ describe('curl blocks and Copy as curl against the real curl', function () {
     ['a large body (over 1 KB: Expect removed)', () => `POST ${URL()}/big\n\n${'0123456789abcdef'.repeat(200)}\n`],
     ['# @connect: --connect-to', () => `# @connect 127.0.0.1:${P()}\nGET http://example.test:8080/c\nX-Conn: yes\n`],
     ['a Host header written by the user', () => `GET ${URL()}/h\nHost: other.example\nX-After: 1\n`],
+    ['a header value outside ASCII (NetReq writes header text as latin1)', () => `GET ${URL()}/l\nX-U: é\n`],
     ['a DELETE with a body and a custom method', () => `DELETE ${URL()}/del\nContent-Type: text/plain\n\nbye\n`],
   ];
 

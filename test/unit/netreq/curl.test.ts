@@ -221,6 +221,19 @@ describe('curl blocks: flags → request', () => {
     }
   });
 
+  it('hostile blocks through the parser: a 1 MB body is read and sent as written; an unterminated quote is a parse error at file:line:col', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    const r = await resolveCurlText(`### big\ncurl http://127.0.0.1:9/ --data-raw '${big}'\n`);
+    assert.equal(r.spec?.body?.length, big.length);
+    const doc = parseNetreq("### one\nGET http://127.0.0.1:9/\n\n### two\ncurl http://127.0.0.1:9/ \\\n  -d '{\"a\": 1}\n", { dialect: 'http' });
+    const e = doc.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(e.length, 1);
+    assert.equal(e[0].code, Codes.curlUnsupported);
+    assert.deepEqual([e[0].span.start.line, e[0].span.start.col], [5, 5]);
+    assert.match(e[0].message, /' quote is never closed/);
+    assert.equal(doc.blocks[0].requestLine?.method, 'GET', 'the other blocks are untouched');
+  });
+
   it('.netreq files read curl commands too; -g sends braces as written', async () => {
     const r = await resolveCurlText("curl -g 'http://127.0.0.1:9/{a}'\n", 'netreq');
     assert.equal(r.spec?.target, '/{a}');
