@@ -155,6 +155,7 @@ class Parser {
     const raw = this.lastFlag(block, 'raw');
     if (isCurlLine(L[i])) {
       this.blocks.push(readCurlBlock(block, L, i, this.trailingAsserts(block, i + 1, end), this.diags));
+      for (let k = i; k <= block.curl!.endLine; k++) this.refs(L[k], k, 0);
       return;
     }
     const rl = parseRequestLine(L[i], i, raw, this.diags);
