@@ -14,7 +14,11 @@ import { ConnectionPool } from '../../../src/core/transport/pool';
 import { DEFAULT_OPTIONS, type HttpRequestSpec } from '../../../src/core/request';
 import { specToCurl } from '../../../src/core/protocols/http';
 import { CURL_VERSION } from '../../../src/core/protocols/http/curlResolve';
+import * as fs from 'node:fs';
+import * as tls from 'node:tls';
 import { rawServer, type RawServer } from '../../support/servers';
+import { startConnectProxy } from '../../support/proxy';
+import { makeSelfSigned, tempDir } from '../../support/peers';
 import type { Dialect } from '../../../src/core/netreq/types';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -155,6 +159,57 @@ describe('curl blocks and Copy as curl against the real curl', function () {
       assert.equal(fromCurl.toString('latin1'), fromNetreq.toString('latin1'), copy.command);
     });
   }
+
+  it('TLS with -k / # @insecure and a CONNECT proxy (-x -p / # @proxy): the same bytes inside the tunnel, the same SNI', async () => {
+    const dir = tempDir('curl-tls');
+    const cert = makeSelfSigned(dir);
+    const got: Array<{ bytes: Buffer; sni: string | false }> = [];
+    const server = tls.createServer({ cert: cert.cert, key: cert.key }, (s) => {
+      const entry = { bytes: Buffer.alloc(0), sni: (s as tls.TLSSocket & { servername?: string | false }).servername ?? false };
+      got.push(entry);
+      s.on('data', (d) => {
+        entry.bytes = Buffer.concat([entry.bytes, d]);
+        if (entry.bytes.includes('\r\n\r\n')) s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const proxy = await startConnectProxy();
+    try {
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      const command = `curl -k -x 127.0.0.1:${proxy.port} -p https://localhost:${port}/secure -H 'X-T: 1'`;
+      const lastBytes = async (act: () => Promise<unknown>) => {
+        const n = got.length;
+        await act();
+        for (let i = 0; i < 100 && got.length === n; i++) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 30));
+        return got[n];
+      };
+      const byCurl = await lastBytes(() => run(`${command} -s -o /dev/null`));
+      const spec = await resolveText(`${command}\n`);
+      assert.equal(spec.options.insecure, true);
+      assert.equal(spec.options.proxy, `http://127.0.0.1:${proxy.port}`);
+      const engines = createEngines({ pool });
+      const byNetreq = await lastBytes(() => engines.send(spec));
+      assert.equal(byNetreq.bytes.toString('latin1'), byCurl.bytes.toString('latin1').replace(`curl/${version}`, `curl/${CURL_VERSION}`));
+      assert.equal(byNetreq.sni, 'localhost');
+      assert.equal(byCurl.sni, 'localhost');
+
+      const block = await resolveText(`# @insecure\n# @proxy http://127.0.0.1:${proxy.port}\nGET https://localhost:${port}/block\nX-B: 2\n`, 'netreq');
+      const fromNetreq = await lastBytes(() => engines.send(block));
+      const copy = specToCurl(block);
+      assert.ok(copy.ok);
+      assert.match(copy.command, / -k --proxy http:\/\/127\.0\.0\.1:\d+ --proxytunnel /);
+      const fromCurl = await lastBytes(() => run(`${copy.command} -s -o /dev/null`));
+      assert.equal(fromCurl.bytes.toString('latin1'), fromNetreq.bytes.toString('latin1'));
+      assert.equal(fromCurl.sni, fromNetreq.sni);
+      assert.deepEqual(proxy.tunnels, Array(4).fill(`localhost:${port}`));
+    } finally {
+      await proxy.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('Copy as curl of a curl block gives a command that sends the same bytes again', async () => {
     const spec = await resolveText(`curl ${URL()}/again -H 'X-A: 1' -d 'a=1&b=2' --compressed -u u:p\n`);
