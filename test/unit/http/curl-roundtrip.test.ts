@@ -113,6 +113,7 @@ describe('curl blocks and Copy as curl against the real curl', function () {
     ['credentials in the URL', () => `curl 'http://us%20er:pw@127.0.0.1:${P()}/ui'`],
     ['backslash-newline continuations', () => `curl -X POST \\\n  ${URL()}/multi \\\n  -H 'X-One: 1' \\\n  -d 'a=1'`],
     ['an empty -d', () => `curl ${URL()}/e -d ''`],
+    ['--oauth2-bearer, a quoted flag', () => `curl ${URL()}/o --oauth2-bearer 'tok en' '-H' 'X-Q: 1'`],
     ['-H replaces the header a flag would add (Referer, Accept-Encoding, User-Agent)', () => `curl ${URL()}/r -e ref -H 'Referer: mine' --compressed -H 'Accept-Encoding: gzip' -A ua -H 'User-Agent: h'`],
     ['--data-binary @binary file and UTF-8 text in -d', () => `curl ${URL()}/b --data-binary @pic.png -d 'é ü' -A ''`],
     ['a Cookie header and -b; Authorization header and -u', () => `curl ${URL()}/c -H 'Cookie: z=9' -b 'a=1' -H 'Authorization: Bearer t' -u a:b`],

@@ -205,6 +205,7 @@ describe('curl blocks: flags → request', () => {
       ['curl -H\n', /-H needs a value/, 0, 5],
       ['curl ftp://127.0.0.1/\n', /http:\/\/ and https:\/\/ URLs only/, 0, 5],
       ['curl -x 127.0.0.1:3128 http://127.0.0.1:9/\n', /--proxytunnel/, 0, 8],
+      ["curl http://127.0.0.1:9/ -H $'X: a\\r\\nY: b'\n", /line break, which would split the request/, 0, 28],
       ['# @raw\ncurl http://127.0.0.1:9/\n', /# @raw cannot apply to a curl command/, 1, 0],
     ];
     for (const [text, re, line, col] of cases) {

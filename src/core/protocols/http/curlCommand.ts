@@ -31,6 +31,7 @@ export interface CurlCommand {
   data: Array<{ kind: DataKind; word: CurlWord }>;
   forms: Array<{ word: CurlWord; literal: boolean }>;
   user?: CurlWord;
+  bearer?: CurlWord;
   insecure: boolean;
   location?: CurlWord;
   compressed: boolean;
@@ -75,6 +76,7 @@ const LONG: Record<string, Flag> = {
   form: { arg: true, set: (c, w) => c.forms.push({ word: w!, literal: false }) },
   'form-string': { arg: true, set: (c, w) => c.forms.push({ word: w!, literal: true }) },
   user: { arg: true, set: (c, w) => (c.user = w) },
+  'oauth2-bearer': { arg: true, set: (c, w) => (c.bearer = w) },
   insecure: bool((c, on) => (c.insecure = on)),
   location: { arg: false, bool: true, set: (c, _w, on, self) => (c.location = on ? self : undefined) },
   'location-trusted': { arg: false, bool: true, set: (c, _w, on, self) => (c.location = on ? self : undefined) },
@@ -189,7 +191,7 @@ export function readCurlCommand(lines: readonly string[], src: CurlSource): Curl
   for (let i = 0; i < rest.length; i++) {
     const w = rest[i];
     const v = w.value;
-    if (w.quoted || !v.startsWith('-') || v === '-') {
+    if (!v.startsWith('-') || v === '-') {
       c.urls.push(w);
       continue;
     }

@@ -229,6 +229,7 @@ class CurlResolver {
     for (const w of c.headers) {
       const s = (await this.bytes(w)).toString('latin1');
       if (s.startsWith('@')) return this.fail(w.span, '-H @file (headers read from a file) is not supported: write each header as -H');
+      if (/[\r\n]/.test(s)) return this.fail(w.span, 'This -H value holds a line break, which would split the request: write one header per -H');
       const colon = s.indexOf(':');
       if (colon < 0) {
         const semi = s.endsWith(';') ? s.slice(0, -1).trim() : '';
@@ -273,6 +274,7 @@ class CurlResolver {
         if (!cred.includes(0x3a)) cred = Buffer.concat([cred, Buffer.from(':')]);
       }
       if (cred) out.push(['Authorization', `Basic ${cred.toString('base64')}`]);
+      else if (c.bearer) out.push(['Authorization', `Bearer ${(await this.bytes(c.bearer)).toString('latin1')}`]);
     }
     if (c.userAgent) {
       const ua = (await this.bytes(c.userAgent)).toString('latin1');
