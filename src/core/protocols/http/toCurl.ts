@@ -104,7 +104,7 @@ export function specToCurl(spec: HttpRequestSpec): CurlCopy {
   if (body) {
     if (!seenLength) notes.push('curl always sends Content-Length with a body; NetReq sends what the block has');
     if (!has('content-type') && !curlsType) args.push('-H', shellQuote('Content-Type:'));
-    if (body.length > 1024) args.push('-H', shellQuote('Expect:'));
+    if (body.length > 1024 && !has('expect')) args.push('-H', shellQuote('Expect:'));
     if (body.length <= INLINE_BODY_MAX && body.indexOf(0) < 0) {
       args.push(body[0] === 0x40 ? '--data-raw' : '--data-binary', shellQuote(body));
     } else if (body.length <= PRINTF_BODY_MAX) {
