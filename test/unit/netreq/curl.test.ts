@@ -147,7 +147,7 @@ describe('curl blocks: flags → request', () => {
     const r = await resolveCurlText('curl -L http://127.0.0.1:9/\n');
     assert.ok(r.spec);
     const d = r.diags.find((x) => /follow redirects/.test(x.message));
-    assert.equal(d?.severity, 'info');
+    assert.equal(d?.severity, 'warning', 'shown by the CLI too');
     assert.deepEqual([d?.span.start.line, d?.span.start.col], [0, 5]);
   });
 

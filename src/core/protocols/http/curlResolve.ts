@@ -51,8 +51,8 @@ class CurlResolver {
     return undefined;
   }
 
-  private note(span: Span, message: string): void {
-    report(this.env, span, Codes.curlNote, message, 'info');
+  private note(span: Span, message: string, severity: 'info' | 'warning' = 'info'): void {
+    report(this.env, span, Codes.curlNote, message, severity);
   }
 
   private async text(w: CurlWord): Promise<string> {
@@ -310,7 +310,7 @@ class CurlResolver {
     const at = c.curl.span;
     const rc = this.env.doc.dialect === 'http' ? ' REST Client reads fewer flags (it ignores -k, -F, --data-urlencode, -A, -e…); NetReq sends what curl sends.' : '';
     this.note(at, `Sent as curl ${CURL_VERSION} sends this command: with curl's own headers (User-Agent: curl/${CURL_VERSION}, Accept: */*${body ? ', Content-Type for -d' : ''}; -H 'Name:' removes one).${rc}`);
-    if (c.location) this.note(c.location.span, 'curl -L would follow redirects; NetReq does not: the panel shows the redirect response');
+    if (c.location) this.note(c.location.span, 'curl -L would follow redirects; NetReq does not: the panel shows the redirect response', 'warning');
     if (c.compressed) this.note(at, `--compressed: Accept-Encoding: ${CURL_ACCEPT_ENCODING} is sent (what curl ${CURL_VERSION} with brotli and zstd sends); the panel shows the body as received and decodes gzip/deflate/br for display`);
     if (tls && !c.version) this.note(at, 'curl may use HTTP/2 with an https:// server that offers it; NetReq sends HTTP/1.1 with the same headers');
     if (body && body.length > EXPECT_THRESHOLD) this.note(at, 'curl would send Expect: 100-continue for a body over 1 MB and wait for the server; NetReq sends the body at once without it');
