@@ -42,6 +42,7 @@ import { RequestRunner } from './requests/runner';
 import { SendController, windowPreSendUi } from './requests/sendCommands';
 import type { PreSendUi } from './requests/preSend';
 import { registerTestExplorer } from './testing';
+import { registerCopyAsCurl } from './requests/copyAsCurl';
 import { restriction } from './trust';
 
 /** A block's live WebSocket session, as the API shows it. */
@@ -217,6 +218,7 @@ export function activate(context: vscode.ExtensionContext): NetreqApi {
   activeHistory = history;
   const onExchange = (t: BlockTarget, title: string, x: Exchange) => history.record(t, title, x);
   const send = new SendController({ cache, runner, diagnostics, environments, panels, transcripts, sessions, engines, onExchange });
+  subs.push(registerCopyAsCurl({ cache, environments }));
   subs.push(history, send);
   const testExplorer = registerTestExplorer({ cache, send, panels, transcripts, sessions });
   subs.push(testExplorer);

@@ -31,7 +31,7 @@ export function conversionsSection(b: Builder, x: X): DomElement | undefined {
   }
   if (note) box.appendChild(b.el('div', 'notice notice-info', note));
   if (list.length > 0) {
-    box.appendChild(b.el('div', 'conversions-title', 'Converted as REST Client does (# @raw sends the request as written):'));
+    box.appendChild(b.el('div', 'conversions-title', 'Not sent exactly as written:'));
     const items = b.el('div', 'conversions-list');
     for (const c of list) items.appendChild(b.el('div', 'conversion', `• ${c}`));
     box.appendChild(items);

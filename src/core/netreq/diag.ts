@@ -109,6 +109,10 @@ export const Codes = {
   disabledBlock: 'disabled-block',
   /** `# @prompt name` with no value (the CLI has no input box: --var name=value). */
   promptNotAnswered: 'prompt-not-answered',
+  /** A `curl …` command NetReq cannot send as curl would: a shell construct, an unknown flag, a missing URL. */
+  curlUnsupported: 'curl-unsupported',
+  /** What a `curl …` block sends and how that compares with curl (info). */
+  curlNote: 'curl-note',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];

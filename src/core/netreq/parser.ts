@@ -21,6 +21,7 @@ import type { AssertLine, Block, Dialect, Diagnostic, Directive, HeaderLine, Net
 import { checkBody } from './bodyChecks';
 import { withPrompts } from './interactive';
 import { bodySource, checkHeaderlessGraphql, checkHttpHeaders, foreignBeforeRequest, foreignDirective, refuseRequestLine, scanHttpLines, type DialectSink } from './dialect';
+import { isCurlLine, readCurlBlock } from '../protocols/http/curlCommand';
 
 export function parseNetreq(text: string, options: ParseOptions = {}): NetreqDocument {
   const dialect: Dialect = options.dialect === 'http' ? 'http' : 'netreq';
@@ -161,6 +162,11 @@ class Parser implements DialectSink {
       return;
     }
     const raw = this.lastFlag(block, 'raw');
+    if (isCurlLine(L[i])) {
+      this.blocks.push(readCurlBlock(block, L, i, this.trailingAsserts(block, i + 1, end), this.diags));
+      for (let k = i; k <= block.curl!.endLine; k++) this.refs(L[k], k, 0);
+      return;
+    }
     const rl = refuseRequestLine(this, i) ? undefined : parseRequestLine(L[i], i, raw, this.diags);
     this.blocks.push(block);
     if (!rl) {

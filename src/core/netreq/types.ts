@@ -134,6 +134,8 @@ export interface Block {
   variables: VariableDef[];
   headers: HeaderLine[];
   body?: BodySource;
+  /** A `curl …` command (its lines, joined with '\n'): the HTTP module reads it (protocols/http/curlResolve.ts). */
+  curl?: { line: number; endLine: number; text: string };
   /** `??` lines after the request line (in the header section, or after the body), in order; shared empty array when none. */
   asserts: readonly AssertLine[];
 }

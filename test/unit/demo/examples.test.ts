@@ -122,6 +122,28 @@ describe('examples/ against the demo servers', function () {
     assert.match(byName['raw-malformed'].bodyText!, /could not parse this request/);
   });
 
+  it('curl.netreq: every curl block gets its answer; the echo shows what curl would have sent', async () => {
+    const lines = await runExample('curl.netreq', demo);
+    const byName = Object.fromEntries(lines.map((l) => [l.name, l]));
+    assert.deepEqual(
+      lines.map((l) => [l.name, l.exchange.error ? `error:${l.exchange.error.phase}` : l.exchange.response!.status]),
+      [
+        ['curlGet', 200],
+        ['curlJson', 200],
+        ['curlForm', 200],
+        ['curlQuery', 200],
+      ],
+    );
+    const json = JSON.parse(byName.curlJson.bodyText!);
+    assert.equal(json.method, 'POST');
+    assert.deepEqual(JSON.parse(json.body), { name: 'NetReq', tags: ['curl', 'import'] });
+    assert.deepEqual(JSON.parse(byName.curlForm.bodyText!).form, { q: 'a b&c', city: 'Zürich' });
+    const query = JSON.parse(byName.curlQuery.bodyText!);
+    assert.equal(query.method, 'GET');
+    assert.deepEqual(query.query, { page: '2', filter: 'size > 10' });
+    assert.ok((query.headers as Array<[string, string]>).some(([k, v]) => k === 'User-Agent' && v === 'curl/7.88.1'));
+  });
+
   it('https.netreq: @insecure blocks get answers, the one without is refused for the self-signed certificate', async () => {
     const lines = await runExample('https.netreq', demo);
     const got = Object.fromEntries(lines.map((l) => [l.name, l.exchange.error ? l.exchange.error.message : l.exchange.response!.status]));

@@ -21,7 +21,7 @@ describe('response view: conversions and the Digest challenge', () => {
     const { root, doc } = render(x);
     assert.ok(root.text.includes('401 Digest challenge → answered'));
     assert.ok(root.text.includes(`WWW-Authenticate: Digest realm="${XSS_SCRIPT}"`));
-    assert.ok(root.text.includes('Converted as REST Client does (# @raw sends the request as written):'));
+    assert.ok(root.text.includes('Not sent exactly as written:'));
     assert.ok(root.text.includes('• Authorization: Basic credentials encoded as base64 for user "a"'));
     assert.ok(root.text.includes(`• GraphQL ${XSS_SCRIPT}`));
     assert.ok(!doc.created.some((e) => e.tag === 'script' || e.tag === 'img'));

@@ -31,3 +31,5 @@ export const httpModule = Object.freeze<ProtocolModule<HttpRequestSpec, HttpExch
   probe: probeHttp,
   replay: flowToNetreq,
 });
+/** "Copy as curl": a resolved HTTP request as a curl command line. */
+export { specToCurl, shellQuote, type CurlCopy } from './toCurl';

@@ -11,6 +11,7 @@ import { encodeTarget, expandHeaders, lineSpanOf, report, reportProblems, type R
 import { applyAuth } from './auth';
 import { resolveHttpBody } from './body';
 import type { HttpRequestSpec } from './spec';
+import { resolveCurl } from './curlResolve';
 import { hostForUrl } from '../../transport/address';
 
 interface Where {
@@ -24,6 +25,7 @@ interface Where {
 }
 
 export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | undefined> {
+  if (env.block.curl) return resolveCurl(env);
   const { block, vars, eff } = env;
   const rl = block.requestLine!;
   const raw = eff.raw === true;
