@@ -136,8 +136,12 @@ function lateDirective(s: DialectSink, t: string, i: number): void {
 export function checkHttpHeaders(s: DialectSink, headers: readonly HeaderLine[]): void {
   if (s.dialect !== 'http') return;
   for (const h of headers) {
-    if (h.name.toLowerCase() === 'authorization' && isOAuthHeaderValue(h.value)) {
+    const name = h.name.toLowerCase();
+    if (name === 'authorization' && isOAuthHeaderValue(h.value)) {
       refuse(s, h.line, `The httpyac OAuth2 / OpenID Connect authorization (Authorization: ${h.value.trim().split(/\s+/)[0]} …) is not supported by NetReq: get a token yourself and send Authorization: Bearer {{token}}`);
+    } else if (name === 'x-clientcert' || name === 'clientcert') {
+      // httpyac reads these as the client certificate to present (never sends them); NetReq has no client certificates.
+      refuse(s, h.line, `httpyac's ${h.name} header (a TLS client certificate, never sent as a header) is not supported by NetReq`);
     }
   }
 }

@@ -72,10 +72,11 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
     digest = auth.digest;
     conversions.push(...auth.conversions);
   }
+  const url = `${where.tls ? 'https' : 'http'}://${hostForUrl(where.host)}${where.port === defaultPort ? '' : `:${where.port}`}${where.displayPath}`;
   const spec: HttpRequestSpec = {
     kind: 'http',
     method,
-    url: `${where.tls ? 'https' : 'http'}://${hostForUrl(where.host)}${where.port === defaultPort ? '' : `:${where.port}`}${where.displayPath}`,
+    url,
     tls: where.tls,
     host: connect ? connect.host : where.host,
     port: connect ? connect.port : where.port,
@@ -84,6 +85,7 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
     headers: finalHeaders,
     options: env.options,
   };
+  if (!raw && !connect && !where.tls && env.options.proxy && env.doc.dialect === 'http') absoluteFormToProxy(spec, env.options.proxy, where, conversions);
   if (conversions.length > 0) spec.conversions = conversions;
   if (digest) spec.digest = digest;
   if (!isIpLiteral(where.host)) spec.servername = where.host;
@@ -93,6 +95,27 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
     spec.raw = body ? Buffer.concat([head, body]) : head;
   }
   return spec;
+}
+
+/**
+ * `.http` files: httpyac sends a plain-HTTP request to its `# @proxy` in absolute form (`GET http://host/path`, to the
+ * proxy's address), as proxies expect; only https:// goes through a CONNECT tunnel. NetReq does the same there.
+ */
+function absoluteFormToProxy(spec: HttpRequestSpec, proxy: string, where: Where, conversions: string[]): void {
+  let p: URL;
+  try {
+    p = new URL(proxy);
+  } catch {
+    return; // @proxy's own check has said what is wrong with it
+  }
+  if (!spec.headers.some(([k]) => k.toLowerCase() === 'host')) spec.headers = [['Host', hostHeader(where.host, where.port, where.tls)], ...spec.headers];
+  spec.host = p.hostname.replace(/^\[|\]$/g, '');
+  spec.port = p.port ? Number(p.port) : 80;
+  spec.target = `${spec.url.slice(0, spec.url.length - where.displayPath.length)}${spec.target}`;
+  spec.options = { ...spec.options, proxy: undefined };
+  delete spec.servername;
+  conversions.push(`Sent to the proxy ${p.host} in absolute form (${spec.method} ${spec.target}), as httpyac sends http:// requests to a # @proxy; https:// goes through a CONNECT tunnel`);
+  spec.conversions = conversions;
 }
 
 /** Where to connect and what to put on the request line. */
