@@ -110,7 +110,7 @@ describe('panels restored after a window reload (the serializers, with real new 
     const panel = newPanel('netreq.response', '↩ GET /again');
     assert.equal(await api.testing.restorePanel('netreq.response', panel, state), true);
     // Back in the registry, with nothing from the host yet: the page shows its saved copy.
-    assert.deepEqual(api.testing.responsePanelState(doc.uri, index.web, 'web'), { sending: undefined, exchange: undefined, refused: undefined });
+    assert.deepEqual(api.testing.responsePanelState(doc.uri, index.web, 'web'), { sending: undefined, exchange: undefined, refused: undefined, asserts: undefined });
     assert.ok(panel.webview.html.includes('response.js'), 'the panel got the response page again');
     await waitFor('the restored panel’s tab', () => responseTabs().length === 1);
     // Send again: the block's restored panel shows it (no second panel).
@@ -140,7 +140,7 @@ describe('panels restored after a window reload (the serializers, with real new 
     await closeAllEditors();
     const panel = newPanel('netreq.transcript', '⇄ TCP');
     assert.equal(await api.testing.restorePanel('netreq.transcript', panel, stored(savedPanel({ tab: 'transcript', mode: 'both' }, target('banner'), undefined))), true);
-    assert.deepEqual(api.testing.transcriptPanelState(doc.uri, index.banner), { sending: undefined, transcript: undefined, refused: undefined });
+    assert.deepEqual(api.testing.transcriptPanelState(doc.uri, index.banner), { sending: undefined, transcript: undefined, refused: undefined, asserts: undefined });
     await vscode.commands.executeCommand('netreq.sendRequest', doc.uri, 'banner');
     const t = await waitFor('the restored transcript panel to show the exchange', () => api.testing.transcriptPanelState(doc.uri, index.banner)?.transcript);
     assert.ok(t.exchange.transcript.some((e) => e.dir === 'received' && Buffer.from(e.data.base64, 'base64').toString() === 'tcp banner\r\n'));

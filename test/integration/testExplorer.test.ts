@@ -141,7 +141,7 @@ describe('Test Explorer', () => {
     const diags = api.testing.assertDiagnostics(uri);
     assert.deepEqual(
       diags.map((d) => [d.range.start.line, d.message]),
-      [[11, 'Assert failed: ?? status == 200: got 404']],
+      [[11, 'Assert failed: status == 200: got 404']],
     );
     assert.deepEqual(
       vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'NetReq asserts').map((d) => d.range.start.line),
