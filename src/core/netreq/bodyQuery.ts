@@ -6,9 +6,8 @@
  * (a file must not run code); XML is parsed without any DTD entity expansion or external entity (xmldom knows
  * only the five predefined entities); a nesting too deep for the stack is an error in words.
  */
-import { JSONPath } from 'jsonpath-plus';
-import * as xpath from 'xpath';
-import { DOMParser } from '@xmldom/xmldom';
+import type * as xpath from 'xpath';
+import { libJsonPath, libXmldom, libXpath } from '../lazyNode';
 
 export type QueryResult = { value: string } | { error: string };
 
@@ -52,7 +51,7 @@ export function queryJson(text: string, path: string): QueryResult {
   }
   let result: unknown[];
   try {
-    result = JSONPath({ path, json: json as object, wrap: true, eval: 'safe' }) as unknown[];
+    result = libJsonPath().JSONPath({ path, json: json as object, wrap: true, eval: 'safe' }) as unknown[];
   } catch (e) {
     return { error: tooDeep(e) ? 'the JSON body is nested too deeply for this JSONPath' : `${JSON.stringify(path)} is not a JSONPath NetReq can evaluate (${(e as Error).message})` };
   }
@@ -90,13 +89,13 @@ export function queryXml(text: string, path: string): QueryResult {
   }
   let doc: Document;
   try {
-    doc = new DOMParser({ onError: () => undefined }).parseFromString(text, 'text/xml') as unknown as Document;
+    doc = new (libXmldom().DOMParser)({ onError: () => undefined }).parseFromString(text, 'text/xml') as unknown as Document;
   } catch (e) {
     return { error: tooDeep(e) ? 'the XML body is nested too deeply to read' : `the body is not well-formed XML (${firstLine((e as Error).message)})` };
   }
   let res: xpath.SelectReturnType;
   try {
-    res = xpath.select(path, doc as unknown as Node);
+    res = libXpath().select(path, doc as unknown as Node);
   } catch (e) {
     return { error: tooDeep(e) ? 'the XML body is nested too deeply for this XPath' : `${JSON.stringify(path)} is not an XPath NetReq can evaluate (${firstLine((e as Error).message)})` };
   }

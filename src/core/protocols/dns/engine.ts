@@ -5,7 +5,8 @@
  */
 import { nodeDgram, nodeFsPromises } from '../../lazyNode';
 import * as net from 'node:net';
-import * as dnsPacket from 'dns-packet';
+import type * as dnsPacket from 'dns-packet';
+import { libDnsPacket } from '../../lazyNode';
 import { formatMs } from '../../../common/format';
 import { newSocketExchange, type NetError, type Phase, type SocketExchange, type StopReason, type TranscriptEntry } from '../../exchange';
 import { hostPort } from '../../transport/address';
@@ -102,7 +103,7 @@ export async function sendDns(spec: DnsRequestSpec, opts: { signal?: AbortSignal
 
   let query: Buffer;
   try {
-    query = dnsPacket.encode({ type: 'query', id, flags: spec.recurse ? dnsPacket.RECURSION_DESIRED : 0, questions: [{ type: spec.type as dnsPacket.RecordType, name: spec.name, class: 'IN' }] });
+    query = libDnsPacket().encode({ type: 'query', id, flags: spec.recurse ? libDnsPacket().RECURSION_DESIRED : 0, questions: [{ type: spec.type as dnsPacket.RecordType, name: spec.name, class: 'IN' }] });
   } catch (e) {
     return finish('error', 'not sent', { phase: 'resolve', message: `The question cannot be encoded: ${(e as Error).message}` });
   }
@@ -121,7 +122,7 @@ export async function sendDns(spec: DnsRequestSpec, opts: { signal?: AbortSignal
     const answer = spec.tcp ? await overTcp(server, query, ac.signal, x, since, received) : await overUdp(server, query, id, ac.signal, x, since, received, info);
     let decoded: dnsPacket.DecodedPacket;
     try {
-      decoded = dnsPacket.decode(answer);
+      decoded = libDnsPacket().decode(answer);
     } catch (e) {
       throw new Failed('parse', `The answer is not a DNS message (${(e as Error).message}); its ${answer.length} bytes are in the transcript`);
     }

@@ -7,7 +7,8 @@
  *   `COGNITO …`                             → refused (it needs AWS's network)
  * The header value is split on runs of whitespace into scheme, user and the rest, the scheme case-insensitive.
  */
-import * as aws4 from 'aws4';
+import type * as aws4 from 'aws4';
+import { libAws4 } from '../../lazyNode';
 import type { HeaderList } from '../../exchange';
 import { Codes } from '../../netreq/diag';
 import { lineSpanOf, report, type ResolveEnv } from '../../netreq/resolveCommon';
@@ -95,7 +96,7 @@ function signAws(env: ResolveEnv, conv: Extract<AuthConversion, { kind: 'aws' }>
   if (input.body && input.body.length > 0) req.body = input.body;
   const creds: aws4.Credentials = { accessKeyId: conv.accessKeyId, secretAccessKey: conv.secretAccessKey };
   if (conv.sessionToken !== undefined) creds.sessionToken = conv.sessionToken;
-  const signed = aws4.sign(req, creds);
+  const signed = libAws4().sign(req, creds);
   const out: HeaderList = [];
   const added: string[] = [];
   const before = new Set(without.map(([k]) => k.toLowerCase()));

@@ -10,7 +10,7 @@
  * `.http` files join plain body lines as REST Client does on Linux: LF between lines, CRLF for multipart/form-data,
  * one trailing LF for application/x-ndjson. `.netreq` files: CRLF between lines, as written.
  */
-import encodeurl from 'encodeurl';
+import { libEncodeurl } from '../../lazyNode';
 import type { HeaderList } from '../../exchange';
 import { headerValues } from '../../http/build';
 import { Codes } from '../../netreq/diag';
@@ -116,7 +116,7 @@ async function buildBody(env: ResolveEnv, headers: HeaderList): Promise<HttpBody
   }
   if (http && type === 'application/x-www-form-urlencoded') {
     const joined = lines.reduce((acc, c, i) => acc + (i === 0 || c.startsWith('&') ? '' : '\n') + c, '');
-    const encoded = encodeurl(joined);
+    const encoded = libEncodeurl()(joined);
     if (lines.slice(1).some((l) => l.startsWith('&'))) out.conversions.push('Form body: lines starting with & joined to the line before (REST Client does this)');
     if (encoded !== joined) out.conversions.push('Form body percent-encoded with encodeurl, as REST Client does by default (rest-client.formParamEncodingStrategy "automatic")');
     out.body = Buffer.from(encoded, 'utf8');

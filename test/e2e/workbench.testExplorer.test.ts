@@ -13,6 +13,11 @@ const FILE = 'api-tests.netreq';
 describe('Test Explorer (packaged extension)', function () {
   this.timeout(120_000);
 
+  // Runs after workbench.test.ts (file order); it leaves the Explorer showing, as it found it.
+  after(async () => {
+    await runCommand(e2e().page, 'View: Show Explorer').catch(() => undefined);
+  });
+
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       await e2e()
