@@ -28,6 +28,8 @@ describe('Test Explorer (packaged extension)', function () {
 
   it('runs a file’s asserted blocks and shows passed and failed results (README screenshot)', async () => {
     const { page, workspace, http } = e2e();
+    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await runCommand(page, 'View: Show Explorer'); // the tests before this one (History) leave another view showing
     await waitForWorkbench(page);
     fs.writeFileSync(
       path.join(workspace, FILE),
