@@ -175,47 +175,15 @@ export function parseArgs(argv: string[]): CliArgs {
         out.line = n;
         break;
       }
-      case '--env':
-        out.env = value();
-        break;
-      case '--env-file':
-        out.envFile = value();
-        break;
-      case '--var': {
-        const v = value();
-        const eq = v.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--var takes name=value, not '${v}'`);
-        out.vars[v.slice(0, eq)] = v.slice(eq + 1);
-        break;
-      }
       case '--json':
         out.json = true;
-        break;
-      case '--insecure':
-      case '-k':
-        out.insecure = true;
-        break;
-      case '--cacert':
-        out.cacert.push(value());
-        break;
-      case '--timeout': {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not '${v}'`);
-        out.timeoutMs = n;
-        break;
-      }
-      case '--no-pool':
-        out.noPool = true;
-        break;
-      case '--yes':
-        out.yes = true;
         break;
       case '-v':
       case '--verbose':
         out.verbose = true;
         break;
       default:
+        if (requestOption(r, out)) break;
         if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' (see 'netreq --help')`);
         if (out.file) throw new UsageError(`one file at a time: got '${out.file}' and '${a}'`);
         out.file = a;
@@ -224,6 +192,59 @@ export function parseArgs(argv: string[]): CliArgs {
   if (!out.file) throw new UsageError('which file? usage: netreq run FILE [options]');
   if (out.name !== undefined && out.line !== undefined) throw new UsageError('use --name or --line, not both');
   return out;
+}
+
+/** The options `run` and `test` share: where variables come from, TLS, the timeout, the pool, `# @note`. */
+export interface RequestOptionArgs {
+  env?: string;
+  envFile?: string;
+  vars: Record<string, string>;
+  insecure: boolean;
+  cacert: string[];
+  timeoutMs?: number;
+  noPool: boolean;
+  yes?: boolean;
+}
+
+/** Reads one of the shared options at the reader's current argument into `out`; false when it is not one. */
+export function requestOption(r: OptionReader, out: RequestOptionArgs): boolean {
+  switch (r.arg) {
+    case '--env':
+      out.env = r.value();
+      return true;
+    case '--env-file':
+      out.envFile = r.value();
+      return true;
+    case '--var': {
+      const v = r.value();
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--var takes name=value, not '${v}'`);
+      out.vars[v.slice(0, eq)] = v.slice(eq + 1);
+      return true;
+    }
+    case '--insecure':
+    case '-k':
+      out.insecure = true;
+      return true;
+    case '--cacert':
+      out.cacert.push(r.value());
+      return true;
+    case '--timeout': {
+      const v = r.value();
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not '${v}'`);
+      out.timeoutMs = n;
+      return true;
+    }
+    case '--no-pool':
+      out.noPool = true;
+      return true;
+    case '--yes':
+      out.yes = true;
+      return true;
+    default:
+      return false;
+  }
 }
 
 function parseEnvsArgs(rest: string[]): EnvsArgs {

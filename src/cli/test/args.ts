@@ -1,5 +1,5 @@
 /** `netreq test` options: strict, bounded, with messages that say what to type instead. */
-import { OptionReader, UsageError } from '../args';
+import { OptionReader, requestOption, UsageError } from '../args';
 
 /** Most files one `netreq test` runs (a DIR or GLOB that finds more is a usage error, not a long silent run). */
 export const MAX_TEST_FILES = 10_000;
@@ -108,40 +108,8 @@ export function parseTestArgs(rest: string[]): TestArgs {
       case '--redact':
         for (const h of r.value().split(',')) if (h.trim()) out.redact.push(h.trim());
         break;
-      case '--env':
-        out.env = r.value();
-        break;
-      case '--env-file':
-        out.envFile = r.value();
-        break;
-      case '--var': {
-        const v = r.value();
-        const eq = v.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--var takes name=value, not '${v}'`);
-        out.vars[v.slice(0, eq)] = v.slice(eq + 1);
-        break;
-      }
-      case '--insecure':
-      case '-k':
-        out.insecure = true;
-        break;
-      case '--cacert':
-        out.cacert.push(r.value());
-        break;
-      case '--timeout': {
-        const v = r.value();
-        const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not '${v}'`);
-        out.timeoutMs = n;
-        break;
-      }
-      case '--no-pool':
-        out.noPool = true;
-        break;
-      case '--yes':
-        out.yes = true;
-        break;
       default:
+        if (requestOption(r, out)) break;
         if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for test (see 'netreq --help')`);
         out.paths.push(a);
     }

@@ -7,17 +7,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import * as path from 'node:path';
-import { main, type Io } from '../../../src/cli/main';
+import { cli } from './runCli';
 import { planChain, requestRefs, parseNetreq } from '../../../src/core/netreq';
 import { tempDir } from '../../support/peers';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), color: false, env: {} };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('netreq run: request variables (chaining)', function () {
   this.timeout(20_000);

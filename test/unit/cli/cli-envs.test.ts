@@ -1,17 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, type Io } from '../../../src/cli/main';
+import { cli } from './runCli';
 import { tempDir } from '../../support/peers';
 import { rawServer, type RawServer } from '../../support/servers';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), color: false, env: {} };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('netreq CLI: environments from REST Client, JetBrains / httpyac and .env files', function () {
   this.timeout(20_000);

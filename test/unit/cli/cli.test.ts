@@ -2,24 +2,10 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, type Io } from '../../../src/cli/main';
+import { cli } from './runCli';
 import { stripJsonc } from '../../../src/cli/settings';
 import { tempDir } from '../../support/peers';
 import { rawServer, type RawServer } from '../../support/servers';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), color: false, env };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('netreq CLI', function () {
   this.timeout(20_000);
