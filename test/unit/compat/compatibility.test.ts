@@ -397,6 +397,21 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       exactly(got[0], 'GET /moved HTTP/1.1', []);
       assert.equal(x.response?.status, 302);
     });
+    it('repeated headers are joined into the first (\',\', Cookie \';\'), said in an info diagnostic and a note, as REST Client does', async () => {
+      const { got, x, parse } = await sendTitled(F, 'f: duplicate headers');
+      exactly(got[0], 'GET /dups HTTP/1.1', [['accept', 'text/plain,application/json'], ['cookie', 'a=1;b=2']]);
+      assert.deepEqual(x.request.conversions, ["Accept: 2 header lines joined into one with ',' (REST Client does this; # @raw sends them as written)", "Cookie: 2 header lines joined into one with ';' (REST Client does this; # @raw sends them as written)"]);
+      assert.equal(parse.filter((d) => d.code === 'conversion' && /^Repeated header/.test(d.message)).length, 2);
+    });
+    it('a written Content-Length is replaced by the body’s length (REST Client always recomputes it), said in a note', async () => {
+      const { got, x } = await sendTitled(F, 'f: written Content-Length');
+      exactly(got[0], 'POST /cl HTTP/1.1', [['content-type', 'text/plain'], ['content-length', '5']], 'hello');
+      assert.match(x.request.conversions!.join('\n'), /Content-Length 999 as written replaced by the body's 5 bytes/);
+    });
+    it('GET /path with a Host header: sent to that host over http (REST Client: https only for port 443/8443)', async () => {
+      const { got } = await sendTitled(F, 'f: Host header and a path');
+      exactly(got[0], 'GET /hosted HTTP/1.1', []);
+    });
     it('Copy as curl of a REST Client block: curl’s own User-Agent and Accept removed, the same bytes as NetReq sends', async () => {
       const { r } = await resolveTitled('rest-client-readme.http', 'rc: form continuation lines');
       assert.ok(r.ok);

@@ -15,9 +15,13 @@ export function checkHttpConversions(block: Block, raw: boolean, dialect: Dialec
   };
   let type = '';
   let graphql = false;
+  const firstLine = new Map<string, number>();
   for (const h of block.headers) {
     const name = h.name.trim().toLowerCase();
     const text = h.text ?? `${h.name}: ${h.value}`;
+    const first = firstLine.get(name);
+    if (first === undefined) firstLine.set(name, h.line);
+    else if (dialect === 'http') info(h.line, text, `Repeated header: its value is joined to line ${first + 1}'s with '${name === 'cookie' ? ';' : ','}' into one ${h.name.trim()} header, as REST Client does; ${RAW_OFF.replace('it', 'them')}`);
     if (name === 'content-type') type = h.value.split(';')[0].trim().toLowerCase();
     if (name === 'x-request-type' && h.value.trim().toLowerCase() === 'graphql') {
       graphql = true;

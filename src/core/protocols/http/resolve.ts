@@ -24,6 +24,32 @@ interface Where {
   displayPath: string;
 }
 
+/**
+ * REST Client joins a repeated header name into the first one's line: values with ',', Cookie with ';'
+ * (RC@6649589 src/utils/requestParserUtil.ts:8-39). Each join is named in `notes`.
+ */
+function joinRepeatedHeaders(headers: HeaderList, notes: string[]): HeaderList {
+  const out: HeaderList = [];
+  const at = new Map<string, number>();
+  const count = new Map<string, number>();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.length);
+      out.push([name, value]);
+      continue;
+    }
+    out[i] = [out[i][0], `${out[i][1]}${key === 'cookie' ? ';' : ','}${value}`];
+    count.set(key, (count.get(key) ?? 1) + 1);
+  }
+  for (const [key, n] of count) {
+    const [name] = out[at.get(key)!];
+    notes.push(`${name}: ${n} header lines joined into one with '${key === 'cookie' ? ';' : ','}' (REST Client does this; # @raw sends them as written)`);
+  }
+  return out;
+}
+
 export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | undefined> {
   if (env.block.curl) return resolveCurl(env);
   const { block, vars, eff } = env;
@@ -32,7 +58,9 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
 
   const expanded = await expandHeaders(env, raw ? undefined : '; that would split the request (use # @raw to send it anyway)');
   const headerLines = expanded.map((h) => h.text);
-  const headers: HeaderList = expanded.map((h) => [h.name, h.value]);
+  const joined: string[] = [];
+  const written: HeaderList = expanded.map((h) => [h.name, h.value]);
+  const headers = env.doc.dialect === 'http' && !raw ? joinRepeatedHeaders(written, joined) : written;
 
   const targetText = await vars.expand(rl.target, { line: rl.line, col: rl.targetSpan.start.col });
   const rawLine = raw ? await vars.expand(rl.text, { line: rl.line, col: 0 }) : undefined;
@@ -61,7 +89,7 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
   }
   let finalHeaders = built.headers;
   let target = where.target;
-  const conversions = [...built.conversions];
+  const conversions = [...joined, ...built.conversions];
   let digest: HttpRequestSpec['digest'];
   if (!raw) {
     const hostValue = headerValues(finalHeaders, 'host')[0] ?? hostHeader(where.host, where.port, where.tls);
