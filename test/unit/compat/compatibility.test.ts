@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as net from 'node:net';
+import * as tls from 'node:tls';
 import { noteConfirmation } from '../../../src/core/netreq/interactive';
 import { loadEnvSources, nodeEnvReader, secretVariables, parseNetreq, resolveBlock, SentStore } from '../../../src/core/netreq';
 import type { Block, Diagnostic, NetreqDocument, ResolveContext } from '../../../src/core/netreq/types';
@@ -19,6 +20,7 @@ import { ConnectionPool } from '../../../src/core/transport/pool';
 import { specToCurl } from '../../../src/core/protocols/http';
 import type { HttpExchange } from '../../../src/core/exchange';
 import { rawServer, type RawServer } from '../../support/servers';
+import { makeSelfSigned, tempDir } from '../../support/peers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const DIR = path.join(ROOT, 'test', 'fixtures', 'compat');
@@ -79,23 +81,44 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
   const nonce = randomBytes(16).toString('hex');
   let server: RawServer;
   let requests: Buffer[] = [];
+  /** A TLS server recording the decrypted bytes of the first request on each connection. */
+  let tlsServer: tls.Server;
+  let tlsPort = 0;
+  let certDir: string;
 
   before(async () => {
     server = await rawServer((s, req) => {
       requests.push(req);
       respond(s, req, nonce);
     });
+    certDir = tempDir('netreq-compat-');
+    const cert = makeSelfSigned(certDir);
+    tlsServer = tls.createServer({ cert: cert.cert, key: cert.key }, (s) => {
+      let got = Buffer.alloc(0);
+      s.on('error', () => undefined);
+      s.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.includes('\r\n\r\n')) {
+          requests.push(got);
+          s.end(OK);
+        }
+      });
+    });
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    tlsPort = (tlsServer.address() as net.AddressInfo).port;
   });
   after(async () => {
     pool.dispose();
     await server.close();
+    await new Promise((r) => tlsServer.close(r));
+    fs.rmSync(certDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     requests = [];
   });
 
   function load(file: string): NetreqDocument {
-    return parseNetreq(fs.readFileSync(path.join(DIR, file), 'utf8').replace(/PORT/g, String(server.port)), { dialect: file.endsWith('.netreq') ? 'netreq' : 'http' });
+    return parseNetreq(fs.readFileSync(path.join(DIR, file), 'utf8').replace(/TLSPORT/g, String(tlsPort)).replace(/PORT/g, String(server.port)), { dialect: file.endsWith('.netreq') ? 'netreq' : 'http' });
   }
   function blockOf(doc: NetreqDocument, title: string): Block {
     const b = doc.blocks.find((x) => x.title === title);
@@ -397,7 +420,7 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       exactly(got[0], 'GET /moved HTTP/1.1', []);
       assert.equal(x.response?.status, 302);
     });
-    it('repeated headers are joined into the first (\',\', Cookie \';\'), said in an info diagnostic and a note, as REST Client does', async () => {
+    it('repeated headers are joined into the first (values with a comma, Cookie with a semicolon), said in an info diagnostic and a note, as REST Client does', async () => {
       const { got, x, parse } = await sendTitled(F, 'f: duplicate headers');
       exactly(got[0], 'GET /dups HTTP/1.1', [['accept', 'text/plain,application/json'], ['cookie', 'a=1;b=2']]);
       assert.deepEqual(x.request.conversions, ["Accept: 2 header lines joined into one with ',' (REST Client does this; # @raw sends them as written)", "Cookie: 2 header lines joined into one with ';' (REST Client does this; # @raw sends them as written)"]);
@@ -411,6 +434,18 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
     it('GET /path with a Host header: sent to that host over http (REST Client: https only for port 443/8443)', async () => {
       const { got } = await sendTitled(F, 'f: Host header and a path');
       exactly(got[0], 'GET /hosted HTTP/1.1', []);
+    });
+    it('GET /path with Host: …:8443 goes over TLS (REST Client’s https for port 443 / 8443), said; # @tls false keeps http', async () => {
+      const { got, x, parse } = await sendTitled(F, 'f: Host header on port 8443');
+      assert.equal(got[0].line, 'GET /secure HTTP/1.1');
+      assert.equal(header(got[0], 'host'), 'localhost:8443');
+      assert.ok(x.tls, 'the exchange went over TLS');
+      assert.match(x.request.conversions!.join('\n'), /Sent over TLS \(https\) because the Host header's port is 8443, as REST Client does/);
+      assert.ok(parse.some((d) => d.code === 'conversion' && /REST Client uses https when a Host header's port is 443 or 8443/.test(d.message)));
+      requests = [];
+      const plain = await sendTitled(F, 'f: Host header on port 8443 with @tls false');
+      assert.equal(plain.got[0].line, 'GET /plain HTTP/1.1');
+      assert.equal(plain.x.request.conversions, undefined);
     });
     it('Copy as curl of a REST Client block: curl’s own User-Agent and Accept removed, the same bytes as NetReq sends', async () => {
       const { r } = await resolveTitled('rest-client-readme.http', 'rc: form continuation lines');

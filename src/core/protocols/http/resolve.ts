@@ -12,6 +12,7 @@ import { applyAuth } from './auth';
 import { resolveHttpBody } from './body';
 import type { HttpRequestSpec } from './spec';
 import { resolveCurl } from './curlResolve';
+import { httpsPort } from './conversionSyntax';
 import { hostForUrl } from '../../transport/address';
 
 interface Where {
@@ -22,6 +23,8 @@ interface Where {
   target: string;
   /** Path + query for the display URL. */
   displayPath: string;
+  /** A conversion to name in the exchange (REST Client's https for a Host header on port 443 / 8443). */
+  note?: string;
 }
 
 /**
@@ -89,7 +92,7 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
   }
   let finalHeaders = built.headers;
   let target = where.target;
-  const conversions = [...joined, ...built.conversions];
+  const conversions = [...joined, ...(where.note ? [where.note] : []), ...built.conversions];
   let digest: HttpRequestSpec['digest'];
   if (!raw) {
     const hostValue = headerValues(finalHeaders, 'host')[0] ?? hostHeader(where.host, where.port, where.tls);
@@ -166,9 +169,11 @@ function locate(env: ResolveEnv, method: string, targetText: string, headers: He
     report(env, rl.targetSpan, Codes.badUrl, `${became}is not a URL: write http://… or https://…, or a path starting with '/' plus a Host header`);
     return undefined;
   }
-  const tls = env.eff.tls === true;
-  const defaultPort = tls ? 443 : 80;
   const hostIdx = headers.findIndex((h) => h[0].toLowerCase() === 'host');
+  // REST Client: a Host header and a path → https when the Host's port is 443 or 8443 (httpRequestParser.ts:117-123).
+  const restClientTls = env.eff.tls === undefined && !raw && env.doc.dialect === 'http' && originLike && hostIdx >= 0 && httpsPort(headers[hostIdx][1]);
+  const tls = env.eff.tls === true || restClientTls;
+  const defaultPort = tls ? 443 : 80;
   const target = raw ? targetText : encodeTarget(targetText);
   const displayPath = originLike ? encodeTarget(targetText) : '/';
   if (hostIdx < 0) {
@@ -200,5 +205,6 @@ function locate(env: ResolveEnv, method: string, targetText: string, headers: He
     reportProblems(env, hp.problems, span, h.value, hostValue);
     return undefined;
   }
-  return { tls, host: hp.host, port: hp.port, target, displayPath };
+  const note = restClientTls ? `Sent over TLS (https) because the Host header's port is ${hp.port}, as REST Client does; # @tls false sends plain http` : undefined;
+  return { tls, host: hp.host, port: hp.port, target, displayPath, ...(note ? { note } : {}) };
 }
