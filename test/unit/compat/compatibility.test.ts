@@ -52,6 +52,7 @@ function respond(s: net.Socket, req: Buffer, digestNonce: string): void {
   const reply = (status: string, headers: string[], body: string): void => {
     s.write(`HTTP/1.1 ${status}\r\n${[...headers, `Content-Length: ${Buffer.byteLength(body)}`].join('\r\n')}\r\n\r\n${body}`);
   };
+  if (target === '/set-cookie') return reply('200 OK', ['Set-Cookie: session=s1; Path=/'], 'ok');
   if (target === '/moved') return reply('302 Found', ['Location: /elsewhere'], '');
   if (target === '/api/login') return reply('200 OK', ['X-AuthToken: tok-123', 'Content-Type: text/plain'], 'welcome');
   if (target === '/api/comments') return reply('201 Created', ['Content-Type: application/json'], '{"id":42,"content":"fake content"}');
@@ -420,6 +421,12 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       exactly(got[0], 'GET /moved HTTP/1.1', []);
       assert.equal(x.response?.status, 302);
     });
+    it('a Set-Cookie from one response is not sent with the next request (REST Client remembers cookies by default)', async () => {
+      await sendTitled(F, 'f: set cookie');
+      await sendTitled(F, 'f: file variables, last wins');
+      assert.equal(requests.length, 2);
+      exactly(split(requests[1]), 'GET /v/last HTTP/1.1', []);
+    });
     it('repeated headers are joined into the first (values with a comma, Cookie with a semicolon), said in an info diagnostic and a note, as REST Client does', async () => {
       const { got, x, parse } = await sendTitled(F, 'f: duplicate headers');
       exactly(got[0], 'GET /dups HTTP/1.1', [['accept', 'text/plain,application/json'], ['cookie', 'a=1;b=2']]);
@@ -455,5 +462,26 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       assert.equal(c.command.replace(/:\d+\//, ':P/'), "curl --http1.1 -X POST -H User-Agent: -H Accept: -H 'Content-Type: application/x-www-form-urlencoded' --data-binary 'name=foo&password=bar' http://127.0.0.1:P/login");
     });
   });
-//REST
+  describe('the table (docs/compatibility.md) is kept true', () => {
+    it('every row of docs/compatibility.md names a test of this file that exists', function () {
+      const titles: string[] = [];
+      const walk = (suite: Mocha.Suite): void => {
+        for (const t of suite.tests) if (t.file?.endsWith('compatibility.test.js')) titles.push(t.title);
+        suite.suites.forEach(walk);
+      };
+      let root = this.test!.parent!;
+      while (root.parent) root = root.parent;
+      walk(root);
+      assert.ok(titles.length > 30, `found ${titles.length} tests`);
+      const rows = fs.readFileSync(TABLE, 'utf8').split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Feature'));
+      assert.ok(rows.length >= 50, `rows: ${rows.length}`);
+      for (const row of rows) {
+        const cells = row.split(/(?<!\\)\|/).slice(1, -1);
+        assert.equal(cells.length, 5, `five columns: ${row}`);
+        const named = [...cells[4].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+        assert.ok(named.length > 0, `the row names no test: ${row}`);
+        for (const n of named) assert.ok(n.length >= 8 && titles.some((t) => t.startsWith(n)), `no test titled "${n}…" (row: ${cells[0].trim()})`);
+      }
+    });
+  });
 });
