@@ -355,6 +355,9 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       exactly(got[0], 'GET /moved HTTP/1.1', []);
       assert.equal(x.response?.status, 302);
     });
+    it('GET url HTTP/2 is refused (REST Client strips the version and sends HTTP/1.1; httpyac switches to HTTP/2)', async () => {
+      await refused(F, 'f: HTTP/2 request line', 'bad-http-version', '/h2 HTTP/2', /'HTTP\/2' is not supported/);
+    });
     it('a Set-Cookie from one response is not sent with the next request (REST Client remembers cookies by default)', async () => {
       await sendTitled(F, 'f: set cookie');
       await sendTitled(F, 'f: file variables, last wins');
