@@ -369,6 +369,8 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       exactly(got[0], 'GET /dups HTTP/1.1', [['accept', 'text/plain,application/json'], ['cookie', 'a=1;b=2']]);
       assert.deepEqual(x.request.conversions, ["Accept: 2 header lines joined into one with ',' (REST Client does this; # @raw sends them as written)", "Cookie: 2 header lines joined into one with ';' (REST Client does this; # @raw sends them as written)"]);
       assert.equal(parse.filter((d) => d.code === 'conversion' && /^Repeated header/.test(d.message)).length, 2);
+      requests = [];
+      await refused(F, 'f: repeated header before a bad Host', 'bad-host', 'Host: a:b:c');
     });
     it('a written Content-Length is replaced by the body’s length (REST Client always recomputes it), said in a note', async () => {
       const { got, x } = await sendTitled(F, 'f: written Content-Length');

@@ -197,7 +197,7 @@ function locate(env: ResolveEnv, method: string, targetText: string, headers: He
     return undefined;
   }
   const hostValue = headers[hostIdx][1];
-  const h = env.block.headers[hostIdx];
+  const h = env.block.headers.find((x) => x.name.trim().toLowerCase() === 'host') ?? env.block.headers[hostIdx];
   const span = lineSpanOf(h.line, h.text ?? '');
   const hp = parseHostPort(hostValue, { requirePort: false, what: 'Host', defaultPort });
   if (hp.problems.length > 0 || hp.port === undefined || hp.host === '') {
