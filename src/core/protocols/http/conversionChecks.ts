@@ -4,7 +4,7 @@
  */
 import { Codes, diag } from '../../netreq/diag';
 import type { Block, Diagnostic, Dialect } from '../../netreq/types';
-import { INCLUDE_LINE, readAuthorization } from './conversionSyntax';
+import { httpsPort, INCLUDE_LINE, readAuthorization } from './conversionSyntax';
 
 const RAW_OFF = '# @raw sends it as written';
 
@@ -15,9 +15,16 @@ export function checkHttpConversions(block: Block, raw: boolean, dialect: Dialec
   };
   let type = '';
   let graphql = false;
+  const firstLine = new Map<string, number>();
   for (const h of block.headers) {
     const name = h.name.trim().toLowerCase();
     const text = h.text ?? `${h.name}: ${h.value}`;
+    const first = firstLine.get(name);
+    if (first === undefined) firstLine.set(name, h.line);
+    else if (dialect === 'http') info(h.line, text, `Repeated header: its value is joined to line ${first + 1}'s with '${name === 'cookie' ? ';' : ','}' into one ${h.name.trim()} header, as REST Client does; ${RAW_OFF.replace('it', 'them')}`);
+    if (name === 'host' && dialect === 'http' && first === undefined && block.requestLine?.target.startsWith('/') && !block.directives.some((d) => d.key === 'tls') && httpsPort(h.value)) {
+      info(h.line, text, `Sent over TLS (https): REST Client uses https when a Host header's port is 443 or 8443; # @tls false sends plain http`);
+    }
     if (name === 'content-type') type = h.value.split(';')[0].trim().toLowerCase();
     if (name === 'x-request-type' && h.value.trim().toLowerCase() === 'graphql') {
       graphql = true;

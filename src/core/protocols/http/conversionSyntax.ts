@@ -43,3 +43,9 @@ export function readAuthorization(value: string): AuthConversion | undefined {
   return undefined;
 }
 
+
+/** REST Client's test for a Host header with a path (httpRequestParser.ts:117-123): the text after the first ':' is 443 or 8443 → https. */
+export function httpsPort(hostValue: string): boolean {
+  const port = hostValue.trim().split(':')[1];
+  return port === '443' || port === '8443';
+}

@@ -12,6 +12,7 @@ import { applyAuth } from './auth';
 import { resolveHttpBody } from './body';
 import type { HttpRequestSpec } from './spec';
 import { resolveCurl } from './curlResolve';
+import { httpsPort } from './conversionSyntax';
 import { hostForUrl } from '../../transport/address';
 
 interface Where {
@@ -22,6 +23,34 @@ interface Where {
   target: string;
   /** Path + query for the display URL. */
   displayPath: string;
+  /** A conversion to name in the exchange (REST Client's https for a Host header on port 443 / 8443). */
+  note?: string;
+}
+
+/**
+ * REST Client joins a repeated header name into the first one's line: values with ',', Cookie with ';'
+ * (RC@6649589 src/utils/requestParserUtil.ts:8-39). Each join is named in `notes`.
+ */
+function joinRepeatedHeaders(headers: HeaderList, notes: string[]): HeaderList {
+  const out: HeaderList = [];
+  const at = new Map<string, number>();
+  const count = new Map<string, number>();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.length);
+      out.push([name, value]);
+      continue;
+    }
+    out[i] = [out[i][0], `${out[i][1]}${key === 'cookie' ? ';' : ','}${value}`];
+    count.set(key, (count.get(key) ?? 1) + 1);
+  }
+  for (const [key, n] of count) {
+    const [name] = out[at.get(key)!];
+    notes.push(`${name}: ${n} header lines joined into one with '${key === 'cookie' ? ';' : ','}' (REST Client does this; # @raw sends them as written)`);
+  }
+  return out;
 }
 
 export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | undefined> {
@@ -32,7 +61,9 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
 
   const expanded = await expandHeaders(env, raw ? undefined : '; that would split the request (use # @raw to send it anyway)');
   const headerLines = expanded.map((h) => h.text);
-  const headers: HeaderList = expanded.map((h) => [h.name, h.value]);
+  const joined: string[] = [];
+  const written: HeaderList = expanded.map((h) => [h.name, h.value]);
+  const headers = env.doc.dialect === 'http' && !raw ? joinRepeatedHeaders(written, joined) : written;
 
   const targetText = await vars.expand(rl.target, { line: rl.line, col: rl.targetSpan.start.col });
   const rawLine = raw ? await vars.expand(rl.text, { line: rl.line, col: 0 }) : undefined;
@@ -61,7 +92,7 @@ export async function resolveHttp(env: ResolveEnv): Promise<HttpRequestSpec | un
   }
   let finalHeaders = built.headers;
   let target = where.target;
-  const conversions = [...built.conversions];
+  const conversions = [...joined, ...(where.note ? [where.note] : []), ...built.conversions];
   let digest: HttpRequestSpec['digest'];
   if (!raw) {
     const hostValue = headerValues(finalHeaders, 'host')[0] ?? hostHeader(where.host, where.port, where.tls);
@@ -138,9 +169,11 @@ function locate(env: ResolveEnv, method: string, targetText: string, headers: He
     report(env, rl.targetSpan, Codes.badUrl, `${became}is not a URL: write http://… or https://…, or a path starting with '/' plus a Host header`);
     return undefined;
   }
-  const tls = env.eff.tls === true;
-  const defaultPort = tls ? 443 : 80;
   const hostIdx = headers.findIndex((h) => h[0].toLowerCase() === 'host');
+  // REST Client: a Host header and a path → https when the Host's port is 443 or 8443 (httpRequestParser.ts:117-123).
+  const restClientTls = env.eff.tls === undefined && !raw && env.doc.dialect === 'http' && originLike && hostIdx >= 0 && httpsPort(headers[hostIdx][1]);
+  const tls = env.eff.tls === true || restClientTls;
+  const defaultPort = tls ? 443 : 80;
   const target = raw ? targetText : encodeTarget(targetText);
   const displayPath = originLike ? encodeTarget(targetText) : '/';
   if (hostIdx < 0) {
@@ -164,7 +197,7 @@ function locate(env: ResolveEnv, method: string, targetText: string, headers: He
     return undefined;
   }
   const hostValue = headers[hostIdx][1];
-  const h = env.block.headers[hostIdx];
+  const h = env.block.headers.find((x) => x.name.trim().toLowerCase() === 'host') ?? env.block.headers[hostIdx];
   const span = lineSpanOf(h.line, h.text ?? '');
   const hp = parseHostPort(hostValue, { requirePort: false, what: 'Host', defaultPort });
   if (hp.problems.length > 0 || hp.port === undefined || hp.host === '') {
@@ -172,5 +205,6 @@ function locate(env: ResolveEnv, method: string, targetText: string, headers: He
     reportProblems(env, hp.problems, span, h.value, hostValue);
     return undefined;
   }
-  return { tls, host: hp.host, port: hp.port, target, displayPath };
+  const note = restClientTls ? `Sent over TLS (https) because the Host header's port is ${hp.port}, as REST Client does; # @tls false sends plain http` : undefined;
+  return { tls, host: hp.host, port: hp.port, target, displayPath, ...(note ? { note } : {}) };
 }
