@@ -6,7 +6,7 @@ import { Codes, diag } from './diag';
 import { bodyLine } from './dialect';
 import { parseHexLines } from './hex';
 import { indentOf, isBlank, trimEndCol } from './scan';
-import type { BodySource, Diagnostic } from './types';
+import type { BodySource, Diagnostic, Dialect } from './types';
 import { parseWsBody } from './ws';
 
 /** `??` after optional blanks: an assert line. */
@@ -15,7 +15,12 @@ const isAssert = (t: string, ind: number): boolean => t.charCodeAt(ind) === 63 &
 export interface BodySink {
   readonly lines: readonly string[];
   readonly diags: Diagnostic[];
+  /** `.http` files: a body line that REST Client also reads as a file variable is flagged. */
+  readonly dialect?: Dialect;
 }
+
+/** REST Client's file-variable line (RC@6649589 src/common/constants.ts:71), which it reads on every line of a file. */
+const REST_CLIENT_VARIABLE = /^\s*@([^\s=]+)\s*=\s*(.*?)\s*$/;
 
 /** Checks body (its lines as sent); `refs` checks the `{{…}}` references of a line. */
 export function checkBody(s: BodySink, body: BodySource, messages: boolean, hex: boolean, refs: (text: string, line: number) => void): void {
@@ -36,6 +41,11 @@ export function checkBody(s: BodySink, body: BodySource, messages: boolean, hex:
     const t = L[i];
     if (t.indexOf('{{') >= 0) refs(t, i);
     const ind = indentOf(t);
+    if (s.dialect === 'http' && REST_CLIENT_VARIABLE.test(t)) {
+      s.diags.push(
+        diag(i, ind, trimEndCol(t), 'warning', Codes.bodyVariableLine, 'REST Client also reads this body line as a file variable for the whole file; NetReq sends it as body text only: define the variable above the request'),
+      );
+    }
     if (isAssert(t, ind)) {
       s.diags.push(diag(i, ind, trimEndCol(t), 'error', Codes.assertInBody, 'An assert line (??) inside the body would be sent as body text: put the asserts after the body'));
     }

@@ -99,6 +99,10 @@ export const Codes = {
   unknownEncoding: 'unknown-encoding',
   /** Another tool's feature NetReq does not perform (httpyac scripts, gRPC, `>> file`, Azure AD tokens, …): refused. */
   unsupportedFeature: 'unsupported-feature',
+  /** Info, once per `.http` file: what REST Client does on its own that NetReq does not (default headers, redirects, cookies). */
+  otherToolDefaults: 'other-tool-defaults',
+  /** `.http` files: a body line `@x = y`, which REST Client also reads as a file variable (NetReq: body text only). */
+  bodyVariableLine: 'body-variable-line',
   /** A pasted response after the request (`HTTP/1.1 200 OK`): in `.http` files it ends the request. */
   pastedResponse: 'pasted-response',
   /** `.http` files: comment lines were removed from the body (an info). */

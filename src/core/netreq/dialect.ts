@@ -220,3 +220,16 @@ export function foreignDirective(s: DialectSink, key: string, line: number, from
 export function dialectForPath(file: string): Dialect {
   return /\.(http|rest)$/i.test(file) ? 'http' : 'netreq';
 }
+
+/** What REST Client does on its own, beyond the file, that NetReq does not: said once per `.http` file. */
+export const OTHER_TOOL_DEFAULTS =
+  'REST Client also sends User-Agent: vscode-restclient and Accept-Encoding: gzip, deflate, br of its own, follows redirects and keeps cookies for later requests; NetReq sends only the headers written here (plus Host and Content-Length), shows a redirect as the answer and keeps no cookies (write the headers to send them)';
+
+/** The info above, at the first HTTP request line of a `.http` file (not a curl command, not `# @raw`). */
+export function noteOtherToolDefaults(s: DialectSink, blocks: readonly Block[]): void {
+  if (s.dialect !== 'http') return;
+  const first = blocks.find((b) => b.requestLine?.protocol === 'http' && !b.curl && !b.directives.some((d) => d.key === 'raw'));
+  if (!first?.requestLine) return;
+  const line = first.requestLine.line;
+  s.diags.push(diag(line, indentOf(s.lines[line]), trimEndCol(s.lines[line]), 'info', Codes.otherToolDefaults, OTHER_TOOL_DEFAULTS));
+}

@@ -20,7 +20,7 @@ import { parseRequestLine } from './requestLine';
 import type { AssertLine, Block, Dialect, Diagnostic, Directive, HeaderLine, NetreqDocument, ParseOptions, VariableDef } from './types';
 import { checkBody } from './bodyChecks';
 import { withPrompts } from './interactive';
-import { bodySource, checkHeaderlessGraphql, checkHttpHeaders, foreignBeforeRequest, foreignDirective, refuseRequestLine, scanHttpLines, type DialectSink } from './dialect';
+import { bodySource, checkHeaderlessGraphql, checkHttpHeaders, foreignBeforeRequest, foreignDirective, noteOtherToolDefaults, refuseRequestLine, scanHttpLines, type DialectSink } from './dialect';
 import { isCurlLine, readCurlBlock } from '../protocols/http/curlCommand';
 
 export function parseNetreq(text: string, options: ParseOptions = {}): NetreqDocument {
@@ -96,6 +96,7 @@ class Parser implements DialectSink {
       this.segment(seps[k], end, true);
     }
     checkNames(this.blocks, this.diags);
+    noteOtherToolDefaults(this, this.blocks);
     checkAsserts(this.blocks, this.dialect, this.diags);
     checkPending(this.pending, this.blocks, withPrompts(this.blocks, this.varLines), this.diags);
     this.diags.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);

@@ -11,7 +11,7 @@ const line = (text: string) => ({ text, line: 0, span: { start: { line: 0, col: 
 /** The diagnostics of one assert line in a block of `head`'s kind. */
 function diagsOf(assertLine: string, head = 'GET http://127.0.0.1:1/', dialect: Dialect = 'netreq') {
   const doc = parseNetreq(`${head}\n\n${assertLine}\n`, { dialect });
-  return doc.diagnostics.map((d) => [d.severity, d.code, d.message] as const);
+  return doc.diagnostics.filter((d) => d.code !== 'other-tool-defaults').map((d) => [d.severity, d.code, d.message] as const);
 }
 
 describe('?? grammar (httpyac split) and its diagnostics', () => {

@@ -355,6 +355,24 @@ describe('compatibility table: REST Client / httpyac / JetBrains files sent to a
       exactly(got[0], 'GET /moved HTTP/1.1', []);
       assert.equal(x.response?.status, 302);
     });
+    it('what REST Client adds on its own (User-Agent, Accept-Encoding, redirects, cookies) is said once per .http file, at its first request', () => {
+      const doc = parseNetreq('@h = 127.0.0.1\n\n# @raw\nGET http://{{h}}:1/ HTTP/1.1\n\n###\nGET http://{{h}}:1/a\n\n###\nGET http://{{h}}:1/b\n', { dialect: 'http' });
+      const said = doc.diagnostics.filter((d) => d.code === 'other-tool-defaults');
+      assert.equal(said.length, 1, 'once per file');
+      assert.equal(said[0].severity, 'info');
+      assert.equal(said[0].span.start.line, 6, 'at the first request that is not # @raw');
+      assert.match(said[0].message, /REST Client also sends User-Agent: vscode-restclient and Accept-Encoding: gzip, deflate, br .*follows redirects and keeps cookies/);
+      assert.equal(parseNetreq('GET http://127.0.0.1:1/\n').diagnostics.filter((d) => d.code === 'other-tool-defaults').length, 0, 'not in .netreq files');
+    });
+    it('a body line "@x = y" (REST Client also reads it as a file variable) is a warning in .http files, sent as body text', () => {
+      const text = 'POST http://127.0.0.1:1/\nContent-Type: text/plain\n\n@token = abc\n';
+      const d = parseNetreq(text, { dialect: 'http' }).diagnostics.filter((x) => x.code === 'body-variable-line');
+      assert.equal(d.length, 1);
+      assert.equal(d[0].severity, 'warning');
+      assert.equal(d[0].span.start.line, 3);
+      assert.match(d[0].message, /REST Client also reads this body line as a file variable/);
+      assert.equal(parseNetreq(text).diagnostics.filter((x) => x.code === 'body-variable-line').length, 0, '.netreq files: body text');
+    });
     it('GET url HTTP/2 is refused (REST Client strips the version and sends HTTP/1.1; httpyac switches to HTTP/2)', async () => {
       await refused(F, 'f: HTTP/2 request line', 'bad-http-version', '/h2 HTTP/2', /'HTTP\/2' is not supported/);
     });
