@@ -61,6 +61,8 @@ export class TestExplorer extends Disposable {
   private readonly resolved = new Set<string>();
   /** Each file's latest update: a sliced update that a newer one (or a drop) overtook stops at its next break. */
   private readonly generations = new Map<string, number>();
+  /** The time slices shared by every expansion (Run All, Refresh, the explorer's own expansions). */
+  private readonly slicer = new Slicer();
   /** Files read and scanned by the last workspace discovery, and how long it took (ms), for the tests and the bench. */
   lastDiscovery?: { files: number; items: number; ms: number; findFilesMs: number; updateMsTotal: number; updateMsMax: number };
   /** Time spent updating items (synchronous: scan + test items), total and the longest, since the last discovery began. */
@@ -91,7 +93,7 @@ export class TestExplorer extends Disposable {
     // In time slices shared by all the files (no long stall of the extension host); Cancel stops there too.
     const files: vscode.TestItem[] = [];
     (request.include ?? [...collect(this.controller.items)]).forEach((i) => parseItemId(i.id)?.kind === 'file' && files.push(i));
-    const slicer = new Slicer();
+    const slicer = this.slicer;
     for (const f of files) {
       if (token.isCancellationRequested) break;
       await this.resolve(f, slicer, token);
@@ -172,7 +174,7 @@ export class TestExplorer extends Disposable {
   }
 
   /** A file item's blocks (VS Code asks when it is expanded; a run asks before it plans). */
-  async resolve(item: vscode.TestItem, slicer = new Slicer(), token?: vscode.CancellationToken): Promise<void> {
+  async resolve(item: vscode.TestItem, slicer = this.slicer, token?: vscode.CancellationToken): Promise<void> {
     const ref = parseItemId(item.id);
     if (ref?.kind === 'file' && !this.resolved.has(item.id)) await this.readFile(ref.uri, false, slicer, token);
   }
@@ -181,7 +183,7 @@ export class TestExplorer extends Disposable {
    * Reads a file from disk (an open editor's text wins) and updates its item; the number of items made. `lazy`: only
    * whether it has a `??` line (one file item to expand), not its blocks.
    */
-  private async readFile(uri: vscode.Uri, lazy: boolean, slicer = new Slicer(), token?: vscode.CancellationToken): Promise<number> {
+  private async readFile(uri: vscode.Uri, lazy: boolean, slicer = this.slicer, token?: vscode.CancellationToken): Promise<number> {
     if (!this.allowed(uri)) return 0;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return this.updateSliced(uri, open.getText(), slicer, token);
