@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import { dialectForPath, scanAsserts, type ScannedBlock } from './scan';
+import { eachInSlices, Slicer } from './slices';
 import { runTests, type RunDeps, type RunRecord } from './testRun';
 
 export const CONTROLLER_ID = 'netreq';
@@ -58,10 +59,14 @@ export class TestExplorer extends Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** File items whose blocks are known (the others only know they have a `??` line). */
   private readonly resolved = new Set<string>();
+  /** Each file's latest update: a sliced update that a newer one (or a drop) overtook stops at its next break. */
+  private readonly generations = new Map<string, number>();
+  /** The time slices shared by every expansion (Run All, Refresh, the explorer's own expansions). */
+  private readonly slicer = new Slicer();
   /** Files read and scanned by the last workspace discovery, and how long it took (ms), for the tests and the bench. */
   lastDiscovery?: { files: number; items: number; ms: number; findFilesMs: number; updateMsTotal: number; updateMsMax: number };
   /** Time spent updating items (synchronous: scan + test items), total and the longest, since the last discovery began. */
-  private updates = { total: 0, max: 0 };
+  private updates = { total: 0, max: 0, maxParse: 0, maxAttach: 0 };
   /** What the last run said of each item (the Testing API does not read results back). */
   lastRun: RunRecord[] = [];
   private readonly runDeps: RunDeps;
@@ -85,10 +90,22 @@ export class TestExplorer extends Disposable {
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
     this.lastRun = [];
     // Files not expanded yet: their blocks first (Run All, or a file run from the explorer).
+    // In time slices shared by all the files (no long stall of the extension host); Cancel stops there too.
     const files: vscode.TestItem[] = [];
     (request.include ?? [...collect(this.controller.items)]).forEach((i) => parseItemId(i.id)?.kind === 'file' && files.push(i));
-    for (const f of files) await this.resolve(f);
+    const slicer = this.slicer;
+    for (const f of files) {
+      if (token.isCancellationRequested) break;
+      await this.resolve(f, slicer, token);
+    }
     return runTests(this.controller, request, token, this.runDeps, this.lastRun);
+  }
+
+  /** Time spent updating items (synchronous), total and the longest, since the last call (for the measurement test). */
+  takeUpdateStats(): { total: number; max: number; maxParse: number; maxAttach: number } {
+    const u = this.updates;
+    this.updates = { total: 0, max: 0, maxParse: 0, maxAttach: 0 };
+    return u;
   }
 
   /** The item with this id (files at the top, blocks under them, asserts under those). */
@@ -140,7 +157,7 @@ export class TestExplorer extends Disposable {
     const started = performance.now();
     const uris = await vscode.workspace.findFiles(FILE_GLOB, EXCLUDE_GLOB, MAX_FILES);
     const findFilesMs = performance.now() - started;
-    this.updates = { total: 0, max: 0 };
+    this.updates = { total: 0, max: 0, maxParse: 0, maxAttach: 0 };
     let items = 0;
     // A few reads at a time; each file's scan is short and the loop yields between files (no long stall).
     let next = 0;
@@ -157,20 +174,20 @@ export class TestExplorer extends Disposable {
   }
 
   /** A file item's blocks (VS Code asks when it is expanded; a run asks before it plans). */
-  async resolve(item: vscode.TestItem): Promise<void> {
+  async resolve(item: vscode.TestItem, slicer = this.slicer, token?: vscode.CancellationToken): Promise<void> {
     const ref = parseItemId(item.id);
-    if (ref?.kind === 'file' && !this.resolved.has(item.id)) await this.readFile(ref.uri, false);
+    if (ref?.kind === 'file' && !this.resolved.has(item.id)) await this.readFile(ref.uri, false, slicer, token);
   }
 
   /**
    * Reads a file from disk (an open editor's text wins) and updates its item; the number of items made. `lazy`: only
    * whether it has a `??` line (one file item to expand), not its blocks.
    */
-  private async readFile(uri: vscode.Uri, lazy: boolean): Promise<number> {
+  private async readFile(uri: vscode.Uri, lazy: boolean, slicer = this.slicer, token?: vscode.CancellationToken): Promise<number> {
     if (!this.allowed(uri)) return 0;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return this.update(uri, open.getText());
-    const take = (text: string) => (lazy ? this.mark(uri, text) : this.update(uri, text));
+    if (open) return this.updateSliced(uri, open.getText(), slicer, token);
+    const take = (text: string) => (lazy ? this.mark(uri, text) : this.updateSliced(uri, text, slicer, token));
     try {
       // A local file is read here, in the extension host (no round trip per file); others through VS Code.
       if (uri.scheme === 'file') {
@@ -229,6 +246,7 @@ export class TestExplorer extends Disposable {
   private apply(uri: vscode.Uri, text: string): number {
     const blocks = text.length > MAX_FILE_BYTES ? [] : scanAsserts(text, dialectForPath(uri.path));
     const id = uri.toString();
+    this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
     if (blocks.length === 0) {
       this.drop(id);
       return 0;
@@ -238,6 +256,55 @@ export class TestExplorer extends Disposable {
     this.resolved.add(id);
     file.children.replace(blocks.map((b) => this.blockItem(uri, b)));
     return blocks.length;
+  }
+
+  /**
+   * `update`, in time slices: the file is parsed (one step), then its block items are made and attached a slice at a
+   * time (the first slice replaces the file's old items, the next ones are added), with a break between slices. Stops
+   * at a break when `token` is cancelled or a newer update of the file began (the file then stays to be resolved).
+   */
+  private async updateSliced(uri: vscode.Uri, text: string, slicer: Slicer, token?: vscode.CancellationToken): Promise<number> {
+    const id = uri.toString();
+    const gen = (this.generations.get(id) ?? 0) + 1;
+    this.generations.set(id, gen);
+    const t0 = performance.now();
+    const blocks = text.length > MAX_FILE_BYTES ? [] : scanAsserts(text, dialectForPath(uri.path));
+    this.timed(t0, 'maxParse');
+    if (blocks.length === 0) {
+      this.drop(id);
+      return 0;
+    }
+    let pending: vscode.TestItem[] = [];
+    let first = true;
+    const attach = () => {
+      const t = performance.now();
+      const file = this.fileItem(uri);
+      if (first) file.children.replace(pending);
+      else for (const b of pending) file.children.add(b);
+      first = false;
+      pending = [];
+      this.timed(t, 'maxAttach');
+    };
+    const stale = () => this.generations.get(id) !== gen || token?.isCancellationRequested === true;
+    await slicer.maybePause();
+    if (stale()) return 0;
+    const done = await eachInSlices(blocks, (b) => {
+      const t = performance.now();
+      pending.push(this.blockItem(uri, b));
+      this.timed(t);
+    }, slicer, { cancelled: stale, beforePause: attach });
+    if (done < blocks.length || stale()) return 0;
+    attach();
+    this.fileItem(uri).canResolveChildren = false;
+    this.resolved.add(id);
+    return blocks.length;
+  }
+
+  private timed(t0: number, also?: 'maxParse' | 'maxAttach'): void {
+    const ms = performance.now() - t0;
+    this.updates.total += ms;
+    this.updates.max = Math.max(this.updates.max, ms);
+    if (also) this.updates[also] = Math.max(this.updates[also], ms);
   }
 
   /** Discovery's cheap look: a file with a `??` line gets an item whose blocks come when it is expanded or run. */
@@ -264,6 +331,7 @@ export class TestExplorer extends Disposable {
 
   private drop(id: string): void {
     this.resolved.delete(id);
+    this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
     this.controller.items.delete(id);
   }
 
