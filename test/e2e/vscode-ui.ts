@@ -32,6 +32,19 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: fileName }).waitFor({ state: 'visible', timeout: 20_000 });
 }
 
+/**
+ * Opens a file by double-clicking its row in the Explorer: for a file written during the run, Quick Open's file
+ * search can answer "No matching results" (its index of the workspace was made before the file existed).
+ */
+export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+1');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.dblclick();
+  await page.locator(`${ACTIVE_EDITOR} .monaco-editor .view-lines`).first().waitFor({ state: 'visible', timeout: 20_000 });
+  await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: fileName }).waitFor({ state: 'visible', timeout: 20_000 });
+}
+
 /** Runs a command by its palette title (F1), e.g. "NetReq: Select Environment". */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await quickInput(page, 'F1', `>${title}`, title);

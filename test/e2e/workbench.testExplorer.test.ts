@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e2e } from './context';
-import { ACTIVE_EDITOR, frameText, openTab, quickOpen, responseFrame, runCommand, waitForWorkbench } from './vscode-ui';
+import { ACTIVE_EDITOR, frameText, openFromExplorer, openTab, responseFrame, runCommand, waitForWorkbench } from './vscode-ui';
 
 const FILE = 'api-tests.netreq';
 
@@ -51,7 +51,7 @@ describe('Test Explorer (packaged extension)', function () {
         '',
       ].join('\n'),
     );
-    await quickOpen(page, FILE);
+    await openFromExplorer(page, FILE);
     // The gutter's run buttons show the file's items are there.
     await page.locator(`${ACTIVE_EDITOR} .codicon-testing-run-icon`).first().waitFor({ state: 'visible', timeout: 30_000 });
     const before = http.requests.length;
