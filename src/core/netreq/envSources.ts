@@ -66,6 +66,8 @@ export interface EnvReader {
   readText(p: string, maxBytes: number): string | undefined;
   /** File names in a folder ([] when it is not one). */
   list(dir: string): string[];
+  /** Whether a path exists (cheaper than listing a big folder such as /tmp); absent: `list` is used. */
+  exists?(p: string): boolean;
 }
 
 /**
@@ -81,9 +83,14 @@ const ROOT_MARKERS = ['.httpyac.json', '.httpyac.js', '.httpyac.config.js', 'htt
 export function findRoot(dir: string, reader: EnvReader, limit?: string): string {
   let d = path.resolve(dir);
   for (let n = 0; n < MAX_ENV_DEPTH; n++) {
-    const names = new Set(reader.list(d));
-    if (ROOT_MARKERS.some((m) => names.has(m))) return d;
-    if (names.has('.vscode') && reader.list(path.join(d, '.vscode')).includes('settings.json')) return d;
+    if (reader.exists) {
+      const at = d;
+      if (ROOT_MARKERS.some((m) => reader.exists!(path.join(at, m))) || reader.exists(path.join(d, '.vscode', 'settings.json'))) return d;
+    } else {
+      const names = new Set(reader.list(d));
+      if (ROOT_MARKERS.some((m) => names.has(m))) return d;
+      if (names.has('.vscode') && reader.list(path.join(d, '.vscode')).includes('settings.json')) return d;
+    }
     if (limit && path.resolve(limit) === d) return d;
     const up = path.dirname(d);
     if (up === d) break;
@@ -115,15 +122,16 @@ export function fileLayers(file: string, reader: EnvReader, opts: { dotenv: bool
   const pub: EnvLayer[] = [];
   const priv: EnvLayer[] = [];
   for (const d of dirs) {
-    const names = reader.list(d);
-    if (names.length === 0) continue;
-    const has = new Set(names);
-    if (opts.dotenv) dotenv.push(...dotenvLayers(d, names, reader));
+    // .env files have names to find (NAME.env, .env.NAME): list the folder; otherwise only two names are looked up.
+    const names = opts.dotenv || !reader.exists ? reader.list(d) : undefined;
+    if (names?.length === 0) continue;
+    const has = names ? new Set(names) : undefined;
+    if (opts.dotenv && names) dotenv.push(...dotenvLayers(d, names, reader));
     for (const [name, out, kind] of [
       ['http-client.env.json', pub, 'http-client'],
       ['http-client.private.env.json', priv, 'http-client-private'],
     ] as const) {
-      if (!has.has(name)) continue;
+      if (has ? !has.has(name) : !reader.exists!(path.join(d, name))) continue;
       const p = path.join(d, name);
       const text = reader.readText(p, MAX_ENV_FILE_BYTES);
       if (text === undefined) continue;
@@ -233,18 +241,26 @@ export function secretVariables(c: Pick<CombinedEnvironments, 'environments' | '
 /** The EnvReader over the local disk: regular files only (a FIFO or device named .env is refused, not read). */
 export const nodeEnvReader: EnvReader = {
   readText(p, maxBytes) {
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(p);
+      st = fs.statSync(p, { throwIfNoEntry: false });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw new Error(`cannot read ${p}: ${(e as Error).message}`, { cause: e });
     }
+    if (!st) return undefined;
     if (!st.isFile()) throw new Error(`${p} is not a regular file; not read`);
     if (st.size > maxBytes) throw new Error(`${p} is ${st.size} bytes, more than the ${maxBytes} an environment file may have; not read`);
     const text = fs.readFileSync(p, 'utf8');
     if (Buffer.byteLength(text) > maxBytes) throw new Error(`${p} grew past ${maxBytes} bytes while read; not read`);
     return text;
+  },
+  exists(p) {
+    try {
+      return fs.statSync(p, { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false; // ENOTDIR: a file where a folder was expected
+    }
   },
   list(dir) {
     let d: fs.Dir | undefined;
