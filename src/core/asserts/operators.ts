@@ -5,7 +5,7 @@
  * membership (any element equals the value); .http files keep httpyac's search in the list's JSON text.
  * `matches` runs in a separate V8 context with a time limit, so a catastrophic pattern stops with an error.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazyNode';
 import * as vm from 'node:vm';
 import type { AssertValue } from './fields';
 
@@ -191,7 +191,7 @@ export function applyOperator(op: string, actual: AssertValue, expected: string,
     case 'sha512':
     case 'md5': {
       const data = opts.bytes ?? Buffer.from(toText(actual), 'utf8');
-      return createHash(id).update(data).digest('base64') === expected;
+      return nodeCrypto().createHash(id).update(data).digest('base64') === expected;
     }
   }
   return false;

@@ -5,7 +5,7 @@
  * it is (a second 401 is shown, not answered). Both exchanges are kept: the retry carries the first as
  * `authChallenge`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../lazyNode';
 import type { HttpExchange } from '../exchange';
 import type { HttpRequestSpec } from '../request';
 
@@ -36,7 +36,7 @@ export function parseDigestChallenge(value: string): DigestChallenge | undefined
   return c;
 }
 
-const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
+const md5 = (s: string): string => nodeCrypto().createHash('md5').update(s, 'utf8').digest('hex');
 
 /** The Authorization value answering `c` for METHOD uri, in REST Client's key order (empty keys left out). */
 export function digestAuthorization(
@@ -48,7 +48,7 @@ export function digestAuthorization(
 ): string {
   const qop = /(^|,)\s*auth\s*($|,)/.test(c.qop) ? 'auth' : '';
   const nc = qop ? '00000001' : '';
-  const cnonce = qop ? (cnonceIn ?? randomUUID().replace(/-/g, '')) : '';
+  const cnonce = qop ? (cnonceIn ?? nodeCrypto().randomUUID().replace(/-/g, '')) : '';
   let ha1 = md5(`${user.username}:${c.realm}:${user.password}`);
   if (c.algorithm.toLowerCase() === 'md5-sess') ha1 = md5(`${ha1}:${c.nonce}:${cnonce}`);
   const ha2 = md5(`${method}:${uri}`);

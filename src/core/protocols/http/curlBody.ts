@@ -3,7 +3,7 @@
  * removed), and `-F` multipart/form-data (curl's boundary shape, part headers, Content-Type guessed from the file
  * name's extension as curl's table does).
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../lazyNode';
 
 /** curl's form encoding: A-Z a-z 0-9 - . _ ~ kept, space → '+', everything else %XX (upper-case), over UTF-8 bytes. */
 export function curlFormEncode(bytes: Buffer): string {
@@ -133,7 +133,7 @@ export function contentTypeFor(filename: string): string | undefined {
 
 /** curl's boundary: 24 dashes and 16 random hex digits. */
 export function curlBoundary(): string {
-  return `${'-'.repeat(24)}${randomBytes(8).toString('hex')}`;
+  return `${'-'.repeat(24)}${nodeCrypto().randomBytes(8).toString('hex')}`;
 }
 
 /** Quoted names in Content-Disposition: curl (7.81+) writes '"' as %22 and CR / LF as %0D / %0A. */
