@@ -1,21 +1,13 @@
 /** Command-line parsing for `netreq`: small, strict, and with messages that say what to type instead. */
 
-export interface RunArgs {
+/** `--env`, `--var`, `--insecure`, `--cacert`, `--timeout`, `--no-pool`, `--yes` come from RequestOptionArgs (shared with test). */
+export interface RunArgs extends RequestOptionArgs {
   command: 'run';
   file: string;
   name?: string;
   line?: number;
-  env?: string;
-  envFile?: string;
-  vars: Record<string, string>;
   json: boolean;
-  insecure: boolean;
-  timeoutMs?: number;
-  noPool: boolean;
   verbose: boolean;
-  cacert: string[];
-  /** --yes: send `# @note` blocks (REST Client's confirmation) without asking. */
-  yes?: boolean;
 }
 
 export interface DemoArgs {

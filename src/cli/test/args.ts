@@ -1,5 +1,5 @@
 /** `netreq test` options: strict, bounded, with messages that say what to type instead. */
-import { OptionReader, requestOption, UsageError } from '../args';
+import { OptionReader, requestOption, UsageError, type RequestOptionArgs } from '../args';
 
 /** Most files one `netreq test` runs (a DIR or GLOB that finds more is a usage error, not a long silent run). */
 export const MAX_TEST_FILES = 10_000;
@@ -15,7 +15,8 @@ export interface StatusRange {
   text: string;
 }
 
-export interface TestArgs {
+/** `--env`, `--var`, `--insecure`, `--cacert`, `--timeout`, `--no-pool`, `--yes` come from RequestOptionArgs (shared with run). */
+export interface TestArgs extends RequestOptionArgs {
   command: 'test';
   paths: string[];
   all: boolean;
@@ -26,13 +27,6 @@ export interface TestArgs {
   retries: number;
   retryDelayMs: number;
   failOnStatus: StatusRange[];
-  env?: string;
-  envFile?: string;
-  vars: Record<string, string>;
-  insecure: boolean;
-  cacert: string[];
-  timeoutMs?: number;
-  noPool: boolean;
   junit?: string;
   tap: boolean;
   json: boolean;
