@@ -14,11 +14,26 @@ export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
 }
 
+/**
+ * Opens a quick input with `keys`, types `text`, waits for `row` and accepts it. The widget can close again right
+ * after it opened (focus taken by a webview or an editor that finished opening a moment later: seen once in CI as
+ * "element is not visible" on fill), so opening and typing is tried up to three times before it counts as a failure.
+ */
 async function quickInput(page: Page, keys: string, text: string, row: string | RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await page.keyboard.press(keys);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(text);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press(keys);
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(text, { timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`      (quick input closed before typing, attempt ${attempt}: opening it again)`);
+      await page.keyboard.press('Escape');
+      await sleep(300);
+    }
+  }
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: row }).first().waitFor({ state: 'visible', timeout: 20_000 });
   await page.keyboard.press('Enter');
 }
