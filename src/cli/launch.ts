@@ -1,11 +1,12 @@
 /**
  * dist/cli.js, the `netreq` program: starts the CLI bundle (dist/cli-main.js) through V8's code cache, so a start
  * does not compile the whole bundle again (about half of what `netreq run` of one request cost over `node -e 0`;
- * issue 13). The cache is one file per build and Node version in $XDG_CACHE_HOME/netreq/v8 (default
+ * issue 13). The cache is one file per build, Node version and command in $XDG_CACHE_HOME/netreq/v8 (default
  * ~/.cache/netreq/v8), written (mode 0600) when the process ends after a start without a usable one; the previous
- * build's file is removed then. NETREQ_NO_COMPILE_CACHE=1 turns it off. Any problem with the cache falls back to a
+ * builds' files are removed then. NETREQ_NO_COMPILE_CACHE=1 turns it off. Any problem with the cache falls back to a
  * plain require: the cache can make a start faster, never different.
  */
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as os from 'node:os';
@@ -24,45 +25,62 @@ export function compileCacheDir(env: Record<string, string | undefined>): string
   return path.join(base, 'netreq', 'v8');
 }
 
+/** The commands with a cache of their own; anything else (help, version, a usage error) shares one. */
+const CACHED_COMMANDS: ReadonlySet<string> = new Set(['run', 'test', 'envs', 'proxy', 'listen', 'health', 'demo-servers']);
+
 /**
- * The cache file's name says which build it is for: V8 checks only the source's length, so the key holds the
- * bundle's size, modification time and inode, the version, and Node's version and architecture.
+ * Which cache a start uses: one per command, because V8 caches the functions the first start ran (a cache made by
+ * `netreq --version` holds none of what `netreq run` needs: measured, such a run cost 10 ms more CPU than with
+ * its own cache).
  */
-function cacheName(file: string): string {
-  const st = fs.statSync(file);
-  const version = typeof NETREQ_VERSION === 'string' ? NETREQ_VERSION : 'dev';
-  return `cli-${version}-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}.bin`.replace(/[^\w.-]/g, '_');
+export function cacheGroup(argv: readonly string[]): string {
+  const first = argv[0] ?? '';
+  return CACHED_COMMANDS.has(first) && !argv.includes('--help') && !argv.includes('-h') && !argv.includes('--version') && !argv.includes('-V') ? first : 'start';
 }
 
-function writeCache(dir: string, name: string, data: Buffer): void {
+/**
+ * The build part of a cache file's name: V8 checks only the source's length, so it holds the bundle's size,
+ * modification time and inode, the version, and Node's version and architecture.
+ */
+function buildKey(file: string): string {
+  const st = fs.statSync(file);
+  const version = typeof NETREQ_VERSION === 'string' ? NETREQ_VERSION : 'dev';
+  return `cli-${version}-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}`.replace(/[^\w.-]/g, '_');
+}
+
+/** Writes this command's cache and removes the files of other builds (this build's other commands stay). */
+function writeCache(dir: string, build: string, name: string, data: Buffer): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, data, { mode: 0o600 });
     fs.renameSync(tmp, path.join(dir, name));
-    for (const old of fs.readdirSync(dir)) if (old.startsWith('cli-') && old !== name) fs.rmSync(path.join(dir, old), { force: true });
+    for (const old of fs.readdirSync(dir)) if (old.startsWith('cli-') && !old.startsWith(`${build}.`)) fs.rmSync(path.join(dir, old), { force: true });
   } catch {
     // no cache this time: the next start compiles again
   }
 }
 
 /** Loads `file` (a CommonJS bundle) with the code cache in `dir`; undefined when that cannot be done. */
-export function loadWithCache(file: string, dir: string): CliMain | undefined {
+export function loadWithCache(file: string, dir: string, group = 'start'): CliMain | undefined {
   let run: () => CliMain;
   try {
-    const name = cacheName(file);
+    const build = buildKey(file);
+    const name = `${build}.${group.replace(/[^a-z-]/g, '_')}.bin`;
     let cached: Buffer | undefined;
     try {
       cached = fs.readFileSync(path.join(dir, name));
     } catch {
       cached = undefined;
     }
-    const source = fs.readFileSync(file, 'utf8');
+    // esbuild writes ASCII (non-ASCII characters escaped), which reads as Latin-1 without a UTF-8 decoding pass.
+    const bytes = fs.readFileSync(file);
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: cached });
     const wrapper = script.runInThisContext() as (exports: object, require: NodeRequire, module: Module, filename: string, dirname: string) => void;
     const m = new Module(file);
     m.filename = file;
-    if (!cached || script.cachedDataRejected) process.once('exit', () => writeCache(dir, name, script.createCachedData()));
+    if (!cached || script.cachedDataRejected) process.once('exit', () => writeCache(dir, build, name, script.createCachedData()));
     run = () => {
       wrapper.call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
       m.loaded = true;
@@ -78,6 +96,6 @@ if (require.main === module) {
   const file = path.join(__dirname, 'cli-main.js');
   const dir = compileCacheDir(process.env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = (dir && loadWithCache(file, dir)) || (require(file) as CliMain);
+  const cli = (dir && loadWithCache(file, dir, cacheGroup(process.argv.slice(2)))) || (require(file) as CliMain);
   cli.start();
 }

@@ -5,6 +5,7 @@
  * jsonpath-plus, xpath and xmldom are loaded the first time an assert needs them (the CLI's start stays small).
  * Bounded: bodies over MAX_PARSE_BYTES are not parsed; each parse is done once per exchange (the cache).
  */
+import { libJsonPath, libXmldom, libXpath } from '../lazyNode';
 import type { AssertValue, BodyCache, FieldRead } from './fields';
 
 /** Bodies larger than this are not parsed as JSON or XML for an assert (the assert is an error saying so). */
@@ -33,8 +34,6 @@ function tooLarge(body: Buffer, what: string): string {
   return `the body is ${body.length.toLocaleString('en-US')} bytes; ${what} reads bodies up to ${(MAX_PARSE_BYTES / 1048576).toFixed(0)} MB`;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const lazy = <T>(name: string): T => require(name) as T;
 
 export function readJsonPath(cache: BodyCache, body: Buffer, arg: string): FieldRead {
   const p = jsonPathOf(arg);
@@ -56,7 +55,7 @@ export function readJsonPath(cache: BodyCache, body: Buffer, arg: string): Field
   }
   let found: unknown[];
   try {
-    const { JSONPath } = lazy<typeof import('jsonpath-plus')>('jsonpath-plus');
+    const { JSONPath } = libJsonPath();
     found = JSONPath({ path: p.path, json: cache.json.value as object, wrap: true, eval: 'safe' }) as unknown[];
   } catch (e) {
     return { error: `JSONPath ${arg}: ${(e as Error).message}` };
@@ -75,7 +74,7 @@ export function readXPath(cache: BodyCache, body: Buffer, expr: string): FieldRe
   if ('error' in cache.xml) return cache.xml;
   let r: unknown;
   try {
-    const xpath = lazy<typeof import('xpath')>('xpath');
+    const xpath = libXpath();
     r = xpath.select(expr, cache.xml.doc as Node);
   } catch (e) {
     return { error: `XPath ${expr}: ${(e as Error).message}` };
@@ -94,7 +93,7 @@ function parseXml(cache: BodyCache, body: Buffer): { doc: unknown } | { error: s
   if (body.length > MAX_PARSE_BYTES) return { error: tooLarge(body, 'XPath') };
   const text = bodyTextOf(cache, body);
   if (DTD.test(text)) return { error: 'the body has a DTD (<!DOCTYPE or <!ENTITY): NetReq does not read XML with a DTD, so no entity is expanded' };
-  const { DOMParser } = lazy<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');
+  const { DOMParser } = libXmldom();
   const errors: string[] = [];
   try {
     const doc = new DOMParser({

@@ -10,6 +10,7 @@ import type { BodyCache } from './body';
 import type { AssertValue, FieldRead } from './fields';
 import { applyOperator, CANONICAL } from './operators';
 import type { AssertCheck, AssertOutcome } from './types';
+import { monoMs } from '../clock';
 
 /** Longest actual or expected text an outcome carries (characters, before escaping). */
 export const MAX_SHOWN_CHARS = 300;
@@ -50,9 +51,9 @@ export function evaluateAsserts(checks: readonly AssertCheck[], x: Exchange, opt
   const mask = opts.mask ?? ((s: string) => s);
   const cache: BodyCache = {};
   return checks.map((c) => {
-    const t0 = performance.now();
+    const t0 = monoMs();
     const o = evaluateOne(c, x, now, cache);
-    o.ms = Math.round((performance.now() - t0) * 1000) / 1000;
+    o.ms = Math.round((monoMs() - t0) * 1000) / 1000;
     if (o.actual !== undefined) o.actual = mask(o.actual);
     if (o.expected !== undefined) o.expected = mask(o.expected);
     o.message = mask(o.message);

@@ -9,6 +9,7 @@ import { Codes, nearWords, q, type DiagnosticCode } from '../netreq/diag';
 import type { AssertLine, Diagnostic, Dialect, Severity, Span } from '../netreq/types';
 import { jsonPathOf } from './body';
 import type { AssertFieldSpec } from './fields';
+import { libXpath } from '../lazyNode';
 import { CANONICAL, MAX_PATTERN_CHARS, NO_VALUE, NUMERIC, OPERATOR_IDS, regexOf, toNumber } from './operators';
 import type { AssertCheck } from './types';
 
@@ -134,8 +135,7 @@ function checkField(c: AssertCheck, opts: AssertParseOptions, diags: Diagnostic[
 
 function xpathParses(expr: string): boolean {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('xpath') as { parse(e: string): unknown }).parse(expr);
+    (libXpath() as unknown as { parse(e: string): unknown }).parse(expr);
     return true;
   } catch {
     return false;

@@ -18,6 +18,7 @@ import { armDeadline } from '../transport/deadline';
 import { Operation } from '../transport/operation';
 import type { ConnectionPool } from '../transport/pool';
 import { PROBE_MAX_BODY_BYTES, slowOr, type HealthExpect, type HealthResult, type ProbeOptions, type ProbeResult } from './probe';
+import { monoMs } from '../clock';
 
 export type { HealthExpect, HealthResult, HealthState } from './probe';
 
@@ -102,12 +103,12 @@ export function parseTarget(target: string): { kind: 'tcp' | 'tls' | 'udp'; host
 /** Runs one check once; `signal` stops it (its sockets are closed). Never rejects. */
 export async function runCheck(cfg: HealthCheckConfig, deps: CheckDeps, signal?: AbortSignal): Promise<HealthResult> {
   const now = deps.now ?? Date.now;
-  const t0 = performance.now();
+  const t0 = monoMs();
   let r: ProbeResult;
   try {
     r = await probe(cfg, deps, signal);
   } catch (err) {
-    r = { state: 'unhealthy', latencyMs: performance.now() - t0, summary: 'error', error: (err as Error).message };
+    r = { state: 'unhealthy', latencyMs: monoMs() - t0, summary: 'error', error: (err as Error).message };
   }
   return { ...r, at: now() };
 }
@@ -152,8 +153,8 @@ export function specForTarget(cfg: HealthCheckConfig): RequestSpec | 'dns' {
 /** `dns://name`: the system resolver answers with at least one address (`expect.address` among them). */
 async function dnsCheck(cfg: HealthCheckConfig, deps: CheckDeps, o: ProbeOptions): Promise<ProbeResult> {
   const name = (parseTarget(cfg.target) as { name: string }).name;
-  const t0 = performance.now();
-  const elapsed = () => performance.now() - t0;
+  const t0 = monoMs();
+  const elapsed = () => monoMs() - t0;
   const lookup = deps.lookup ?? ((h: string) => dns.lookup(h, { all: true, verbatim: true }));
   const op = new Operation();
   const release = armDeadline(op, o.timeoutMs, o.signal);

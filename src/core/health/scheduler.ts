@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { formatMs } from '../../common/format';
 import { checkTimeoutMs, MAX_TIMER_MS, runCheck, type CheckDeps, type HealthCheckConfig, type HealthResult, type HealthState } from './checks';
+import { monoMs } from '../clock';
 
 export const HISTORY = 50;
 export const DEFAULT_CONCURRENCY = 16;
@@ -231,11 +232,11 @@ export class HealthScheduler extends EventEmitter<SchedulerEvents> {
       const stop = new AbortController();
       const timeout = checkTimeoutMs(config);
       const grace = this.deps.graceMs ?? GRACE_MS;
-      const t0 = performance.now();
+      const t0 = monoMs();
       // The bound on this run: past it the run is stopped and not waited for.
       const deadline = setTimeout(() => {
         stop.abort();
-        const latencyMs = performance.now() - t0;
+        const latencyMs = monoMs() - t0;
         finish({
           state: 'unhealthy',
           at: (this.deps.now ?? Date.now)(),

@@ -15,6 +15,7 @@ import type { ConnectionPool, Lease } from '../transport/pool';
 import { buildRequest } from './build';
 import { decodeBody } from './decode';
 import { ResponseParser, tokens } from './response-parser';
+import { monoMs } from '../clock';
 
 /** How many received bytes the Raw view keeps (head + start of body); the decoded body is kept separately. */
 export const RAW_CAPTURE_BYTES = 1024 * 1024;
@@ -36,7 +37,7 @@ export class HttpClient {
 
   async send(spec: HttpRequestSpec, opts: SendOptions = {}): Promise<HttpExchange> {
     const startedAt = Date.now();
-    const t0 = performance.now();
+    const t0 = monoMs();
     const { bytes, record } = buildRequest(spec);
     const exchange: HttpExchange = {
       kind: 'http',
@@ -69,7 +70,7 @@ export class HttpClient {
       }
     } finally {
       release();
-      exchange.timings.total = performance.now() - t0;
+      exchange.timings.total = monoMs() - t0;
     }
     return exchange;
   }
@@ -121,7 +122,7 @@ export class HttpClient {
         };
         conn.owner = {
           onData: (chunk: Buffer) => {
-            tLastByte = performance.now();
+            tLastByte = monoMs();
             if (receivedBytes === 0) {
               tFirstByte = tLastByte;
               ctl.phase = 'receive';
@@ -143,10 +144,10 @@ export class HttpClient {
         const offAbort = ctl.onAbort(() => finish(ctl.reason));
         if (settled) return;
         ctl.phase = 'send';
-        const tSend = performance.now();
+        const tSend = monoMs();
         socket.write(bytes, (err) => {
           if (err) return finish(err);
-          timings.requestSent = performance.now() - tSend;
+          timings.requestSent = monoMs() - tSend;
           if (ctl.phase === 'send') ctl.phase = 'wait';
         });
       });

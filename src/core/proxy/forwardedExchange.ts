@@ -10,6 +10,7 @@ import type { ExchangeIo, TimerEvents } from './exchangeMachine';
 import type { ForwardingRules, UpstreamTarget } from './requestPlan';
 import type { Flow, ProxyOptions } from './server';
 import type { Upstream, UpstreamEvents, UpstreamPool } from './upstreams';
+import { monoMs } from '../clock';
 
 /** What an exchange needs from the proxy. */
 export interface ProxyCore extends ForwardingRules {
@@ -37,7 +38,7 @@ export class ForwardedExchange implements ExchangeIo {
   ) {}
 
   now(): number {
-    return performance.now();
+    return monoMs();
   }
 
   newFlow(method: string, target: string, headers: HeaderList): Flow {

@@ -29,6 +29,7 @@ import { admission, MAX_INTERIM_RESPONSES, OwnAddresses } from './limits';
 import { refuseAndLinger, simpleResponse } from './messages';
 import { openTunnel } from './tunnel';
 import { UpstreamPool } from './upstreams';
+import { monoMs } from '../clock';
 
 export { endToEnd } from './messages';
 
@@ -258,7 +259,7 @@ export class ProxyServer extends EventEmitter<ProxyEvents> implements ProxyCore 
   endFlow(flow: Flow, t0: number): void {
     if (flow.done) return;
     flow.done = true;
-    flow.durationMs = performance.now() - t0;
+    flow.durationMs = monoMs() - t0;
     this.emit('flow-end', flow);
   }
 

@@ -7,6 +7,7 @@ import { hostPort } from '../transport/address';
 import { ConnectAnswerReader, connectRequest, MAX_CONNECT_ANSWER } from '../transport/proxyConnect';
 import { refuseAndLinger } from './messages';
 import type { ForwardingRules } from './requestPlan';
+import { monoMs } from '../clock';
 
 /**
  * Read sizes for the download side of a tunnel: fewer, larger reads move bulk data at a fraction of the cost.
@@ -41,7 +42,7 @@ export function planTunnel(
 /** CONNECT host:port: splice the client socket to the target (or through the upstream proxy). */
 export function openTunnel(core: TunnelCore, conn: ClientConnection, req: RequestHead, head: Buffer): void {
   const client = conn.socket;
-  const t0 = performance.now();
+  const t0 = monoMs();
   const authority = req.target;
   const flow = core.newFlow('tunnel', conn, req.method, authority, req.headers);
   client.on('error', () => undefined);
@@ -115,7 +116,7 @@ export function openTunnel(core: TunnelCore, conn: ClientConnection, req: Reques
   const splice = (early: Buffer) => {
     clearTimeout(timer);
     flow.status = 200;
-    flow.timings.upstreamConnected = performance.now() - t0;
+    flow.timings.upstreamConnected = monoMs() - t0;
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length) upstream.write(head);
     flow.bytesUp += head.length;

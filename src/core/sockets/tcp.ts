@@ -13,6 +13,7 @@ import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
 import { StreamMatcher } from './streamMatch';
+import { monoMs } from '../clock';
 
 export interface SocketSendOptions {
   signal?: AbortSignal;
@@ -22,7 +23,7 @@ export class TcpClient {
   constructor(private readonly deps: { lookup?: LookupFn } = {}) {}
 
   async send(spec: TcpRequestSpec, opts: SocketSendOptions = {}): Promise<SocketExchange> {
-    const t0 = performance.now();
+    const t0 = monoMs();
     const where = hostPort(spec.host, spec.port);
     const x = newSocketExchange({ protocol: spec.service ?? spec.kind, host: spec.host, port: spec.port, target: where, payloadBytes: spec.payload.length });
     const op = new Operation();
@@ -49,12 +50,12 @@ export class TcpClient {
           resolve({ reason, detail, err });
         };
         const checkIdle = () => {
-          const silent = performance.now() - tLast;
+          const silent = monoMs() - tLast;
           if (silent >= spec.idleMs - 1) finish('idle', `${formatMs(spec.idleMs)} of silence after the last byte`);
           else idleTimer = setTimeout(checkIdle, spec.idleMs - silent);
         };
         const onData = (chunk: Buffer) => {
-          const now = performance.now();
+          const now = monoMs();
           if (!tFirst) tFirst = now;
           tLast = now;
           op.phase = 'receive';
@@ -81,9 +82,9 @@ export class TcpClient {
         socket.once('error', (err) => finish('error', 'error', err));
         const off = op.onAbort(() => finish(op.reason instanceof Cancelled ? 'cancelled' : 'timeout', op.reason instanceof Cancelled ? 'cancelled' : `# @timeout of ${formatMs(spec.options.timeoutMs)}`, op.reason));
         op.phase = 'send';
-        const sendNow = performance.now();
+        const sendNow = monoMs();
         const afterWrite = () => {
-          x.timings.requestSent = performance.now() - sendNow;
+          x.timings.requestSent = monoMs() - sendNow;
           if (op.phase === 'send') op.phase = 'wait';
           if (spec.halfClose) socket.end();
         };
@@ -110,7 +111,7 @@ export class TcpClient {
       if (!x.stopDetail || x.stop === 'error') x.stopDetail = x.error.message;
     } finally {
       release();
-      const end = performance.now();
+      const end = monoMs();
       if (tFirst) {
         const connect = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.proxyTunnel ?? 0) + (x.timings.tlsHandshake ?? 0);
         x.timings.firstByte = tFirst - t0 - connect - (x.timings.requestSent ?? 0);

@@ -16,6 +16,7 @@ import { armDeadline, Cancelled } from '../transport/deadline';
 import { Operation } from '../transport/operation';
 import { formatBytes, formatMs } from '../../common/format';
 import type { SocketSendOptions } from './tcp';
+import { monoMs } from '../clock';
 
 /** The largest UDP payload: 65,535 − 8 (UDP header) − 20 (IPv4 header), or − 40 for IPv6 without jumbograms. */
 export const MAX_DATAGRAM = { 4: 65_507, 6: 65_527 } as const;
@@ -77,7 +78,7 @@ function receive(c: Collector, msg: Buffer, rinfo: dgram.RemoteInfo): void {
   c.x.receivedBytes += msg.length;
   c.x.datagramsReceived = c.got;
   if (!c.full && c.kept < c.keepCount && c.keptBytes + msg.length <= c.keepBytes) {
-    c.x.transcript.push({ dir: 'received', at: performance.now() - c.t0, data: msg, peer: hostPort(rinfo.address, rinfo.port) });
+    c.x.transcript.push({ dir: 'received', at: monoMs() - c.t0, data: msg, peer: hostPort(rinfo.address, rinfo.port) });
     c.kept++;
     c.keptBytes += msg.length;
     return;
@@ -140,7 +141,7 @@ function sendDatagram(c: Collector, payload: Buffer, port?: number, address?: st
   return new Promise((resolve, reject) => {
     const cb = (err: Error | null) => {
       if (err) return reject(err);
-      c.x.transcript.push({ dir: 'sent', at: performance.now() - c.t0, data: payload, peer: address ? hostPort(address, port!) : undefined });
+      c.x.transcript.push({ dir: 'sent', at: monoMs() - c.t0, data: payload, peer: address ? hostPort(address, port!) : undefined });
       c.x.sentBytes += payload.length;
       resolve();
     };
@@ -188,7 +189,7 @@ async function datagramExchange(
   body: (run: DatagramRun) => Promise<void>,
   reword?: (err: unknown, ne: NetError) => void,
 ): Promise<SocketExchange> {
-  const run: DatagramRun = { x: newSocketExchange({ protocol, host, port, target: hostPort(host, port), payloadBytes: payload.length }), op: new Operation(), t0: performance.now() };
+  const run: DatagramRun = { x: newSocketExchange({ protocol, host, port, target: hostPort(host, port), payloadBytes: payload.length }), op: new Operation(), t0: monoMs() };
   const { x, op } = run;
   const release = armDeadline(op, undefined, opts.signal);
   try {
@@ -242,20 +243,20 @@ export class UdpClient {
       let address = spec.host;
       if (!net.isIP(spec.host)) {
         op.phase = 'dns';
-        const tDns = performance.now();
+        const tDns = monoMs();
         const found = await op.race((this.deps.lookup ?? systemLookup)(spec.host));
         if (found.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${spec.host}' has no addresses`, 'ENOTFOUND');
         address = found[0].address;
-        x.timings.dnsLookup = performance.now() - tDns;
+        x.timings.dnsLookup = monoMs() - tDns;
       }
       const family = net.isIPv6(address) ? 6 : 4;
       checkSize(spec.payload, family);
       const s = nodeDgram().createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
       run.socket = s;
       op.phase = 'connect';
-      const tConnect = performance.now();
+      const tConnect = monoMs();
       await bindOrConnect(s, op, (done) => s.connect(spec.port, address, done));
-      x.timings.tcpConnect = performance.now() - tConnect; // "connect" of a UDP socket: choosing the route and local port
+      x.timings.tcpConnect = monoMs() - tConnect; // "connect" of a UDP socket: choosing the route and local port
       const local = s.address();
       x.connection = { id: 0, reused: false, requestsServed: 1, pooled: false, localAddress: local.address, localPort: local.port, remoteAddress: address, remotePort: spec.port };
       const c = collector(s, run, spec.replies, spec.options.maxResponseBytes);
@@ -310,7 +311,7 @@ export class MulticastClient {
 }
 
 function finishTimings(x: SocketExchange, t0: number): void {
-  x.timings.total = performance.now() - t0;
+  x.timings.total = monoMs() - t0;
   const sent = x.transcript.find((e) => e.dir === 'sent');
   const first = x.transcript.find((e) => e.dir === 'received');
   if (sent && first) x.timings.firstByte = first.at - sent.at;

@@ -15,6 +15,7 @@ import { formatMs } from '../../common/format';
 import { describeError, PHASE_WORDS, PhaseError } from '../transport/errors';
 import { armDeadline, Cancelled, TimedOut } from '../transport/deadline';
 import { Operation } from '../transport/operation';
+import { monoMs } from '../clock';
 
 /**
  * The `ws` package, loaded on the first WebSocket: it pulls in http, https, crypto, tls and zlib, which a CLI run
@@ -58,7 +59,7 @@ const NON_101_BODY_WAIT_MS = 1_000;
 export class WsSession extends EventEmitter<WsSessionEvents> {
   readonly exchange: WsExchange;
   private ws?: WebSocket;
-  private readonly t0 = performance.now();
+  private readonly t0 = monoMs();
   private readonly op = new Operation();
   private closed?: Promise<void>;
   private resolveClosed?: () => void;
@@ -102,7 +103,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
       const socket = c.socket;
       x.connection = unpooledConnection(socket);
       op.phase = 'send';
-      const tSend = performance.now();
+      const tSend = monoMs();
       await new Promise<void>((resolve, reject) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of spec.headers) {
@@ -121,7 +122,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
           finishRequest: (req) => {
             req.end();
             x.handshake.requestHead = (req as unknown as { _header?: string })._header ?? '';
-            x.timings.requestSent = performance.now() - tSend;
+            x.timings.requestSent = monoMs() - tSend;
             op.phase = 'wait';
           },
         } as WebSocket.ClientOptions);
@@ -131,7 +132,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
           reject(op.reason);
         });
         ws.once('upgrade', (res: IncomingMessage) => {
-          x.timings.firstByte = performance.now() - tSend - (x.timings.requestSent ?? 0);
+          x.timings.firstByte = monoMs() - tSend - (x.timings.requestSent ?? 0);
           this.takeResponse(res);
         });
         ws.once('unexpected-response', (_req, res: IncomingMessage) => {
@@ -272,7 +273,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
   }
 
   private record(dir: 'sent' | 'received', opcode: WsFrame['opcode'], data: Buffer, closeCode?: number, auto?: true): void {
-    const frame: WsFrame = { dir, at: performance.now() - this.t0, opcode, data, closeCode };
+    const frame: WsFrame = { dir, at: monoMs() - this.t0, opcode, data, closeCode };
     if (auto) frame.auto = true;
     const frames = this.exchange.frames;
     frames.push(frame);
@@ -290,7 +291,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
     if (this.exchange.state === state) return;
     this.exchange.state = state;
     if (state === 'closed') {
-      this.exchange.timings.total = performance.now() - this.t0;
+      this.exchange.timings.total = monoMs() - this.t0;
       this.resolveClosed?.();
     }
     this.emit('state', state);

@@ -13,6 +13,7 @@ import { hostPort } from './address';
 import { nextConnectionId } from './connectionIds';
 import type { Operation } from './operation';
 import { connectTunnel } from './proxyConnect';
+import { monoMs } from '../clock';
 
 export interface ResolvedAddress {
   address: string;
@@ -108,18 +109,18 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
     addresses = [{ address: first.host, family: net.isIP(first.host) }];
   } else {
     ctl.phase = 'dns';
-    const t0 = performance.now();
+    const t0 = monoMs();
     try {
       addresses = await ctl.race(lookup(first.host));
     } catch (err) {
       throw asPhaseError(err, 'dns', where, ctl);
     }
-    timings.dnsLookup = performance.now() - t0;
+    timings.dnsLookup = monoMs() - t0;
     if (addresses.length === 0) throw new PhaseError('dns', `DNS lookup failed: host '${first.host}' has no addresses`, 'ENOTFOUND');
   }
 
   ctl.phase = 'connect';
-  const t1 = performance.now();
+  const t1 = monoMs();
   let socket: net.Socket | undefined;
   let lastErr: unknown;
   for (const a of addresses) {
@@ -132,25 +133,25 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
     }
   }
   if (!socket) throw asPhaseError(lastErr, 'connect', where, ctl);
-  timings.tcpConnect = performance.now() - t1;
+  timings.tcpConnect = monoMs() - t1;
   socket.setNoDelay(true);
 
   if (target.proxy) {
     ctl.phase = 'proxy';
-    const t = performance.now();
+    const t = monoMs();
     try {
       await connectTunnel(socket, target, ctl);
     } catch (err) {
       socket.destroy();
       throw asPhaseError(err, 'proxy', where, ctl);
     }
-    timings.proxyTunnel = performance.now() - t;
+    timings.proxyTunnel = monoMs() - t;
   }
 
   if (!target.tls) return { socket, timings };
 
   ctl.phase = 'tls';
-  const t2 = performance.now();
+  const t2 = monoMs();
   const servername = target.servername && !net.isIP(target.servername) ? target.servername : undefined;
   let secure: tls.TLSSocket;
   let verifyError: Error | undefined;
@@ -160,7 +161,7 @@ export async function openConnection(target: ConnectTarget, lookup: LookupFn, ct
     socket.destroy();
     throw asPhaseError(err, 'tls', where, ctl);
   }
-  timings.tlsHandshake = performance.now() - t2;
+  timings.tlsHandshake = monoMs() - t2;
   const info = tlsInfo(secure, !target.insecure, servername, secure.authorized ? undefined : verifyError);
   if (!target.insecure && !secure.authorized) {
     secure.destroy();

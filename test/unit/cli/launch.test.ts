@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileCacheDir } from '../../../src/cli/launch';
+import { cacheGroup, compileCacheDir } from '../../../src/cli/launch';
 import { tempDir } from '../../support/peers';
 
 const BIN = path.join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
@@ -25,7 +25,7 @@ describe('dist/cli.js starts the CLI through V8 code cache', function () {
     const cacheDir = path.join(xdg, 'netreq', 'v8');
     const files = fs.readdirSync(cacheDir);
     assert.equal(files.length, 1);
-    assert.match(files[0], /^cli-.*-v\d+\.\d+\.\d+-\w+-\d+-\d+-\d+\.bin$/);
+    assert.match(files[0], /^cli-.*-v\d+\.\d+\.\d+-\w+-\d+-\d+-\d+\.start\.bin$/);
     assert.equal(fs.statSync(path.join(cacheDir, files[0])).mode & 0o777, 0o600);
     assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
     const mtime = fs.statSync(path.join(cacheDir, files[0])).mtimeMs;
@@ -33,6 +33,25 @@ describe('dist/cli.js starts the CLI through V8 code cache', function () {
     assert.equal(second.status, 0, second.stderr);
     assert.equal(second.stdout, first.stdout);
     assert.equal(fs.statSync(path.join(cacheDir, files[0])).mtimeMs, mtime, 'a usable cache is not written again');
+  });
+
+  it('each command has its own cache (V8 keeps the functions the first start ran), and a new build removes the old files', () => {
+    const xdg = path.join(dir, 'd');
+    const cacheDir = path.join(xdg, 'netreq', 'v8');
+    const netreqFile = path.join(dir, 'd.netreq');
+    fs.writeFileSync(netreqFile, 'GET http://127.0.0.1:9/\n');
+    assert.equal(run({ XDG_CACHE_HOME: xdg }, ['--version']).status, 0);
+    run({ XDG_CACHE_HOME: xdg }, ['envs', netreqFile]);
+    const names = fs.readdirSync(cacheDir).sort();
+    assert.equal(names.length, 2, names.join(' '));
+    assert.match(names[0], /\.envs\.bin$/);
+    assert.match(names[1], /\.start\.bin$/);
+    // A file of an older build goes when this build writes one.
+    fs.writeFileSync(path.join(cacheDir, 'cli-0.0.1-v0.0.0-x64-1-1-1.run.bin'), 'old');
+    run({ XDG_CACHE_HOME: xdg }, ['test', netreqFile]);
+    const after = fs.readdirSync(cacheDir).sort();
+    assert.deepEqual(after.map((n) => n.split('.').slice(-2, -1)[0]), ['envs', 'start', 'test']);
+    assert.deepEqual([cacheGroup(['run', 'x.netreq']), cacheGroup(['run', '--help']), cacheGroup([]), cacheGroup(['nonsense']), cacheGroup(['demo-servers'])], ['run', 'start', 'start', 'start', 'demo-servers']);
   });
 
   it('a damaged cache file is rejected by V8 and replaced: same output, no error', () => {

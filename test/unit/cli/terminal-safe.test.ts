@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { main, type Io } from '../../../src/cli/main';
-import { chunkText, internalErrorText, jsonLine, safeLine, safeText, utf8Text } from '../../../src/core/text';
+import { chunkText, hasUnsafe, internalErrorText, jsonLine, plainText, safeLine, safeText, utf8Text } from '../../../src/core/text';
 import { MulticastClient } from '../../../src/core/sockets/udp';
 import { datagramLine, LogWriter, proxyFlowLine, ANSI } from '../../../src/extension/tasks/logLines';
 import { tempDir } from '../../support/peers';
@@ -281,6 +281,25 @@ describe('terminal-safe output: hostile bytes on every path the CLI prints', fun
 });
 
 describe('terminal-safe text: the one escaping function', () => {
+  it('the fast scan (plainText) passes a code unit only when the pattern finds nothing in it, for every UTF-16 code unit and both modes', () => {
+    let passed = 0;
+    for (const oneLine of [false, true]) {
+      for (let c = 0; c <= 0xffff; c++) {
+        const s = `a${String.fromCharCode(c)}b`;
+        if (plainText(s, oneLine)) {
+          passed++;
+          assert.equal(hasUnsafe(s, oneLine), false, `U+${c.toString(16)} passes the scan but the pattern escapes it (oneLine ${oneLine})`);
+        }
+        // What the scan sends on must also come out right: escaped exactly when the pattern matches.
+        assert.equal(safeText(s, { oneLine }) === s, !hasUnsafe(s, oneLine), `U+${c.toString(16)}`);
+      }
+    }
+    assert.ok(passed > 2 * 60_000, `only ${passed} code units pass the scan: it sends ordinary text to the pattern`);
+    // Pairs: an emoji passes through the pattern unchanged; a tag character is escaped.
+    assert.equal(safeText('ok \u{1F600}'), 'ok \u{1F600}');
+    assert.equal(safeText('x\u{E0041}'), 'x\\u{e0041}');
+  });
+
   it('an internal error is its message and where it was thrown, never a stack trace', () => {
     let e: unknown;
     try {

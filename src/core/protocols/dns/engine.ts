@@ -12,6 +12,7 @@ import { newSocketExchange, type NetError, type Phase, type SocketExchange, type
 import { hostPort } from '../../transport/address';
 import { headerOf, rcodeText, recordsOf } from './records';
 import type { DnsInfo, DnsRequestSpec } from './types';
+import { monoMs } from '../../clock';
 
 /** The largest DNS message either way (UDP datagram payload, and TCP's 16-bit length prefix). */
 export const DNS_MAX_MESSAGE = 65535;
@@ -59,8 +60,8 @@ class Failed extends Error {
 
 export async function sendDns(spec: DnsRequestSpec, opts: { signal?: AbortSignal } = {}, deps: DnsDeps = {}): Promise<SocketExchange> {
   const startedAt = Date.now();
-  const t0 = performance.now();
-  const since = () => performance.now() - t0;
+  const t0 = monoMs();
+  const since = () => monoMs() - t0;
   const transport = spec.tcp ? 'tcp' : 'udp';
   const id = Math.floor(Math.random() * 0x10000);
   const info: DnsInfo = {

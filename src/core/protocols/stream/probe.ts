@@ -14,6 +14,7 @@ import { armDeadline } from '../../transport/deadline';
 import { describeError, PHASE_WORDS } from '../../transport/errors';
 import { Operation } from '../../transport/operation';
 import type { Clients } from '../module';
+import { monoMs } from '../../clock';
 
 export async function probeStream(spec: TcpRequestSpec, clients: Pick<Clients, 'tcp'>, o: ProbeOptions): Promise<ProbeResult> {
   const probe = { ...spec, options: probeOptions(spec.options, o) };
@@ -23,7 +24,7 @@ export async function probeStream(spec: TcpRequestSpec, clients: Pick<Clients, '
 
 /** Connects (TCP, the proxy's CONNECT, the TLS handshake) and closes again. */
 async function connectOnly(spec: TcpRequestSpec, o: ProbeOptions): Promise<ProbeResult> {
-  const t0 = performance.now();
+  const t0 = monoMs();
   const tls = spec.kind === 'tls';
   const op = new Operation();
   const release = armDeadline(op, o.timeoutMs, o.signal);
@@ -32,12 +33,12 @@ async function connectOnly(spec: TcpRequestSpec, o: ProbeOptions): Promise<Probe
     const target = { ...targetOf(spec, tls, []), insecure: true };
     const c = await openConnection(target, o.lookup ?? systemLookup, op);
     c.socket.destroy();
-    const latency = performance.now() - t0;
+    const latency = monoMs() - t0;
     if (!tls) return slowOr(o, latency, `connected in ${formatMs(latency)}`);
     return certificateVerdict(c.tls, spec.options.insecure, latency, o, (days) => `certificate valid ${days} more days`);
   } catch (err) {
     const message = op.aborted ? `no answer within ${formatMs(o.timeoutMs)} (${PHASE_WORDS[op.phase]})` : describeError(err, op.phase, hostPort(spec.host, spec.port)).message;
-    return { state: 'unhealthy', latencyMs: performance.now() - t0, summary: 'down', error: message };
+    return { state: 'unhealthy', latencyMs: monoMs() - t0, summary: 'down', error: message };
   } finally {
     release();
   }
