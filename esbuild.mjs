@@ -3,6 +3,7 @@
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -32,6 +33,7 @@ const optionalNative = {
  * command needs (issue 13: CLI start within 1.3x a bare Node start).
  */
 const CLI_LIBS = ['jsonpath-plus', 'xpath', '@xmldom/xmldom', 'aws4', 'encodeurl', 'dns-packet', 'ws'];
+const requireResolve = createRequire(import.meta.url).resolve;
 const cliLibFile = (name) => `${name.replace(/^@[^/]+\//, '')}.js`;
 
 /** @type {esbuild.Plugin} */
@@ -70,7 +72,9 @@ const builds = [
   {
     ...common,
     // dist/cli-lib/*.js: one file per library the CLI loads on first use.
-    entryPoints: Object.fromEntries(CLI_LIBS.map((name) => [cliLibFile(name).slice(0, -3), name])),
+    // Each from the file `require` finds (an entry point by name would take the package's ESM "import" export:
+    // ws's wrapper.mjs, whose CommonJS form is a namespace object instead of the WebSocket class).
+    entryPoints: Object.fromEntries(CLI_LIBS.map((name) => [cliLibFile(name).slice(0, -3), requireResolve(name)])),
     outdir: 'dist/cli-lib',
     platform: 'node',
     target: 'node20',

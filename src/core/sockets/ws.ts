@@ -96,12 +96,16 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
     const { spec, exchange: x, op } = this;
     const where = hostPort(spec.host, spec.port);
     const release = armDeadline(op, spec.options.timeoutMs, signal);
+    // The connection until a WebSocket owns it: destroyed on any failure before that (a WebSocket constructor
+    // that throws must not leave the socket open and the process running).
+    let socket: import('node:net').Socket | undefined;
     try {
       const c = await openConnection(targetOf(spec, spec.tls, ['http/1.1']), this.deps.lookup ?? systemLookup, op);
       Object.assign(x.timings, c.timings);
       x.tls = c.tls;
-      const socket = c.socket;
-      x.connection = unpooledConnection(socket);
+      const conn = c.socket;
+      socket = conn;
+      x.connection = unpooledConnection(conn);
       op.phase = 'send';
       const tSend = monoMs();
       await new Promise<void>((resolve, reject) => {
@@ -112,8 +116,8 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
         }
         const ws = new (loadWs())(spec.url, x.request.protocols, {
           createConnection: () => {
-            setImmediate(() => socket.resume()); // after http has attached its listeners (a proxy tunnel may hold it paused)
-            return socket;
+            setImmediate(() => conn.resume()); // after http has attached its listeners (a proxy tunnel may hold it paused)
+            return conn;
           },
           headers,
           perMessageDeflate: false,
@@ -155,7 +159,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
             clearTimeout(grace);
             off();
             x.handshake.responseBody = Buffer.concat(chunks).subarray(0, NON_101_BODY_KEEP);
-            socket.destroy();
+            conn.destroy();
             reject(new PhaseError('parse', `WebSocket handshake failed: the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd() + ' instead of 101 Switching Protocols', `HTTP_${res.statusCode}`));
           };
           res.once('end', done);
@@ -183,6 +187,7 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
       }
       x.closedBy = 'error';
       this.ws?.terminate();
+      socket?.destroy();
       this.setState('closed');
       return false;
     } finally {

@@ -77,3 +77,85 @@ describe('dist/cli.js starts the CLI through V8 code cache', function () {
     assert.ok(compileCacheDir({ XDG_CACHE_HOME: 'rel' })!.endsWith(path.join('.cache', 'netreq', 'v8')));
   });
 });
+
+/**
+ * The CLI as it ships: dist/cli.js, dist/cli-main.js and dist/cli-lib/ copied to a folder with no node_modules above
+ * it, run against loopback servers. The libraries some requests need (JSONPath, XPath/XML, ws, encodeurl) come from
+ * dist/cli-lib/; a require by a name esbuild could not see (as asserts/body.ts once had) fails here.
+ */
+describe('dist/cli.js outside the repository: the libraries load from dist/cli-lib/', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let http: import('node:http').Server;
+  let wss: import('ws').WebSocketServer;
+  before(async () => {
+    dir = tempDir('shipped');
+    assert.ok(!fs.existsSync(path.join(path.dirname(dir), 'node_modules')), 'the temp folder has no node_modules above it');
+    const dist = path.join(dir, 'dist');
+    fs.mkdirSync(dist);
+    for (const f of ['cli.js', 'cli-main.js']) fs.copyFileSync(path.join(path.dirname(BIN), f), path.join(dist, f));
+    fs.cpSync(path.join(path.dirname(BIN), 'cli-lib'), path.join(dist, 'cli-lib'), { recursive: true });
+    const { createServer } = await import('node:http');
+    http = createServer((req, res) => {
+      if (req.url?.startsWith('/xml?t=abc')) {
+        res.setHeader('content-type', 'application/xml');
+        res.end('<r><item id="7">seven</item></r>');
+      } else {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ token: 'abc', items: [{ id: 1 }, { id: 2 }] }));
+      }
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const { WebSocketServer } = await import('ws');
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('connection', (s) => s.on('message', (m) => s.send(`echo ${String(m)}`)));
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+  });
+  after(async () => {
+    await new Promise<void>((r) => http.close(() => r()));
+    for (const c of wss.clients) c.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('netreq test: JSONPath and XPath asserts, a request variable through JSONPath, and a WebSocket, all pass', async () => {
+    const port = (http.address() as import('node:net').AddressInfo).port;
+    const wsPort = (wss.address() as import('node:net').AddressInfo).port;
+    const file = path.join(dir, 'shipped.netreq');
+    fs.writeFileSync(
+      file,
+      [
+        '### login',
+        '# @name login',
+        `GET http://127.0.0.1:${port}/json`,
+        '',
+        '?? body $.items[1].id == 2',
+        '',
+        '### xml',
+        `GET http://127.0.0.1:${port}/xml?t={{login.response.body.$.token}}`,
+        '',
+        '?? xpath string(//item/@id) == 7',
+        '',
+        '### ws',
+        `WS ws://127.0.0.1:${wsPort}/`,
+        '',
+        '> hello',
+        '# @wait 300ms',
+        '',
+        '?? frames.received includes echo hello',
+        '',
+      ].join('\n'),
+    );
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(dir, 'dist', 'cli.js'), 'test', file], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill(), 30_000);
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(timer);
+    assert.equal(code, 0, out);
+    assert.match(out, /3 passed/, out);
+    assert.doesNotMatch(out, /Cannot find module/);
+  });
+});

@@ -105,6 +105,24 @@ describe('WebSocket sessions', function () {
     }
   });
 
+  it('a handshake Node refuses to write (a header value outside Latin-1) fails in words and closes the connection it had opened', async () => {
+    // Before, the WebSocket constructor threw after the TCP connection was open, and nothing closed it: the CLI
+    // printed the error and then never exited.
+    let closed!: () => void;
+    const peerClosed = new Promise<void>((r) => (closed = r));
+    const srv = await rawServer(() => undefined);
+    srv.onConnect = (sock) => sock.once('close', () => closed());
+    try {
+      const x = await client.send(wsSpec(srv.port, { headers: [['X-Price', '5 \u20ac']] }));
+      assert.match(x.error?.message ?? '', /Invalid character in header content \["X-Price"\]/);
+      assert.equal(x.state, 'closed');
+      const outcome = await Promise.race([peerClosed.then(() => 'closed'), new Promise<string>((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+      assert.equal(outcome, 'closed');
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('a refusal whose body never ends is cut at 64 KB, and one that stalls after its head is not awaited', async () => {
     // Before, the handshake read the refusal's body until its end: a server streaming it (or keeping the
     // connection open without a length) held the Send until the request's timeout.
