@@ -3,6 +3,9 @@
  * (RFC 862), and a WebSocket echo. What examples/*.netreq talk to besides HTTP.
  */
 import * as dgram from 'node:dgram';
+// A static import: the CLI bundle runs through vm.Script (src/cli/launch.ts), where a dynamic import() of a
+// built-in fails ("A dynamic import callback was not specified"); demo code loads only for demo-servers anyway.
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { DemoServerDefinition, RunningDemoServer } from './index';
@@ -100,7 +103,7 @@ export const WS_DEMO: DemoServerDefinition = {
   port: (o) => o.wsPort ?? DEFAULT_SOCKET_PORTS.ws,
   async start(ctx, port) {
     const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('echo') ? 'echo' : false) });
-    const httpServer = (await import('node:http')).createServer((_req, res) => {
+    const httpServer = http.createServer((_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('This is the NetReq WebSocket echo demo: connect with WS ws://host:port/\n');
     });

@@ -158,4 +158,20 @@ describe('dist/cli.js outside the repository: the libraries load from dist/cli-l
     assert.match(out, /3 passed/, out);
     assert.doesNotMatch(out, /Cannot find module/);
   });
+
+  it('netreq demo-servers starts every server (its WebSocket server uses ws from cli-lib and node:http, which a dynamic import() could not load under the code cache)', async () => {
+    const { spawn } = await import('node:child_process');
+    const ports = ['--http-port', '--https-port', '--qotd-port', '--daytime-port', '--echo-port', '--ws-port'].flatMap((p) => [p, '0']);
+    const child = spawn(process.execPath, [path.join(dir, 'dist', 'cli.js'), 'demo-servers', ...ports], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while (!/\bws\s+ws:\/\/127\.0\.0\.1:\d+/.test(out) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('close', r));
+    assert.match(out, /NetReq demo servers:/, out);
+    assert.match(out, /\bws\s+ws:\/\/127\.0\.0\.1:\d+/, out);
+    assert.doesNotMatch(out, /internal error/, out);
+  });
 });
