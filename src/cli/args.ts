@@ -1,3 +1,4 @@
+import { MAX_MS } from '../core/netreq/values';
 /** Command-line parsing for `netreq`: small, strict, and with messages that say what to type instead. */
 
 /** `--env`, `--var`, `--insecure`, `--cacert`, `--timeout`, `--no-pool`, `--yes` come from RequestOptionArgs (shared with test). */
@@ -225,6 +226,7 @@ export function requestOption(r: OptionReader, out: RequestOptionArgs): boolean 
       const v = r.value();
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not '${v}'`);
+      if (n > MAX_MS) throw new UsageError(`--timeout ${v} is too long: the longest is ${MAX_MS} ms (24 days)`);
       out.timeoutMs = n;
       return true;
     }

@@ -42,20 +42,43 @@ export function cacheGroup(argv: readonly string[]): string {
  * The build part of a cache file's name: V8 checks only the source's length, so it holds the bundle's size,
  * modification time and inode, the version, and Node's version and architecture.
  */
-function buildKey(file: string): string {
+function buildKey(file: string): { install: string; build: string } {
   const st = fs.statSync(file);
   const version = typeof NETREQ_VERSION === 'string' ? NETREQ_VERSION : 'dev';
-  return `cli-${version}-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}`.replace(/[^\w.-]/g, '_');
+  const install = `cli-${fnv1a(path.resolve(file))}`;
+  return { install, build: `${install}-${version}-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}`.replace(/[^\w.-]/g, '_') };
 }
 
-/** Writes this command's cache and removes the files of other builds (this build's other commands stay). */
-function writeCache(dir: string, build: string, name: string, data: Buffer): void {
+/** FNV-1a of a path, 8 hex digits: which installation a cache file belongs to (without loading node:crypto). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Files of another installation (another copy, another Node) unused this long are removed too. */
+const STALE_MS = 30 * 86_400_000;
+
+/**
+ * Writes this command's cache and removes this installation's files of older builds (its other commands stay); other
+ * installations sharing the folder keep theirs unless unused for 30 days.
+ */
+function writeCache(dir: string, key: { install: string; build: string }, name: string, data: Buffer): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, data, { mode: 0o600 });
     fs.renameSync(tmp, path.join(dir, name));
-    for (const old of fs.readdirSync(dir)) if (old.startsWith('cli-') && !old.startsWith(`${build}.`)) fs.rmSync(path.join(dir, old), { force: true });
+    const now = Date.now();
+    for (const old of fs.readdirSync(dir)) {
+      if (!old.startsWith('cli-') || old.startsWith(`${key.build}.`)) continue;
+      const mine = old.startsWith(`${key.install}-`);
+      const used = () => {
+        const st = fs.statSync(path.join(dir, old));
+        return Math.max(st.atimeMs, st.mtimeMs);
+      };
+      if (mine || now - used() > STALE_MS) fs.rmSync(path.join(dir, old), { force: true });
+    }
   } catch {
     // no cache this time: the next start compiles again
   }
@@ -65,8 +88,8 @@ function writeCache(dir: string, build: string, name: string, data: Buffer): voi
 export function loadWithCache(file: string, dir: string, group = 'start'): CliMain | undefined {
   let run: () => CliMain;
   try {
-    const build = buildKey(file);
-    const name = `${build}.${group.replace(/[^a-z-]/g, '_')}.bin`;
+    const key = buildKey(file);
+    const name = `${key.build}.${group.replace(/[^a-z-]/g, '_')}.bin`;
     let cached: Buffer | undefined;
     try {
       cached = fs.readFileSync(path.join(dir, name));
@@ -80,7 +103,7 @@ export function loadWithCache(file: string, dir: string, group = 'start'): CliMa
     const wrapper = script.runInThisContext() as (exports: object, require: NodeRequire, module: Module, filename: string, dirname: string) => void;
     const m = new Module(file);
     m.filename = file;
-    if (!cached || script.cachedDataRejected) process.once('exit', () => writeCache(dir, build, name, script.createCachedData()));
+    if (!cached || script.cachedDataRejected) process.once('exit', () => writeCache(dir, key, name, script.createCachedData()));
     run = () => {
       wrapper.call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
       m.loaded = true;

@@ -14,7 +14,7 @@ import { ConnectionPool } from '../core/transport/pool';
 import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatAnyExchange, formatAsserts } from './format';
 import { evaluateAsserts } from '../core/asserts';
-import { jsonLine, safeLine, safeText } from '../core/text';
+import { jsonLine, safeLine, safeText, stripBom } from '../core/text';
 import { loadEnvironments } from './settings';
 import { envsCommand, NO_ENVIRONMENTS } from './envs';
 import { gateBlock, refusals } from './gate';
@@ -101,10 +101,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one while stopping ends the process at once. */
+/**
+ * Resolves on the first SIGINT or SIGTERM; a second one while stopping ends the process at once. It keeps the
+ * process alive until then (a referenced timer): `health --watch` schedules its checks on unreferenced timers, and
+ * without it Node exited after the first round with code 0.
+ */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
+    const alive = setInterval(() => undefined, 1 << 30);
     const first = (signal: NodeJS.Signals) => {
+      clearInterval(alive);
       process.off('SIGINT', first);
       process.off('SIGTERM', first);
       const force = () => process.exit(130);
@@ -147,7 +153,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   const file = args.file;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = stripBom(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     io.err(`netreq: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : safeLine((e as Error).message)}`);
     return 2;

@@ -12,12 +12,13 @@ import { MulticastListener } from '../core/listener/multicast';
 import { flowLine, refusalLine } from '../core/proxy/log';
 import { hostPort, unbracket } from '../core/transport/address';
 import { ProxyServer } from '../core/proxy/server';
+import { parseProxy } from '../core/transport/connect';
 import { ConnectionPool } from '../core/transport/pool';
 import { OptionReader, UsageError } from './args';
 import { listenerStatsText } from '../shared/kernelDrops';
 import { chunkText } from './format';
 import { clockText, formatMs } from '../common/format';
-import { jsonLine, safeLine } from '../core/text';
+import { jsonLine, safeLine, stripBom } from '../core/text';
 import { stripJsonc } from './settings';
 
 type Spec = Record<string, 'flag' | 'value'>;
@@ -87,6 +88,13 @@ export async function proxyCommand(rest: string[], io: ServiceIo): Promise<numbe
     '--allow-connect-ports': 'value',
   });
   if (positional.length) throw new UsageError(`proxy takes no arguments ('${positional[0]}')`);
+  if (opts['--upstream'] !== undefined) {
+    try {
+      parseProxy(opts['--upstream'] as string);
+    } catch (e) {
+      throw new UsageError(`--upstream: ${(e as Error).message}`);
+    }
+  }
   const proxy = new ProxyServer({
     host: unbracket((opts['--host'] as string) ?? '127.0.0.1'), // --host [::1], as in a URL
     port: opts['--port'] ? port('--port', opts['--port'] as string) : 8888,
@@ -165,7 +173,7 @@ export interface LoadedHealthConfig {
 export function loadHealthChecks(configPath: string | undefined, cwd: string): LoadedHealthConfig {
   const read = (p: string) => {
     try {
-      return JSON.parse(stripJsonc(fs.readFileSync(p, 'utf8'))) as unknown;
+      return JSON.parse(stripJsonc(stripBom(fs.readFileSync(p, 'utf8')))) as unknown;
     } catch (e) {
       throw new Error(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${safeLine((e as Error).message)})`}`, { cause: e });
     }

@@ -157,3 +157,6 @@ export function internalErrorText(e: unknown): string {
   const at = /\n\s+at (?:.*? \()?(?:.*[\\/])?([^\\/()\s]+:\d+):\d+\)?/.exec(e.stack ?? '')?.[1];
   return `${e.message}${at ? ` (at ${at})` : ''}`;
 }
+
+/** A file's text without its UTF-8 byte order mark (VS Code drops it when it opens a file; the CLI does the same). */
+export const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

@@ -14,6 +14,7 @@ import type { RequestOptions } from '../../core/request';
 import type { Engines } from '../../core/engines';
 import type { StatusRange, TestArgs } from './args';
 import { REDACTED, type Masker } from './mask';
+import { stripBom } from '../../core/text';
 
 /** Most blocks one file may run (a generated file of a million requests is refused, with a message). */
 export const MAX_BLOCKS_PER_FILE = 100_000;
@@ -143,7 +144,7 @@ export async function runFile(file: string, deps: RunnerDeps): Promise<FileResul
   const where = (line: number, col: number) => `${file}:${line + 1}:${col + 1}`;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = stripBom(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     result.problems.push(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     return result;

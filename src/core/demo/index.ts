@@ -84,12 +84,23 @@ export interface DemoServerDefinition {
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HTTPS_PORT = 8443;
 
+/**
+ * Stops a demo server now: closes the listener and every connection, including raw sockets an HTTPS server has
+ * not handed to HTTP yet (a client that connected and never started TLS: closeAllConnections does not see it, and
+ * the stop waited for that client to leave).
+ */
 function stopHttp(server: http.Server): () => Promise<void> {
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket: import('node:net').Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   let stopping: Promise<void> | undefined;
   return () =>
     (stopping ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
     }));
 }
 
@@ -135,7 +146,8 @@ export const HTTPS_DEMO: DemoServerDefinition = {
       return undefined;
     }
     ctx.log(cert.created ? `made a self-signed certificate for localhost, 127.0.0.1 and ::1: ${cert.certPath}` : `using the demo certificate ${cert.certPath}`);
-    const server = https.createServer({ cert: cert.cert, key: cert.key, ALPNProtocols: ['http/1.1'], requireHostHeader: false }, (req, res) => handleDemoRequest({ scheme: 'https' }, req, res));
+    // A client that connects and never finishes its handshake is dropped after 10 s (Node's default: 120 s).
+    const server = https.createServer({ cert: cert.cert, key: cert.key, ALPNProtocols: ['http/1.1'], requireHostHeader: false, handshakeTimeout: 10_000 }, (req, res) => handleDemoRequest({ scheme: 'https' }, req, res));
     // A TLS handshake that fails (the client refused the self-signed certificate) is normal here.
     server.on('tlsClientError', () => undefined);
     return startHttpLike(this, ctx, port, server, 'https', cert.certPath);

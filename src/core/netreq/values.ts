@@ -11,7 +11,7 @@ export type ValueResult<T> = { ok: true; value: T } | { ok: false; message: stri
 const ok = <T>(value: T): ValueResult<T> => ({ ok: true, value });
 const fail = <T>(message: string): ValueResult<T> => ({ ok: false, message });
 
-const MAX_MS = 2_147_483_647; // setTimeout's limit
+export const MAX_MS = 2_147_483_647; // setTimeout's limit
 
 const DURATION = /^(\d{1,12}(?:\.\d{1,6})?)\s*(ms|s|m|h)?$/i;
 

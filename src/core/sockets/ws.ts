@@ -140,6 +140,10 @@ export class WsSession extends EventEmitter<WsSessionEvents> {
           this.takeResponse(res);
         });
         ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+          // Answered: the refusal is the result, whatever happens to its body in the next second (a request
+          // deadline that ends first must not turn it into "did not answer").
+          off();
+          op.phase = 'receive';
           this.takeResponse(res);
           // The refusal's body is kept for the panel, but only its first 64 KB and only for a moment: a server
           // that streams it forever (or keeps the connection open without a length) must not hold the Send

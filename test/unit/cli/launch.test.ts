@@ -25,7 +25,7 @@ describe('dist/cli.js starts the CLI through V8 code cache', function () {
     const cacheDir = path.join(xdg, 'netreq', 'v8');
     const files = fs.readdirSync(cacheDir);
     assert.equal(files.length, 1);
-    assert.match(files[0], /^cli-.*-v\d+\.\d+\.\d+-\w+-\d+-\d+-\d+\.start\.bin$/);
+    assert.match(files[0], /^cli-[0-9a-f]{8}-.*-v\d+\.\d+\.\d+-\w+-\d+-\d+-\d+\.start\.bin$/);
     assert.equal(fs.statSync(path.join(cacheDir, files[0])).mode & 0o777, 0o600);
     assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
     const mtime = fs.statSync(path.join(cacheDir, files[0])).mtimeMs;
@@ -46,11 +46,19 @@ describe('dist/cli.js starts the CLI through V8 code cache', function () {
     assert.equal(names.length, 2, names.join(' '));
     assert.match(names[0], /\.envs\.bin$/);
     assert.match(names[1], /\.start\.bin$/);
-    // A file of an older build goes when this build writes one.
-    fs.writeFileSync(path.join(cacheDir, 'cli-0.0.1-v0.0.0-x64-1-1-1.run.bin'), 'old');
+    // A file of an older build of this installation goes when this build writes one; another installation's
+    // (another copy of the CLI sharing the folder) stays unless unused for 30 days.
+    const install = /^cli-[0-9a-f]{8}-/.exec(names[0])![0];
+    fs.writeFileSync(path.join(cacheDir, `${install}0.0.1-v0.0.0-x64-1-1-1.run.bin`), 'old');
+    fs.writeFileSync(path.join(cacheDir, 'cli-00000000-0.0.1-v0.0.0-x64-1-1-1.run.bin'), 'another copy');
+    const stale = path.join(cacheDir, 'cli-11111111-0.0.1-v0.0.0-x64-1-1-1.run.bin');
+    fs.writeFileSync(stale, 'another copy, unused');
+    const longAgo = new Date(Date.now() - 31 * 86_400_000);
+    fs.utimesSync(stale, longAgo, longAgo);
     run({ XDG_CACHE_HOME: xdg }, ['test', netreqFile]);
     const after = fs.readdirSync(cacheDir).sort();
-    assert.deepEqual(after.map((n) => n.split('.').slice(-2, -1)[0]), ['envs', 'start', 'test']);
+    assert.deepEqual(after.filter((n) => n.startsWith(install)).map((n) => n.split('.').slice(-2, -1)[0]), ['envs', 'start', 'test']);
+    assert.deepEqual(after.filter((n) => !n.startsWith(install)), ['cli-00000000-0.0.1-v0.0.0-x64-1-1-1.run.bin']);
     assert.deepEqual([cacheGroup(['run', 'x.netreq']), cacheGroup(['run', '--help']), cacheGroup([]), cacheGroup(['nonsense']), cacheGroup(['demo-servers'])], ['run', 'start', 'start', 'start', 'demo-servers']);
   });
 

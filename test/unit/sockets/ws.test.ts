@@ -149,6 +149,10 @@ describe('WebSocket sessions', function () {
       const x = await client.send(wsSpec(stalled.port, {}, { timeoutMs: 60_000 }));
       assert.equal(x.error?.message, 'WebSocket handshake failed: the server answered 401 Unauthorized instead of 101 Switching Protocols');
       assert.equal(x.handshake.responseBody?.toString(), 'log in');
+      // A request deadline shorter than the wait for the body: still the refusal, never "did not answer".
+      const short = await client.send(wsSpec(stalled.port, {}, { timeoutMs: 300 }));
+      assert.equal(short.error?.message, 'WebSocket handshake failed: the server answered 401 Unauthorized instead of 101 Switching Protocols');
+      assert.equal(short.handshake.status, 401);
     } finally {
       await stalled.close();
     }
