@@ -1,5 +1,6 @@
-import { MAX_MS } from '../core/netreq/values';
 /** Command-line parsing for `netreq`: small, strict, and with messages that say what to type instead. */
+import * as fs from 'node:fs';
+import { MAX_MS } from '../core/netreq/values';
 
 /** `--env`, `--var`, `--insecure`, `--cacert`, `--timeout`, `--no-pool`, `--yes` come from RequestOptionArgs (shared with test). */
 export interface RunArgs extends RequestOptionArgs {
@@ -283,4 +284,22 @@ function parseDemoArgs(rest: string[]): DemoArgs {
     (out as unknown as Record<string, string | number>)[option.key] = option.port ? portValue(a, v) : v;
   }
   return out;
+}
+
+/**
+ * The files of `--cacert`, read: each must be a readable file with at least one PEM certificate (Node ignores
+ * anything else without a word, and the refusal that follows would then say "trust its CA with --cacert").
+ */
+export function readCaFiles(files: readonly string[]): Buffer[] {
+  return files.map((file) => {
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`--cacert ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a PEM file' : (e as Error).message}`);
+    }
+    if (!data.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cacert ${file}: no PEM certificate in it (a "-----BEGIN CERTIFICATE-----" block)`);
+    return data;
+  });
 }

@@ -11,7 +11,7 @@ import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { exchangeToJson } from '../core/protocols/registry';
 import { createEngines } from '../core/engines';
 import { ConnectionPool } from '../core/transport/pool';
-import { USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
+import { readCaFiles, USAGE, UsageError, parseArgs, type DemoArgs, type RunArgs } from './args';
 import { COLOR, PLAIN, asText, formatAnyExchange, formatAsserts } from './format';
 import { evaluateAsserts } from '../core/asserts';
 import { jsonLine, safeLine, safeText, stripBom } from '../core/text';
@@ -162,7 +162,7 @@ async function run(args: RunArgs, io: Io): Promise<number> {
   let caCerts: Buffer[];
   try {
     envs = loadEnvironments(file, args.envFile);
-    caCerts = args.cacert.map((p) => fs.readFileSync(p));
+    caCerts = readCaFiles(args.cacert);
   } catch (e) {
     io.err(`netreq: ${(e as Error).message}`);
     return 2;

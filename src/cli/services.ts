@@ -125,12 +125,24 @@ export async function proxyCommand(rest: string[], io: ServiceIo): Promise<numbe
   return 0;
 }
 
+/** An IPv4 address in 224.0.0.0/4 or an IPv6 address in ff00::/8. */
+function isMulticast(address: string): boolean {
+  if (isIP(address) === 4) {
+    const first = Number(address.split('.')[0]);
+    return first >= 224 && first <= 239;
+  }
+  return isIP(address.split('%')[0]) === 6 && /^ff/i.test(address);
+}
+
 export async function listenCommand(rest: string[], io: ServiceIo): Promise<number> {
   const { opts, positional } = parseOptions('listen', rest, { '--interface': 'value' });
   if (positional.length !== 1) throw new UsageError('listen takes GROUP:PORT, e.g. netreq listen 239.255.0.1:5000 --interface 127.0.0.1');
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(positional[0]);
   if (!m) throw new UsageError(`'${positional[0]}' is not GROUP:PORT (IPv6: [ff01::1234]:5000)`);
-  const listener = new MulticastListener({ group: m[1], port: Number(m[2]), interface: opts['--interface'] as string | undefined, statsIntervalMs: 5000 });
+  const groupPort = Number(m[2]);
+  if (groupPort < 1 || groupPort > 65535) throw new UsageError(`the port in '${positional[0]}' must be 1–65535`);
+  if (!isMulticast(m[1])) throw new UsageError(`'${m[1]}' is not a multicast group (IPv4 224.0.0.0–239.255.255.255, IPv6 ff00::/8)`);
+  const listener = new MulticastListener({ group: m[1], port: groupPort, interface: opts['--interface'] as string | undefined, statsIntervalMs: 5000 });
   listener.on('datagram', (d) => io.out(`${clockText(d.at)}  ${d.from.padEnd(21)} ${String(d.size).padStart(6)} B  ${chunkText(d.data.subarray(0, 512), { oneLine: true })}`));
   listener.on('error', (e) => io.err(`netreq: ${e.message}`));
   try {

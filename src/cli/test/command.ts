@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../../core/request';
 import { createEngines } from '../../core/engines';
 import { ConnectionPool } from '../../core/transport/pool';
-import { UsageError } from '../args';
+import { readCaFiles, UsageError } from '../args';
 import { COLOR, PLAIN } from '../format';
 import { loadEnvironments } from '../settings';
 import { secretVariables } from '../../core/netreq/envSources';
@@ -49,7 +49,7 @@ export async function testCommand(argv: string[], io: TestIo): Promise<number> {
   let caCerts: Buffer[];
   try {
     envs = loadEnvironments(files[0], args.envFile);
-    caCerts = args.cacert.map((p) => fs.readFileSync(p));
+    caCerts = readCaFiles(args.cacert);
   } catch (e) {
     io.err(`netreq: ${(e as Error).message}`);
     return 2;

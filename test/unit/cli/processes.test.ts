@@ -81,12 +81,16 @@ describe('the CLI as a process', function () {
     assert.match(r.out(), /Demo servers stopped \(SIGINT\)\./);
   });
 
-  it('bad options exit 2 with a usage message: proxy --upstream over TLS or not a URL, --timeout past 24 days', async () => {
+  it('bad options exit 2 with a usage message: proxy --upstream over TLS or not a URL, --timeout past 24 days, listen on a group that is not multicast or port 0, --cacert of a folder or of a file with no PEM certificate', async () => {
     for (const [args, message] of [
       [['proxy', '--port', '0', '--upstream', 'https://127.0.0.1:3128'], /^netreq: --upstream: /m],
       [['proxy', '--port', '0', '--upstream', 'http://x y'], /^netreq: --upstream: /m],
       [['run', 'nothing.netreq', '--timeout', '3000000000'], /^netreq: --timeout 3000000000 is too long: the longest is 2147483647 ms \(24 days\)$/m],
       [['test', 'nothing.netreq', '--timeout', '3000000000'], /--timeout 3000000000 is too long/],
+      [['listen', '10.0.0.1:5000'], /^netreq: '10\.0\.0\.1' is not a multicast group/m],
+      [['listen', '239.1.1.1:0'], /^netreq: the port in '239\.1\.1\.1:0' must be 1–65535$/m],
+      [['run', 'h.json', '--cacert', '.'], /^netreq: --cacert \.: is a folder, not a PEM file$/m],
+      [['test', 'h.json', '--cacert', 'h.json'], /^netreq: --cacert h\.json: no PEM certificate in it/m],
     ] as Array<[string[], RegExp]>) {
       const r = start(args, dir);
       assert.equal(await exitWithin(r, 10_000), 2, `${args.join(' ')}: ${r.out()}`);
