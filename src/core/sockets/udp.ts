@@ -300,7 +300,7 @@ export class MulticastClient {
         await collectInto(run, c, spec.waitMs, async () => {
           for (let i = 0; i < spec.repeat; i++) {
             if (op.aborted) return;
-            if (i > 0) await op.race(new Promise((r) => setTimeout(r, spec.everyMs)));
+            if (i > 0) await pause(op, spec.everyMs);
             await sendDatagram(c, spec.payload, spec.port, spec.group);
           }
         });
@@ -308,6 +308,20 @@ export class MulticastClient {
       noRoute,
     );
   }
+}
+
+/** Waits `ms`, or rejects with the operation's reason when it is cancelled (the timer cleared, not left to run). */
+function pause(op: Operation, ms: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      resolve();
+    }, ms);
+    const off = op.onAbort(() => {
+      clearTimeout(timer);
+      reject(op.reason);
+    });
+  });
 }
 
 function finishTimings(x: SocketExchange, t0: number): void {

@@ -115,6 +115,22 @@ describe('MULTICAST sends, interface pinned to loopback', function () {
     assert.equal(x.stop, 'wait-elapsed');
     assert.equal(x.stopDetail, 'no reply within 200 ms');
   });
+
+  it('cancelled between repeats: stops at once, sends no more, and leaves no pause timer behind', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const port = await freeUdpPort();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const before = timers(); // with the abort timer
+    const pending = client.send(multicastSpec('239.255.0.2', port, { repeat: 3, everyMs: 30_000, waitMs: 200 }), { signal: ac.signal });
+    const x = await pending;
+    assert.equal(x.stop, 'cancelled');
+    assert.equal(x.transcript.filter((e) => e.dir === 'sent').length, 1);
+    // The 30 s pause's timer was cleared (it used to stay armed, holding a process that wanted to exit); the abort
+    // timer has fired too.
+    await new Promise((r) => setImmediate(r));
+    assert.ok(timers() < before, `${timers()} timers now, ${before} before the send`);
+  });
 });
 
 /**
