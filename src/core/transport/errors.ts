@@ -87,11 +87,23 @@ export function describeError(err: unknown, phase: Phase, where: string): NetErr
       return { phase, code, message: `Connection closed by ${where} while ${PHASE_WORDS[phase]} (broken pipe)` };
   }
   if (code && (code in TLS_REASONS || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
-    const detail = code in TLS_REASONS ? describeTlsCode(code, e.reason) : raw.replace(/^.*routines:/, '').replace(/:\.\.\/.*$/, '');
+    const detail = code in TLS_REASONS ? describeTlsCode(code, e.reason) : opensslReason(raw);
     return { phase: 'tls', code, message: `TLS handshake failed: ${detail}${tlsHint(code)}` };
   }
   if (phase === 'tls') return { phase, code, message: `TLS handshake failed: ${raw}` };
   return { phase, code, message: `${capitalize(PHASE_WORDS[phase])} failed: ${raw}` };
+}
+
+/**
+ * OpenSSL's reason out of its error line: "C0…:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate
+ * required:../deps/openssl/…:1605:SSL alert number 116\n" → "tlsv13 alert certificate required (SSL alert number 116)".
+ */
+export function opensslReason(raw: string): string {
+  const line = raw.trim();
+  const m = /routines:(?:[a-z0-9_]+:)?([^:]+)(?::\.\.?\/[^:]*:\d+:?(.*))?$/s.exec(line);
+  if (!m) return line;
+  const extra = m[2]?.trim();
+  return extra ? `${m[1]} (${extra})` : m[1];
 }
 
 function capitalize(s: string): string {

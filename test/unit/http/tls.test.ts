@@ -47,6 +47,16 @@ describe('HTTPS against openssl s_server (real TLS peer)', function () {
     assert.equal(x.response, undefined);
   });
 
+  it('a server that requires a client certificate: OpenSSL\'s alert in words, without its source file or a line break', async () => {
+    const cert = makeSelfSigned(dir, 'needs-client-cert');
+    const peer = await startOpensslServer(cert, ['-Verify', '1']);
+    peers.push(peer);
+    const x = await client.send(httpSpec(peer.port, { tls: true, servername: 'localhost' }, { insecure: true }));
+    assert.ok(x.error, 'the server refused the handshake');
+    assert.doesNotMatch(x.error.message, /\n|\.\.\/deps|routines/, x.error.message);
+    assert.match(x.error.message, /alert (certificate required|handshake failure)/i, x.error.message);
+  });
+
   it('@insecure accepts it and reports protocol, cipher, ALPN and the chain', async () => {
     const peer = await serve(makeSelfSigned(dir, 'self2'));
     const x = await client.send(httpSpec(peer.port, { tls: true, servername: 'localhost' }, { insecure: true }));
