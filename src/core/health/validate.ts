@@ -71,6 +71,14 @@ function suggest(key: string, known: readonly string[]): string {
 
 const KNOWN = ['name', 'target', 'intervalSeconds', 'timeoutMs', 'slowMs', 'warnDays', 'insecure', 'expect'];
 const KNOWN_EXPECT = ['status', 'bodyContains', 'address', 'payload', 'reply'];
+/** The checks that read each `expect` field (the probes in src/core/protocols/<kind>/probe.ts). */
+const EXPECT_SCHEMES: Record<keyof HealthExpect, readonly string[]> = {
+  status: ['http', 'https'],
+  bodyContains: ['http', 'https'],
+  address: ['dns'],
+  payload: ['udp'],
+  reply: ['udp'],
+};
 
 interface NumberRule {
   min: number;
@@ -165,6 +173,13 @@ export function validateCheck(raw: unknown, index: number): CheckValidation {
   }
   if (raw.insecure !== undefined && typeof raw.insecure !== 'boolean') issue('insecure', `must be true or false, got ${describeValue(raw.insecure)}`);
   const expect = raw.expect === undefined ? undefined : expectProblems(raw.expect, issue, warn);
+  const scheme = target === undefined ? undefined : /^([a-z]+):\/\//i.exec(target)?.[1].toLowerCase();
+  if (expect && scheme) {
+    for (const key of Object.keys(expect) as Array<keyof HealthExpect>) {
+      const schemes = EXPECT_SCHEMES[key];
+      if (!schemes.includes(scheme)) warn(`expect.${key}`, `is not used by ${scheme}:// checks (ignored): it applies to ${schemes.map((x) => `${x}://`).join(' and ')}`);
+    }
+  }
   for (const key of Object.keys(raw)) if (!KNOWN.includes(key)) warn(key, `is not a known field (ignored)${suggest(key, KNOWN)}`);
 
   const out: CheckValidation = { errors, warnings, ...(name ? { name } : {}), ...(target !== undefined ? { target } : {}) };

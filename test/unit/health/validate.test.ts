@@ -74,6 +74,20 @@ describe('health config validation (shared by netreq health and the settings)', 
     assert.deepEqual(v.configs, [{ name: 'api', target: 'tcp://a:1', expect: {} }]);
   });
 
+  it('an expect field the check\'s kind does not read is a warning that says which checks read it', () => {
+    const v = validateChecks([
+      { name: 't', target: 'tcp://a:1', expect: { payload: 'hi', reply: 'ho' } },
+      { name: 'd', target: 'dns://example.test', expect: { address: '127.0.0.1', status: [200] } },
+      { name: 'u', target: 'udp://a:1', expect: { payload: 'hi', reply: 'ho' } },
+    ]);
+    assert.deepEqual(v.errors, []);
+    assert.deepEqual(v.warnings.map(formatIssue), [
+      'check "t" (#1): field "expect.payload" is not used by tcp:// checks (ignored): it applies to udp://',
+      'check "t" (#1): field "expect.reply" is not used by tcp:// checks (ignored): it applies to udp://',
+      'check "d" (#2): field "expect.status" is not used by dns:// checks (ignored): it applies to http:// and https://',
+    ]);
+  });
+
   it('concurrency: a whole number 1-256; values in words; the timer guard', () => {
     assert.deepEqual([1, 256].map(concurrencyProblem), [undefined, undefined]);
     assert.deepEqual([0, 257, 1.5, '8'].map(concurrencyProblem), [
