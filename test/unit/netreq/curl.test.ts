@@ -205,6 +205,8 @@ describe('curl blocks: flags → request', () => {
       ['curl -H\n', /-H needs a value/, 0, 5],
       ['curl ftp://127.0.0.1/\n', /http:\/\/ and https:\/\/ URLs only/, 0, 5],
       ['curl -x 127.0.0.1:3128 http://127.0.0.1:9/\n', /--proxytunnel/, 0, 8],
+      // The URL through a variable: refused when the block is resolved, at the same place.
+      ['@u = http://127.0.0.1:9/\ncurl -x 127.0.0.1:3128 {{u}}\n', /--proxytunnel/, 1, 8],
       ["curl http://127.0.0.1:9/ -H $'X: a\\r\\nY: b'\n", /line break, which would split the request/, 0, 28],
       ['# @raw\ncurl http://127.0.0.1:9/\n', /# @raw cannot apply to a curl command/, 1, 0],
     ];
@@ -219,6 +221,18 @@ describe('curl blocks: flags → request', () => {
       assert.match(errors[0].message, re, text);
       readable(errors[0].message);
       assert.deepEqual([errors[0].span.start.line, errors[0].span.start.col], [line, col], `${text}: ${errors[0].message}`);
+    }
+  });
+
+  it('-x without -p for an http:// URL is an error of the file, so nothing above it is sent first', () => {
+    const doc = parseNetreq('### one\nGET http://127.0.0.1:9/\n\n### two\ncurl -x 127.0.0.1:3128 http://127.0.0.1:9/\n', { dialect: 'http' });
+    const errors = doc.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /add -p \(--proxytunnel\)/);
+    assert.deepEqual([errors[0].span.start.line, errors[0].span.start.col], [4, 8]);
+    // With -p, or for an https:// URL (always a tunnel), it is fine.
+    for (const ok of ['curl -x 127.0.0.1:3128 -p http://127.0.0.1:9/\n', 'curl -x 127.0.0.1:3128 https://127.0.0.1:9/\n']) {
+      assert.deepEqual(parseNetreq(ok, { dialect: 'http' }).diagnostics.filter((d) => d.severity === 'error'), [], ok);
     }
   });
 

@@ -255,6 +255,8 @@ function problem(c: CurlCommand, span: Span, message: string): void {
   c.problems.push({ span, message });
 }
 
+export const CURL_PROXY_WITHOUT_TUNNEL = 'curl sends an http:// request to the proxy as is (no tunnel); NetReq always tunnels through a proxy with CONNECT: add -p (--proxytunnel) to send it that way';
+
 /** The method curl would use (before -X): HEAD for -I, POST for data or a form, else GET. */
 export function curlMethod(c: CurlCommand): string {
   if (c.method) return c.method.value;
@@ -275,6 +277,11 @@ export function curlRequestLine(lines: readonly string[], src: CurlSource, diags
     diags.push({ span: c.curl.span, severity: 'error', code, message: 'This curl command has no URL; the request was not sent' });
   }
   const url = c.urls[0];
+  // -x without -p for a plain http:// URL: refused when the file is read (as resolving it would), so `netreq run`
+  // stops before sending the blocks above it. A URL with a variable is left to the resolver.
+  if (c.proxy && !c.proxytunnel && url && !url.value.includes('{{') && !/^https:\/\//i.test(url.value)) {
+    diags.push({ span: c.proxy.span, severity: 'error', code, message: CURL_PROXY_WITHOUT_TUNNEL });
+  }
   return {
     line: src.line,
     text: lines[src.line],

@@ -14,7 +14,7 @@ import { encodeTarget, readBodyFile, report, type ResolveEnv } from '../../netre
 import type { Span } from '../../netreq/types';
 import { hostForUrl } from '../../transport/address';
 import { contentTypeFor, curlBoundary, curlFormEncode, multipartBody, parseFormArg, stripNewlines, urlencodeForm, type FormPart } from './curlBody';
-import { curlMethod, readCurlCommand, type CurlCommand, type CurlSource } from './curlCommand';
+import { CURL_PROXY_WITHOUT_TUNNEL, curlMethod, readCurlCommand, type CurlCommand, type CurlSource } from './curlCommand';
 import type { CurlWord } from './curlTokens';
 import type { HttpRequestSpec } from './spec';
 
@@ -110,7 +110,7 @@ class CurlResolver {
       let p = await this.text(c.proxy);
       if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) p = `http://${p}`;
       if (!where.tls && !c.proxytunnel) {
-        return this.fail(c.proxy.span, 'curl sends an http:// request to the proxy as is (no tunnel); NetReq always tunnels through a proxy with CONNECT: add -p (--proxytunnel) to send it that way');
+        return this.fail(c.proxy.span, CURL_PROXY_WITHOUT_TUNNEL);
       }
       options.proxy = p;
     }
