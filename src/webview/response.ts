@@ -13,3 +13,5 @@ const root = document.getElementById('root') ?? document.body;
 const view = bootSendPanel(acquireVsCodeApi, window, document, root, (note) => root.before(note as unknown as HTMLElement), RESPONSE_PAGE);
 // The sending banner's elapsed time, live (tick does nothing while no send runs).
 setInterval(() => (view as unknown as { tick(): void }).tick(), 100);
+// Ctrl+F and F3 anywhere in the page reach the JSON viewer's search.
+window.addEventListener('keydown', (e) => (view as unknown as { key(e: KeyboardEvent): void }).key(e));
