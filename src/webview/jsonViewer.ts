@@ -46,7 +46,8 @@ export class JsonViewer {
   ) {
     this.el = b.el('div', 'jv');
     this.el.appendChild(b.el('p', 'muted jv-loading', `Formatting ${formatBytes(opts.total)} of JSON…`));
-    this.ready = source.open().then((r) => this.opened(r));
+    const now = source.openNow?.();
+    this.ready = now ? Promise.resolve(this.opened(now)) : source.open().then((r) => this.opened(r));
   }
 
   get listView(): VirtualList | undefined {

@@ -32,6 +32,9 @@ export interface LineSource {
   /** Lines from `from` (count at most MAX_LINES_PER_REQUEST); fewer at the end. */
   lines(from: number, count: number): Promise<LineData[]>;
   search(query: string, caseSensitive: boolean): Promise<SearchAnswer>;
+  /** The same at once, when the source has them at hand (a small body in the page), else undefined. */
+  openNow?(): OpenResult | undefined;
+  linesNow?(from: number, count: number): LineData[] | undefined;
 }
 
 /** Bodies up to this size are formatted and searched in the page in one go; bigger ones in steps with pauses. */
@@ -45,32 +48,57 @@ export class LocalLineSource implements LineSource {
 
   constructor(private readonly utf8: Uint8Array) {}
 
+  /** The index when it is built (at once for a body of up to SYNC_BYTES: its lines are drawn with the page). */
+  private built?: LineIndex | { error: string };
+
   private build(): Promise<LineIndex | { error: string }> {
     this.index ??= (async () => {
-      // A body of up to SYNC_BYTES is done at once (its lines are drawn before the page does anything else).
-      const sync = this.utf8.length <= SYNC_BYTES;
-      const r = sync ? prettyJsonBytes(this.utf8) : await prettyJsonAsync(this.utf8);
-      if (!r.ok) return { error: r.error };
+      if (this.utf8.length <= SYNC_BYTES) return this.buildNow();
+      const r = await prettyJsonAsync(this.utf8);
+      if (!r.ok) return (this.built = { error: r.error });
       this.complete = r.complete;
       const indexer = new LineIndexer(r.pretty);
-      if (sync) runAll(indexer);
-      else await runSteps(indexer);
-      return indexer.result();
+      await runSteps(indexer);
+      return (this.built = indexer.result());
     })();
     return this.index;
   }
 
-  async open(): Promise<OpenResult> {
-    const idx = await this.build();
+  private buildNow(): LineIndex | { error: string } {
+    if (this.built) return this.built;
+    const r = prettyJsonBytes(this.utf8);
+    if (!r.ok) return (this.built = { error: r.error });
+    this.complete = r.complete;
+    const indexer = new LineIndexer(r.pretty);
+    runAll(indexer);
+    return (this.built = indexer.result());
+  }
+
+  private opened(idx: LineIndex | { error: string }): OpenResult {
     if ('error' in idx) return { ok: false, error: idx.error };
     return { ok: true, lines: idx.count, complete: this.complete, prettyBytes: idx.bytes.length };
   }
 
-  async lines(from: number, count: number): Promise<LineData[]> {
-    const idx = await this.build();
+  private read(idx: LineIndex | { error: string }, from: number, count: number): LineData[] {
     if ('error' in idx) return [];
     const b = readLines(idx, from, Math.min(count, MAX_LINES_PER_REQUEST));
     return b.lines.map((bytes, i) => ({ bytes, full: b.full[i], close: b.closes[i] }));
+  }
+
+  openNow(): OpenResult | undefined {
+    return this.utf8.length <= SYNC_BYTES ? this.opened(this.buildNow()) : undefined;
+  }
+
+  linesNow(from: number, count: number): LineData[] | undefined {
+    return this.built ? this.read(this.built, from, count) : undefined;
+  }
+
+  async open(): Promise<OpenResult> {
+    return this.opened(await this.build());
+  }
+
+  async lines(from: number, count: number): Promise<LineData[]> {
+    return this.read(await this.build(), from, count);
   }
 
   async search(query: string, caseSensitive: boolean): Promise<SearchAnswer> {

@@ -238,6 +238,7 @@ export class VirtualList {
       const line = this.folds.rowToLine(r);
       const c = Math.floor(line / this.chunk);
       this.needed.add(c);
+      if (!this.cache.has(c)) this.loadNow(c);
       const data = this.lineData(line);
       if (!data && !this.pending.has(c)) missing.add(c);
       const ctx: RowContext = {
@@ -249,7 +250,15 @@ export class VirtualList {
       };
       this.rowsEl.appendChild(this.paint(ctx));
     }
+    this.evict();
     for (const c of missing) this.fetch(c);
+  }
+
+  /** A chunk the source has at hand (a small body in the page) goes straight to the cache. */
+  private loadNow(c: number): void {
+    const from = c * this.chunk;
+    const lines = this.source.linesNow?.(from, Math.min(this.chunk, this.folds.lineCount - from));
+    if (lines && lines.length > 0) this.cache.set(c, lines);
   }
 
   private fetch(c: number): void {
