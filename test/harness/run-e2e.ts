@@ -68,8 +68,8 @@ async function startHostileServer(): Promise<HostileServer & { close(): Promise<
       return;
     }
     if (req.url === '/big50.json') {
-      // The body viewer's scale check: about 48 MB of JSON (under netreq.maxResponseBytes, 50 MiB), made once.
-      big50 ??= Buffer.from(`[${Array.from({ length: 560_000 }, (_, i) => JSON.stringify({ id: i, name: `item ${i}`, tags: ['a', `t${i % 97}`], note: 'héllo — a longer text to fill' })).join(',')}]`);
+      // The body viewer's scale check: about 47 MB of JSON (under netreq.maxResponseBytes, 50 MiB), made once.
+      big50 ??= Buffer.from(`[${Array.from({ length: 520_000 }, (_, i) => JSON.stringify({ id: i, name: `item ${i}`, tags: ['a', `t${i % 97}`], note: 'héllo — a longer text to fill' })).join(',')}]`);
       res.setHeader('Content-Type', 'application/json');
       res.end(big50);
       return;
