@@ -199,6 +199,22 @@ describe('JSON viewer (fake DOM)', () => {
     assert.match(root.byClass('jv-current')[0].text, /"name": "item 19998"/);
   });
 
+  it('a body the host no longer keeps (a window reload): the part the page has, indented as far as it goes, and why', async () => {
+    const big = Buffer.from(records(2000));
+    const x = exchange({}, big);
+    const { root, view, posted } = page(x, 4096);
+    const host = new JsonBodyHost();
+    host.show(big, 'application/json');
+    view.handle({ ...exchangeMessage(x, 'Title', 4096, 50 * 1024 * 1024), bodyKey: 'a-key-from-before-the-reload' });
+    for (const m of posted.splice(0)) if (isJsonViewerRequest(m)) view.handle(await host.answer(m));
+    await flush();
+    assert.match(root.text, /The body is no longer kept .*↻ Send again to see all of it\. Showing the first 4 KB\./);
+    assert.match(root.text, /The JSON ends early \(the body was cut\): indented as far as it goes\./);
+    resize(root, view, 10 * ROW_HEIGHT);
+    assert.equal(rowText(root, 0), '{');
+    assert.equal(posted.length, 0, 'nothing more is asked of the host');
+  });
+
   it('past the height cap, positions are scaled to rows: the top shows row 0, the bottom the last row', () => {
     const doc = new FakeDocument();
     const b = new Builder(doc);
