@@ -17,8 +17,8 @@ export const MAX_LINE_BYTES = 4096;
 /** The most matching lines a search returns (it says when there are more), and the longest query. */
 export const MAX_MATCHES = 10_000;
 export const MAX_QUERY_CHARS = 1000;
-/** Bytes per step of the indexer and the search (a few milliseconds of work). */
-export const DEFAULT_STEP_BYTES = 1 << 20;
+/** Bytes per step of the formatting, the indexer and the search (a few milliseconds of work each). */
+export const DEFAULT_STEP_BYTES = 256 * 1024;
 
 export interface LineIndex {
   /** The pretty bytes. */
