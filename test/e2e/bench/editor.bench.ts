@@ -269,7 +269,13 @@ async function jsonClick(page: Page, line: number): Promise<{ ms: number; loopMs
 describe('JSON body viewer benchmark (npm run bench:editor)', function () {
   it(`times 5 MB JSON: click → pretty lines visible in the Body tab (median of ${ROUNDS}), and ~47 MB (median of ${BIG50_ROUNDS}) with the extension host's longest event-loop delay`, async () => {
     const { page, workspace } = e2e();
+    await waitForWorkbench(page);
     fs.writeFileSync(path.join(workspace, JSON_FILE), JSON_TEXT);
+    await quickOpen(page, JSON_FILE);
+    // The local environment (also when this runs alone, NETREQ_TEST_GREP='JSON body viewer').
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /env: / }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await runCommand(page, 'NetReq: Select Environment');
+    await pick(page, 'local');
     await quickOpen(page, JSON_FILE);
     const big = requestLineOf(path.join(workspace, JSON_FILE), 'big');
     const big50 = requestLineOf(path.join(workspace, JSON_FILE), 'big50');
