@@ -210,7 +210,7 @@ export class JsonViewer {
       text.appendChild(b.el('span', 'jv-placeholder', '…'));
       return row;
     }
-    this.lineText(text, data.bytes);
+    this.lineText(text, data.bytes, this.matchSet.has(line));
     if (data.full > data.bytes.length) text.appendChild(b.el('span', 'muted jv-cut', ` … ${formatBytes(data.full - data.bytes.length)} more on this line`));
     if (opens && ctx.collapsed && data) {
       const close = data.bytes[data.bytes.length - 1] === 0x7b ? '}' : ']';
@@ -220,16 +220,42 @@ export class JsonViewer {
   }
 
   /** A line's bytes: coloured JSON tokens when it is plain UTF-8 text; else its segments, controls and bad bytes marked. */
-  private lineText(into: DomElement, bytes: Uint8Array): void {
+  private lineText(into: DomElement, bytes: Uint8Array, match: boolean): void {
     const { b } = this;
     const segs = visualizeRaw(bytes)[0] ?? [];
     if (segs.every((s) => s.kind === 'text')) {
-      for (const t of lineTokens(segs.map((s) => s.text).join(''))) {
-        if (t.kind === 'plain') into.appendChild(b.text(t.text));
-        else into.appendChild(b.el('span', `tok-${t.kind}`, t.text));
+      const text = segs.map((s) => s.text).join('');
+      const hits = match ? hitRanges(text, this.query, this.caseSensitive) : [];
+      let at = 0;
+      for (const t of lineTokens(text)) {
+        const el = t.kind === 'plain' ? into : b.el('span', `tok-${t.kind}`);
+        if (el !== into) into.appendChild(el);
+        // The token's text, the parts inside a search hit marked.
+        let i = 0;
+        for (const [from, to] of hits) {
+          const a = Math.max(from - at, i);
+          const z = Math.min(to - at, t.text.length);
+          if (z <= a) continue;
+          if (a > i) el.appendChild(b.text(t.text.slice(i, a)));
+          el.appendChild(b.el('span', 'jv-hit', t.text.slice(a, z)));
+          i = z;
+        }
+        if (i < t.text.length) el.appendChild(b.text(t.text.slice(i)));
+        at += t.text.length;
       }
       return;
     }
     for (const line of visualizeRaw(bytes)) for (const s of line) into.appendChild(rawSegment(b, s));
   }
+}
+
+/** Where `query` occurs in `text` (at most 100 ranges; none when case folding changes the length). */
+export function hitRanges(text: string, query: string, caseSensitive: boolean): Array<[number, number]> {
+  if (!query) return [];
+  const t = caseSensitive ? text : text.toLowerCase();
+  const q = caseSensitive ? query : query.toLowerCase();
+  if (t.length !== text.length) return [];
+  const out: Array<[number, number]> = [];
+  for (let i = t.indexOf(q); i >= 0 && out.length < 100; i = t.indexOf(q, i + q.length)) out.push([i, i + q.length]);
+  return out;
 }

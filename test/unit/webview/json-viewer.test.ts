@@ -112,6 +112,10 @@ describe('JSON viewer (fake DOM)', () => {
       const current = root.byClass('jv-current');
       assert.equal(current.length, 1);
       assert.match(current[0].text, /"name": "item 998"/);
+      // The matching text itself is marked, inside its token.
+      const hit = current[0].byClass('jv-hit');
+      assert.deepEqual(hit.map((e) => e.text), ['item 998"']);
+      assert.deepEqual(hit[0].parent && (hit[0].parent as FakeElement).classes, ['tok-string']);
       // Ctrl+F in the page focuses the search box; F3 goes round to the same match.
       view.key(new FakeEvent('f', false, true));
       assert.equal(input.focused, true);
