@@ -17,6 +17,8 @@ export const MAX_LINE_BYTES = 4096;
 /** The most matching lines a search returns (it says when there are more), and the longest query. */
 export const MAX_MATCHES = 10_000;
 export const MAX_QUERY_CHARS = 1000;
+/** The most containers "Collapse all" folds (it says when there were more). */
+export const MAX_FOLDS = 50_000;
 /** Bytes per step of the formatting, the indexer and the search (a few milliseconds of work each). */
 export const DEFAULT_STEP_BYTES = 256 * 1024;
 
@@ -245,6 +247,21 @@ export class LineSearcher implements Stepper {
   result(): SearchResult {
     return { lines: this.found.slice(), more: this.more };
   }
+}
+
+/**
+ * What "Collapse all" folds: the containers inside the outermost one that span lines, in order (an inner one
+ * stays collapsed when its outer one is expanded), as [open, close] pairs flattened, at most `max` of them.
+ */
+export function innerBlocks(index: LineIndex, max = MAX_FOLDS): { pairs: number[]; more: boolean } {
+  const pairs: number[] = [];
+  const end = index.count > 0 ? index.closes[0] : -1;
+  for (let i = 1; i < end; i++) {
+    if (index.closes[i] <= i) continue;
+    if (pairs.length >= 2 * max) return { pairs, more: true };
+    pairs.push(i, index.closes[i]);
+  }
+  return { pairs, more: false };
 }
 
 export interface StepOptions {

@@ -5,7 +5,7 @@
  * Both sides check every count and size: the host refuses requests over the limits, the page drops answers
  * over them. Imports neither `vscode` nor the DOM.
  */
-import { MAX_LINE_BYTES, MAX_LINES_PER_REQUEST, MAX_MATCHES, MAX_QUERY_CHARS } from '../common/jsonLines';
+import { MAX_FOLDS, MAX_LINE_BYTES, MAX_LINES_PER_REQUEST, MAX_MATCHES, MAX_QUERY_CHARS } from '../common/jsonLines';
 import { isCount, isStr, record } from './shapes';
 
 /** Page → host: format the body (once) and say how many lines it has. */
@@ -33,7 +33,14 @@ export interface JsonSearchRequest {
   caseSensitive: boolean;
 }
 
-export type JsonViewerRequest = JsonOpenRequest | JsonLinesRequest | JsonSearchRequest;
+/** Page → host: what "Collapse all" folds (see innerBlocks). */
+export interface JsonFoldsRequest {
+  type: 'jsonFolds';
+  id: number;
+  key: string;
+}
+
+export type JsonViewerRequest = JsonOpenRequest | JsonLinesRequest | JsonSearchRequest | JsonFoldsRequest;
 
 /** The body as pretty lines (`ok`), or why it is not shown so: not JSON (where, in words), or no longer kept. */
 export type JsonReadyMessage =
@@ -62,10 +69,19 @@ export interface JsonFoundMessage {
   stopped?: boolean;
 }
 
-export type JsonViewerAnswer = JsonReadyMessage | JsonLinesMessage | JsonFoundMessage;
+/** The containers to collapse, as [open, close] pairs flattened (at most MAX_FOLDS pairs; `more` when there were more). */
+export interface JsonFoldsMessage {
+  type: 'jsonFoldsData';
+  id: number;
+  key: string;
+  pairs: number[];
+  more: boolean;
+}
 
-export const JSON_REQUESTS: ReadonlySet<string> = new Set(['jsonOpen', 'jsonLines', 'jsonSearch']);
-const JSON_ANSWERS: ReadonlySet<string> = new Set(['jsonReady', 'jsonLinesData', 'jsonFound']);
+export type JsonViewerAnswer = JsonReadyMessage | JsonLinesMessage | JsonFoundMessage | JsonFoldsMessage;
+
+export const JSON_REQUESTS: ReadonlySet<string> = new Set(['jsonOpen', 'jsonLines', 'jsonSearch', 'jsonFolds']);
+const JSON_ANSWERS: ReadonlySet<string> = new Set(['jsonReady', 'jsonLinesData', 'jsonFound', 'jsonFoldsData']);
 
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const isKey = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 100;
@@ -77,6 +93,7 @@ export function isJsonViewerRequest(m: unknown): m is JsonViewerRequest {
   if (!o || !JSON_REQUESTS.has(o.type as string) || !isId(o.id) || !isKey(o.key)) return false;
   switch (o.type) {
     case 'jsonOpen':
+    case 'jsonFolds':
       return true;
     case 'jsonLines':
       return isCount(o.from) && isCount(o.count) && o.count <= MAX_LINES_PER_REQUEST;
@@ -107,6 +124,8 @@ export function isJsonViewerAnswer(m: unknown): m is JsonViewerAnswer {
       // Base64 of at most n × MAX_LINE_BYTES bytes.
       return o.base64.length <= Math.ceil((n * MAX_LINE_BYTES) / 3) * 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(o.base64);
     }
+    case 'jsonFoldsData':
+      return Array.isArray(o.pairs) && o.pairs.length <= 2 * MAX_FOLDS && o.pairs.length % 2 === 0 && o.pairs.every(isCount) && typeof o.more === 'boolean';
     default:
       return Array.isArray(o.lines) && o.lines.length <= MAX_MATCHES && o.lines.every(isCount) && typeof o.more === 'boolean';
   }

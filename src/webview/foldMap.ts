@@ -46,6 +46,12 @@ export class FoldMap {
     this.rebuild();
   }
 
+  /** Collapses many at once ([open, close] pairs flattened). */
+  collapseMany(pairs: readonly number[]): void {
+    for (let k = 0; k + 1 < pairs.length; k += 2) if (pairs[k + 1] > pairs[k] && pairs[k] >= 0 && pairs[k + 1] < this.lines) this.collapsed.set(pairs[k], pairs[k + 1]);
+    this.rebuild();
+  }
+
   expand(open: number): void {
     if (this.collapsed.delete(open)) this.rebuild();
   }

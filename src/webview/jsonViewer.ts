@@ -6,7 +6,7 @@
  * for a body it has whole, the extension host's for a bigger one. Text nodes only.
  */
 import { formatBytes, visualizeRaw } from '../common/format';
-import { MAX_MATCHES } from '../common/jsonLines';
+import { MAX_FOLDS, MAX_MATCHES } from '../common/jsonLines';
 import { rawSegment } from './bodyViews';
 import type { Builder, DomElement, DomEvent, DomField } from './dom';
 import { LocalLineSource, type LineSource, type OpenResult } from './lineSource';
@@ -104,6 +104,7 @@ export class JsonViewer {
       b.button('↓', () => this.step(1), 'btn', 'Next match (Enter, F3)'),
       this.status,
       b.el('span', 'spacer'),
+      b.button('Collapse all', () => void this.collapseAll(), 'btn', `Collapse every block inside the outermost one (the first ${MAX_FOLDS.toLocaleString('en-US')})`),
       b.button('Expand all', () => this.list?.expandAll(), 'btn', 'Expand every collapsed block'),
       b.el('span', 'muted', `${lines.toLocaleString('en-US')} lines`),
     );
@@ -132,6 +133,13 @@ export class JsonViewer {
     const top = this.list.folds.rowToLine(this.list.firstRow);
     const at = this.matches.findIndex((l) => l >= top);
     this.goTo(this.matches.length === 0 ? -1 : at < 0 ? 0 : at);
+  }
+
+  /** Collapses the blocks inside the outermost one (bounded: it says when it folded only the first ones). */
+  async collapseAll(): Promise<void> {
+    const r = await this.source.folds();
+    this.list?.collapseMany(r.pairs);
+    if (r.more) this.setStatus(`Collapsed the first ${MAX_FOLDS.toLocaleString('en-US')} blocks`);
   }
 
   /** The next (1) or previous (-1) match, round the ends. */

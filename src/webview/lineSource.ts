@@ -4,7 +4,7 @@
  * viewer does not know which it has.
  */
 import { base64ToBytes } from '../common/format';
-import { LineIndexer, LineSearcher, MAX_LINES_PER_REQUEST, readLines, runAll, runSteps, type LineIndex } from '../common/jsonLines';
+import { innerBlocks, LineIndexer, LineSearcher, MAX_LINES_PER_REQUEST, readLines, runAll, runSteps, type LineIndex } from '../common/jsonLines';
 import { prettyJsonAsync, prettyJsonBytes } from '../common/prettyJson';
 import type { JsonViewerAnswer, JsonViewerRequest } from '../shared/bodyMessages';
 
@@ -32,6 +32,8 @@ export interface LineSource {
   /** Lines from `from` (count at most MAX_LINES_PER_REQUEST); fewer at the end. */
   lines(from: number, count: number): Promise<LineData[]>;
   search(query: string, caseSensitive: boolean): Promise<SearchAnswer>;
+  /** What "Collapse all" folds: [open, close] pairs flattened, and whether there were more. */
+  folds(): Promise<{ pairs: number[]; more: boolean }>;
   /** The same at once, when the source has them at hand (a small body in the page), else undefined. */
   openNow?(): OpenResult | undefined;
   linesNow?(from: number, count: number): LineData[] | undefined;
@@ -99,6 +101,11 @@ export class LocalLineSource implements LineSource {
 
   async lines(from: number, count: number): Promise<LineData[]> {
     return this.read(await this.build(), from, count);
+  }
+
+  async folds(): Promise<{ pairs: number[]; more: boolean }> {
+    const idx = await this.build();
+    return 'error' in idx ? { pairs: [], more: false } : innerBlocks(idx);
   }
 
   async search(query: string, caseSensitive: boolean): Promise<SearchAnswer> {
@@ -182,6 +189,11 @@ export class RemoteLineSource implements LineSource {
       at += a.lengths[i];
     }
     return out;
+  }
+
+  async folds(): Promise<{ pairs: number[]; more: boolean }> {
+    const a = await this.ask({ type: 'jsonFolds', id: this.nextId++, key: this.key });
+    return a?.type === 'jsonFoldsData' ? { pairs: a.pairs, more: a.more } : { pairs: [], more: false };
   }
 
   async search(query: string, caseSensitive: boolean): Promise<SearchAnswer> {

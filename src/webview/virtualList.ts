@@ -181,6 +181,10 @@ export class VirtualList {
     this.keepTop(() => this.folds.expandAll());
   }
 
+  collapseMany(pairs: readonly number[]): void {
+    this.keepTop(() => this.folds.collapseMany(pairs));
+  }
+
   private onKey(e: DomEvent): void {
     const page = Math.max(1, this.pageRows - 1);
     const moves: Record<string, number> = { PageDown: page, PageUp: -page, ArrowDown: 1, ArrowUp: -1 };

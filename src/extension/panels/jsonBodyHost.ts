@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { classifyBody, parseContentType } from '../../common/format';
-import { LineIndexer, LineSearcher, readLines, runSteps, DEFAULT_STEP_BYTES, type LineIndex, type StepOptions } from '../../common/jsonLines';
+import { innerBlocks, LineIndexer, LineSearcher, readLines, runSteps, DEFAULT_STEP_BYTES, type LineIndex, type StepOptions } from '../../common/jsonLines';
 import { prettyJsonAsync } from '../../common/prettyJson';
 import type { JsonViewerAnswer, JsonViewerRequest } from '../../shared/bodyMessages';
 import { toUtf8 } from './bodyText';
@@ -91,6 +91,7 @@ export class JsonBodyHost {
   async answer(m: JsonViewerRequest): Promise<JsonViewerAnswer> {
     const { id, key } = m;
     if (key !== this.key || !this.body) {
+      if (m.type === 'jsonFolds') return { type: 'jsonFoldsData', id, key, pairs: [], more: false };
       if (m.type === 'jsonLines') return { type: 'jsonLinesData', id, key, from: m.from, base64: '', lengths: [], full: [], closes: [] };
       if (m.type === 'jsonSearch') return { type: 'jsonFound', id, key, lines: [], more: false, stopped: true };
       return { type: 'jsonReady', id, key, ok: false, error: NOT_KEPT, notKept: true };
@@ -99,6 +100,7 @@ export class JsonBodyHost {
     if (!p.ok || key !== this.key) {
       const error = key !== this.key || p.ok ? NOT_KEPT : p.error;
       if (m.type === 'jsonOpen') return { type: 'jsonReady', id, key, ok: false, error, notKept: key !== this.key };
+      if (m.type === 'jsonFolds') return { type: 'jsonFoldsData', id, key, pairs: [], more: false };
       if (m.type === 'jsonLines') return { type: 'jsonLinesData', id, key, from: m.from, base64: '', lengths: [], full: [], closes: [] };
       return { type: 'jsonFound', id, key, lines: [], more: false, stopped: true };
     }
@@ -107,6 +109,8 @@ export class JsonBodyHost {
         return { type: 'jsonReady', id, key, ok: true, lines: p.index.count, prettyBytes: p.index.bytes.length, complete: p.complete };
       case 'jsonLines':
         return linesMessage(id, key, p.index, m.from, m.count);
+      case 'jsonFolds':
+        return { type: 'jsonFoldsData', id, key, ...innerBlocks(p.index) };
       case 'jsonSearch': {
         const gen = ++this.searchGen;
         const s = new LineSearcher(p.index, m.query, m.caseSensitive);

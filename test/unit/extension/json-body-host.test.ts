@@ -38,7 +38,9 @@ describe('JSON viewer host (the response panel’s whole body as pretty lines)',
     assert.ok(found.type === 'jsonFound');
     assert.deepEqual(found.lines, [2 + 499]);
     assert.equal(found.more, false);
-    for (const a of [ready, first, found]) assert.ok(isHostToWebview(a), `${a.type} passes the page's guard`);
+    const folds = await host.answer({ type: 'jsonFolds', id: 4, key });
+    assert.deepEqual(folds, { type: 'jsonFoldsData', id: 4, key, pairs: [1, ready.lines - 2], more: false });
+    for (const a of [ready, first, found, folds]) assert.ok(isHostToWebview(a), `${a.type} passes the page's guard`);
   });
 
   it('drops the body when the panel shows another exchange: a request about the old one is answered "not kept"', async () => {
@@ -117,6 +119,8 @@ describe('JSON viewer host (the response panel’s whole body as pretty lines)',
       { ...data, base64: 'A'.repeat(Math.ceil((2 * MAX_LINE_BYTES) / 3) * 4 + 4) },
       { type: 'jsonFound', id: 1, key: 'k', lines: Array(MAX_MATCHES + 1).fill(1), more: true },
       { type: 'jsonFound', id: 1, key: 'k', lines: [-1], more: false },
+      { type: 'jsonFoldsData', id: 1, key: 'k', pairs: [1, 2, 3], more: false },
+      { type: 'jsonFoldsData', id: 1, key: 'k', pairs: Array(2 * 50_000 + 2).fill(1), more: true },
       { type: 'jsonReady', id: 1, key: 'k', ok: true, lines: -1, prettyBytes: 0, complete: true },
     ]) {
       assert.equal(isHostToWebview(bad), false, JSON.stringify(bad).slice(0, 120));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LineIndexer, LineSearcher, MAX_LINE_BYTES, MAX_LINES_PER_REQUEST, MAX_MATCHES, readLines, runAll, runSteps, type LineIndex } from '../../../src/common/jsonLines';
+import { innerBlocks, LineIndexer, LineSearcher, MAX_LINE_BYTES, MAX_LINES_PER_REQUEST, MAX_MATCHES, readLines, runAll, runSteps, type LineIndex } from '../../../src/common/jsonLines';
 import { MAX_INDENT_DEPTH, prettyJsonAsync, prettyJsonBytes } from '../../../src/common/prettyJson';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -122,6 +122,14 @@ describe('JSON lines (the viewer’s line index, lines and search)', () => {
     runAll(s);
     assert.equal(s.result().lines.length, MAX_MATCHES);
     assert.equal(s.result().more, true);
+  });
+
+  it('Collapse all: the blocks inside the outermost one, in order, at most `max` with "more"', () => {
+    const { index } = indexOf(JSON.stringify({ a: { b: [1] }, c: 2, d: [[3]] }));
+    // {, "a": {, "b": [, 1, ], }, "c": 2, "d": [, [, 3, ], ], }
+    assert.deepEqual(innerBlocks(index), { pairs: [1, 5, 2, 4, 7, 11, 8, 10], more: false });
+    assert.deepEqual(innerBlocks(index, 2), { pairs: [1, 5, 2, 4], more: true });
+    assert.deepEqual(innerBlocks(indexOf('42').index), { pairs: [], more: false });
   });
 
   it('finds a match in a line longer than a step, across the cut between two pieces', () => {

@@ -96,6 +96,18 @@ describe('JSON viewer (fake DOM)', () => {
     assert.deepEqual(rowLines(root).slice(0, 4), [0, 1, 2, 3]);
   });
 
+  it('Collapse all folds every block inside the outermost one; expanding an outer block shows its inner ones still folded', async () => {
+    const { root, view } = page();
+    view.handle(exchangeMessage(exchange({}, JSON.stringify({ a: { b: { c: 'x'.repeat(120) }, d: 'y'.repeat(120) }, e: ['z'.repeat(120), 1] })), 'Title', 1024 * 1024, 50 * 1024 * 1024));
+    resize(root, view, 10 * ROW_HEIGHT);
+    root.button('Collapse all')!.click();
+    await flush();
+    // {, "a": {…}, "e": […], }
+    assert.deepEqual(rowLines(root), [0, 1, 7, 11]);
+    root.byClass('jv-row')[1].byClass('jv-fold')[0].click();
+    assert.deepEqual(rowLines(root), [0, 1, 2, 5, 6, 7, 11], '"b" is still folded');
+  });
+
   it('search: Enter finds the lines, says "1 of N", scrolls to the match and expands the fold that hides it', () => {
     const { root, view, msg } = page();
     view.handle(msg);
@@ -227,6 +239,7 @@ describe('JSON viewer (fake DOM)', () => {
       open: async () => ({ ok: true, lines, complete: true, prettyBytes: 0 }),
       lines: async () => [],
       search: async () => ({ lines: [], more: false }),
+      folds: async () => ({ pairs: [], more: false }),
       linesNow: (from, count) => Array.from({ length: count }, (_, i): LineData => ({ bytes: new TextEncoder().encode(`"line ${from + i}",`), full: 0, close: -1 })),
     };
     const list = new VirtualList(b, source, lines, (ctx) => b.el('div', 'jv-row', `${ctx.line}`));
