@@ -50,9 +50,9 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
     else super.handle(msg as Exclude<HostToWebview, JsonViewerAnswer>);
   }
 
-  /** A key pressed anywhere in the page (Ctrl+F, F3 for the JSON viewer's search). */
-  key(e: DomEvent): void {
-    this.json.key(e);
+  /** A key pressed anywhere in the page (Ctrl+F, F3 for the JSON viewer's search); true when it was taken. */
+  key(e: DomEvent): boolean {
+    return this.json.key(e);
   }
 
   override tick(now = Date.now()): void {

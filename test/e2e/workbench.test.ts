@@ -184,6 +184,12 @@ describe('NetReq in VS Code (packaged extension)', function () {
     await frame.locator('.jv-status', { hasText: /^1 of 1$/ }).waitFor({ state: 'visible', timeout: 20_000 });
     await frame.locator('.jv-row.jv-current', { hasText: '"name": "item 59998"' }).waitFor({ state: 'visible', timeout: 10_000 });
     await page.screenshot({ path: path.join(e2e().screenshots, 'body-viewer.png') });
+    // Ctrl+F in the page goes to the viewer's search box, not to VS Code's webview find widget (it finds only the rows drawn).
+    await frame.locator('.jv-scroll').first().focus();
+    await page.keyboard.press('Control+F');
+    await page.waitForTimeout(300);
+    assert.equal(await frame.evaluate(`!!document.activeElement && document.activeElement.classList.contains('jv-search')`), true, 'Ctrl+F focuses the search box');
+    assert.equal(await page.locator('.simple-find-part-wrapper.visible, .simple-find-part.visible').count(), 0, "VS Code's webview find widget stays closed");
     assert.deepEqual(await hostileTraces(page), []);
     assert.deepEqual(dialogs, []);
   });
