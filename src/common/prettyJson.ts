@@ -8,6 +8,12 @@
  * no byte of a multi-byte sequence is a quote or a backslash, so working on bytes is exact.
  */
 
+/**
+ * Deeper levels are indented as this one: indentation grows with depth, so a hostile `[[[[…` would otherwise
+ * make the output quadratic in the input.
+ */
+export const MAX_INDENT_DEPTH = 64;
+
 /** The widest container kept on one line, in bytes. */
 export const DEFAULT_INLINE_WIDTH = 100;
 
@@ -99,6 +105,7 @@ export class JsonReindenter {
       if (afterComma) this.putByte(0x20);
       return;
     }
+    depth = Math.min(depth, MAX_INDENT_DEPTH);
     while (this.pads.length <= depth) {
       const prev = this.pads[this.pads.length - 1];
       const next = new Uint8Array(prev.length + this.indent.length);

@@ -44,6 +44,7 @@ import type { PreSendUi } from './requests/preSend';
 import { registerTestExplorer } from './testing';
 import { registerCopyAsCurl } from './requests/copyAsCurl';
 import { restriction } from './trust';
+import { LOOP_FILE_VAR, startLoopProbe } from './loopProbe';
 
 /** A block's live WebSocket session, as the API shows it. */
 export interface WsSessionState {
@@ -151,6 +152,8 @@ let activeHistory: HistoryController | undefined;
 
 export function activate(context: vscode.ExtensionContext): NetreqApi {
   const subs = context.subscriptions;
+  // e2e only: the extension host's event-loop delay and memory, sampled to a file the tests read.
+  if (process.env[LOOP_FILE_VAR]) subs.push(startLoopProbe(process.env[LOOP_FILE_VAR]));
   const pool = new ConnectionPool(config.poolOptions());
   activePool = pool;
   subs.push(toDisposable(() => pool.dispose()));

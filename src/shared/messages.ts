@@ -10,10 +10,12 @@
 import type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson } from '../core/serialize';
 import type { WsState } from '../core/exchange';
 import { isAssertsShape, type AssertsMessage } from './assertMessages';
+import { isJsonViewerAnswer, isJsonViewerAnswerType, isJsonViewerRequest, JSON_REQUESTS, type JsonViewerAnswer, type JsonViewerRequest } from './bodyMessages';
 import { isCount, isExchangeShape, isLogFrames, isNum, isOptional, isRefusedShape, isSessionInfo, isStr, isTranscriptShape, record } from './shapes';
 
 export type { BytesJson, HttpExchangeJson, SocketExchangeJson, WsExchangeJson, WsFrameJson };
 export type { AssertsMessage, AssertResultView } from './assertMessages';
+export type { JsonViewerAnswer, JsonViewerRequest } from './bodyMessages';
 
 /** A request is on its way (the panel keeps the previous exchange underneath, dimmed). */
 export interface SendingMessage {
@@ -40,6 +42,8 @@ export interface ExchangeMessage {
   previewLimit: number;
   /** The cap on bodies kept in memory (setting netreq.maxResponseBytes), for the "cut" notice. */
   maxResponseBytes: number;
+  /** Names the whole body the host keeps for this exchange: the JSON viewer asks for its lines with it. */
+  bodyKey?: string;
 }
 
 /**
@@ -64,7 +68,7 @@ export interface ReplyMessage {
   message?: string;
 }
 
-export type HostToWebview = SendingMessage | ExchangeMessage | RefusedMessage | ReplyMessage | AssertsMessage;
+export type HostToWebview = SendingMessage | ExchangeMessage | RefusedMessage | ReplyMessage | AssertsMessage | JsonViewerAnswer;
 
 /** Webview → host requests that get a ReplyMessage with the same id. */
 export type WebviewRequest =
@@ -83,7 +87,9 @@ export type WebviewToHost =
   | { type: 'cancel' }
   /** Open VS Code's Workspace Trust editor (after a Restricted Mode refusal). */
   | { type: 'manageTrust' }
-  | WebviewRequest;
+  | WebviewRequest
+  /** The JSON viewer pulls lines and searches (answered with their own messages, not a reply). */
+  | JsonViewerRequest;
 
 export type WebviewRequestType = WebviewRequest['type'];
 
@@ -97,6 +103,7 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   const o = m as Record<string, unknown>;
   if (typeof o.type !== 'string') return false;
   if (RESPONSE_SIMPLE.has(o.type)) return true;
+  if (JSON_REQUESTS.has(o.type)) return isJsonViewerRequest(o);
   if (!REQUESTS.has(o.type) || typeof o.id !== 'number' || !Number.isInteger(o.id)) return false;
   if (o.type === 'copy') return typeof o.text === 'string';
   return true;
@@ -113,7 +120,8 @@ export function isWebviewRequest(m: WebviewToHost): m is WebviewRequest {
 export function isHostToWebview(m: unknown): m is HostToWebview {
   const o = record(m);
   if (!o) return false;
-  if (o.type === 'exchange') return isExchangeShape(o);
+  if (o.type === 'exchange') return isExchangeShape(o) && isOptional(o.bodyKey, isStr);
+  if (isJsonViewerAnswerType(o.type)) return isJsonViewerAnswer(o);
   return isCommon(o);
 }
 

@@ -167,6 +167,7 @@ export function bootSendPanel<In extends { type: string }, Out, Ui>(
     // The saved message passed the kind's check when it was read (readSavedPanel): it is this page's result or refusal.
     replay: (last) => (shown(last) ? (last as unknown as In) : undefined),
     lastAfter: (m) => (shown(m) ? () => m as unknown as SavedLast : undefined),
-    endsNote: (m) => m.type !== 'reply',
+    // A reply or a JSON viewer's answer is no news about the exchange.
+    endsNote: (m) => m.type !== 'reply' && !m.type.startsWith('json'),
   });
 }

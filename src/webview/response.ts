@@ -13,3 +13,12 @@ const root = document.getElementById('root') ?? document.body;
 const view = bootSendPanel(acquireVsCodeApi, window, document, root, (note) => root.before(note as unknown as HTMLElement), RESPONSE_PAGE);
 // The sending banner's elapsed time, live (tick does nothing while no send runs).
 setInterval(() => (view as unknown as { tick(): void }).tick(), 100);
+// Ctrl+F and F3 anywhere in the page go to the JSON viewer's search while it is shown: caught before VS Code's own
+// webview key handler (capture), which would open its find widget (it finds only the rows drawn).
+window.addEventListener(
+  'keydown',
+  (e) => {
+    if ((view as unknown as { key(e: KeyboardEvent): boolean }).key(e)) e.stopImmediatePropagation();
+  },
+  true,
+);

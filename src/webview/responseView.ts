@@ -4,8 +4,10 @@
  * tests drive it with a fake document.
  */
 import { isHostToWebview, type ExchangeMessage, type HostToWebview, type WebviewRequest, type WebviewToHost } from '../shared/messages';
+import { isJsonViewerAnswerType, type JsonViewerAnswer } from '../shared/bodyMessages';
 import type { SendPanelPage } from './boot';
-import type { Builder, DomDocument, DomElement } from './dom';
+import type { Builder, DomDocument, DomElement, DomEvent } from './dom';
+import { JsonViewerSlot } from './jsonViewerSlot';
 import { SendView } from './sendState';
 import { formatBytes, formatMs, statusClass } from '../common/format';
 import { address, PHASE_LABELS } from './parts';
@@ -34,8 +36,28 @@ const TABS: Array<[TabId, string]> = [
 ];
 
 export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiState> {
+  /** The Body tab's JSON viewer, kept across redraws. */
+  readonly json: JsonViewerSlot;
+
   constructor(doc: DomDocument, root: DomElement, post: (m: WebviewToHost) => void, ui: UiState = { ...DEFAULT_UI }, onUiChange: (ui: UiState) => void = () => undefined) {
     super(doc, root, post, ui, onUiChange, 'exchange');
+    this.json = new JsonViewerSlot(this.b, (r) => this.post(r));
+  }
+
+  /** The JSON viewer's answers go to it (no redraw); everything else as every send page. */
+  override handle(msg: HostToWebview): void {
+    if (isJsonViewerAnswerType(msg.type)) this.json.take(msg as JsonViewerAnswer);
+    else super.handle(msg as Exclude<HostToWebview, JsonViewerAnswer>);
+  }
+
+  /** A key pressed anywhere in the page (Ctrl+F, F3 for the JSON viewer's search); true when it was taken. */
+  key(e: DomEvent): boolean {
+    return this.json.key(e);
+  }
+
+  override tick(now = Date.now()): void {
+    super.tick(now);
+    this.json.tick();
   }
 
   /** Posts a request to the host; its reply shows in the notice line. */
@@ -48,6 +70,12 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
   }
 
   render(): void {
+    this.json.beginRender();
+    this.draw();
+    this.json.endRender();
+  }
+
+  private draw(): void {
     const { b } = this;
     const frame = this.frame('app', 'Waiting for a response…');
     if (!frame) return;
@@ -116,6 +144,7 @@ export class ResponseView extends SendView<ExchangeMessage, WebviewToHost, UiSta
       copy: (text) => this.request('copy', text),
       setBodyMode: (mode) => this.setUi({ bodyMode: mode }),
       setRawMode: (mode) => this.setUi({ rawMode: mode }),
+      jsonViewer: (msg, body) => this.json.element(msg, body),
     };
     switch (id) {
       case 'body':

@@ -20,6 +20,8 @@ export interface TabActions {
   copy(text: string): void;
   setBodyMode(mode: BodyMode): void;
   setRawMode(mode: RawMode): void;
+  /** The JSON viewer of this exchange's body (kept by the view across redraws). */
+  jsonViewer(m: ExchangeMessage, body: BodyContent): DomElement;
 }
 
 // ---------------------------------------------------------------- shared bits
@@ -61,7 +63,12 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
 
   const openBtn = () => b.button('Open body in editor', act.openBodyInEditor, 'btn', `The whole body (${formatBytes(total)}) in a read-only editor: JSON pretty-printed, folding, search`);
   const saveBtn = () => b.button('Save body…', act.saveBody, 'btn', `Save the whole body (${formatBytes(total)}) to a file`);
-  if (cut) {
+  const view = pickView(body, RESPONSE_BODY_VIEWS, mode);
+  // The JSON viewer shows a whole body the host keeps (bodyKey), however big.
+  const viewer = view?.id === 'json';
+  if (cut && viewer && m.bodyKey) {
+    root.appendChild(notice(b, 'info', `Received ${formatBytes(total)}, all of it shown below, pretty-printed, with folding and search.`, openBtn(), saveBtn()));
+  } else if (cut) {
     root.appendChild(notice(b, 'info', `Received ${formatBytes(total)}, showing the first ${formatBytes(res.body.length)}. Open body in editor shows all of it, with folding and search.`, openBtn(), saveBtn()));
   }
   if (res.truncated) {
@@ -76,7 +83,6 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
     const wire = res.rawBody.totalLength ?? res.rawBody.length;
     root.appendChild(notice(b, 'info', `Decoded from ${res.contentEncoding}: ${formatBytes(wire)} on the wire, ${formatBytes(total)} decoded.`));
   }
-  const view = pickView(body, RESPONSE_BODY_VIEWS, mode);
   if (!view) {
     root.appendChild(b.el('p', 'muted', total > 0 ? '(body not carried)' : '(empty body)'));
     return root;
@@ -87,7 +93,8 @@ export function renderBody(b: Builder, m: ExchangeMessage, mode: BodyMode, act: 
   if (!cut) b.add(toolbar, openBtn(), saveBtn());
   if (body.kind !== 'image' && body.kind !== 'binary') toolbar.appendChild(b.button('Copy', act.copyBody, 'btn', `Copy the whole body (${formatBytes(total)}) as text`));
   root.appendChild(toolbar);
-  for (const e of view.render(b, body)) root.appendChild(e);
+  if (viewer) root.appendChild(act.jsonViewer(m, body));
+  else for (const e of view.render(b, body)) root.appendChild(e);
   return root;
 }
 

@@ -1,4 +1,5 @@
 /** What the e2e runner (test/harness/run-e2e.ts) sets up before mocha loads the e2e tests. */
+import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 
 export interface HostileServer {
@@ -21,6 +22,29 @@ export interface E2EContext {
   screenshots: string;
   /** Where failure screenshots go (test-results/e2e). */
   results: string;
+  /** The extension host's event-loop delay and memory, a JSON line every 200 ms (src/extension/loopProbe.ts). */
+  loopFile: string;
+}
+
+/** One line of the loop file. */
+export interface LoopSample {
+  t: number;
+  maxMs: number;
+  rss: number;
+  heapUsed: number;
+  arrayBuffers: number;
+}
+
+/** The loop file's samples taken between two times (epoch ms). */
+export function loopSamples(from: number, to: number): LoopSample[] {
+  const { loopFile } = e2e();
+  if (!fs.existsSync(loopFile)) return [];
+  return fs
+    .readFileSync(loopFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LoopSample)
+    .filter((s) => s.t >= from && s.t <= to);
 }
 
 let current: E2EContext | undefined;

@@ -202,3 +202,22 @@ export async function webviewOnScreen(frame: Frame): Promise<boolean> {
     })
     .catch(() => false);
 }
+
+/** Marks the results every response page shows now, so that only a newer one counts (jsonRowFrame). */
+export async function markResultsSeen(page: Page): Promise<void> {
+  for (const f of page.frames()) await evalIn(f, `document.querySelectorAll('.status-code').forEach((s) => (s.dataset.seen = '1'))`);
+}
+
+/**
+ * The response page whose JSON viewer shows a row containing `text` (a result not marked seen), polled every
+ * 10 ms so the time it took is close to the truth.
+ */
+export async function jsonRowFrame(page: Page, text: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  const probe = `(() => { const s = document.querySelector('.status-code'); if (!s || s.dataset.seen || document.querySelector('.banner-sending')) return false; return Array.from(document.querySelectorAll('.jv-row')).some((r) => r.textContent.includes(${JSON.stringify(text)})) })()`;
+  for (;;) {
+    for (const f of page.frames()) if (f !== page.mainFrame() && (await evalIn<boolean>(f, probe))) return f;
+    if (Date.now() > deadline) throw new Error(`no JSON viewer row with ${JSON.stringify(text)} within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}

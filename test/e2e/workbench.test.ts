@@ -5,8 +5,17 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { e2e, HOSTILE_IMG, HOSTILE_SCRIPT } from './context';
-import { ACTIVE_EDITOR, bodyMode, frameText, goToLine, hostileTraces, openTab, pick, quickOpen, requestLineOf, responseFrame, runCommand, sendLensAbove, waitForWorkbench } from './vscode-ui';
+import { e2e, HOSTILE_IMG, HOSTILE_SCRIPT, loopSamples } from './context';
+import { ACTIVE_EDITOR, bodyMode, frameText, goToLine, hostileTraces, jsonRowFrame, markResultsSeen, openTab, pick, quickOpen, requestLineOf, responseFrame, runCommand, sendLensAbove, waitForWorkbench } from './vscode-ui';
+
+/** The body viewer's file: controls, ~5 MB and ~47 MB of JSON (written once; the tests that use it may run alone). */
+function writeBodyViewerFile(workspace: string): string {
+  const file = path.join(workspace, 'body-viewer.netreq');
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, '### controls\n# @name controls\nGET http://{{host}}:{{httpPort}}/controls\n\n### big JSON\n# @name big\nGET http://{{host}}:{{httpPort}}/big.json\n\n### 47 MB of JSON\n# @name big50\nGET http://{{host}}:{{httpPort}}/big50.json\n');
+  }
+  return file;
+}
 
 describe('NetReq in VS Code (packaged extension)', function () {
   this.timeout(120_000);
@@ -115,8 +124,7 @@ describe('NetReq in VS Code (packaged extension)', function () {
 
   it('control characters show as named badges (CR, LF, TAB, ESC, NUL …) that every font draws, in the body and the Raw legend', async () => {
     const { page, http, workspace } = e2e();
-    const file = path.join(workspace, 'body-viewer.netreq');
-    fs.writeFileSync(file, '### controls\n# @name controls\nGET http://{{host}}:{{httpPort}}/controls\n\n### big JSON\n# @name big\nGET http://{{host}}:{{httpPort}}/big.json\n');
+    const file = writeBodyViewerFile(workspace);
     await quickOpen(page, 'body-viewer.netreq');
     await (await sendLensAbove(page, requestLineOf(file, 'controls'))).click();
     const frame = await responseFrame(page, new RegExp(`^GET http://127\\.0\\.0\\.1:${http.port}/controls$`));
@@ -137,6 +145,87 @@ describe('NetReq in VS Code (packaged extension)', function () {
     await page.screenshot({ path: path.join(e2e().results, 'raw-control-badges.png') });
   });
 
+  it('JSON viewer: a 5 MB JSON body is pretty in the Body tab, scrolls to its end, folds, and finds "item 59998" (README screenshot)', async () => {
+    const { page, http, workspace, dialogs } = e2e();
+    writeBodyViewerFile(workspace);
+    await quickOpen(page, 'body-viewer.netreq');
+    const line = requestLineOf(path.join(workspace, 'body-viewer.netreq'), 'big');
+    // The one panel keeps the tab and mode chosen last (Raw, Text above): back to Body and Pretty, then the measured send.
+    await (await sendLensAbove(page, line)).click();
+    const first = await responseFrame(page, new RegExp(`^GET http://127\\.0\\.0\\.1:${http.port}/big\\.json$`));
+    await openTab(first, 'Body');
+    if (await first.locator('.tab-content button.seg', { hasText: /^Pretty$/ }).count()) await bodyMode(first, 'Pretty');
+    await quickOpen(page, 'body-viewer.netreq');
+    const lens = await sendLensAbove(page, line);
+    await markResultsSeen(page);
+    const t0 = Date.now();
+    await lens.click();
+    const frame = await jsonRowFrame(page, '"id": 0,');
+    console.log(`      5 MB JSON: pretty lines visible in the Body tab ${Date.now() - t0} ms after the click on Send Request`);
+    assert.match(await frameText(frame, '.tab-content .notice'), /^Received 5(\.\d)? MB, all of it shown below, pretty-printed, with folding and search\./);
+    assert.match(await frameText(frame, '.jv-bar'), /284,247 lines/);
+    assert.equal((await frameText(frame, '.jv-row .jv-text')).trim(), '[');
+    // To the end with the keyboard: the last record is there.
+    const list = frame.locator('.jv-scroll').first();
+    await list.focus();
+    await page.keyboard.press('End');
+    await frame.locator('.jv-row', { hasText: '"id": 59999,' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    console.log(`      5 MB JSON: scrolled to its end ${Date.now() - t0} ms after the click`);
+    await page.keyboard.press('Home');
+    // Fold the outer array: one row says what it hides.
+    await frame.locator('.jv-row').first().locator('button.jv-fold').click();
+    const folded = frame.locator('.jv-row').first();
+    assert.match(await folded.innerText(), /\[ … \]\s+284,246 lines/);
+    assert.equal(await frame.locator('.jv-row').count(), 1, 'the array folded to its first line');
+    await frame.locator('button', { hasText: 'Expand all' }).click();
+    // Search: the match is scrolled into view and marked.
+    await frame.locator('input.jv-search').fill('item 59998');
+    await frame.locator('input.jv-search').press('Enter');
+    await frame.locator('.jv-status', { hasText: /^1 of 1$/ }).waitFor({ state: 'visible', timeout: 20_000 });
+    await frame.locator('.jv-row.jv-current', { hasText: '"name": "item 59998"' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.screenshot({ path: path.join(e2e().screenshots, 'body-viewer.png') });
+    // Ctrl+F in the page goes to the viewer's search box, not to VS Code's webview find widget (it finds only the rows drawn).
+    await frame.locator('.jv-scroll').first().focus();
+    await page.keyboard.press('Control+F');
+    await page.waitForTimeout(300);
+    assert.equal(await frame.evaluate(`!!document.activeElement && document.activeElement.classList.contains('jv-search')`), true, 'Ctrl+F focuses the search box');
+    assert.equal(await page.locator('.simple-find-part-wrapper.visible, .simple-find-part.visible').count(), 0, "VS Code's webview find widget stays closed");
+    assert.deepEqual(await hostileTraces(page), []);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('JSON viewer: a 47 MB JSON body shows and scrolls to its end; the extension host’s longest event-loop delay is logged', async function () {
+    this.timeout(300_000);
+    const { page, workspace } = e2e();
+    writeBodyViewerFile(workspace);
+    await quickOpen(page, 'body-viewer.netreq');
+    const lens = await sendLensAbove(page, requestLineOf(path.join(workspace, 'body-viewer.netreq'), 'big50'));
+    await markResultsSeen(page);
+    const t0 = Date.now();
+    await lens.click();
+    const frame = await jsonRowFrame(page, '"id": 0,', 240_000);
+    const visible = Date.now();
+    await frame.locator('.jv-scroll').first().focus();
+    await page.keyboard.press('End');
+    await frame.locator('.jv-row', { hasText: '"id": 519999,' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const end = Date.now();
+    await page.waitForTimeout(600); // the probe's last samples
+    const samples = loopSamples(t0 - 400, end + 400);
+    const before = loopSamples(t0 - 3000, t0).at(-1);
+    const after = samples.at(-1);
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+    const pageMem = await frame.evaluate(`({ nodes: document.getElementsByTagName('*').length, heap: performance.memory ? performance.memory.usedJSHeapSize : -1 })`) as { nodes: number; heap: number };
+    console.log(
+      `      47 MB JSON: pretty lines visible ${visible - t0} ms after the click, its end ${end - t0} ms; extension host: longest event-loop delay ${Math.max(...samples.map((s) => s.maxMs))} ms over ${samples.length} samples` +
+        (before && after ? `, RSS ${mb(before.rss)} → ${mb(after.rss)}, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, array buffers ${mb(before.arrayBuffers)} → ${mb(after.arrayBuffers)}` : '') +
+        `; the page: ${pageMem.nodes} elements, JS heap ${pageMem.heap >= 0 ? mb(pageMem.heap) : 'unknown'}`,
+    );
+    const long = samples.filter((x) => x.maxMs > 50).map((x) => `+${((x.t - t0) / 1000).toFixed(1)} s: ${x.maxMs} ms (RSS ${mb(x.rss)})`);
+    if (long.length) console.log(`      extension host delays over 50 ms (200 ms samples, from the click): ${long.join('; ')}`);
+    assert.match(await frameText(frame, '.jv-bar'), /3,023,647 lines/);
+    assert.ok(samples.length > 0, 'the extension host wrote its event-loop samples');
+  });
+
   it('Open body in editor: a 5 MB JSON body opens pretty in a read-only editor with folding and search; closing asks nothing', async () => {
     const { page, http, workspace, dialogs } = e2e();
     await quickOpen(page, 'body-viewer.netreq');
@@ -145,7 +234,7 @@ describe('NetReq in VS Code (packaged extension)', function () {
     // One panel follows the blocks sent and keeps the tab chosen last (Raw, above): back to Body.
     await openTab(frame, 'Body');
     const notice = await frameText(frame, '.tab-content .notice');
-    assert.match(notice, /^Received 5(\.\d)? MB, showing the first 1 MB\. Open body in editor shows all of it, with folding and search\./);
+    assert.match(notice, /^Received 5(\.\d)? MB, all of it shown below, pretty-printed, with folding and search\./);
     const t0 = Date.now();
     await frame.locator('.tab-content button', { hasText: 'Open body in editor' }).first().click({ timeout: 10_000 });
     const editor = page.locator(`${ACTIVE_EDITOR} .monaco-editor`).first();

@@ -54,6 +54,7 @@ function packageVsix(root: string, vsix: string, logFile: string): Promise<void>
 /** The local HTTP peer: every answer carries the payloads in its headers; `/` also in an HTML body. */
 async function startHostileServer(): Promise<HostileServer & { close(): Promise<void> }> {
   const requests: string[] = [];
+  let big50: Buffer | undefined;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
@@ -64,6 +65,13 @@ async function startHostileServer(): Promise<HostileServer & { close(): Promise<
       // The body viewer's check: about 5 MB of JSON on one line.
       res.setHeader('Content-Type', 'application/json');
       res.end(`[${Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ id: i, name: `item ${i}`, tags: ['a', `t${i % 97}`], note: 'héllo — a longer text to fill' })).join(',')}]`);
+      return;
+    }
+    if (req.url === '/big50.json') {
+      // The body viewer's scale check: about 47 MB of JSON (under netreq.maxResponseBytes, 50 MiB), made once.
+      big50 ??= Buffer.from(`[${Array.from({ length: 520_000 }, (_, i) => JSON.stringify({ id: i, name: `item ${i}`, tags: ['a', `t${i % 97}`], note: 'héllo — a longer text to fill' })).join(',')}]`);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(big50);
       return;
     }
     if (req.url === '/controls') {
@@ -164,7 +172,9 @@ async function main(): Promise<number> {
     fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
     pointExamplesAt(path.join(workspace, '.vscode', 'settings.json'), hostile.port, tls.port);
 
-    const server = await startVSCodeServer({ extensionsDir, keepDirs: KEEP });
+    // The extension host samples its event-loop delay and memory to this file (src/extension/loopProbe.ts).
+    const loopFile = path.join(work, 'extension-host-loop.jsonl');
+    const server = await startVSCodeServer({ extensionsDir, keepDirs: KEEP, env: { NETREQ_E2E_LOOP_FILE: loopFile } });
     cleanup.add('stop the VS Code Server', () => server.stop());
     logFiles = () => [vsceLog, ...server.logFiles(), browserLogFile];
     // The benchmark reads the JS heap after a full GC (performance.memory is exact only with the first flag).
@@ -186,7 +196,7 @@ async function main(): Promise<number> {
     // shots with the other results, so running the tests never leaves the working tree changed.
     const screenshots = process.env.NETREQ_SCREENSHOTS === '1' ? path.join(root, 'media', 'screenshots') : path.join(results, 'screenshots');
     fs.mkdirSync(screenshots, { recursive: true });
-    setContext({ page, workspace, http: hostile, httpsPort: tls.port, dialogs, screenshots, results });
+    setContext({ page, workspace, http: hostile, httpsPort: tls.port, dialogs, screenshots, results, loopFile });
 
     const Mocha = load('mocha/lib/mocha.cjs') as typeof MochaType;
     const mocha = new Mocha({ ui: 'bdd', timeout: BENCH ? 20 * 60_000 : 120_000, reporter: Mocha.reporters.Base, grep: process.env.NETREQ_TEST_GREP || undefined });

@@ -6,7 +6,10 @@
  */
 import * as vscode from 'vscode';
 import type { HttpExchange } from '../../core/exchange';
-import { isWebviewRequest, isWebviewToHost, type AssertsMessage, type ExchangeMessage, type RefusedMessage, type SendingMessage, type WebviewRequest, type WebviewToHost } from '../../shared/messages';
+import { isWebviewRequest, isWebviewToHost, type AssertsMessage, type ExchangeMessage, type JsonViewerAnswer, type JsonViewerRequest, type RefusedMessage, type SendingMessage, type WebviewRequest, type WebviewToHost } from '../../shared/messages';
+import { JSON_REQUESTS } from '../../shared/bodyMessages';
+import { headerValue } from '../../common/format';
+import { JsonBodyHost } from './jsonBodyHost';
 import type { ActionResult } from './bodyActions';
 import type { BlockTarget } from './blockTarget';
 import { BlockPanels, panelResources, type PanelMode } from './panelRegistry';
@@ -27,8 +30,10 @@ export interface PanelHandlers extends BlockHandlers {
 /** Open body / Save body in a panel restored after a window reload (its page shows a saved copy only). */
 const NOT_KEPT: ActionResult = { ok: false, message: 'The body is not kept across a window reload: ↻ Send again to get it.' };
 
-export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, WebviewToHost> {
+export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, WebviewToHost, JsonViewerAnswer> {
   private readonly activeEmitter = this.register(new vscode.EventEmitter<void>());
+  /** The JSON viewer's body (formatted and indexed for the exchange shown, dropped with it). */
+  readonly jsonBody = new JsonBodyHost();
   readonly onDidBecomeActive = this.activeEmitter.event;
 
   constructor(
@@ -44,6 +49,7 @@ export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, 
         if (e.webviewPanel.active) this.activeEmitter.fire();
       }),
     );
+    this.register({ dispose: () => this.jsonBody.clear() });
   }
 
   /** The state the webview shows (for tests through the extension API). */
@@ -52,11 +58,15 @@ export class ResponsePanel extends SendPanelHost<ExchangeMessage, HttpExchange, 
   }
 
   showExchange(x: HttpExchange, title: string, previewLimit: number, maxResponseBytes: number): void {
-    this.showResult(x, exchangeMessage(x, title, previewLimit, maxResponseBytes), title);
+    const body = x.response?.body;
+    // A JSON body over the preview: the page will ask for its lines, so formatting starts now.
+    const bodyKey = this.jsonBody.show(body, headerValue(x.response?.headers ?? [], 'content-type'), !!body && body.length > previewLimit);
+    this.showResult(x, { ...exchangeMessage(x, title, previewLimit, maxResponseBytes), bodyKey }, title);
   }
 
   protected onMessage(m: WebviewToHost): void {
-    if (isWebviewRequest(m)) void this.answer(m);
+    if (JSON_REQUESTS.has(m.type)) void this.jsonBody.answer(m as JsonViewerRequest).then((a) => this.post(a));
+    else if (isWebviewRequest(m)) void this.answer(m);
   }
 
   private answer(m: WebviewRequest): Promise<ActionResult> {

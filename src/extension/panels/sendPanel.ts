@@ -16,7 +16,8 @@ export interface SendPanelParts<In extends PageMessage> {
   titleMark: string;
 }
 
-export abstract class SendPanelHost<Result, X, In extends PageMessage> extends BlockPanelHost<SendingMessage | RefusedMessage | AssertsMessage | Result, In> {
+/** `Extra`: other messages the page gets (the response page's JSON viewer answers). */
+export abstract class SendPanelHost<Result, X, In extends PageMessage, Extra = never> extends BlockPanelHost<SendingMessage | RefusedMessage | AssertsMessage | Result | Extra, In> {
   protected sending?: SendingMessage;
   protected result?: Result;
   protected refused?: RefusedMessage;

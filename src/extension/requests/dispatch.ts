@@ -37,3 +37,16 @@ export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSig
 export function dispatch(spec: OneShotSpec, deps: DispatchDeps, signal: AbortSignal, onProgress?: (receivedBytes: number) => void): Promise<HttpExchange | SocketExchange> {
   return sendSpec(spec, deps, { signal, onProgress }) as Promise<HttpExchange | SocketExchange>;
 }
+
+/**
+ * The exchange as the Send Request command returns it. When the workbench runs the command (a CodeLens, a key,
+ * the palette), VS Code sends the result back to it through JSON.stringify: a 47 MB body as a Buffer's JSON (an
+ * array of numbers) blocked the extension host for 24 s and took 2 GB. A non-enumerable toJSON makes that a
+ * summary; callers inside the extension host (the API, the integration tests) still get the exchange itself.
+ */
+export function commandResult<X extends object>(x: X): X {
+  const o = x as { kind?: unknown; id?: unknown; response?: { status?: unknown }; error?: { message?: unknown } };
+  const summary = () => ({ kind: o.kind, id: o.id, status: o.response?.status, error: o.error?.message });
+  Object.defineProperty(x, 'toJSON', { value: summary, enumerable: false, configurable: true });
+  return x;
+}

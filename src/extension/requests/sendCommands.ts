@@ -26,7 +26,7 @@ import type { ResponsePanelManager } from '../panels/responsePanel';
 import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL } from '../trust';
 import type { TranscriptPanelManager } from '../panels/transcriptPanel';
 import type { WsSessionPanelManager } from '../panels/wsSessionPanel';
-import { describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
+import { commandResult, describeSpec, dispatch, route, type DispatchDeps, type OneShotSpec } from './dispatch';
 import { withDelayedProgress } from './delayedProgress';
 import { AssertReporter, assertPanels, type CheckedAsserts } from '../asserts/assertReporter';
 import { resolveContextFor } from './resolveContext';
@@ -130,7 +130,7 @@ export class SendController extends Disposable {
     const found = await this.locate(uriArg, blockArg);
     if (!found) return undefined;
     const outcome = await this.sendBlock(found.document, found.block, { progress: true });
-    if (outcome.status === 'sent') return outcome.exchange;
+    if (outcome.status === 'sent') return commandResult(outcome.exchange);
     if (outcome.status === 'invalid' && outcome.restricted) {
       void vscode.window.showErrorMessage(outcome.message, MANAGE_TRUST_LABEL).then((pick) => pick && vscode.commands.executeCommand(MANAGE_TRUST_COMMAND));
     } else if (outcome.status === 'invalid') void vscode.window.showErrorMessage(outcome.message);

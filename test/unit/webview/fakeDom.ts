@@ -7,6 +7,7 @@ export class FakeEvent implements DomEvent {
   constructor(
     public key?: string,
     public shiftKey = false,
+    public ctrlKey = false,
   ) {}
   preventDefault(): void {
     this.defaultPrevented = true;
@@ -46,6 +47,9 @@ export class FakeElement extends FakeNode implements DomElement {
   /** What a user typed (inputs and textareas); never parsed. */
   value = '';
   focused = false;
+  /** A scroll box's position and height (the JSON viewer's list reads them; tests set them). */
+  scrollTop = 0;
+  clientHeight = 0;
   constructor(
     readonly tag: string,
     readonly ns?: string,

@@ -23,8 +23,9 @@ function tab(root: FakeElement, label: string): void {
   t.click();
 }
 
-const SAFE_TAGS = new Set(['div', 'span', 'p', 'pre', 'button', 'table', 'tbody', 'tr', 'th', 'td', 'h3', 'img', 'svg', 'rect']);
-const SAFE_ATTRS = new Set(['class', 'type', 'title', 'role', 'aria-selected', 'aria-pressed', 'src', 'alt', 'width', 'height', 'x', 'y']);
+// The JSON viewer adds its search box (input), the focusable list (tabindex) and labels for screen readers.
+const SAFE_TAGS = new Set(['div', 'span', 'p', 'pre', 'button', 'table', 'tbody', 'tr', 'th', 'td', 'h3', 'img', 'svg', 'rect', 'input']);
+const SAFE_ATTRS = new Set(['class', 'type', 'title', 'role', 'aria-selected', 'aria-pressed', 'aria-label', 'tabindex', 'placeholder', 'spellcheck', 'src', 'alt', 'width', 'height', 'x', 'y']);
 
 describe('response view (fake DOM)', () => {
   it('renders every tab of a hostile exchange as text only: no script, no handlers, no markup', () => {
