@@ -243,10 +243,19 @@ describe('NetReq in VS Code (packaged extension)', function () {
     await page.locator('.tabs-container .tab.active', { hasText: 'big.json' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     // Folding: the gutter has fold markers once the JSON support has computed the ranges.
     await editor.locator('.margin-view-overlays .codicon-folding-expanded, .margin-view-overlays .codicon-folding-manual-expanded').first().waitFor({ state: 'attached', timeout: 30_000 });
-    // Scrolls to the end (Ctrl+End): the last record is there.
-    await editor.locator('.view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await editor.locator('.view-line', { hasText: '"id": 59999,' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    // Scrolls to the end (Ctrl+End): the last record is there. Once in a full run the key did not reach the editor
+    // (the cursor stayed at 1:1 with the view scrolled halfway, after the 47 MB test): click and press again then.
+    for (let attempt = 1; ; attempt++) {
+      await editor.locator('.view-lines').first().click();
+      await page.keyboard.press('Control+End');
+      try {
+        await editor.locator('.view-line', { hasText: '"id": 59999,' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        console.log(`      (Ctrl+End did not show the last record, attempt ${attempt}: clicking into the editor again)`);
+      }
+    }
     const scrolledMs = Date.now() - t0;
     // Search: Ctrl+F finds a record far down.
     await page.keyboard.press('Control+Home');
