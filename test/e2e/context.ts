@@ -1,6 +1,7 @@
 /** What the e2e runner (test/harness/run-e2e.ts) sets up before mocha loads the e2e tests. */
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import type { LoopSample } from '../../src/extension/loopProbe';
 
 export interface HostileServer {
   port: number;
@@ -27,13 +28,7 @@ export interface E2EContext {
 }
 
 /** One line of the loop file. */
-export interface LoopSample {
-  t: number;
-  maxMs: number;
-  rss: number;
-  heapUsed: number;
-  arrayBuffers: number;
-}
+export type { LoopSample } from '../../src/extension/loopProbe';
 
 /** The loop file's samples taken between two times (epoch ms). */
 export function loopSamples(from: number, to: number): LoopSample[] {
