@@ -163,12 +163,30 @@ describe('panels restored after a window reload (the serializers, with real new 
 
   it('the traffic panel comes back as the traffic panel (one of it)', async () => {
     assert.equal(api.testing.services.view().open, false);
-    const panel = newPanel('netreq.traffic', 'NetReq Traffic');
-    assert.equal(await api.testing.restorePanel('netreq.traffic', panel, { tab: 'proxy', filters: { proxy: 'x', multicast: '' } }), true);
-    assert.equal(api.testing.services.view().open, true);
-    // A webview loads only while its panel is visible: bring it to the front (an earlier panel may cover it).
-    panel.reveal(undefined, false);
-    await waitFor('the restored traffic page to say ready', () => api.testing.services.view().ready, 30_000);
+    let panel!: vscode.WebviewPanel;
+    for (let attempt = 1; ; attempt++) {
+      panel = newPanel('netreq.traffic', 'NetReq Traffic');
+      assert.equal(await api.testing.restorePanel('netreq.traffic', panel, { tab: 'proxy', filters: { proxy: 'x', multicast: '' } }), true);
+      assert.equal(api.testing.services.view().open, true);
+      // A webview loads only while its panel is visible: bring it to the front (an earlier panel may cover it).
+      panel.reveal(undefined, false);
+      try {
+        await waitFor('the restored traffic page to say ready', () => api.testing.services.view().ready, 15_000);
+        break;
+      } catch (err) {
+        // code-server serves every webview from one origin: a webview created while another one's service worker
+        // is being replaced can wait for a controllerchange that never comes (the console says "Found unexpected
+        // service worker controller … Waiting for controllerchange"), before any of NetReq's page has loaded.
+        // Seen about once in three runs of this suite; desktop VS Code gives each webview its own origin. A new
+        // panel gets a new webview; a page of NetReq's that never says ready fails all three.
+        if (attempt >= 3) throw err;
+        console.log(`      (the traffic webview did not load, attempt ${attempt}: a new panel)`);
+        const gone = disposed(panel);
+        panel.dispose();
+        await gone;
+        await waitFor('the traffic panel to leave', () => !api.testing.services.view().open);
+      }
+    }
     const extra = newPanel('netreq.traffic', 'NetReq Traffic');
     const gone = disposed(extra);
     await api.testing.restorePanel('netreq.traffic', extra, undefined);
