@@ -43,6 +43,15 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   // Into the first editor group, not the response panels' group beside it.
   await page.keyboard.press('Control+1');
   await quickInput(page, 'Control+P', fileName, fileName);
+  // Its tab, in whichever group. If focus went to another group meanwhile (seen in CI after the body editor tests:
+  // the file open in the first group, the response panel's group active), a click on the tab makes it the active
+  // editor, as a user would.
+  const tab = page.locator('.editor-group-container .tabs-container .tab.active', { hasText: fileName }).first();
+  await tab.waitFor({ state: 'visible', timeout: 20_000 });
+  if ((await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: fileName }).count()) === 0) {
+    console.log(`      (${fileName} opened, but another editor group has the focus: clicking its tab)`);
+    await tab.click();
+  }
   await page.locator(`${ACTIVE_EDITOR} .monaco-editor .view-lines`).first().waitFor({ state: 'visible', timeout: 20_000 });
   await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: fileName }).waitFor({ state: 'visible', timeout: 20_000 });
 }
