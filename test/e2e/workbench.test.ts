@@ -281,6 +281,9 @@ describe('NetReq in VS Code (packaged extension)', function () {
     await page.locator('.editor-instance .monaco-editor .view-line', { hasText: /"id":\s599\d\d,/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     console.log(`      5 MB JSON again: pretty text visible ${Date.now() - t1} ms after the click`);
     await closeTab();
+    // The panel is shown again in its group, as a new page that takes the focus when it has loaded: wait for it
+    // here, so that the focus does not move under the next test's Quick Open.
+    await responseFrame(page, new RegExp(`^GET http://127\\.0\\.0\\.1:${http.port}/big\\.json$`));
   });
 
   it('help while typing: # @ opens directive completion with documentation (README screenshot)', async () => {
