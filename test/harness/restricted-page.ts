@@ -42,7 +42,17 @@ export async function checkRestrictedPanel(page: Page, timeoutMs = 30_000): Prom
     for (const words of ['Not sent: Restricted Mode', 'Restricted Mode: body file /etc/passwd is not sent', 'This workspace is not trusted']) {
       if (!text.includes(words)) throw new Error(`the refusal banner does not say "${words}": ${text}`);
     }
-    await frame.locator('.banner-refused', { hasText: '/etc/passwd' }).locator('button', { hasText: 'Manage Workspace Trust' }).first().click({ timeout: 10_000 });
+    const button = frame.locator('.banner-refused', { hasText: '/etc/passwd' }).locator('button', { hasText: 'Manage Workspace Trust' }).first();
+    try {
+      await button.click({ timeout: 10_000 });
+    } catch (err) {
+      // Seen once in CI: a Workspace Trust editor was already open over the panel before this click (Playwright:
+      // "<div class="workspace-trust-limitations trusted"> … intercepts pointer events"). The button's own click
+      // handler is what this checks: dispatch the click to it, and say so in the log.
+      if (!(await page.locator('.workspace-trust-editor').first().isVisible())) throw err;
+      console.log('      (the Workspace Trust editor already covered the panel: the click was dispatched to the button)');
+      await button.dispatchEvent('click');
+    }
     await page.locator('.workspace-trust-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
     return result('passed');
   } catch (e) {
