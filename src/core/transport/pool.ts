@@ -165,6 +165,7 @@ export class ConnectionPool extends EventEmitter {
         return { conn, reused: false };
       }
       await this.waitForSlot(entry, ctl);
+      if (this.disposed) throw new Error('connection pool is disposed'); // woken by dispose(): connect no more
     }
   }
 

@@ -94,6 +94,21 @@ describe('ConnectionPool (keep-alive, real sockets)', () => {
     assert.equal(new Set(xs.map((x) => x.connection!.id)).size, 2);
   });
 
+  it('a request waiting for a slot when the pool is disposed fails in words and opens no connection', async () => {
+    pool = new ConnectionPool({ maxSocketsPerHost: 1 });
+    client = new HttpClient({ pool });
+    server = await rawServer((s) => setTimeout(() => s.write(OK), 300));
+    const first = client.send(httpSpec(server.port));
+    await sleep(50);
+    const waiting = client.send(httpSpec(server.port));
+    await sleep(50);
+    pool.dispose();
+    const [, x] = await Promise.all([first, waiting]);
+    assert.match(x.error?.message ?? '', /connection pool is disposed/);
+    await sleep(100);
+    assert.equal(server.connections, 1, 'the waiting request opened no connection of its own');
+  });
+
   it('closes idle connections after idleTimeoutMs', async () => {
     pool = new ConnectionPool({ idleTimeoutMs: 100 });
     client = new HttpClient({ pool });
