@@ -141,7 +141,9 @@ export class HttpClient {
           onClose: () => (parser.done ? finish() : onEnd()),
           onError: (err: Error) => finish(err),
         };
-        const offAbort = ctl.onAbort(() => finish(ctl.reason));
+        // Assigned before the handler can run: an operation already aborted calls it at once, and finish() calls it.
+        let offAbort: () => void = () => undefined;
+        offAbort = ctl.onAbort(() => finish(ctl.reason));
         if (settled) return;
         ctl.phase = 'send';
         const tSend = monoMs();

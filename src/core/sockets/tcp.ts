@@ -30,11 +30,14 @@ export class TcpClient {
     const release = armDeadline(op, spec.options.timeoutMs, opts.signal);
     let tFirst = 0;
     let tLast = 0;
+    // Closed in `finally` whatever happened after the connect (not only on the normal way out).
+    let opened: import('node:net').Socket | undefined;
     try {
       const c = await openConnection(targetOf(spec, spec.kind === 'tls', []), this.deps.lookup ?? systemLookup, op);
       Object.assign(x.timings, c.timings);
       x.tls = c.tls;
       const socket = c.socket;
+      opened = socket;
       x.connection = unpooledConnection(socket);
       const stop = await new Promise<{ reason: StopReason; detail: string; err?: unknown }>((resolve) => {
         let idleTimer: NodeJS.Timeout | undefined;
@@ -80,7 +83,9 @@ export class TcpClient {
         socket.once('end', () => finish('peer-closed', 'the server closed the connection'));
         socket.once('close', () => finish('peer-closed', 'the connection closed'));
         socket.once('error', (err) => finish('error', 'error', err));
-        const off = op.onAbort(() => finish(op.reason instanceof Cancelled ? 'cancelled' : 'timeout', op.reason instanceof Cancelled ? 'cancelled' : `# @timeout of ${formatMs(spec.options.timeoutMs)}`, op.reason));
+        // Assigned before the handler can run: an operation already aborted calls it at once, and finish() calls off().
+        let off: () => void = () => undefined;
+        off = op.onAbort(() => finish(op.reason instanceof Cancelled ? 'cancelled' : 'timeout', op.reason instanceof Cancelled ? 'cancelled' : `# @timeout of ${formatMs(spec.options.timeoutMs)}`, op.reason));
         op.phase = 'send';
         const sendNow = monoMs();
         const afterWrite = () => {
@@ -111,6 +116,7 @@ export class TcpClient {
       if (!x.stopDetail || x.stop === 'error') x.stopDetail = x.error.message;
     } finally {
       release();
+      opened?.destroy();
       const end = monoMs();
       if (tFirst) {
         const connect = (x.timings.dnsLookup ?? 0) + (x.timings.tcpConnect ?? 0) + (x.timings.proxyTunnel ?? 0) + (x.timings.tlsHandshake ?? 0);
