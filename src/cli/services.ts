@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { HealthCheckConfig } from '../core/health/checks';
 import { cycleBoundMs, DEFAULT_CONCURRENCY, HealthScheduler, type CheckStatus } from '../core/health/scheduler';
 import { concurrencyProblem, formatIssue, MAX_CONCURRENCY, validateChecks } from '../core/health/validate';
-import { MulticastListener } from '../core/listener/multicast';
+import { isMulticast, MulticastListener } from '../core/listener/multicast';
 import { flowLine, refusalLine } from '../core/proxy/log';
 import { hostPort, unbracket } from '../core/transport/address';
 import { ProxyServer } from '../core/proxy/server';
@@ -123,15 +123,6 @@ export async function proxyCommand(rest: string[], io: ServiceIo): Promise<numbe
   await proxy.close();
   io.out(`Proxy stopped (${why}).`);
   return 0;
-}
-
-/** An IPv4 address in 224.0.0.0/4 or an IPv6 address in ff00::/8. */
-function isMulticast(address: string): boolean {
-  if (isIP(address) === 4) {
-    const first = Number(address.split('.')[0]);
-    return first >= 224 && first <= 239;
-  }
-  return isIP(address.split('%')[0]) === 6 && /^ff/i.test(address);
 }
 
 export async function listenCommand(rest: string[], io: ServiceIo): Promise<number> {

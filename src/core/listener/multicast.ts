@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import { hostPort } from '../transport/address';
 import { readKernelDrops, socketInode } from './kernelDrops';
 import type { KernelDrops } from './types';
+import { isMulticastAddress } from '../netreq/hostport';
 
 export interface ListenerOptions {
   group: string;
@@ -53,13 +54,8 @@ export interface ListenerEvents {
   stats: [ListenerStats];
 }
 
-export function isMulticast(address: string): boolean {
-  if (net.isIPv4(address)) {
-    const first = Number(address.split('.')[0]);
-    return first >= 224 && first <= 239;
-  }
-  return net.isIPv6(address) && /^ff/i.test(address);
-}
+/** IPv4 224.0.0.0/4 or IPv6 ff00::/8: the one check the MULTICAST request kind uses too. */
+export const isMulticast = isMulticastAddress;
 
 export class MulticastListener extends EventEmitter<ListenerEvents> {
   private socket?: dgram.Socket;

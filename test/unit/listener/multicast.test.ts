@@ -1,13 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
-import { MulticastListener, type Datagram } from '../../../src/core/listener/multicast';
+import { isMulticast, MulticastListener, type Datagram } from '../../../src/core/listener/multicast';
 import { MulticastClient } from '../../../src/core/sockets/udp';
 import { requireBinary } from '../../support/peers';
 import { sleep } from '../../support/servers';
 import { freeUdpPort, multicastSpec } from '../../support/sockets';
 
 describe('MulticastListener (interface pinned to loopback)', function () {
+  it('takes the groups the MULTICAST request kind takes: 224.0.0.0/4 and ff00::/8 (not ff1::, whose first byte is 0x0f)', () => {
+    assert.deepEqual(['239.255.0.1', '224.0.0.1', 'ff02::1', 'FF01::1234'].map(isMulticast), [true, true, true, true]);
+    assert.deepEqual(['223.255.255.255', '240.0.0.1', '10.0.0.1', 'ff1::1', 'fe80::1', 'ff02.example', ''].map(isMulticast), [false, false, false, false, false, false, false]);
+  });
+
   this.timeout(20_000);
 
   it('receives datagrams from socat and from NetReq MULTICAST requests, with sender, size and bytes', async () => {
