@@ -1,6 +1,7 @@
 /** Command-line parsing for `netreq`: small, strict, and with messages that say what to type instead. */
 import * as fs from 'node:fs';
 import { MAX_MS } from '../core/netreq/values';
+import { pemProblem } from '../core/transport/tlsinfo';
 
 /** `--env`, `--var`, `--insecure`, `--cacert`, `--timeout`, `--no-pool`, `--yes` come from RequestOptionArgs (shared with test). */
 export interface RunArgs extends RequestOptionArgs {
@@ -299,7 +300,8 @@ export function readCaFiles(files: readonly string[]): Buffer[] {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(`--cacert ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a PEM file' : (e as Error).message}`);
     }
-    if (!data.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cacert ${file}: no PEM certificate in it (a "-----BEGIN CERTIFICATE-----" block)`);
+    const problem = pemProblem(data);
+    if (problem) throw new UsageError(`--cacert ${file}: ${problem}`);
     return data;
   });
 }

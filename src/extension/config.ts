@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Environments } from '../core/netreq/types';
 import { DEFAULT_OPTIONS, type RequestOptions } from '../core/request';
 import { DEFAULT_POOL_OPTIONS, type PoolOptions } from '../core/transport/pool';
+import { pemProblem } from '../core/transport/tlsinfo';
 
 export const SECTION = 'netreq';
 export const DEFAULT_PREVIEW_BYTES = 1024 * 1024;
@@ -42,7 +43,8 @@ export function requestDefaults(scope?: vscode.Uri): RequestOptions {
 
 /**
  * `netreq.tls.caFiles`: extra trusted CA certificates (PEM files), absolute or relative to `baseDir`
- * (the workspace folder). A file that cannot be read is an error the caller shows; it is never skipped silently.
+ * (the workspace folder). A file that cannot be read, or holds no PEM certificate, is an error the caller shows;
+ * it is never skipped silently.
  */
 export async function caCertificates(scope: vscode.Uri | undefined, baseDir: string | undefined, readFile: (p: string) => Promise<Buffer>): Promise<Buffer[]> {
   const files = cfg(scope ?? null).get<unknown>('tls.caFiles', []);
@@ -51,11 +53,15 @@ export async function caCertificates(scope: vscode.Uri | undefined, baseDir: str
   for (const f of files) {
     if (typeof f !== 'string' || !f.trim()) continue;
     const p = f.startsWith('~/') ? path.join(os.homedir(), f.slice(2)) : path.isAbsolute(f) || !baseDir ? f : path.join(baseDir, f);
+    let data: Buffer;
     try {
-      out.push(await readFile(p));
+      data = await readFile(p);
     } catch (e) {
       throw new Error(`netreq.tls.caFiles: cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
     }
+    const problem = pemProblem(data);
+    if (problem) throw new Error(`netreq.tls.caFiles: ${p}: ${problem}`);
+    out.push(data);
   }
   return out;
 }

@@ -234,6 +234,12 @@ describe('network health', function () {
       const broken = await waitFor('the check to say the CA file cannot be read', () => h.entries().find((x) => x.name === 'Pinned HTTPS' && x.problem), CHECK_WAIT_MS);
       assert.match(broken.problem!, /^the request cannot be prepared: netreq\.tls\.caFiles: cannot read .*missing-ca\.crt: no such file$/);
 
+      // A file that is there but holds no PEM certificate (Node would ignore it without a word): said in words too.
+      fs.writeFileSync(workspaceUri('not-pem.crt').fsPath, 'not a certificate\n');
+      await vscode.workspace.getConfiguration('netreq', null).update('tls.caFiles', ['not-pem.crt'], vscode.ConfigurationTarget.Workspace);
+      const notPem = await waitFor('the check to say the CA file has no certificate', () => h.entries().find((x) => x.name === 'Pinned HTTPS' && x.problem?.includes('not-pem.crt')), CHECK_WAIT_MS);
+      assert.match(notPem.problem!, /^the request cannot be prepared: netreq\.tls\.caFiles: .*not-pem\.crt: no PEM certificate in it/);
+
       await vscode.workspace.getConfiguration('netreq', null).update('tls.caFiles', [], vscode.ConfigurationTarget.Workspace);
       await waitState(h, 'Pinned HTTPS', 'unhealthy');
       const error = h.statuses().find((st) => st.config.name === 'Pinned HTTPS')?.last?.error ?? '';
@@ -241,6 +247,7 @@ describe('network health', function () {
     } finally {
       fs.rmSync(workspaceUri(file).fsPath, { force: true });
       fs.rmSync(workspaceUri(caFile).fsPath, { force: true });
+      fs.rmSync(workspaceUri('not-pem.crt').fsPath, { force: true });
       await restoreCa?.();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

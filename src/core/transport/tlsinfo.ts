@@ -63,3 +63,12 @@ export function tlsInfo(socket: TLSSocket, verify: boolean, servername: string |
     chain: peerChain(socket),
   };
 }
+
+/**
+ * Why a CA file cannot be trusted as given, or undefined: Node takes PEM text only and silently ignores anything
+ * else (a DER file, a key, an empty file), so the refusal that followed sent people back to the file they had
+ * already given. Used by `--cacert` and `netreq.tls.caFiles`.
+ */
+export function pemProblem(data: Buffer): string | undefined {
+  return data.includes('-----BEGIN CERTIFICATE-----') ? undefined : 'no PEM certificate in it (a "-----BEGIN CERTIFICATE-----" block)';
+}
